@@ -1,0 +1,42 @@
+# The dev loop. `make demo` and `make test` are all a fresh machine needs (Python 3.11+).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install demo serve test test-fast browser lint format lock bench clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "fourfold needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+demo: $(INSTALLED)  ## build the demo co-op and serve it on http://127.0.0.1:8000
+	$(BIN)/fourfold demo
+
+serve: $(INSTALLED)
+	$(BIN)/fourfold serve
+
+test: $(INSTALLED) lint  ## the whole suite (browser tests included)
+	$(BIN)/pytest
+
+test-fast: $(INSTALLED)  ## everything but the browser
+	$(BIN)/pytest -m "not browser"
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check fourfold bench conftest.py
+	$(BIN)/ruff format --check fourfold bench conftest.py
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix fourfold bench conftest.py
+	$(BIN)/ruff format fourfold bench conftest.py
+
+lock: $(INSTALLED)  ## re-pin constraints.txt after changing pyproject.toml
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^fourfold' > constraints.txt
+
+clean:
+	rm -rf $(VENV) build *.egg-info

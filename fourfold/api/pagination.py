@@ -1,0 +1,30 @@
+"""Lists stay plain JSON arrays (the contract); paging is in the query and the headers."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Schema
+from pydantic import Field
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+
+
+class Page(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
+    offset: int = Field(0, ge=0, description="Items to skip.")
+
+
+def paginate(request: HttpRequest, response: HttpResponse, items: QuerySet, page: Page) -> list:
+    """One page of ``items``; ``X-Total-Count`` and a ``Link: rel=next`` header tell the rest."""
+    total = items.count()
+    response["X-Total-Count"] = str(total)
+    following = page.offset + page.limit
+    if following < total:
+        params = request.GET.copy()
+        params["offset"] = str(following)
+        params["limit"] = str(page.limit)
+        url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        response["Link"] = f'<{url}>; rel="next"'
+    return list(items[page.offset : following])

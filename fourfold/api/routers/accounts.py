@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from fourfold.accounts import services
+from fourfold.api.schemas import SignupIn, TokenIn, TokenOut, UserOut, errors
+from fourfold.errors import FourfoldError
+
+router = Router(tags=["accounts"])
+
+
+class WrongCredentials(FourfoldError):
+    code = "invalid_credentials"
+    status = 401
+
+
+@router.post(
+    "/auth/signup", auth=None, response={201: UserOut, **errors(400, 409, authenticated=False)}
+)
+def signup(request: HttpRequest, payload: SignupIn):
+    user = services.user_signup(
+        username=payload.username, email=payload.email, password=payload.password
+    )
+    return 201, user
+
+
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, **errors(401, 429, authenticated=False)}
+)
+def token(request: HttpRequest, payload: TokenIn):
+    user = services.user_login_check(
+        request=request, username=payload.username, password=payload.password
+    )
+    if user is None:
+        raise WrongCredentials(_("Wrong username or password."))
+    return {"token": services.token_issue(user=user)}

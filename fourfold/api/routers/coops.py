@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Query, Router
+
+from fourfold.api.pagination import Page, paginate
+from fourfold.api.schemas import (
+    CoopIn,
+    CoopOut,
+    InvitationOut,
+    MemberOut,
+    MembershipOut,
+    errors,
+)
+from fourfold.coops import selectors, services
+
+router = Router(tags=["co-ops"])
+
+
+@router.get("/coops", response={200: list[CoopOut], **errors()})
+def coops_list(request: HttpRequest, response: HttpResponse, page: Query[Page]):
+    """The co-ops the caller belongs to."""
+    return paginate(request, response, selectors.coops_for_user(user=request.auth), page)
+
+
+@router.post("/coops", response={201: CoopOut, **errors(400, 409)})
+def coops_found(request: HttpRequest, payload: CoopIn):
+    """Found a co-op; the caller becomes its first member (and gains no other power)."""
+    coop = services.coop_found(founder=request.auth, fields=services.CoopFields(**payload.dict()))
+    return 201, coop
+
+
+@router.get("/coops/{slug}", response={200: CoopOut, **errors(404)})
+def coop_detail(request: HttpRequest, slug: str):
+    return selectors.coop_for_member(user=request.auth, slug=slug)
+
+
+@router.get("/coops/{slug}/members", response={200: list[MemberOut], **errors(404)})
+def members_list(request: HttpRequest, response: HttpResponse, slug: str, page: Query[Page]):
+    coop = selectors.coop_for_member(user=request.auth, slug=slug)
+    return paginate(request, response, selectors.coop_members(coop=coop), page)
+
+
+@router.post("/coops/{slug}/invitations", response={201: InvitationOut, **errors(404, 409)})
+def invitation_create(request: HttpRequest, slug: str):
+    """A single-use link to join, valid for 14 days."""
+    coop = selectors.coop_for_member(user=request.auth, slug=slug)
+    invitation = services.invitation_create(coop=coop, by=request.auth)
+    url = request.build_absolute_uri(reverse("web:invitation", args=[invitation.code]))
+    return 201, {"code": invitation.code, "url": url, "expires_at": invitation.expires_at}
+
+
+@router.post("/invitations/{code}/accept", response={201: MembershipOut, **errors(404, 409)})
+def invitation_accept(request: HttpRequest, code: str):
+    return 201, services.invitation_accept(code=code, user=request.auth)

@@ -1,0 +1,81 @@
+"""The ``fourfold`` command (also ``python -m fourfold``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fourfold.settings")
+    import django
+
+    django.setup()
+
+
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+        help="gunicorn worker processes (default: $WEB_CONCURRENCY or 2)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fourfold",
+        description="Run a community cooperative where every member produces, funds, manages "
+        "and consumes. Settings come from the environment: DATABASE_URL, FOURFOLD_SECRET_KEY, "
+        "DEBUG, ALLOWED_HOSTS, FOURFOLD_HTTPS.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="<command>", required=True)
+
+    demo = commands.add_parser(
+        "demo",
+        help="build the demo co-op (Somerville Yogurt Cooperative) and serve it",
+        description="Migrate the database, build the demo co-op (or reuse it if it is there) "
+        "and serve it.",
+    )
+    demo.add_argument("--no-serve", action="store_true", help="build the demo, then stop")
+    _add_serve_options(demo)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve fourfold with gunicorn",
+        description="Serve fourfold with gunicorn; static files are "
+        "collected first when they changed.",
+    )
+    _add_serve_options(serve)
+
+    commands.add_parser(
+        "manage",
+        help="run any Django management command, e.g. `fourfold manage migrate`",
+        add_help=False,
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["manage"]:
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["fourfold manage", *argv[1:]])
+        return 0
+
+    args = build_parser().parse_args(argv)
+    _setup_django()
+    from fourfold.cli import demo, serve
+
+    if args.command == "demo":
+        demo.run(stdout=sys.stdout)
+        if args.no_serve:
+            return 0
+    return serve.run(host=args.host, port=args.port, workers=args.workers, stdout=sys.stdout)

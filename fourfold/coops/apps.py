@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoopsConfig(AppConfig):
+    name = "fourfold.coops"
+    label = "coops"

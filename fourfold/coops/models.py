@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Cooperative(models.Model):
+    """A group of neighbours producing one good or service for themselves on a cadence."""
+
+    slug = models.SlugField(_("short name for links"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    product = models.CharField(_("product or service"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=40)
+    cadence = models.CharField(_("cadence (RRULE)"), max_length=255)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    target_quantity = models.PositiveIntegerField(_("target quantity per batch"))
+    producers_per_batch = models.PositiveSmallIntegerField(_("producers per batch"))
+    currency = models.CharField(_("currency"), max_length=3)
+    # Four places: a commercial price may be quoted below the minor unit (0.125 per gram).
+    commercial_unit_price = models.DecimalField(
+        _("commercial price per unit"), max_digits=14, decimal_places=4
+    )
+    diy_minutes_per_unit = models.DecimalField(
+        _("DIY minutes per unit"), max_digits=8, decimal_places=2
+    )
+    # Who founded it is history, not a power: the founder is a member like any other.
+    founded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    founded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_quantity__gt=0), name="coop_target_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(producers_per_batch__gt=0), name="coop_producers_per_batch_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(commercial_unit_price__gte=0),
+                name="coop_commercial_unit_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(diy_minutes_per_unit__gte=0), name="coop_diy_minutes_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACTIVE = "active", _("active")
+        PAUSED = "paused", _("paused")
+        LEFT = "left", _("left")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField(help_text=_("The co-op's local date."))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "user"], name="membership_one_per_coop"),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.coop}"
+
+
+class Invitation(models.Model):
+    """A single-use link any active member can make to bring a neighbour in."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="invitations")
+    code = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+
+class AuditEvent(models.Model):
+    """Who changed what in a co-op, written in the same transaction as the change."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["coop", "-at"])]

@@ -1,0 +1,57 @@
+"""Reads about co-ops, always from the point of view of one person."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.coops.models import Cooperative, Invitation, Membership
+from fourfold.errors import NotFound
+
+# A paused member still belongs: they see their co-op and come back to it.
+MEMBER_STATUSES = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
+
+
+def coops_for_user(*, user: User) -> QuerySet[Cooperative]:
+    """The co-ops ``user`` belongs to, with their active member count."""
+    return (
+        Cooperative.objects.filter(memberships__user=user, memberships__status__in=MEMBER_STATUSES)
+        .annotate(
+            active_members=Count(
+                "memberships", distinct=True, filter=Q(memberships__status=Membership.Status.ACTIVE)
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def coop_for_member(*, user: User, slug: str) -> Cooperative:
+    """The co-op ``slug`` if ``user`` belongs to it; otherwise ``NotFound``, as if it did not
+    exist, so nobody learns which co-ops are on the installation."""
+    if not user.is_authenticated:
+        raise NotFound(_("No such co-op."))
+    coop = Cooperative.objects.filter(
+        slug=slug, memberships__user=user, memberships__status__in=MEMBER_STATUSES
+    ).first()
+    if coop is None:
+        raise NotFound(_("No such co-op."))
+    return coop
+
+
+def membership_of(*, coop: Cooperative, user: User) -> Membership | None:
+    return Membership.objects.filter(coop=coop, user=user).first()
+
+
+def coop_members(*, coop: Cooperative, include_left: bool = False) -> QuerySet[Membership]:
+    memberships = Membership.objects.filter(coop=coop).select_related("user")
+    if not include_left:
+        memberships = memberships.exclude(status=Membership.Status.LEFT)
+    return memberships.order_by("user__username")
+
+
+def invitation_for_code(*, code: str) -> Invitation:
+    invitation = Invitation.objects.select_related("coop").filter(code=code).first()
+    if invitation is None:
+        raise NotFound(_("This invitation does not exist. Ask a member for a new link."))
+    return invitation

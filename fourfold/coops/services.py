@@ -1,0 +1,200 @@
+"""Writes about co-ops: founding one, inviting neighbours, joining."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.audit import audit_record
+from fourfold.coops.models import Cooperative, Invitation, Membership
+from fourfold.errors import Conflict, Invalid, NotFound
+from fourfold.lib.dates import is_time_zone, normalise_cadence, parse_cadence
+from fourfold.lib.money import is_currency
+
+INVITATION_LIFETIME = timedelta(days=14)
+RESERVED_SLUGS = {"new", "api", "static", "admin", "accounts", "invite"}
+
+
+@dataclass(frozen=True)
+class CoopFields:
+    """What a founder chooses; everything after founding changes by proposal."""
+
+    slug: str
+    name: str
+    product: str
+    unit: str
+    cadence: str
+    target_quantity: int
+    producers_per_batch: int
+    currency: str
+    commercial_unit_price: Decimal
+    diy_minutes_per_unit: Decimal
+    timezone: str = "UTC"
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise Invalid(_("Enter a number."), field=field) from error
+    if not number.is_finite():
+        raise Invalid(_("Enter a number."), field=field)
+    return number
+
+
+def coop_validate(fields: CoopFields) -> CoopFields:
+    """Check and normalise a co-op's fields; raises ``Invalid`` naming the field at fault."""
+    slug = fields.slug.strip().lower()
+    try:
+        validate_slug(slug)
+    except ValidationError as error:
+        raise Invalid(_("Use letters, numbers, hyphens or underscores."), field="slug") from error
+    if not slug or len(slug) > 50:
+        raise Invalid(_("Use 1 to 50 characters."), field="slug")
+    if slug in RESERVED_SLUGS:
+        raise Invalid(_("That short name is reserved; choose another."), field="slug")
+    for field in ("name", "product", "unit"):
+        if not getattr(fields, field).strip():
+            raise Invalid(_("This field is required."), field=field)
+    limits = {"name": 120, "product": 120, "unit": 40}
+    for field, limit in limits.items():
+        if len(getattr(fields, field).strip()) > limit:
+            raise Invalid(_("Use at most %(n)d characters.") % {"n": limit}, field=field)
+    if not is_time_zone(fields.timezone):
+        raise Invalid(
+            _("Unknown time zone; use a name such as America/New_York."), field="timezone"
+        )
+    try:
+        parse_cadence(fields.cadence, tz=fields.timezone)
+    except ValueError as error:
+        raise Invalid(
+            _("Unknown cadence rule (%(reason)s). Example: FREQ=WEEKLY;BYDAY=SU")
+            % {"reason": error},
+            field="cadence",
+        ) from error
+    if isinstance(fields.target_quantity, bool) or int(fields.target_quantity) <= 0:
+        raise Invalid(_("The target quantity must be at least 1."), field="target_quantity")
+    if isinstance(fields.producers_per_batch, bool) or int(fields.producers_per_batch) <= 0:
+        raise Invalid(_("A batch needs at least one producer."), field="producers_per_batch")
+    if int(fields.producers_per_batch) > 50:
+        raise Invalid(_("At most 50 producers per batch."), field="producers_per_batch")
+    if int(fields.target_quantity) > 1_000_000:
+        raise Invalid(_("At most 1,000,000 units per batch."), field="target_quantity")
+    currency = fields.currency.strip().upper()
+    if not is_currency(currency):
+        raise Invalid(
+            _("Unknown currency; use an ISO 4217 code such as USD or EUR."), field="currency"
+        )
+    price = _decimal(fields.commercial_unit_price, "commercial_unit_price")
+    if price < 0 or price >= Decimal("1e10") or price.as_tuple().exponent < -4:
+        raise Invalid(
+            _("Enter a price from 0 up to 9,999,999,999 with at most 4 decimals."),
+            field="commercial_unit_price",
+        )
+    minutes = _decimal(fields.diy_minutes_per_unit, "diy_minutes_per_unit")
+    if minutes < 0 or minutes >= Decimal("1e6") or minutes.as_tuple().exponent < -2:
+        raise Invalid(
+            _("Enter minutes from 0 up to 999,999 with at most 2 decimals."),
+            field="diy_minutes_per_unit",
+        )
+    return CoopFields(
+        slug=slug,
+        name=fields.name.strip(),
+        product=fields.product.strip(),
+        unit=fields.unit.strip(),
+        cadence=normalise_cadence(fields.cadence),
+        timezone=fields.timezone,
+        target_quantity=int(fields.target_quantity),
+        producers_per_batch=int(fields.producers_per_batch),
+        currency=currency,
+        commercial_unit_price=price,
+        diy_minutes_per_unit=minutes,
+    )
+
+
+def coop_found(*, founder: User, fields: CoopFields) -> Cooperative:
+    """Found a co-op; the founder becomes its first member, with no powers beyond that."""
+    clean = coop_validate(fields)
+    if Cooperative.objects.filter(slug=clean.slug).exists():
+        raise Conflict(_("A co-op with that short name exists; choose another."), field="slug")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            coop = Cooperative.objects.create(**clean.__dict__, founded_by=founder, founded_at=now)
+            Membership.objects.create(
+                coop=coop,
+                user=founder,
+                status=Membership.Status.ACTIVE,
+                joined_on=now.astimezone(coop.zone).date(),
+            )
+            audit_record(coop=coop, actor=founder, action="coop.founded", at=now, slug=coop.slug)
+    except IntegrityError as error:
+        # Another founder took the slug between our check and our insert.
+        raise Conflict(
+            _("A co-op with that short name exists; choose another."), field="slug"
+        ) from error
+    return coop
+
+
+def invitation_create(*, coop: Cooperative, by: User) -> Invitation:
+    """A single-use invitation link, valid for two weeks. Any active member may make one."""
+    if not Membership.objects.filter(coop=coop, user=by, status=Membership.Status.ACTIVE).exists():
+        raise Conflict(_("Only active members can invite; resume your membership first."))
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            coop=coop,
+            code=secrets.token_urlsafe(24),
+            created_by=by,
+            created_at=now,
+            expires_at=now + INVITATION_LIFETIME,
+        )
+        audit_record(
+            coop=coop, actor=by, action="invitation.created", at=now, invitation=invitation.pk
+        )
+    return invitation
+
+
+def invitation_accept(*, code: str, user: User) -> Membership:
+    """Join the invitation's co-op. The code is spent only when someone actually joins."""
+    now = timezone.now()
+    with transaction.atomic():
+        # The row lock makes two people racing for one code queue: the second finds it spent.
+        invitation = (
+            Invitation.objects.select_for_update().select_related("coop").filter(code=code).first()
+        )
+        if invitation is None:
+            raise NotFound(_("This invitation does not exist. Ask a member for a new link."))
+        if invitation.accepted_at is not None:
+            raise Conflict(_("This invitation has already been used. Ask a member for a new link."))
+        if invitation.expires_at <= now:
+            raise Conflict(_("This invitation has expired. Ask a member for a new link."))
+        coop = invitation.coop
+        membership = Membership.objects.select_for_update().filter(coop=coop, user=user).first()
+        if membership is not None and membership.status != Membership.Status.LEFT:
+            raise Conflict(_("You are already a member of %(coop)s.") % {"coop": coop.name})
+        today = now.astimezone(coop.zone).date()
+        if membership is None:
+            membership = Membership.objects.create(
+                coop=coop, user=user, joined_on=today, status=Membership.Status.ACTIVE
+            )
+        else:
+            membership.status = Membership.Status.ACTIVE
+            membership.joined_on = today
+            membership.save(update_fields=["status", "joined_on"])
+        invitation.accepted_by = user
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_by", "accepted_at"])
+        audit_record(
+            coop=coop, actor=user, action="membership.joined", at=now, invitation=invitation.pk
+        )
+    return membership

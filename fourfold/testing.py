@@ -1,0 +1,81 @@
+"""Factories and personas for tests.
+
+The personas mark the access boundaries: two members of one co-op, a member of another co-op,
+and an anonymous visitor (no user at all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.utils import timezone as django_timezone
+
+from fourfold.accounts.models import User
+from fourfold.coops.models import Cooperative, Membership
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class CoopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cooperative
+
+    slug = factory.Sequence(lambda n: f"coop-{n}")
+    name = factory.Sequence(lambda n: f"Co-op {n}")
+    product = "yogurt"
+    unit = "quart"
+    cadence = "FREQ=WEEKLY;BYDAY=SU"
+    timezone = "America/New_York"
+    target_quantity = 20
+    producers_per_batch = 2
+    currency = "USD"
+    commercial_unit_price = Decimal("6.50")
+    diy_minutes_per_unit = Decimal("30")
+    founded_at = factory.LazyFunction(django_timezone.now)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    coop = factory.SubFactory(CoopFactory)
+    user = factory.SubFactory(UserFactory)
+    status = Membership.Status.ACTIVE
+    joined_on = factory.LazyFunction(date.today)
+
+
+@dataclass
+class Personas:
+    coop: Cooperative
+    alice: User
+    bob: User
+    other_coop: Cooperative
+    outsider: User
+
+
+def make_personas() -> Personas:
+    """Alice and Bob share a co-op; the outsider belongs to another one."""
+    coop = CoopFactory(slug="home", name="Home Co-op")
+    other_coop = CoopFactory(slug="elsewhere", name="Elsewhere Co-op")
+    alice = MembershipFactory(coop=coop, user__username="alice").user
+    bob = MembershipFactory(coop=coop, user__username="bob").user
+    outsider = MembershipFactory(coop=other_coop, user__username="outsider").user
+    return Personas(coop=coop, alice=alice, bob=bob, other_coop=other_coop, outsider=outsider)

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from fourfold.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("fourfold.web.urls")),
+]
+
+handler404 = "fourfold.web.views.errors.page_not_found"
+handler500 = "fourfold.web.views.errors.server_error"

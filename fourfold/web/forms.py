@@ -1,0 +1,118 @@
+"""Forms validate the shape of input; the rules live in the services they feed."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from fourfold.accounts import services as account_services
+from fourfold.errors import FourfoldError
+
+
+def add_domain_error(form: forms.Form, error: FourfoldError) -> None:
+    """Put a service's refusal next to the field it names, or atop the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.detail)
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only digits, not a common password."),
+    )
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form, refusing once an account has had too many failures."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = account_services.user_login_check(
+                    request=self.request, username=username, password=password
+                )
+            except FourfoldError as error:
+                raise forms.ValidationError(error.detail, code=error.code) from error
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+TIME_ZONE_CHOICES = sorted(
+    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
+)
+
+
+class CoopForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("Somerville Yogurt Cooperative")}),
+    )
+    slug = forms.SlugField(
+        label=_("Short name for links"),
+        max_length=50,
+        help_text=_("Lower-case letters, numbers and hyphens, e.g. somerville."),
+    )
+    product = forms.CharField(
+        label=_("What you make or do together"),
+        max_length=120,
+        help_text=_("A good (yogurt) or a service (bike repair)."),
+    )
+    unit = forms.CharField(
+        label=_("Unit"), max_length=40, help_text=_("How a share is counted: quart, loaf, repair.")
+    )
+    cadence = forms.CharField(
+        label=_("Cadence"),
+        max_length=255,
+        initial="FREQ=WEEKLY;BYDAY=SU",
+        help_text=_(
+            "An RFC 5545 rule. Every Sunday: FREQ=WEEKLY;BYDAY=SU. "
+            "Every other Tuesday: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU."
+        ),
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="America/New_York"
+    )
+    target_quantity = forms.IntegerField(
+        label=_("Target quantity per batch"), min_value=1, initial=20
+    )
+    producers_per_batch = forms.IntegerField(
+        label=_("Producers per batch"), min_value=1, max_value=50, initial=2
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        initial="USD",
+        help_text=_("ISO 4217 code: USD, EUR, GBP…"),
+    )
+    commercial_unit_price = forms.DecimalField(
+        label=_("Commercial price per unit"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=4,
+        help_text=_("What a unit costs in a shop, to show what the co-op saves."),
+    )
+    diy_minutes_per_unit = forms.DecimalField(
+        label=_("Minutes to make one unit alone"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Making it yourself at home, to show the time saved together."),
+    )

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language, to_locale
+
+from fourfold.lib.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """``{{ amount|money:coop.currency }}`` in the reader's language: $6.50, 6,50 €."""
+    if amount is None:
+        return ""
+    return format_money(amount, currency, locale=to_locale(get_language() or "en"))

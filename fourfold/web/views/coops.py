@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fourfold.coops import selectors, services
+from fourfold.errors import FourfoldError, NotFound
+from fourfold.web.forms import CoopForm, add_domain_error
+from fourfold.web.views.common import coop_for_page
+
+MEMBERS_PER_PAGE = 50
+
+
+@login_required
+def my_coops(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "web/my_coops.html", {"coops": selectors.coops_for_user(user=request.user)}
+    )
+
+
+@login_required
+def coop_found(request: HttpRequest) -> HttpResponse:
+    form = CoopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coop = services.coop_found(
+                founder=request.user, fields=services.CoopFields(**form.cleaned_data)
+            )
+        except FourfoldError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s is founded. Invite your neighbours.") % {"name": coop.name}
+            )
+            return redirect("web:coop_detail", slug=coop.slug)
+    return render(request, "web/coop_found.html", {"form": form})
+
+
+@login_required
+def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    members = selectors.coop_members(coop=coop)
+    return render(
+        request,
+        "web/coop_detail.html",
+        {
+            "coop": coop,
+            "members": members[:12],
+            "member_count": members.count(),
+            "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
+        },
+    )
+
+
+@login_required
+def coop_members(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    page = Paginator(selectors.coop_members(coop=coop), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "web/coop_members.html", {"coop": coop, "page": page})
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    try:
+        invitation = services.invitation_create(coop=coop, by=request.user)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+        return redirect("web:coop_detail", slug=coop.slug)
+    url = request.build_absolute_uri(reverse("web:invitation", args=[invitation.code]))
+    if request.htmx:
+        return render(request, "web/_invitation_link.html", {"invitation_url": url})
+    request.session[f"invitation:{coop.slug}"] = url
+    return redirect("web:coop_detail", slug=coop.slug)
+
+
+@login_required
+def invitation(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        found = selectors.invitation_for_code(code=code)
+    except NotFound as error:
+        return render(request, "web/invitation.html", {"error": error.detail}, status=404)
+    membership = selectors.membership_of(coop=found.coop, user=request.user)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(code=code, user=request.user)
+        except FourfoldError as error:
+            return render(
+                request,
+                "web/invitation.html",
+                {"invitation": found, "error": error.detail},
+                status=error.status,
+            )
+        messages.success(request, _("You are now a member of %(name)s.") % {"name": found.coop})
+        return redirect("web:coop_detail", slug=found.coop.slug)
+    return render(request, "web/invitation.html", {"invitation": found, "membership": membership})
