@@ -7,3 +7,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests find static files where they are written; nothing is collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -15,13 +15,12 @@ MEMBER_STATUSES = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
 
 def coops_for_user(*, user: User) -> QuerySet[Cooperative]:
     """The co-ops ``user`` belongs to, with their active member count."""
+    mine = Membership.objects.filter(user=user, status__in=MEMBER_STATUSES).values("coop")
+    # Filtering on the membership join itself would make the count see only ``user``'s row.
+    active = Q(memberships__status=Membership.Status.ACTIVE)
     return (
-        Cooperative.objects.filter(memberships__user=user, memberships__status__in=MEMBER_STATUSES)
-        .annotate(
-            active_members=Count(
-                "memberships", distinct=True, filter=Q(memberships__status=Membership.Status.ACTIVE)
-            )
-        )
+        Cooperative.objects.filter(pk__in=mine)
+        .annotate(active_members=Count("memberships", filter=active))
         .order_by("name", "pk")
     )
 

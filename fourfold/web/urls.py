@@ -9,7 +9,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(

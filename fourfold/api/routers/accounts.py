@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from fourfold.accounts import services
 from fourfold.api.schemas import SignupIn, TokenIn, TokenOut, UserOut, errors
@@ -23,7 +23,7 @@ def signup(request: HttpRequest, payload: SignupIn):
     user = services.user_signup(
         username=payload.username, email=payload.email, password=payload.password
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.post(

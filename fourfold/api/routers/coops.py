@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import (
@@ -28,7 +28,7 @@ def coops_list(request: HttpRequest, response: HttpResponse, page: Query[Page]):
 def coops_found(request: HttpRequest, payload: CoopIn):
     """Found a co-op; the caller becomes its first member (and gains no other power)."""
     coop = services.coop_found(founder=request.auth, fields=services.CoopFields(**payload.dict()))
-    return 201, coop
+    return Status(201, coop)
 
 
 @router.get("/coops/{slug}", response={200: CoopOut, **errors(404)})
@@ -48,9 +48,9 @@ def invitation_create(request: HttpRequest, slug: str):
     coop = selectors.coop_for_member(user=request.auth, slug=slug)
     invitation = services.invitation_create(coop=coop, by=request.auth)
     url = request.build_absolute_uri(reverse("web:invitation", args=[invitation.code]))
-    return 201, {"code": invitation.code, "url": url, "expires_at": invitation.expires_at}
+    return Status(201, {"code": invitation.code, "url": url, "expires_at": invitation.expires_at})
 
 
 @router.post("/invitations/{code}/accept", response={201: MembershipOut, **errors(404, 409)})
 def invitation_accept(request: HttpRequest, code: str):
-    return 201, services.invitation_accept(code=code, user=request.auth)
+    return Status(201, services.invitation_accept(code=code, user=request.auth))

@@ -12,10 +12,17 @@ pytestmark = pytest.mark.django_db
 
 def fields(**overrides) -> CoopFields:
     values = dict(
-        slug="somerville", name="Somerville Yogurt Cooperative", product="yogurt",
-        unit="quart", cadence="FREQ=WEEKLY;BYDAY=SU", target_quantity=20,
-        producers_per_batch=2, currency="USD", commercial_unit_price=Decimal("6.50"),
-        diy_minutes_per_unit=Decimal("30"), timezone="America/New_York",
+        slug="somerville",
+        name="Somerville Yogurt Cooperative",
+        product="yogurt",
+        unit="quart",
+        cadence="FREQ=WEEKLY;BYDAY=SU",
+        target_quantity=20,
+        producers_per_batch=2,
+        currency="USD",
+        commercial_unit_price=Decimal("6.50"),
+        diy_minutes_per_unit=Decimal("30"),
+        timezone="America/New_York",
     )
     values.update(overrides)
     return CoopFields(**values)
@@ -38,11 +45,11 @@ def test_it_records_who_founded_it_in_the_audit_trail():
 
 
 def test_it_normalises_slug_currency_and_cadence():
-    coop = coop_found(founder=UserFactory(),
-                      fields=fields(slug=" Somerville ", currency="usd",
-                                    cadence="rrule:freq=weekly;byday=su"))
-    assert (coop.slug, coop.currency, coop.cadence) == ("somerville", "USD",
-                                                         "FREQ=WEEKLY;BYDAY=SU")
+    coop = coop_found(
+        founder=UserFactory(),
+        fields=fields(slug=" Somerville ", currency="usd", cadence="rrule:freq=weekly;byday=su"),
+    )
+    assert (coop.slug, coop.currency, coop.cadence) == ("somerville", "USD", "FREQ=WEEKLY;BYDAY=SU")
 
 
 def test_the_joined_date_is_the_coops_local_date(settings):

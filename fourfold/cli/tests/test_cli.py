@@ -1,0 +1,131 @@
+"""The ``fourfold`` command, run as a user runs it: in a subprocess with its own data dir."""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from fourfold.accounts.models import User
+from fourfold.cli import demo
+from fourfold.coops.models import Cooperative, Membership
+
+FOURFOLD = [sys.executable, "-m", "fourfold"]
+
+
+@pytest.fixture
+def fresh_env(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "FOURFOLD_HTTPS"}}
+    env["FOURFOLD_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def run(args, env, **kwargs):
+    return subprocess.run([*FOURFOLD, *args], env=env, capture_output=True, text=True,
+                          timeout=120, **kwargs)
+
+
+def test_help_lists_the_commands(fresh_env):
+    result = run(["--help"], fresh_env)
+    assert result.returncode == 0
+    for command in ("demo", "serve", "manage"):
+        assert command in result.stdout
+
+
+def test_the_console_script_is_the_same_program(fresh_env):
+    script = Path(sys.executable).with_name("fourfold")
+    result = subprocess.run([str(script), "--help"], env=fresh_env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout == run(["--help"], fresh_env).stdout
+
+
+def test_manage_runs_django_commands(fresh_env):
+    result = run(["manage", "check"], fresh_env)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_demo_builds_once_and_reuses_on_a_second_run(fresh_env):
+    first = run(["demo", "--no-serve"], fresh_env)
+    assert first.returncode == 0, first.stderr
+    assert "Built the demo co-op" in first.stdout
+    assert demo.DEMO_PASSWORD in first.stdout
+    second = run(["demo", "--no-serve"], fresh_env)
+    assert second.returncode == 0, second.stderr
+    assert "Reusing the demo co-op" in second.stdout
+
+
+@pytest.mark.django_db
+def test_the_demo_coop_has_twelve_active_members_and_is_never_duplicated():
+    demo.build()
+    coop, built = demo.build()
+    assert not built
+    assert Cooperative.objects.filter(slug="somerville").count() == 1
+    assert (coop.target_quantity, coop.producers_per_batch, coop.cadence) == (
+        20, 2, "FREQ=WEEKLY;BYDAY=SU")
+    assert Membership.objects.filter(coop=coop, status="active").count() == 12
+    assert User.objects.get(username="flo").check_password(demo.DEMO_PASSWORD)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_with_static_files_over_plain_http(fresh_env):
+    assert run(["manage", "migrate", "--noinput"], fresh_env).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen([*FOURFOLD, "serve", "--port", str(port), "--workers", "1"],
+                              env=fresh_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+                    page = response.read().decode()
+                    server_header = response.headers.get("Server", "")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert "gunicorn" in server_header.lower()
+        stylesheet = page.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert ".classless." in stylesheet and stylesheet.count(".") >= 3  # hashed name
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}") as response:
+            assert response.status == 200
+            assert "max-age" in response.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Collecting static files" in output
+
+
+def test_serve_refuses_an_unmigrated_database(fresh_env):
+    result = run(["serve", "--port", str(_free_port())], fresh_env)
+    assert result.returncode != 0
+    assert "fourfold manage migrate" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings(fresh_env):
+    env = {**fresh_env, "DEBUG": "0", "FOURFOLD_HTTPS": "1",
+           "FOURFOLD_SECRET_KEY": secrets.token_urlsafe(50),
+           "ALLOWED_HOSTS": "coop.example.org"}
+    result = run(["manage", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_typo_in_a_boolean_setting_is_refused(fresh_env):
+    result = run(["manage", "check"], {**fresh_env, "DEBUG": "ture"})
+    assert result.returncode != 0
+    assert "DEBUG='ture' is not a boolean" in result.stderr
