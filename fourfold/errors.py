@@ -46,10 +46,13 @@ class Throttled(FourfoldError):
 
 
 class PrincipleViolation(FourfoldError):
-    """A request that would break one of the co-op principles of DESIGN.md."""
+    """A request that would break one of the co-op principles of DESIGN.md.
+
+    403: the request is understood and well-formed, and the co-op's principles forbid it.
+    """
 
     code = "principle_violation"
-    status = 422
+    status = 403
 
     PRINCIPLES = {
         "self_funded": _("self-funded"),

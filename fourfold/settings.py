@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "fourfold.accounts",
     "fourfold.coops",
+    "fourfold.ledger",
     "fourfold.api",
     "fourfold.web",
     "fourfold.cli",

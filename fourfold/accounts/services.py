@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import ApiToken, LoginFailure, User
 from fourfold.errors import Conflict, Invalid, Throttled
 
+# "pool" names a co-op's shared money in the ledger's payloads.
+RESERVED_USERNAMES = {"pool", "admin", "fourfold"}
+
 
 def user_signup(*, username: str, email: str, password: str) -> User:
     """Create a person's account; every rule of Django's password validators applies."""
@@ -30,6 +33,8 @@ def user_signup(*, username: str, email: str, password: str) -> User:
         raise Invalid(" ".join(error.messages), field="username") from error
     if not username:
         raise Invalid(_("Choose a username."), field="username")
+    if username.lower() in RESERVED_USERNAMES:
+        raise Invalid(_("That username is reserved; choose another."), field="username")
     try:
         validate_email(email)
     except ValidationError as error:

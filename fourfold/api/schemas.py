@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from fourfold.lib.money import plain
+
+# A decimal arrives as a JSON number or a decimal string ("6.50"). Pydantic documents any string;
+# the pattern tells clients which strings parse.
+DecimalIn = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}]}
+    ),
+]
 
 
 class Error(Schema):
@@ -47,8 +58,8 @@ class CoopIn(Schema):
     target_quantity: int = Field(description="Units per batch, at least 1.", examples=[20])
     producers_per_batch: int = Field(examples=[2])
     currency: str = Field(max_length=3, description="ISO 4217 code.", examples=["USD"])
-    commercial_unit_price: Decimal = Field(examples=["6.50"])
-    diy_minutes_per_unit: Decimal = Field(examples=["30"])
+    commercial_unit_price: DecimalIn = Field(examples=["6.50"])
+    diy_minutes_per_unit: DecimalIn = Field(examples=["30"])
     timezone: str = Field(
         "UTC",
         max_length=64,
@@ -97,6 +108,19 @@ class InvitationOut(Schema):
 
 
 def errors(*codes: int, authenticated: bool = True) -> dict:
-    """The error answers an operation documents: every one may refuse malformed input (422);
-    an authenticated one may also refuse a missing or wrong token (401)."""
-    return {frozenset({422, *codes, *((401,) if authenticated else ())}): Error}
+    """The error answers an operation documents: every one may refuse malformed input (400 for
+    a body that is not JSON, 422 for input that does not fit the schema); an authenticated one
+    may also refuse a missing or wrong token (401)."""
+    return {frozenset({400, 422, *codes, *((401,) if authenticated else ())}): Error}
+
+
+def _iso_date(value):
+    # Pydantic would also take 0 or 1700000000 as a date (Unix time): we want YYYY-MM-DD only.
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError("use an ISO 8601 date, YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
@@ -49,3 +52,43 @@ def plain(amount: Decimal, currency: str) -> str:
     if at_minor == amount:
         return str(at_minor)
     return str(amount.normalize())
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """``amount`` in whole minor units; refuses an amount finer than the currency allows."""
+    units = amount / minor_unit(currency)
+    if units != units.to_integral_value():
+        raise ValueError(f"{amount} has more decimals than {currency} allows")
+    return int(units)
+
+
+def from_minor(units: int, currency: str) -> Decimal:
+    return Decimal(units) * minor_unit(currency)
+
+
+def split_largest_remainder(
+    total: Decimal, weights: Sequence[Decimal | int], currency: str, *, rotate: int = 0
+) -> list[Decimal]:
+    """Split ``total`` by ``weights`` into parts that sum to ``total`` exactly.
+
+    Each part gets the floor of its exact quota in minor units; the minor units left over go one
+    each to the largest fractional remainders. Equal remainders are broken by position, starting
+    at ``rotate`` (mod the number of parts), so a caller that rotates the start spreads the odd
+    cents over time instead of charging them to the same member every time.
+    """
+    if not weights:
+        raise ValueError("nothing to split among")
+    exact = [Fraction(weight) for weight in weights]
+    if any(weight < 0 for weight in exact) or sum(exact) <= 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    units = to_minor(total, currency)
+    weight_sum = sum(exact)
+    quotas = [units * weight / weight_sum for weight in exact]
+    parts = [math.floor(quota) for quota in quotas]
+    count = len(parts)
+    by_remainder = sorted(
+        range(count), key=lambda i: (-(quotas[i] - parts[i]), (i - rotate) % count)
+    )
+    for i in by_remainder[: units - sum(parts)]:
+        parts[i] += 1
+    return [from_minor(part, currency) for part in parts]

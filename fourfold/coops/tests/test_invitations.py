@@ -37,9 +37,11 @@ def test_an_unknown_code_is_refused(personas):
 
 def test_an_expired_code_is_refused(personas):
     invitation = invitation_create(coop=personas.coop, by=personas.alice)
-    with time_machine.travel(timezone.now() + timedelta(days=15)):
-        with pytest.raises(Conflict, match="expired"):
-            invitation_accept(code=invitation.code, user=UserFactory())
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=15)),
+        pytest.raises(Conflict, match="expired"),
+    ):
+        invitation_accept(code=invitation.code, user=UserFactory())
 
 
 def test_a_member_accepting_again_is_refused_and_the_code_stays_usable(personas):

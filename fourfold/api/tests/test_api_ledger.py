@@ -1,0 +1,229 @@
+import csv
+import io
+
+import pytest
+
+from fourfold.ledger.models import Leg, Transaction
+from fourfold.testing import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+LEDGER = "/api/v1/coops/home/ledger"
+
+
+@pytest.fixture
+def carol(personas):
+    return MembershipFactory(coop=personas.coop, user__username="carol").user
+
+
+def test_an_expense_split_among_members_moves_their_balances(api_client, personas, carol):
+    client = api_client(personas.alice)
+    response = client.post(
+        f"{LEDGER}/transactions",
+        {
+            "kind": "expense",
+            "amount": "45.00",
+            "payer": "alice",
+            "category": "ingredients",
+            "split": ["alice", "bob", "carol"],
+            "description": "cultures",
+        },
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["kind"], body["amount"], body["payer"], body["entered_by"]) == (
+        "expense",
+        "45.00",
+        "alice",
+        "alice",
+    )
+    assert isinstance(body["id"], int)
+    balances = {row["username"]: row["balance"] for row in client.get(f"{LEDGER}/balances").json()}
+    assert balances == {"alice": "30.00", "bob": "-15.00", "carol": "-15.00"}
+
+
+def test_weights_split_by_units(api_client, personas):
+    client = api_client(personas.bob)
+    client.post(
+        f"{LEDGER}/transactions",
+        {
+            "kind": "expense",
+            "amount": "20.00",
+            "category": "ingredients",
+            "split": {"alice": "1", "bob": "3"},
+        },
+    )
+    balances = {row["username"]: row["balance"] for row in client.get(f"{LEDGER}/balances").json()}
+    assert balances == {"alice": "-5.00", "bob": "5.00"}
+
+
+def test_a_labour_expense_is_a_principle_violation_and_writes_nothing(api_client, personas):
+    response = api_client(personas.alice).post(
+        f"{LEDGER}/transactions", {"kind": "expense", "amount": "100", "category": "wages"}
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "principle_violation"
+    assert response.json()["principle"] == "no_paid_staff"
+    assert "no paid staff" in response.json()["detail"]
+    assert not Transaction.objects.exists()
+
+
+def test_a_contribution_from_an_outsider_is_a_principle_violation(api_client, personas):
+    response = api_client(personas.alice).post(
+        f"{LEDGER}/transactions", {"kind": "contribution", "amount": "100", "payer": "outsider"}
+    )
+    assert response.status_code == 403
+    assert response.json()["principle"] == "self_funded"
+    assert not Leg.objects.exists()
+
+
+def test_a_donation_is_refused(api_client, personas):
+    response = api_client(personas.alice).post(
+        f"{LEDGER}/transactions", {"kind": "contribution", "amount": "100", "category": "donation"}
+    )
+    assert response.status_code == 403
+    assert response.json()["principle"] == "self_funded"
+
+
+def test_an_amount_sent_as_a_json_number_is_refused(api_client, personas):
+    response = api_client(personas.alice).post(
+        f"{LEDGER}/transactions", {"kind": "contribution", "amount": 12.5}
+    )
+    assert response.status_code in {400, 422}
+
+
+def test_the_same_idempotency_key_posts_once(api_client, personas):
+    client = api_client(personas.alice)
+    payload = {"kind": "contribution", "amount": "20.00"}
+    first = client.post(f"{LEDGER}/transactions", payload, HTTP_IDEMPOTENCY_KEY="abc")
+    second = client.post(f"{LEDGER}/transactions", payload, HTTP_IDEMPOTENCY_KEY="abc")
+    assert first.json()["id"] == second.json()["id"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert Transaction.objects.count() == 1
+    other = client.post(
+        f"{LEDGER}/transactions", {**payload, "amount": "21.00"}, HTTP_IDEMPOTENCY_KEY="abc"
+    )
+    assert other.status_code == 409
+
+
+def test_reversing_restores_balances_and_twice_is_refused(api_client, personas):
+    client = api_client(personas.alice)
+    posted = client.post(
+        f"{LEDGER}/transactions", {"kind": "transfer", "amount": "7.00", "payee": "bob"}
+    ).json()
+    response = client.post(
+        f"{LEDGER}/transactions/{posted['id']}/reverse", {"reason": "wrong person"}
+    )
+    assert response.status_code == 201
+    assert response.json()["reverses"] == posted["id"]
+    assert {row["balance"] for row in client.get(f"{LEDGER}/balances").json()} == {"0.00"}
+    again = client.post(f"{LEDGER}/transactions/{posted['id']}/reverse")
+    assert again.status_code == 409
+    assert (
+        client.get(f"{LEDGER}/transactions/{posted['id']}").json()["reversed_by"]
+        == (response.json()["id"])
+    )
+
+
+def test_settlement_plan_and_recording_it(api_client, personas, carol):
+    client = api_client(carol)
+    client.post(
+        f"{LEDGER}/transactions",
+        {
+            "kind": "expense",
+            "amount": "10.00",
+            "payer": "alice",
+            "category": "supplies",
+            "split": ["alice", "bob", "carol"],
+        },
+    )
+    plan = client.get(f"{LEDGER}/settlement").json()
+    assert {(t["from"], t["to"]) for t in plan["transfers"]} == {
+        ("bob", "alice"),
+        ("carol", "alice"),
+    }
+    assert sorted(t["amount"] for t in plan["transfers"]) == ["3.33", "3.33"] or sorted(
+        t["amount"] for t in plan["transfers"]
+    ) == ["3.33", "3.34"]
+    recorded = client.post(f"{LEDGER}/settlement")
+    assert recorded.status_code == 201
+    assert len(recorded.json()["transfers"]) == 2
+    assert {row["balance"] for row in client.get(f"{LEDGER}/balances").json()} == {"0.00"}
+    assert client.get(f"{LEDGER}/settlement").json()["transfers"] == []
+
+
+def test_transactions_are_filtered_and_paginated(api_client, personas):
+    client = api_client(personas.alice)
+    for amount in ("1", "2", "3"):
+        client.post(f"{LEDGER}/transactions", {"kind": "contribution", "amount": amount})
+    client.post(
+        f"{LEDGER}/transactions",
+        {"kind": "expense", "amount": "4", "payer": "bob", "category": "space"},
+    )
+    page = client.get(f"{LEDGER}/transactions?kind=contribution&limit=2")
+    assert [t["amount"] for t in page.json()] == ["3.00", "2.00"]
+    assert page["X-Total-Count"] == "3"
+    assert [t["kind"] for t in client.get(f"{LEDGER}/transactions?member=bob").json()] == [
+        "expense"
+    ]
+    assert client.get(f"{LEDGER}/transactions?member=nobody").status_code == 404
+
+
+def test_statement_has_a_running_balance(api_client, personas):
+    client = api_client(personas.alice)
+    client.post(f"{LEDGER}/transactions", {"kind": "contribution", "amount": "20"})
+    client.post(f"{LEDGER}/transactions", {"kind": "transfer", "amount": "5", "payee": "bob"})
+    lines = client.get(f"{LEDGER}/statement").json()
+    assert [(line["amount"], line["balance"]) for line in lines] == [
+        ("5.00", "25.00"),
+        ("20.00", "20.00"),
+    ]
+
+
+def test_csv_exports(api_client, personas):
+    client = api_client(personas.alice)
+    client.post(
+        f"{LEDGER}/transactions",
+        {"kind": "contribution", "amount": "20", "description": "pay-in, with comma"},
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"{LEDGER}/transactions.csv").content.decode()))
+    )
+    assert {row["account"] for row in rows} == {"alice", "pool"}
+    assert rows[0]["description"] == "pay-in, with comma"
+    balances = list(
+        csv.DictReader(io.StringIO(client.get(f"{LEDGER}/balances.csv").content.decode()))
+    )
+    assert {(row["username"], row["balance"]) for row in balances} == {
+        ("alice", "20.00"),
+        ("bob", "0.00"),
+    }
+
+
+def test_the_pool_summary_shows_the_books_balance(api_client, personas):
+    client = api_client(personas.alice)
+    client.post(f"{LEDGER}/transactions", {"kind": "contribution", "amount": "20"})
+    client.post(
+        f"{LEDGER}/transactions",
+        {"kind": "expense", "amount": "5", "payer": "pool", "category": "equipment"},
+    )
+    assert client.get(f"{LEDGER}/pool").json() == {
+        "currency": "USD",
+        "pool": "15.00",
+        "unallocated": "5.00",
+        "members_total": "20.00",
+    }
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_listing_transactions_costs_the_same_queries_at_any_size(
+    api_client, personas, count, django_assert_max_num_queries
+):
+    client = api_client(personas.alice)
+    for _ in range(count):
+        client.post(
+            f"{LEDGER}/transactions",
+            {"kind": "expense", "amount": "3", "category": "supplies", "split": ["alice", "bob"]},
+        )
+    with django_assert_max_num_queries(6):
+        assert len(client.get(f"{LEDGER}/transactions").json()) == 2 * count

@@ -1,0 +1,182 @@
+"""A double-entry, append-only ledger per co-op.
+
+Money is stored as whole minor units of the co-op's currency (cents) in integer columns: exact
+on every database (SQLite would otherwise keep decimals as binary floats) and summed exactly.
+
+Sign convention: a leg's amount is positive for a debit and negative for a credit, and the legs
+of every transaction sum to exactly zero. A member's account is the co-op's debt to the member
+(credit-normal): their balance is minus the sum of their legs. The pool and the cost accounts are
+debit-normal. Hence sum(member balances) = pool + costs not yet allocated, always.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fourfold.coops.models import Cooperative
+from fourfold.lib.money import from_minor
+
+
+class AppendOnlyError(RuntimeError):
+    """Posted money is never edited or deleted; a correction is a reversal."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; post a reversal")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only; post a reversal")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only; post a reversal")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only; post a reversal")
+
+
+class Category(models.TextChoices):
+    INGREDIENTS = "ingredients", _("ingredients")
+    SUPPLIES = "supplies", _("supplies")
+    EQUIPMENT = "equipment", _("equipment")
+    SPACE = "space", _("space")
+    OTHER = "other", _("other")
+
+
+class Account(models.Model):
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("member")
+        POOL = "pool", _("pool")
+        COST = "cost", _("cost not yet allocated")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="accounts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_accounts",
+    )
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    # The running sum of this account's legs, moved in the same database transaction as every
+    # leg posted to it (an atomic UPDATE … SET total = total + x), so reading every balance costs
+    # one short query however long the ledger grows. Tests check it against the legs.
+    total_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "user"],
+                condition=Q(kind="member"),
+                name="ledger_one_account_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["coop"], condition=Q(kind="pool"), name="ledger_one_pool_per_coop"
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "category"],
+                condition=Q(kind="cost"),
+                name="ledger_one_cost_account_per_category",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="member", user__isnull=False, category="")
+                    | Q(kind="pool", user__isnull=True, category="")
+                    | (Q(kind="cost", user__isnull=True) & ~Q(category=""))
+                ),
+                name="ledger_account_kind_fields",
+            ),
+        ]
+
+    @property
+    def total(self) -> Decimal:
+        return from_minor(self.total_minor, self.coop.currency)
+
+
+class Transaction(AppendOnlyModel):
+    class Kind(models.TextChoices):
+        CONTRIBUTION = "contribution", _("contribution")
+        EXPENSE = "expense", _("expense")
+        TRANSFER = "transfer", _("transfer")
+        COST_ALLOCATION = "cost_allocation", _("cost allocation")
+        REVERSAL = "reversal", _("reversal")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount_minor = models.BigIntegerField()
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty on an expense paid from the pool."),
+    )
+    payee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supplier = models.CharField(max_length=120, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    occurred_on = models.DateField(help_text=_("The co-op's local date."))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField()
+    # A reversal points at what it undoes; unique, so nothing is ever reversed twice.
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    # A cost allocation points at the expense whose cost it splits.
+    allocates = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["coop", "-occurred_on", "-id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="ledger_amount_positive"),
+        ]
+
+    @property
+    def amount(self) -> Decimal:
+        return from_minor(self.amount_minor, self.coop.currency)
+
+
+class Leg(AppendOnlyModel):
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="legs")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")
+    amount_minor = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "transaction"])]
+
+
+class IdempotencyKey(models.Model):
+    """One ``Idempotency-Key`` per co-op; a retry with the same key gets the same transaction."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "key"], name="ledger_idempotency_key_unique"),
+        ]

@@ -1,0 +1,230 @@
+"""Reads from the ledger: balances, statements, the settle-up plan."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce
+
+from fourfold.accounts.models import User
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.lib.money import from_minor, to_minor
+from fourfold.lib.settlement import settle
+
+
+@dataclass(frozen=True)
+class MemberBalance:
+    user: User
+    status: str
+    balance: Decimal  # positive: the co-op owes the member
+
+
+@dataclass(frozen=True)
+class Books:
+    balances: list[MemberBalance]
+    pool: Decimal
+    unallocated: Decimal  # costs paid but not yet charged to members
+
+    @property
+    def members_total(self) -> Decimal:
+        return sum((row.balance for row in self.balances), Decimal(0))
+
+
+def member_balances(*, coop: Cooperative) -> list[MemberBalance]:
+    """Every member's balance in one query: members with no money yet show 0; members who
+    left show only while they still owe or are owed."""
+    total = Account.objects.filter(
+        coop=coop, kind=Account.Kind.MEMBER, user=OuterRef("user")
+    ).values("total_minor")[:1]
+    rows = (
+        Membership.objects.filter(coop=coop)
+        .annotate(total=Coalesce(Subquery(total), 0))
+        .exclude(Q(status=Membership.Status.LEFT) & Q(total=0))
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [
+        MemberBalance(
+            user=row.user, status=row.status, balance=from_minor(-row.total, coop.currency)
+        )
+        for row in rows
+    ]
+
+
+def books(*, coop: Cooperative) -> Books:
+    """Balances, the pool and unallocated costs: two queries whatever the ledger's size."""
+    pooled = (
+        Account.objects.filter(coop=coop)
+        .exclude(kind=Account.Kind.MEMBER)
+        .values("kind")
+        .annotate(sum=Sum("total_minor"))
+    )
+    sums = {row["kind"]: row["sum"] for row in pooled}
+    return Books(
+        balances=member_balances(coop=coop),
+        pool=from_minor(sums.get(Account.Kind.POOL, 0), coop.currency),
+        unallocated=from_minor(sums.get(Account.Kind.COST, 0), coop.currency),
+    )
+
+
+@dataclass(frozen=True)
+class PlannedTransfer:
+    payer: User | None  # None: the pool pays (a reimbursement)
+    payee: User | None  # None: paid into the pool
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class SettlementPlan:
+    transfers: list[PlannedTransfer]
+    unallocated: Decimal  # while costs await allocation, nobody's share is known yet
+
+
+def settlement_plan(*, coop: Cooperative) -> SettlementPlan:
+    """The fewest transfers fourfold can find that bring every balance to zero.
+
+    The pool takes part like a member: money it holds is owed back to members, so it may pay
+    some of them out. Costs not yet allocated cannot be settled (whose share are they?): while
+    there are any, the plan is empty and says how much awaits allocation.
+    """
+    state = books(coop=coop)
+    if state.unallocated:
+        return SettlementPlan(transfers=[], unallocated=state.unallocated)
+    people = {row.user.pk: row.user for row in state.balances}
+    people[None] = None
+    minor = {row.user.pk: to_minor(row.balance, coop.currency) for row in state.balances}
+    minor[None] = -to_minor(state.pool, coop.currency)
+    return SettlementPlan(
+        transfers=[
+            PlannedTransfer(
+                payer=people[debtor],
+                payee=people[creditor],
+                amount=from_minor(amount, coop.currency),
+            )
+            for debtor, creditor, amount in settle(minor)
+        ],
+        unallocated=Decimal(0),
+    )
+
+
+def transactions(
+    *,
+    coop: Cooperative,
+    member: User | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Transaction]:
+    """The co-op's transactions, newest first, optionally filtered."""
+    items = Transaction.objects.filter(coop=coop)
+    if member is not None:
+        items = items.filter(legs__account__user=member).distinct()
+    if kind:
+        items = items.filter(kind=kind)
+    if category:
+        items = items.filter(category=category)
+    if start:
+        items = items.filter(occurred_on__gte=start)
+    if end:
+        items = items.filter(occurred_on__lte=end)
+    legs = Leg.objects.select_related("account__user").order_by("pk")
+    return (
+        items.select_related("payer", "payee", "entered_by", "reversed_by")
+        .prefetch_related(Prefetch("legs", legs))
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def transaction_for_coop(*, coop: Cooperative, pk: int) -> Transaction | None:
+    return transactions(coop=coop).filter(pk=pk).first()
+
+
+def statement(*, coop: Cooperative, member: User) -> QuerySet[Leg]:
+    """A member's legs, newest first, each with the member's balance after it."""
+    running = Window(
+        Sum("amount_minor"),
+        order_by=[
+            "transaction__occurred_on",
+            "transaction_id",
+        ],
+    )
+    return (
+        Leg.objects.filter(
+            account__coop=coop, account__kind=Account.Kind.MEMBER, account__user=member
+        )
+        .select_related(
+            "transaction", "transaction__payer", "transaction__payee", "transaction__entered_by"
+        )
+        .annotate(running_total=running)
+        .order_by("-transaction__occurred_on", "-transaction_id")
+    )
+
+
+def member_by_username(*, coop: Cooperative, username: str) -> User | None:
+    """A member (or former member) of ``coop``; None for anyone else."""
+    return User.objects.filter(username__iexact=username, memberships__coop=coop).first()
+
+
+def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) -> None:
+    """Write ``items`` as CSV to ``out``: one row per leg, so a spreadsheet can re-add them."""
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "id",
+            "occurred_on",
+            "kind",
+            "category",
+            "description",
+            "supplier",
+            "payer",
+            "payee",
+            "account",
+            "amount",
+            "currency",
+            "entered_by",
+            "entered_at",
+            "reverses",
+        ]
+    )
+    for item in items.iterator(chunk_size=500):
+        for leg in item.legs.all():
+            account = leg.account
+            name = (
+                account.user.username
+                if account.user_id
+                else f"cost:{account.category}"
+                if account.category
+                else "pool"
+            )
+            writer.writerow(
+                [
+                    item.pk,
+                    item.occurred_on.isoformat(),
+                    item.kind,
+                    item.category,
+                    item.description,
+                    item.supplier,
+                    item.payer.username if item.payer_id else "",
+                    item.payee.username if item.payee_id else "",
+                    name,
+                    str(from_minor(leg.amount_minor, coop.currency)),
+                    coop.currency,
+                    item.entered_by.username,
+                    item.entered_at.isoformat(),
+                    item.reverses_id or "",
+                ]
+            )

@@ -1,0 +1,615 @@
+"""Writes to the ledger. Every posting is atomic, sums to zero and names who entered it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.audit import audit_record
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.errors import Conflict, Invalid, PrincipleViolation
+from fourfold.ledger import selectors
+from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
+from fourfold.lib.money import from_minor, minor_unit, split_largest_remainder, to_minor
+
+MAX_AMOUNT = Decimal("1e12")
+
+# Money from outside the membership, by the names people give it.
+OUTSIDE_MONEY = re.compile(
+    r"\b(donat\w*|grants?|sponsor\w*|fund-?rais\w*|crowd-?fund\w*|bequest|charit\w*|"
+    r"subsid\w*|investors?)\b",
+    re.IGNORECASE,
+)
+# Paying a person for their work, by the names people give it.
+LABOUR = re.compile(
+    r"\b(wages?|salar(y|ies)|payroll|stipends?|honorari(um|a)|labou?r|paid staff|"
+    r"fees? for (work|labou?r|services?)|hourly rate|contractors?|employees?|"
+    r"babysitter|cleaner|staff)\b",
+    re.IGNORECASE,
+)
+OUTSIDE_MONEY_CATEGORIES = {"donation", "grant", "sponsorship", "fundraising", "gift"}
+LABOUR_CATEGORIES = {
+    "wages",
+    "wage",
+    "salary",
+    "labour",
+    "labor",
+    "payroll",
+    "fee",
+    "fees",
+    "stipend",
+    "staff",
+    "honorarium",
+}
+
+
+def parse_amount(raw, *, currency: str, field: str = "amount") -> Decimal:
+    """A positive amount in ``currency``, no finer than its minor unit. Never a float."""
+    if isinstance(raw, float):
+        raise Invalid(_('Send amounts as decimal strings, e.g. "12.50".'), field=field)
+    try:
+        amount = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise Invalid(_("Enter an amount such as 12.50."), field=field) from error
+    if not amount.is_finite() or amount <= 0:
+        raise Invalid(_("Enter an amount above zero."), field=field)
+    if amount >= MAX_AMOUNT:
+        raise Invalid(_("That amount is too large."), field=field)
+    if amount != amount.quantize(minor_unit(currency)):
+        raise Invalid(
+            _("%(currency)s amounts have at most %(digits)d decimals.")
+            % {"currency": currency, "digits": max(0, -minor_unit(currency).as_tuple().exponent)},
+            field=field,
+        )
+    return amount.quantize(minor_unit(currency))
+
+
+def _membership(coop: Cooperative, user: User | None) -> Membership | None:
+    if user is None:
+        return None
+    return Membership.objects.filter(coop=coop, user=user).first()
+
+
+def _require_active_funder(coop: Cooperative, user: User) -> None:
+    membership = _membership(coop, user)
+    if membership is None or membership.status != Membership.Status.ACTIVE:
+        raise PrincipleViolation(
+            "self_funded",
+            _("%(name)s is not an active member; money comes only from members.")
+            % {"name": user.username},
+        )
+
+
+def _require_member_of_record(coop: Cooperative, user: User) -> None:
+    """Transfers settle debts, so anyone who ever was a member may send or receive one."""
+    if _membership(coop, user) is None:
+        raise PrincipleViolation(
+            "self_funded",
+            _("%(name)s is not a member of this co-op; money moves only among members.")
+            % {"name": user.username},
+        )
+
+
+def _refuse_outside_money(*texts: str) -> None:
+    for text in texts:
+        if text and (
+            text.strip().lower() in OUTSIDE_MONEY_CATEGORIES or OUTSIDE_MONEY.search(text)
+        ):
+            raise PrincipleViolation(
+                "self_funded",
+                _(
+                    "donations, grants, sponsorships and fundraising income are refused; "
+                    "the co-op is funded only by its members."
+                ),
+            )
+
+
+def _refuse_labour(*texts: str) -> None:
+    for text in texts:
+        if text and (text.strip().lower() in LABOUR_CATEGORIES or LABOUR.search(text)):
+            raise PrincipleViolation(
+                "no_paid_staff",
+                _("the co-op never pays anyone for labour; members produce in turns."),
+            )
+
+
+def _category(raw: str | None) -> str:
+    value = (raw or "").strip().lower()
+    _refuse_labour(value)
+    _refuse_outside_money(value)
+    if value not in Category.values:
+        raise Invalid(
+            _("Choose a category: %(choices)s.") % {"choices": ", ".join(Category.values)},
+            field="category",
+        )
+    return value
+
+
+def _account(
+    coop: Cooperative, kind: str, *, user: User | None = None, category: str = ""
+) -> Account:
+    account, _created = Account.objects.get_or_create(
+        coop=coop, kind=kind, user=user, category=category
+    )
+    return account
+
+
+def _post(
+    *,
+    coop: Cooperative,
+    kind: str,
+    legs: list[tuple[Account, Decimal]],
+    entered_by: User,
+    occurred_on: date | None,
+    now,
+    **fields,
+) -> Transaction:
+    """Write one balanced transaction and move its accounts' running totals."""
+    merged: dict[int, tuple[Account, int]] = {}
+    for account, amount in legs:
+        previous = merged.get(account.pk, (account, 0))[1]
+        merged[account.pk] = (account, previous + to_minor(amount, coop.currency))
+    if sum(minor for _account, minor in merged.values()) != 0:
+        raise AssertionError("a transaction's legs must sum to zero")
+    debit = sum(minor for _account, minor in merged.values() if minor > 0)
+    posted = Transaction.objects.create(
+        coop=coop,
+        kind=kind,
+        amount_minor=debit,
+        entered_by=entered_by,
+        entered_at=now,
+        occurred_on=occurred_on or now.astimezone(coop.zone).date(),
+        **fields,
+    )
+    Leg.objects.bulk_create(
+        [
+            Leg(transaction=posted, account=account, amount_minor=minor)
+            for account, minor in merged.values()
+            if minor != 0
+        ]
+    )
+    # In account order, so two postings never wait on each other's rows in opposite orders.
+    for account_id in sorted(merged):
+        minor = merged[account_id][1]
+        if minor:
+            Account.objects.filter(pk=account_id).update(total_minor=F("total_minor") + minor)
+    audit_record(
+        coop=coop,
+        actor=entered_by,
+        action=f"ledger.{kind}",
+        at=now,
+        transaction=posted.pk,
+        amount=str(posted.amount),
+    )
+    return posted
+
+
+def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[User, Decimal]:
+    if not split:
+        raise Invalid(_("Name at least one member to share the cost."), field="split")
+    weights: dict[User, Decimal] = {}
+    for user, weight in split.items():
+        try:
+            value = Decimal(str(weight))
+        except (InvalidOperation, ValueError) as error:
+            raise Invalid(_("Weights are numbers."), field="split") from error
+        if not value.is_finite() or value <= 0:
+            raise Invalid(_("Every weight must be above zero."), field="split")
+        membership = _membership(coop, user)
+        if membership is None or membership.status != Membership.Status.ACTIVE:
+            raise PrincipleViolation(
+                "members_only",
+                _(
+                    "%(name)s is not an active member; only members consume, so only members "
+                    "share costs."
+                )
+                % {"name": user.username},
+            )
+        weights[user] = value
+    return weights
+
+
+def cost_allocate(
+    *,
+    coop: Cooperative,
+    amount: Decimal,
+    category: str,
+    weights: Mapping[User, Decimal | int],
+    entered_by: User,
+    of_expense: Transaction | None = None,
+    description: str = "",
+    occurred_on: date | None = None,
+) -> Transaction:
+    """Charge a cost to members by weight (units taken, or equal shares), exact to the cent.
+
+    The odd minor units go by largest remainder; ties rotate with the co-op's count of earlier
+    allocations so the same member does not always carry the extra cent.
+    """
+    category = _category(category)
+    amount = parse_amount(amount, currency=coop.currency)
+    clean = _weights(coop, weights)
+    members = sorted(clean, key=lambda user: user.username)
+    with transaction.atomic():
+        now = timezone.now()
+        rotate = Transaction.objects.filter(
+            coop=coop, kind=Transaction.Kind.COST_ALLOCATION
+        ).count()
+        parts = split_largest_remainder(
+            amount, [clean[m] for m in members], coop.currency, rotate=rotate
+        )
+        legs = [
+            (_account(coop, Account.Kind.MEMBER, user=member), part)
+            for member, part in zip(members, parts, strict=True)
+        ]
+        legs.append((_account(coop, Account.Kind.COST, category=category), -amount))
+        return _post(
+            coop=coop,
+            kind=Transaction.Kind.COST_ALLOCATION,
+            legs=legs,
+            entered_by=entered_by,
+            occurred_on=occurred_on,
+            now=now,
+            category=category,
+            allocates=of_expense,
+            description=description or (of_expense.description if of_expense else ""),
+        )
+
+
+def contribution_post(
+    *,
+    coop: Cooperative,
+    payer: User,
+    amount,
+    entered_by: User,
+    description: str = "",
+    source: str = "",
+    occurred_on: date | None = None,
+) -> Transaction:
+    """A member pays money into the co-op's pool."""
+    _refuse_outside_money(source, description)
+    amount = parse_amount(amount, currency=coop.currency)
+    _require_active_funder(coop, payer)
+    with transaction.atomic():
+        legs = [
+            (_account(coop, Account.Kind.POOL), amount),
+            (_account(coop, Account.Kind.MEMBER, user=payer), -amount),
+        ]
+        return _post(
+            coop=coop,
+            kind=Transaction.Kind.CONTRIBUTION,
+            legs=legs,
+            entered_by=entered_by,
+            occurred_on=occurred_on,
+            now=timezone.now(),
+            payer=payer,
+            description=description,
+        )
+
+
+def expense_post(
+    *,
+    coop: Cooperative,
+    payer: User | None,
+    amount,
+    category: str,
+    entered_by: User,
+    supplier: str = "",
+    description: str = "",
+    split: Mapping[User, Decimal | int] | None = None,
+    occurred_on: date | None = None,
+) -> Transaction:
+    """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool.
+
+    With ``split``, the cost is allocated to those members at once, in the same transaction.
+    """
+    _refuse_labour(supplier, description)
+    _refuse_outside_money(description)
+    category = _category(category)
+    amount = parse_amount(amount, currency=coop.currency)
+    if payer is not None:
+        _require_active_funder(coop, payer)
+    weights = _weights(coop, split) if split is not None else None
+    with transaction.atomic():
+        now = timezone.now()
+        legs = [
+            (_account(coop, Account.Kind.COST, category=category), amount),
+            (_side_account(coop, payer), -amount),
+        ]
+        expense = _post(
+            coop=coop,
+            kind=Transaction.Kind.EXPENSE,
+            legs=legs,
+            entered_by=entered_by,
+            occurred_on=occurred_on,
+            now=now,
+            payer=payer,
+            category=category,
+            supplier=supplier.strip(),
+            description=description,
+        )
+        if weights is not None:
+            cost_allocate(
+                coop=coop,
+                amount=amount,
+                category=category,
+                weights=weights,
+                entered_by=entered_by,
+                of_expense=expense,
+                occurred_on=expense.occurred_on,
+            )
+    return expense
+
+
+def transfer_post(
+    *,
+    coop: Cooperative,
+    payer: User | None,
+    payee: User | None,
+    amount,
+    entered_by: User,
+    description: str = "",
+    occurred_on: date | None = None,
+) -> Transaction:
+    """One member pays another directly (settling up): the payer's balance rises by the
+    amount and the payee's falls by it. ``None`` on one side is the pool (a reimbursement out
+    of it, or a debt paid into it)."""
+    _refuse_outside_money(description)
+    _refuse_labour(description)
+    amount = parse_amount(amount, currency=coop.currency)
+    if payer == payee:
+        raise Invalid(_("A transfer needs two different sides."), field="payee")
+    for side in (payer, payee):
+        if side is not None:
+            _require_member_of_record(coop, side)
+    with transaction.atomic():
+        legs = [(_side_account(coop, payee), amount), (_side_account(coop, payer), -amount)]
+        return _post(
+            coop=coop,
+            kind=Transaction.Kind.TRANSFER,
+            legs=legs,
+            entered_by=entered_by,
+            occurred_on=occurred_on,
+            now=timezone.now(),
+            payer=payer,
+            payee=payee,
+            description=description,
+        )
+
+
+def _side_account(coop: Cooperative, user: User | None) -> Account:
+    if user is None:
+        return _account(coop, Account.Kind.POOL)
+    return _account(coop, Account.Kind.MEMBER, user=user)
+
+
+def transaction_reverse(
+    *, original: Transaction, entered_by: User, reason: str = ""
+) -> Transaction:
+    """Undo a transaction by posting its mirror image; reversing an expense also reverses the
+    allocations of its cost. Nothing is ever reversed twice."""
+    if original.kind == Transaction.Kind.REVERSAL:
+        raise Conflict(_("A reversal cannot be reversed; record the original again instead."))
+    coop = original.coop
+    try:
+        with transaction.atomic():
+            # Lock the original so two reversals of it queue, and the second finds it reversed.
+            locked = Transaction.objects.select_for_update().get(pk=original.pk)
+            if Transaction.objects.filter(reverses=locked).exists():
+                raise Conflict(_("Transaction %(id)d is already reversed.") % {"id": locked.pk})
+            now = timezone.now()
+            dependants = [locked]
+            if locked.kind == Transaction.Kind.EXPENSE:
+                dependants += list(locked.allocations.filter(reversed_by__isnull=True))
+            reversals = [
+                _post(
+                    coop=coop,
+                    kind=Transaction.Kind.REVERSAL,
+                    legs=[
+                        (leg.account, -from_minor(leg.amount_minor, coop.currency))
+                        for leg in item.legs.select_related("account")
+                    ],
+                    entered_by=entered_by,
+                    occurred_on=None,
+                    now=now,
+                    reverses=item,
+                    category=item.category,
+                    payer=item.payee,
+                    payee=item.payer,
+                    description=reason or _("Reverses #%(id)d") % {"id": item.pk},
+                )
+                for item in dependants
+            ]
+    except IntegrityError as error:
+        raise Conflict(
+            _("Transaction %(id)d is already reversed.") % {"id": original.pk}
+        ) from error
+    return reversals[0]
+
+
+def settlement_record(*, coop: Cooperative, entered_by: User) -> list[Transaction]:
+    """Post the current settle-up plan, all transfers or none."""
+    with transaction.atomic():
+        # Lock the member accounts: a posting that lands meanwhile would make the plan stale.
+        list(
+            Account.objects.select_for_update()
+            .filter(coop=coop, kind=Account.Kind.MEMBER)
+            .order_by("pk")
+        )
+        plan = selectors.settlement_plan(coop=coop)
+        if plan.unallocated:
+            raise Conflict(
+                _(
+                    "%(amount)s of costs are not allocated to members yet; allocate them before "
+                    "settling up."
+                )
+                % {"amount": plan.unallocated}
+            )
+        if not plan.transfers:
+            raise Conflict(_("Everyone is even: there is nothing to settle."))
+        return [
+            transfer_post(
+                coop=coop,
+                payer=step.payer,
+                payee=step.payee,
+                amount=step.amount,
+                entered_by=entered_by,
+                description=_("Settle-up"),
+            )
+            for step in plan.transfers
+        ]
+
+
+def _fingerprint(payload: Mapping) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def idempotent(
+    *, coop: Cooperative, key: str | None, payload: Mapping, post
+) -> tuple[Transaction, bool]:
+    """Run ``post()`` once per ``Idempotency-Key``: a retry gets the first transaction back.
+
+    Returns the transaction and whether it was posted now. The key row is written in the same
+    database transaction as the posting; a concurrent duplicate hits the unique constraint,
+    rolls its own posting back and returns the winner's transaction.
+    """
+    if not key:
+        return post(), True
+    if len(key) > 255:
+        raise Invalid(_("An Idempotency-Key has at most 255 characters."))
+    fingerprint = _fingerprint(payload)
+    existing = (
+        IdempotencyKey.objects.filter(coop=coop, key=key).select_related("transaction").first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                posted = post()
+                IdempotencyKey.objects.create(
+                    coop=coop,
+                    key=key,
+                    fingerprint=fingerprint,
+                    transaction=posted,
+                    created_at=timezone.now(),
+                )
+            return posted, True
+        except IntegrityError:
+            existing = (
+                IdempotencyKey.objects.select_related("transaction")
+                .filter(coop=coop, key=key)
+                .first()
+            )
+            if existing is None:
+                raise
+    if existing.fingerprint != fingerprint:
+        raise Conflict(_("This Idempotency-Key was used for a different request."))
+    return existing.transaction, False
+
+
+POOL = "pool"
+
+
+def _resolve(coop: Cooperative, username: str | None, *, principle: str, role: str) -> User:
+    """The member named ``username``; a name that is no member of this co-op is refused by
+    the principle at stake, without telling whether such an account exists elsewhere."""
+    user = User.objects.filter(username__iexact=username or "", memberships__coop=coop).first()
+    if user is None:
+        raise PrincipleViolation(
+            principle,
+            _("%(name)s is not a member of this co-op (%(role)s).")
+            % {"name": username, "role": role},
+        )
+    return user
+
+
+def entry_record(
+    *,
+    coop: Cooperative,
+    entered_by: User,
+    kind: str,
+    amount,
+    payer: str | None = None,
+    payee: str | None = None,
+    category: str | None = None,
+    split: list[str] | Mapping[str, Decimal | int | str] | None = None,
+    description: str = "",
+    supplier: str = "",
+    source: str = "",
+    occurred_on: date | None = None,
+) -> Transaction:
+    """Record what a member tells the ledger, naming people by username.
+
+    ``payer`` defaults to the member entering it; ``"pool"`` names the co-op's pool (an
+    expense paid from it, or a transfer out of it). ``split`` (expenses only) is a list of
+    usernames sharing equally or ``{username: weight}``.
+    """
+
+    def side(name: str | None, role: str, principle: str) -> User | None:
+        if name is None:
+            return entered_by
+        if not name.strip():
+            raise Invalid(
+                _('Name the %(role)s by username, or "pool".') % {"role": role}, field=role
+            )
+        if name.strip().lower() == POOL:
+            return None
+        return _resolve(coop, name.strip(), principle=principle, role=role)
+
+    if occurred_on is not None and occurred_on > timezone.now().astimezone(coop.zone).date():
+        raise Invalid(_("Record money when it has changed hands, not ahead."), field="occurred_on")
+    if kind == Transaction.Kind.CONTRIBUTION:
+        member = side(payer, "payer", "self_funded")
+        if member is None:
+            raise Invalid(
+                _("A contribution comes from a member, not from the pool."), field="payer"
+            )
+        return contribution_post(
+            coop=coop,
+            payer=member,
+            amount=amount,
+            entered_by=entered_by,
+            description=description,
+            source=source or category or "",
+            occurred_on=occurred_on,
+        )
+    if kind == Transaction.Kind.EXPENSE:
+        weights = None
+        if split is not None:
+            pairs = split.items() if isinstance(split, Mapping) else ((name, 1) for name in split)
+            weights = {
+                _resolve(coop, name, principle="members_only", role="split"): weight
+                for name, weight in pairs
+            }
+        return expense_post(
+            coop=coop,
+            payer=side(payer, "payer", "self_funded"),
+            amount=amount,
+            category=category or "",
+            entered_by=entered_by,
+            supplier=supplier,
+            description=description,
+            split=weights,
+            occurred_on=occurred_on,
+        )
+    if kind == Transaction.Kind.TRANSFER:
+        if payee is None:
+            raise Invalid(_("Name who receives the transfer."), field="payee")
+        return transfer_post(
+            coop=coop,
+            payer=side(payer, "payer", "self_funded"),
+            payee=side(payee, "payee", "self_funded"),
+            amount=amount,
+            entered_by=entered_by,
+            description=description,
+            occurred_on=occurred_on,
+        )
+    raise Invalid(_("Choose a kind: contribution, expense or transfer."), field="kind")

@@ -1,0 +1,129 @@
+from decimal import Decimal
+
+import pytest
+
+from fourfold.errors import Conflict
+from fourfold.ledger import selectors, services
+from fourfold.testing import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def member_balances(coop):
+    return {row.user.username: row.balance for row in selectors.member_balances(coop=coop)}
+
+
+def test_the_plan_brings_everyone_to_zero_and_recording_it_posts_the_transfers(personas):
+    carol = MembershipFactory(coop=personas.coop, user__username="carol").user
+    everyone = {personas.alice: 1, personas.bob: 1, carol: 1}
+    services.expense_post(
+        coop=personas.coop,
+        payer=personas.alice,
+        amount="45.00",
+        category="ingredients",
+        entered_by=personas.alice,
+        split=everyone,
+    )
+    services.expense_post(
+        coop=personas.coop,
+        payer=personas.bob,
+        amount="10.00",
+        category="supplies",
+        entered_by=personas.bob,
+        split=everyone,
+    )
+    plan = selectors.settlement_plan(coop=personas.coop)
+    assert len(plan.transfers) == 2
+    assert all(step.payee == personas.alice for step in plan.transfers)
+    transfers = services.settlement_record(coop=personas.coop, entered_by=carol)
+    assert len(transfers) == 2
+    assert set(member_balances(personas.coop).values()) == {Decimal("0.00")}
+    with pytest.raises(Conflict, match="nothing to settle"):
+        services.settlement_record(coop=personas.coop, entered_by=carol)
+
+
+def test_money_in_the_pool_is_paid_back_as_part_of_the_plan(personas):
+    services.contribution_post(
+        coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
+    )
+    plan = selectors.settlement_plan(coop=personas.coop)
+    [step] = plan.transfers
+    assert (step.payer, step.payee, step.amount) == (None, personas.alice, Decimal("20.00"))
+    services.settlement_record(coop=personas.coop, entered_by=personas.bob)
+    state = selectors.books(coop=personas.coop)
+    assert state.pool == 0
+    assert member_balances(personas.coop)["alice"] == 0
+
+
+def test_unallocated_costs_block_settling_up_with_a_reason(personas):
+    services.expense_post(
+        coop=personas.coop,
+        payer=personas.alice,
+        amount="8",
+        category="equipment",
+        entered_by=personas.alice,
+    )
+    plan = selectors.settlement_plan(coop=personas.coop)
+    assert plan.transfers == []
+    assert plan.unallocated == Decimal("8.00")
+    with pytest.raises(Conflict, match="not allocated"):
+        services.settlement_record(coop=personas.coop, entered_by=personas.alice)
+
+
+def test_a_statement_shows_the_running_balance_newest_first(personas):
+    services.contribution_post(
+        coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
+    )
+    services.expense_post(
+        coop=personas.coop,
+        payer=personas.bob,
+        amount="10",
+        category="supplies",
+        entered_by=personas.bob,
+        split={personas.alice: 1, personas.bob: 1},
+    )
+    services.transfer_post(
+        coop=personas.coop,
+        payer=personas.alice,
+        payee=personas.bob,
+        amount="1.25",
+        entered_by=personas.alice,
+    )
+    rows = list(selectors.statement(coop=personas.coop, member=personas.alice))
+    assert [row.transaction.kind for row in rows] == ["transfer", "cost_allocation", "contribution"]
+    assert [-row.running_total for row in rows] == [1625, 1500, 2000]
+
+
+@pytest.mark.parametrize("members", [3, 40])
+def test_all_balances_take_two_queries_whatever_the_size(
+    personas, members, django_assert_num_queries
+):
+    people = [MembershipFactory(coop=personas.coop).user for _ in range(members)]
+    services.expense_post(
+        coop=personas.coop,
+        payer=personas.alice,
+        amount="100",
+        category="ingredients",
+        entered_by=personas.alice,
+        split=dict.fromkeys(people, 1),
+    )
+    with django_assert_num_queries(2):
+        state = selectors.books(coop=personas.coop)
+    assert state.members_total == state.pool + state.unallocated
+
+
+def test_the_same_idempotency_key_posts_once(personas):
+    def post():
+        return services.contribution_post(
+            coop=personas.coop, payer=personas.alice, amount="5", entered_by=personas.alice
+        )
+
+    first, created = services.idempotent(coop=personas.coop, key="k1", payload={"a": 1}, post=post)
+    again, created_again = services.idempotent(
+        coop=personas.coop, key="k1", payload={"a": 1}, post=post
+    )
+    assert (created, created_again) == (True, False)
+    assert first == again
+    assert personas.coop.transactions.count() == 1
+    with pytest.raises(Conflict, match="different request"):
+        services.idempotent(coop=personas.coop, key="k1", payload={"a": 2}, post=post)
