@@ -38,5 +38,9 @@ format: $(INSTALLED)
 lock: $(INSTALLED)  ## re-pin constraints.txt after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^fourfold' > constraints.txt
 
+bench: $(INSTALLED)  ## ledger benchmark (DATABASE_URL picks the database; default SQLite)
+	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/ledger.py --members 10000
+
 clean:
 	rm -rf $(VENV) build *.egg-info

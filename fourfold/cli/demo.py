@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from decimal import Decimal
 from typing import TextIO
 
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from fourfold.accounts.models import User
 from fourfold.accounts.services import user_signup
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative
+from fourfold.ledger import services as ledger
 
 DEMO_SLUG = "somerville"
 DEMO_PASSWORD = "yogurt-on-sunday"
@@ -55,7 +59,77 @@ def build() -> tuple[Cooperative, bool]:
     for member in others:
         invitation = services.invitation_create(coop=coop, by=founder)
         services.invitation_accept(code=invitation.code, user=member)
+    _money_history(coop, members)
     return coop, True
+
+
+def _money_history(coop: Cooperative, members: list[User]) -> None:
+    """A year of buying milk, cultures and jars, paying in, and one settle-up."""
+    rng = random.Random(20261126)  # the same story on every machine
+    today = timezone.now().astimezone(coop.zone).date()
+    everyone = dict.fromkeys(members, 1)
+    dee, eli, flo = members[:3]
+    for member in members:
+        ledger.contribution_post(
+            coop=coop,
+            payer=member,
+            amount=Decimal("25.00"),
+            entered_by=member,
+            description="Pay-in to the jar",
+            occurred_on=today - timedelta(days=364),
+        )
+    ledger.expense_post(
+        coop=coop,
+        payer=None,
+        amount=Decimal("89.00"),
+        category="equipment",
+        supplier="Restaurant supply",
+        description="Two 12-quart stock pots",
+        entered_by=dee,
+        occurred_on=today - timedelta(days=360),
+        split=everyone,
+    )
+    for week in range(52, 0, -1):
+        sunday = today - timedelta(days=7 * week)
+        buyer = members[week % len(members)]
+        milk = Decimal(rng.randint(3600, 4200)) / 100
+        ledger.expense_post(
+            coop=coop,
+            payer=buyer,
+            amount=milk,
+            category="ingredients",
+            supplier="Shaw's",
+            description="24 quarts of whole milk",
+            entered_by=buyer,
+            occurred_on=sunday,
+            split=everyone,
+        )
+        if week % 4 == 0:
+            ledger.expense_post(
+                coop=coop,
+                payer=eli,
+                amount=Decimal("45.00"),
+                category="ingredients",
+                supplier="Cultures for Health",
+                description="Yogurt cultures",
+                entered_by=eli,
+                occurred_on=sunday,
+                split=everyone,
+            )
+        if week % 13 == 0:
+            ledger.expense_post(
+                coop=coop,
+                payer=flo,
+                amount=Decimal("31.20"),
+                category="supplies",
+                supplier="Hardware store",
+                description="Two dozen quart jars",
+                entered_by=flo,
+                occurred_on=sunday,
+                split=everyone,
+            )
+        if week == 26:
+            ledger.settlement_record(coop=coop, entered_by=flo)
 
 
 def run(*, stdout: TextIO) -> Cooperative:

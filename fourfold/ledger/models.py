@@ -148,7 +148,10 @@ class Transaction(AppendOnlyModel):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["coop", "-occurred_on", "-id"])]
+        indexes = [
+            models.Index(fields=["coop", "-occurred_on", "-id"]),
+            models.Index(fields=["coop", "kind"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="ledger_amount_positive"),
         ]

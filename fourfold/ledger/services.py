@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,6 +144,25 @@ def _account(
     return account
 
 
+def _member_accounts(coop: Cooperative, users: list[User]) -> dict[int, Account]:
+    """The accounts of ``users``, opening the missing ones: two queries, not one per member."""
+    found = {
+        a.user_id: a
+        for a in Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user__in=users)
+    }
+    missing = [user for user in users if user.pk not in found]
+    if missing:
+        Account.objects.bulk_create(
+            [Account(coop=coop, kind=Account.Kind.MEMBER, user=user) for user in missing],
+            ignore_conflicts=True,  # a concurrent posting may open the same account
+        )
+        found = {
+            a.user_id: a
+            for a in Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user__in=users)
+        }
+    return found
+
+
 def _post(
     *,
     coop: Cooperative,
@@ -178,11 +197,16 @@ def _post(
             if minor != 0
         ]
     )
-    # In account order, so two postings never wait on each other's rows in opposite orders.
-    for account_id in sorted(merged):
-        minor = merged[account_id][1]
-        if minor:
-            Account.objects.filter(pk=account_id).update(total_minor=F("total_minor") + minor)
+    # One UPDATE for all the accounts; the database locks the rows it changes until commit,
+    # so concurrent postings add up instead of overwriting each other.
+    moves = {account_id: minor for account_id, (_account, minor) in merged.items() if minor}
+    Account.objects.filter(pk__in=moves).update(
+        total_minor=F("total_minor")
+        + Case(
+            *(When(pk=pk, then=Value(minor)) for pk, minor in moves.items()),
+            output_field=BigIntegerField(),
+        )
+    )
     audit_record(
         coop=coop,
         actor=entered_by,
@@ -205,8 +229,14 @@ def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[Use
             raise Invalid(_("Weights are numbers."), field="split") from error
         if not value.is_finite() or value <= 0:
             raise Invalid(_("Every weight must be above zero."), field="split")
-        membership = _membership(coop, user)
-        if membership is None or membership.status != Membership.Status.ACTIVE:
+        weights[user] = value
+    active = set(
+        Membership.objects.filter(
+            coop=coop, user__in=list(weights), status=Membership.Status.ACTIVE
+        ).values_list("user_id", flat=True)
+    )
+    for user in sorted(weights, key=lambda member: member.username):
+        if user.pk not in active:
             raise PrincipleViolation(
                 "members_only",
                 _(
@@ -215,7 +245,6 @@ def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[Use
                 )
                 % {"name": user.username},
             )
-        weights[user] = value
     return weights
 
 
@@ -247,10 +276,8 @@ def cost_allocate(
         parts = split_largest_remainder(
             amount, [clean[m] for m in members], coop.currency, rotate=rotate
         )
-        legs = [
-            (_account(coop, Account.Kind.MEMBER, user=member), part)
-            for member, part in zip(members, parts, strict=True)
-        ]
+        accounts = _member_accounts(coop, members)
+        legs = [(accounts[member.pk], part) for member, part in zip(members, parts, strict=True)]
         legs.append((_account(coop, Account.Kind.COST, category=category), -amount))
         return _post(
             coop=coop,

@@ -14,21 +14,26 @@ import pytest
 from fourfold.accounts.models import User
 from fourfold.cli import demo
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.ledger import selectors
 
 FOURFOLD = [sys.executable, "-m", "fourfold"]
 
 
 @pytest.fixture
 def fresh_env(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "FOURFOLD_HTTPS"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "FOURFOLD_HTTPS"}
+    }
     env["FOURFOLD_DATA_DIR"] = str(tmp_path / "data")
     return env
 
 
 def run(args, env, **kwargs):
-    return subprocess.run([*FOURFOLD, *args], env=env, capture_output=True, text=True,
-                          timeout=120, **kwargs)
+    return subprocess.run(
+        [*FOURFOLD, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs
+    )
 
 
 def test_help_lists_the_commands(fresh_env):
@@ -40,8 +45,9 @@ def test_help_lists_the_commands(fresh_env):
 
 def test_the_console_script_is_the_same_program(fresh_env):
     script = Path(sys.executable).with_name("fourfold")
-    result = subprocess.run([str(script), "--help"], env=fresh_env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [str(script), "--help"], env=fresh_env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     assert result.stdout == run(["--help"], fresh_env).stdout
 
@@ -69,9 +75,24 @@ def test_the_demo_coop_has_twelve_active_members_and_is_never_duplicated():
     assert not built
     assert Cooperative.objects.filter(slug="somerville").count() == 1
     assert (coop.target_quantity, coop.producers_per_batch, coop.cadence) == (
-        20, 2, "FREQ=WEEKLY;BYDAY=SU")
+        20,
+        2,
+        "FREQ=WEEKLY;BYDAY=SU",
+    )
     assert Membership.objects.filter(coop=coop, status="active").count() == 12
     assert User.objects.get(username="flo").check_password(demo.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_year_of_money_that_balances():
+    coop, _built = demo.build()
+    state = selectors.books(coop=coop)
+    assert state.members_total == state.pool + state.unallocated
+    kinds = set(coop.transactions.values_list("kind", flat=True))
+    assert kinds == {"contribution", "expense", "cost_allocation", "transfer"}
+    assert coop.transactions.filter(kind="expense", category="ingredients").count() >= 52
+    assert coop.transactions.filter(description="Settle-up").exists()
+    assert len({e.payer_id for e in coop.transactions.filter(kind="expense")}) >= 3
 
 
 def _free_port() -> int:
@@ -83,9 +104,13 @@ def _free_port() -> int:
 def test_serve_runs_gunicorn_with_static_files_over_plain_http(fresh_env):
     assert run(["manage", "migrate", "--noinput"], fresh_env).returncode == 0
     port = _free_port()
-    server = subprocess.Popen([*FOURFOLD, "serve", "--port", str(port), "--workers", "1"],
-                              env=fresh_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
+    server = subprocess.Popen(
+        [*FOURFOLD, "serve", "--port", str(port), "--workers", "1"],
+        env=fresh_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -117,9 +142,13 @@ def test_serve_refuses_an_unmigrated_database(fresh_env):
 
 
 def test_check_deploy_is_clean_with_production_settings(fresh_env):
-    env = {**fresh_env, "DEBUG": "0", "FOURFOLD_HTTPS": "1",
-           "FOURFOLD_SECRET_KEY": secrets.token_urlsafe(50),
-           "ALLOWED_HOSTS": "coop.example.org"}
+    env = {
+        **fresh_env,
+        "DEBUG": "0",
+        "FOURFOLD_HTTPS": "1",
+        "FOURFOLD_SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "coop.example.org",
+    }
     result = run(["manage", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
