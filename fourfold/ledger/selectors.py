@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db.models import (
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -43,40 +42,60 @@ class Books:
         return sum((row.balance for row in self.balances), Decimal(0))
 
 
-def member_balances(*, coop: Cooperative) -> list[MemberBalance]:
-    """Every member's balance in one query: members with no money yet show 0; members who
-    left show only while they still owe or are owed."""
+def _member_rows(coop: Cooperative) -> QuerySet[Membership]:
     total = Account.objects.filter(
         coop=coop, kind=Account.Kind.MEMBER, user=OuterRef("user")
     ).values("total_minor")[:1]
-    rows = (
+    return (
         Membership.objects.filter(coop=coop)
         .annotate(total=Coalesce(Subquery(total), 0))
-        .exclude(Q(status=Membership.Status.LEFT) & Q(total=0))
         .select_related("user")
         .order_by("user__username")
     )
+
+
+def _balance_rows(coop: Cooperative, rows) -> list[MemberBalance]:
+    # Members who left show only while they still owe or are owed.
     return [
         MemberBalance(
             user=row.user, status=row.status, balance=from_minor(-row.total, coop.currency)
         )
         for row in rows
+        if row.total or row.status != Membership.Status.LEFT
     ]
 
 
+def member_balances(*, coop: Cooperative) -> list[MemberBalance]:
+    """Every member's balance in one query; members with no money yet show 0."""
+    return _balance_rows(coop, _member_rows(coop))
+
+
 def books(*, coop: Cooperative) -> Books:
-    """Balances, the pool and unallocated costs: two queries whatever the ledger's size."""
-    pooled = (
-        Account.objects.filter(coop=coop)
-        .exclude(kind=Account.Kind.MEMBER)
-        .values("kind")
-        .annotate(sum=Sum("total_minor"))
+    """Every member's balance, the pool and the costs awaiting allocation, in one query
+    whatever the size of the co-op or its ledger (the running totals live on the accounts)."""
+
+    def kind_total(kind: str) -> Subquery:
+        return Coalesce(
+            Subquery(
+                Account.objects.filter(coop=coop, kind=kind)
+                .values("coop")
+                .annotate(sum=Sum("total_minor"))
+                .values("sum")[:1]
+            ),
+            0,
+        )
+
+    rows = list(
+        _member_rows(coop).annotate(
+            pool=kind_total(Account.Kind.POOL), unallocated=kind_total(Account.Kind.COST)
+        )
     )
-    sums = {row["kind"]: row["sum"] for row in pooled}
+    pool = rows[0].pool if rows else 0
+    unallocated = rows[0].unallocated if rows else 0
     return Books(
-        balances=member_balances(coop=coop),
-        pool=from_minor(sums.get(Account.Kind.POOL, 0), coop.currency),
-        unallocated=from_minor(sums.get(Account.Kind.COST, 0), coop.currency),
+        balances=_balance_rows(coop, rows),
+        pool=from_minor(pool, coop.currency),
+        unallocated=from_minor(unallocated, coop.currency),
     )
 
 
