@@ -9,11 +9,14 @@ from pydantic import Field
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+# Bounded so the database never sees an integer it cannot hold (SQLite and PostgreSQL stop at
+# 2**63 - 1, and an offset beyond it was a server error); no list comes near it.
+MAX_OFFSET = 1_000_000_000
 
 
 class Page(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 def paginate(request: HttpRequest, response: HttpResponse, items: QuerySet, page: Page) -> list:

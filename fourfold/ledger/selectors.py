@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.lib.csv import csv_writer
 from fourfold.lib.money import from_minor, to_minor
 from fourfold.lib.settlement import settle
 
@@ -111,6 +112,16 @@ class SettlementPlan:
     transfers: list[PlannedTransfer]
     unallocated: Decimal  # while costs await allocation, nobody's share is known yet
 
+    @property
+    def fingerprint(self) -> str:
+        """Names this exact plan, so recording can refuse a plan that changed meanwhile."""
+        text = ";".join(
+            f"{step.payer.pk if step.payer else 'pool'}>"
+            f"{step.payee.pk if step.payee else 'pool'}:{step.amount}"
+            for step in self.transfers
+        )
+        return hashlib.sha256(f"{text}|{self.unallocated}".encode()).hexdigest()[:32]
+
 
 def settlement_plan(*, coop: Cooperative) -> SettlementPlan:
     """The fewest transfers fourfold can find that bring every balance to zero.
@@ -200,7 +211,7 @@ def member_by_username(*, coop: Cooperative, username: str) -> User | None:
 
 def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) -> None:
     """Write ``items`` as CSV to ``out``: one row per leg, so a spreadsheet can re-add them."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         [
             "id",
@@ -247,3 +258,10 @@ def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) ->
                     item.reverses_id or "",
                 ]
             )
+
+
+def balances_csv(*, coop: Cooperative, out) -> None:
+    writer = csv_writer(out)
+    writer.writerow(["username", "status", "balance", "currency"])
+    for row in member_balances(coop=coop):
+        writer.writerow([row.user.username, row.status, str(row.balance), coop.currency])

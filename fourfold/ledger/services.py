@@ -348,6 +348,8 @@ def expense_post(
     weights = _weights(coop, split) if split is not None else None
     with transaction.atomic():
         now = timezone.now()
+        if payer is None:
+            _require_pool_holds(coop, amount)
         legs = [
             (_account(coop, Account.Kind.COST, category=category), amount),
             (_side_account(coop, payer), -amount),
@@ -399,6 +401,8 @@ def transfer_post(
         if side is not None:
             _require_member_of_record(coop, side)
     with transaction.atomic():
+        if payer is None:
+            _require_pool_holds(coop, amount)
         legs = [(_side_account(coop, payee), amount), (_side_account(coop, payer), -amount)]
         return _post(
             coop=coop,
@@ -410,6 +414,19 @@ def transfer_post(
             payer=payer,
             payee=payee,
             description=description,
+        )
+
+
+def _require_pool_holds(coop: Cooperative, amount: Decimal) -> None:
+    """The pool pays only money it holds. The row lock makes two payments from the pool queue,
+    so together they cannot overdraw it."""
+    pool = Account.objects.select_for_update().filter(coop=coop, kind=Account.Kind.POOL).first()
+    held = pool.total_minor if pool else 0
+    if held < to_minor(amount, coop.currency):
+        raise Conflict(
+            _("The pool holds %(held)s, less than %(amount)s; a member can pay instead.")
+            % {"held": from_minor(held, coop.currency), "amount": amount},
+            field="payer",
         )
 
 
@@ -463,16 +480,22 @@ def transaction_reverse(
     return reversals[0]
 
 
-def settlement_record(*, coop: Cooperative, entered_by: User) -> list[Transaction]:
-    """Post the current settle-up plan, all transfers or none."""
+def settlement_record(
+    *, coop: Cooperative, entered_by: User, expected: str | None = None
+) -> list[Transaction]:
+    """Post the current settle-up plan, all transfers or none.
+
+    ``expected`` is the fingerprint of the plan the member saw: if the balances moved since,
+    nothing is posted and they are asked to look at the new plan.
+    """
     with transaction.atomic():
-        # Lock the member accounts: a posting that lands meanwhile would make the plan stale.
-        list(
-            Account.objects.select_for_update()
-            .filter(coop=coop, kind=Account.Kind.MEMBER)
-            .order_by("pk")
-        )
+        # Lock the accounts: a posting that lands meanwhile would make the plan stale.
+        list(Account.objects.select_for_update().filter(coop=coop).order_by("pk"))
         plan = selectors.settlement_plan(coop=coop)
+        if expected is not None and expected != plan.fingerprint:
+            raise Conflict(
+                _("The balances changed since you saw the plan; look at the new plan first.")
+            )
         if plan.unallocated:
             raise Conflict(
                 _(

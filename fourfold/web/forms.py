@@ -6,10 +6,13 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.accounts import services as account_services
 from fourfold.errors import FourfoldError
+from fourfold.ledger.models import Category, Transaction
+from fourfold.ledger.services import POOL
 
 
 def add_domain_error(form: forms.Form, error: FourfoldError) -> None:
@@ -116,3 +119,113 @@ class CoopForm(forms.Form):
         decimal_places=2,
         help_text=_("Making it yourself at home, to show the time saved together."),
     )
+
+
+# --- The ledger ---------------------------------------------------------------------------
+# Amounts are text: the ledger's service parses them (a positive amount, no finer than the
+# currency's minor unit) and names the field when it refuses one, so the rule lives once.
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _amount_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Amount"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def _occurred_on_field() -> forms.DateField:
+    # ``timezone.localdate`` runs when the form is built, after the page has activated the
+    # co-op's zone: "today" is the co-op's today.
+    return forms.DateField(
+        label=_("Date"),
+        required=False,
+        initial=timezone.localdate,
+        widget=DateInput(),
+        help_text=_("When the money changed hands."),
+    )
+
+
+class ExpenseForm(forms.Form):
+    amount = _amount_field()
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    payer = forms.ChoiceField(label=_("Paid by"))
+    supplier = forms.CharField(
+        label=_("Supplier"),
+        max_length=120,
+        required=False,
+        help_text=_("The shop or farm it came from."),
+    )
+    description = forms.CharField(label=_("What for"), max_length=500, required=False)
+    occurred_on = _occurred_on_field()
+    split = forms.MultipleChoiceField(
+        label=_("Split among"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone checked carries an equal share of the cost."),
+    )
+
+    def __init__(self, *args, me: str, members: list[str], currency: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+        self.fields["payer"].choices = [
+            (me, _("Me (%(name)s)") % {"name": me}),
+            (POOL, _("The co-op's pool")),
+            *((name, name) for name in members if name != me),
+        ]
+        self.fields["split"].choices = [(name, name) for name in members]
+        self.fields["split"].initial = list(members)
+
+
+class ContributionForm(forms.Form):
+    amount = _amount_field()
+    description = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        help_text=_("For example: monthly share for March."),
+    )
+    occurred_on = _occurred_on_field()
+
+    def __init__(self, *args, currency: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional; it shows on the reversal."),
+    )
+
+
+class TransactionFilterForm(forms.Form):
+    member = forms.ChoiceField(label=_("Member"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Transaction.Kind.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All categories")), *Category.choices]
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, members: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", _("Everyone")), *((name, name) for name in members)]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end date comes before the start date."))
+        return cleaned

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from fourfold.web.views import accounts, coops, pages
+from fourfold.web.views import accounts, coops, ledger, pages
 
 app_name = "web"
 
@@ -40,5 +40,26 @@ urlpatterns = [
     path("c/<slug:slug>/", coops.coop_detail, name="coop_detail"),
     path("c/<slug:slug>/members/", coops.coop_members, name="coop_members"),
     path("c/<slug:slug>/invitations/", coops.invitation_create, name="invitation_create"),
+    path("c/<slug:slug>/ledger/", ledger.ledger, name="ledger"),
+    path("c/<slug:slug>/ledger/expense/", ledger.expense_record, name="ledger_expense"),
+    path("c/<slug:slug>/ledger/pay-in/", ledger.contribution_record, name="ledger_pay_in"),
+    path(
+        "c/<slug:slug>/ledger/transactions/<int:pk>/reverse/",
+        ledger.transaction_reverse,
+        name="ledger_reverse",
+    ),
+    path(
+        "c/<slug:slug>/ledger/transactions.csv",
+        ledger.transactions_csv,
+        name="ledger_transactions_csv",
+    ),
+    path("c/<slug:slug>/ledger/balances.csv", ledger.balances_csv, name="ledger_balances_csv"),
+    path("c/<slug:slug>/ledger/statement/", ledger.statement, name="ledger_statement"),
+    path("c/<slug:slug>/ledger/settle/", ledger.settlement, name="ledger_settle"),
+    path(
+        "c/<slug:slug>/ledger/settle/record/",
+        ledger.settlement_record,
+        name="ledger_settle_record",
+    ),
     path("invite/<str:code>/", coops.invitation, name="invitation"),
 ]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +35,7 @@ class TransactionIn(Schema):
         None,
         max_length=40,
         description="Expenses: ingredients, supplies, equipment, space or other.",
+        examples=["ingredients"],
     )
     split: list[str] | dict[str, str] | None = Field(
         None,
@@ -98,6 +98,17 @@ class PlannedTransferOut(Schema):
 class SettlementOut(Schema):
     transfers: list[PlannedTransferOut]
     unallocated: str = Field(description="While above zero, settling up waits for allocation.")
+    fingerprint: str = Field(
+        description="Send it back when recording, to record this plan and no other."
+    )
+
+
+class SettlementIn(Schema):
+    fingerprint: str | None = Field(
+        None,
+        max_length=64,
+        description="The plan you saw; if the balances moved since, nothing is recorded (409).",
+    )
 
 
 class RecordedSettlementOut(Schema):
@@ -303,10 +314,7 @@ def balances_csv(request: HttpRequest, slug: str):
     coop = coop_for_member(user=request.auth, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{coop.slug}-balances.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["username", "status", "balance", "currency"])
-    for row in _balances(coop):
-        writer.writerow([row["username"], row["status"], row["balance"], coop.currency])
+    selectors.balances_csv(coop=coop, out=response)
     return response
 
 
@@ -334,6 +342,7 @@ def _plan_out(plan) -> dict:
             for step in plan.transfers
         ],
         "unallocated": str(plan.unallocated),
+        "fingerprint": plan.fingerprint,
     }
 
 
@@ -349,10 +358,12 @@ def settlement(request: HttpRequest, slug: str):
 @router.post(
     "/coops/{slug}/ledger/settlement", response={201: RecordedSettlementOut, **errors(404, 409)}
 )
-def settlement_record(request: HttpRequest, slug: str):
+def settlement_record(request: HttpRequest, slug: str, payload: SettlementIn | None = None):
     """Record the current plan: all its transfers are posted together, or none."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    posted = services.settlement_record(coop=coop, entered_by=request.auth)
+    posted = services.settlement_record(
+        coop=coop, entered_by=request.auth, expected=payload.fingerprint if payload else None
+    )
     fresh = selectors.transactions(coop=coop).filter(pk__in=[t.pk for t in posted])
     return Status(201, {"transfers": [transaction_out(t, coop.currency) for t in fresh]})
 

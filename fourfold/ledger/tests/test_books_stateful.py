@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from fourfold.errors import Conflict
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.testing import CoopFactory, MembershipFactory
@@ -47,8 +48,9 @@ class Books(RuleBasedStateMachine):
     )
     def spend(self, payer, amount, category, sharers, weights):
         split = None if sharers is None else {self.members[i]: weights[i] for i in sharers}
-        self.live.append(
-            services.expense_post(
+
+        def post():
+            return services.expense_post(
                 coop=self.coop,
                 payer=None if payer is None else self.members[payer],
                 amount=amount,
@@ -56,7 +58,14 @@ class Books(RuleBasedStateMachine):
                 split=split,
                 entered_by=self.members[0],
             )
-        )
+
+        if payer is None and selectors.books(coop=self.coop).pool < amount:
+            before = self.snapshot()
+            with pytest.raises(Conflict):
+                post()
+            assert self.snapshot() == before
+            return
+        self.live.append(post())
 
     @rule(payer=st.integers(0, 3), payee=st.integers(0, 3), amount=amounts)
     def transfer(self, payer, payee, amount):

@@ -127,3 +127,54 @@ def test_the_same_idempotency_key_posts_once(personas):
     assert personas.coop.transactions.count() == 1
     with pytest.raises(Conflict, match="different request"):
         services.idempotent(coop=personas.coop, key="k1", payload={"a": 2}, post=post)
+
+
+def test_recording_a_plan_that_changed_meanwhile_is_refused(personas):
+    services.contribution_post(
+        coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
+    )
+    seen = selectors.settlement_plan(coop=personas.coop).fingerprint
+    services.contribution_post(
+        coop=personas.coop, payer=personas.bob, amount="5", entered_by=personas.bob
+    )
+    with pytest.raises(Conflict, match="changed"):
+        services.settlement_record(coop=personas.coop, entered_by=personas.alice, expected=seen)
+    current = selectors.settlement_plan(coop=personas.coop).fingerprint
+    assert (
+        len(
+            services.settlement_record(
+                coop=personas.coop, entered_by=personas.alice, expected=current
+            )
+        )
+        == 2
+    )
+
+
+def test_the_pool_never_pays_more_than_it_holds(personas):
+    services.contribution_post(
+        coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
+    )
+    with pytest.raises(Conflict, match="pool holds"):
+        services.expense_post(
+            coop=personas.coop,
+            payer=None,
+            amount="20.01",
+            category="equipment",
+            entered_by=personas.alice,
+        )
+    with pytest.raises(Conflict, match="pool holds"):
+        services.transfer_post(
+            coop=personas.coop,
+            payer=None,
+            payee=personas.bob,
+            amount="21",
+            entered_by=personas.alice,
+        )
+    services.expense_post(
+        coop=personas.coop,
+        payer=None,
+        amount="20.00",
+        category="equipment",
+        entered_by=personas.alice,
+    )
+    assert selectors.books(coop=personas.coop).pool == 0

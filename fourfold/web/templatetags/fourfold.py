@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language, to_locale
 
-from fourfold.lib.money import format_money
+from fourfold.lib.money import format_money, from_minor
 
 register = template.Library()
 
@@ -16,3 +16,11 @@ def money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
     return format_money(amount, currency, locale=to_locale(get_language() or "en"))
+
+
+@register.filter
+def minor(units: int | None, currency: str) -> Decimal | None:
+    """The ledger's whole minor units (cents) as an amount: ``{{ x|minor:cur|money:cur }}``."""
+    if units is None:
+        return None
+    return from_minor(units, currency)

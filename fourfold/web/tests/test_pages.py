@@ -36,15 +36,18 @@ def test_the_home_page_invites_visitors_to_sign_up(client):
 
 
 def test_signing_up_logs_the_neighbour_in(client):
-    response = client.post("/accounts/signup/", {"username": "dee", "email": "dee@example.org",
-                                                 "password": "milk-and-culture"})
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "dee", "email": "dee@example.org", "password": "milk-and-culture"},
+    )
     assert response.status_code == 302
     assert client.get("/coops/").context["user"].username == "dee"
 
 
 def test_signing_up_with_a_weak_password_shows_the_error_by_the_field(client):
-    response = client.post("/accounts/signup/", {"username": "dee", "email": "dee@example.org",
-                                                 "password": "123"})
+    response = client.post(
+        "/accounts/signup/", {"username": "dee", "email": "dee@example.org", "password": "123"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["password"]
     assert b'aria-invalid="true"' in response.content
@@ -77,8 +80,10 @@ def test_a_password_reset_mails_a_link_that_sets_a_new_password(client):
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", message.body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
-    response = client.post(form_page.redirect_chain[-1][0], {
-        "new_password1": "fresh-cultures-42", "new_password2": "fresh-cultures-42"})
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "fresh-cultures-42", "new_password2": "fresh-cultures-42"},
+    )
     assert response.status_code == 302
     assert client.login(username="dee", password="fresh-cultures-42")
 
@@ -184,8 +189,9 @@ def test_the_404_page_is_friendly_html(client):
 
 
 def test_the_500_page_renders_without_a_request_context():
-    from fourfold.web.views.errors import server_error
     from django.test import RequestFactory
+
+    from fourfold.web.views.errors import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
