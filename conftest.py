@@ -26,12 +26,20 @@ class ApiClient(Client):
         return super().get(path, data, **self._auth(extra))
 
     def post(self, path, data=None, **extra):
-        return super().post(path, data if data is not None else {},
-                            content_type="application/json", **self._auth(extra))
+        return super().post(
+            path,
+            data if data is not None else {},
+            content_type="application/json",
+            **self._auth(extra),
+        )
 
     def put(self, path, data=None, **extra):
-        return super().put(path, data if data is not None else {},
-                           content_type="application/json", **self._auth(extra))
+        return super().put(
+            path,
+            data if data is not None else {},
+            content_type="application/json",
+            **self._auth(extra),
+        )
 
     def delete(self, path, data=None, **extra):
         return super().delete(path, data, content_type="application/json", **self._auth(extra))

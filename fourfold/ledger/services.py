@@ -506,11 +506,14 @@ def settlement_record(
             )
         if not plan.transfers:
             raise Conflict(_("Everyone is even: there is nothing to settle."))
+        people = User.objects.in_bulk(
+            {side.pk for step in plan.transfers for side in (step.payer, step.payee) if side}
+        )
         return [
             transfer_post(
                 coop=coop,
-                payer=step.payer,
-                payee=step.payee,
+                payer=people[step.payer.pk] if step.payer else None,
+                payee=people[step.payee.pk] if step.payee else None,
                 amount=step.amount,
                 entered_by=entered_by,
                 description=_("Settle-up"),
