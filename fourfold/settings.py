@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fourfold.accounts",
     "fourfold.coops",
     "fourfold.ledger",
+    "fourfold.production",
     "fourfold.api",
     "fourfold.web",
     "fourfold.cli",

@@ -53,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_serve_options(serve)
 
+    schedule = commands.add_parser(
+        "schedule",
+        help="plan a co-op's batches and assign producers by the fair rotation",
+        description="Plan the next N weeks of batches from the co-op's cadence and assign "
+        "producers. Idempotent: done and locked shifts never move.",
+    )
+    schedule.add_argument("slug", help="the co-op's short name, e.g. somerville")
+    schedule.add_argument("--weeks", type=int, default=8, help="weeks ahead (default: 8)")
+
     commands.add_parser(
         "manage",
         help="run any Django management command, e.g. `fourfold manage migrate`",
@@ -74,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     _setup_django()
     from fourfold.cli import demo, serve
 
+    if args.command == "schedule":
+        from fourfold.cli.schedule import run as schedule
+
+        return schedule(slug=args.slug, weeks=args.weeks, stdout=sys.stdout)
     if args.command == "demo":
         demo.run(stdout=sys.stdout)
         if args.no_serve:

@@ -32,6 +32,12 @@ class Cooperative(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     founded_at = models.DateTimeField()
+    # Rules that change only by proposal once the co-op is founded.
+    lock_window_days = models.PositiveSmallIntegerField(
+        _("lock window (days)"),
+        default=7,
+        help_text=_("Shifts this close are never moved by re-planning."),
+    )
 
     class Meta:
         constraints = [

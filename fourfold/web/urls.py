@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from fourfold.web.views import accounts, coops, ledger, pages
+from fourfold.web.views import accounts, calendar, coops, ledger, pages
 
 app_name = "web"
 
@@ -62,4 +62,5 @@ urlpatterns = [
         name="ledger_settle_record",
     ),
     path("invite/<str:code>/", coops.invitation, name="invitation"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

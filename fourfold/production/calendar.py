@@ -1,0 +1,60 @@
+"""A member's production calendar as RFC 5545 iCalendar."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from fourfold.production import selectors
+from fourfold.production.models import Batch, CalendarFeed
+
+PAST_WEEKS = 8
+AHEAD_WEEKS = 52
+
+
+def feed_ics(feed: CalendarFeed) -> bytes:
+    """The co-op's batches, the member's own shifts marked, from two months back to a year
+    ahead. Batches are all-day events on the co-op's local date."""
+    coop, member = feed.coop, feed.member
+    today = selectors.coop_today(coop)
+    calendar = Calendar()
+    calendar.add("prodid", "-//fourfold//production calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("%(coop)s production") % {"coop": coop.name})
+    calendar.add("x-wr-timezone", coop.timezone)
+    stamp = timezone.now()
+    batches = selectors.batches(
+        coop=coop,
+        start=today - timedelta(weeks=PAST_WEEKS),
+        end=today + timedelta(weeks=AHEAD_WEEKS),
+    )
+    for batch in batches:
+        producers = [shift.member for shift in batch.shifts.all() if shift.member_id]
+        mine = any(person.pk == member.pk for person in producers)
+        event = Event()
+        event.add("uid", f"batch-{batch.pk}-{'shift' if mine else 'batch'}@fourfold")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", batch.date)
+        event.add("dtend", batch.date + timedelta(days=1))
+        title = (_("Your shift: %(product)s") if mine else _("%(product)s batch")) % {
+            "product": coop.product
+        }
+        if batch.status == Batch.Status.MISSED:
+            title = _("Missed: %(title)s") % {"title": title}
+        event.add("summary", title)
+        names = ", ".join(person.username for person in producers) or _("nobody yet")
+        event.add(
+            "description",
+            _("%(quantity)d %(unit)s. Producers: %(names)s.")
+            % {"quantity": batch.planned_quantity, "unit": coop.unit, "names": names},
+        )
+        event.add("status", "CANCELLED" if batch.status == Batch.Status.MISSED else "CONFIRMED")
+        event.add("transp", "OPAQUE" if mine else "TRANSPARENT")
+        if mine:
+            event.add("categories", ["shift"])
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,287 @@
+"""The rotation: who produces which batch. Framework-free: plain data in, plain data out.
+
+Two exact stages, both from OR-Tools:
+
+1. A min-cost max-flow (source -> member -> batch -> sink). Flow fills as many open places as
+   the constraints allow: nobody on a day they are away or twice in a batch (arcs exist only
+   where allowed), nobody above the ceiling of their fair share (member capacity). Among the
+   fullest plans, the cost prefers, in this order: reaching every member's floor of their fair
+   share, keeping a member away from the batches next to ones they already have, and keeping
+   the places already given (so re-planning moves as little as possible).
+2. If stage 1 still leaves someone in two consecutive batches, CP-SAT searches the plans that
+   are as full and as fair as stage 1's for one with the fewest back-to-back shifts, starting
+   from stage 1's plan. It proves the minimum or stops at a deterministic work limit.
+
+Both solvers are deterministic for the same input, and members and batches are taken in a fixed
+order, so the same input always gives the same plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+
+Member = Hashable
+
+FLOOR_REWARD = 1_000_000  # each place that lifts a member towards their floor
+NEIGHBOUR_PENALTY = 1_000  # a place next to one the member already has
+STAY_REWARD = 1  # keeping a place where it was
+REWEIGHT_ROUNDS = 8
+POLISH_WORK_LIMIT = 20.0  # CP-SAT deterministic time units (~seconds), not wall-clock
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: Hashable  # the shift's id
+    batch: int  # index into Problem.batches
+
+
+@dataclass(frozen=True)
+class Problem:
+    """``batches`` run in date order over the history and the planning window.
+
+    ``fixed[b]`` are the members who hold a place in batch ``b`` that the planner must not move
+    (done, inside the lock window, offered for a swap); ``slots`` are the places to fill.
+    """
+
+    batch_count: int
+    members: Sequence[Member]
+    weights: Mapping[Member, Fraction]
+    fixed: Mapping[int, frozenset] = field(default_factory=dict)
+    slots: Sequence[Slot] = ()
+    unavailable: Mapping[Member, frozenset[int]] = field(default_factory=dict)
+    previous: Mapping[Hashable, Member] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    assignment: dict[Hashable, Member | None]
+    fair_share: dict[Member, Fraction]
+    counts: dict[Member, int]  # fixed + assigned, over history and window
+    total: int  # every place over history and window
+    back_to_back: int
+    proven_optimal: bool
+
+
+def fair_shares(problem: Problem) -> tuple[int, dict[Member, Fraction]]:
+    total = sum(len(members) for members in problem.fixed.values()) + len(problem.slots)
+    weight_sum = sum(problem.weights[m] for m in problem.members)
+    if not weight_sum:
+        return total, dict.fromkeys(problem.members, Fraction(0))
+    return total, {m: total * problem.weights[m] / weight_sum for m in problem.members}
+
+
+def _fixed_counts(problem: Problem) -> dict[Member, int]:
+    counts: dict[Member, int] = defaultdict(int)
+    for members in problem.fixed.values():
+        for member in members:
+            counts[member] += 1
+    return counts
+
+
+def _bounds(problem: Problem, share: Mapping[Member, Fraction]) -> dict[Member, tuple[int, int]]:
+    held = _fixed_counts(problem)
+    return {
+        m: (max(0, math.floor(share[m]) - held[m]), max(0, math.ceil(share[m]) - held[m]))
+        for m in problem.members
+    }
+
+
+def _allowed(problem: Problem, member: Member, batch: int) -> bool:
+    return batch not in problem.unavailable.get(member, frozenset()) and member not in (
+        problem.fixed.get(batch, frozenset())
+    )
+
+
+def count_back_to_back(batches_of: Mapping[Member, set[int]]) -> int:
+    return sum(1 for held in batches_of.values() for b in held if b + 1 in held)
+
+
+def solve(problem: Problem) -> Plan:
+    total, share = fair_shares(problem)
+    bounds = _bounds(problem, share)
+    members = list(problem.members)
+    by_batch: dict[int, list[Slot]] = defaultdict(list)
+    for slot in problem.slots:
+        by_batch[slot.batch].append(slot)
+    batches = sorted(by_batch)
+    fixed_of: dict[Member, set[int]] = defaultdict(set)
+    for batch, holders in problem.fixed.items():
+        for member in holders:
+            fixed_of[member].add(batch)
+
+    chosen = _flow(problem, members, bounds, by_batch, batches, fixed_of, {})
+    # Re-solve while someone sits in two consecutive batches, steering each such member away
+    # from the neighbours of their other places; each round is one more exact min-cost flow.
+    for _round in range(REWEIGHT_ROUNDS):
+        batches_of = _batches_of(members, fixed_of, chosen)
+        if not count_back_to_back(batches_of):
+            break
+        chosen = _flow(problem, members, bounds, by_batch, batches, fixed_of, batches_of)
+
+    proven = True
+    batches_of = _batches_of(members, fixed_of, chosen)
+    if count_back_to_back(batches_of):
+        chosen, proven = _polish(problem, bounds, by_batch, fixed_of, chosen)
+        batches_of = _batches_of(members, fixed_of, chosen)
+
+    assignment = _place(problem, by_batch, chosen)
+    counts = {m: len(batches_of[m]) for m in members}
+    return Plan(
+        assignment=assignment,
+        fair_share=share,
+        counts=counts,
+        total=total,
+        back_to_back=count_back_to_back(batches_of),
+        proven_optimal=proven,
+    )
+
+
+def _batches_of(members, fixed_of, chosen) -> dict[Member, set[int]]:
+    held = {m: set(fixed_of[m]) for m in members}
+    for b, holders in chosen.items():
+        for m in holders:
+            held[m].add(b)
+    return held
+
+
+def _flow(problem, members, bounds, by_batch, batches, fixed_of, crowded) -> dict[int, list]:
+    """Stage 1: one min-cost max-flow. ``crowded`` holds each member's batches from the last
+    round; places next to them cost as much as places next to fixed ones."""
+    flow = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1
+    member_node = {m: 2 + i for i, m in enumerate(members)}
+    batch_node = {b: 2 + len(members) + i for i, b in enumerate(batches)}
+    previous_in_batch = {(problem.previous.get(s.key), s.batch) for s in problem.slots}
+    pair_arcs: dict[int, tuple[Member, int]] = {}
+    for m in members:
+        low, high = bounds[m]
+        if low:
+            flow.add_arc_with_capacity_and_unit_cost(source, member_node[m], low, -FLOOR_REWARD)
+        if high > low:
+            flow.add_arc_with_capacity_and_unit_cost(source, member_node[m], high - low, 0)
+        for b in batches:
+            if not _allowed(problem, m, b):
+                continue
+            near = fixed_of[m] | (crowded.get(m, set()) - {b})
+            cost = NEIGHBOUR_PENALTY * sum(1 for n in (b - 1, b + 1) if n in near)
+            if (m, b) in previous_in_batch:
+                cost -= STAY_REWARD
+            arc = flow.add_arc_with_capacity_and_unit_cost(member_node[m], batch_node[b], 1, cost)
+            pair_arcs[arc] = (m, b)
+    for b in batches:
+        flow.add_arc_with_capacity_and_unit_cost(batch_node[b], sink, len(by_batch[b]), 0)
+    # Offer every place from the source; the solver sends as much as the arcs allow.
+    flow.set_node_supply(source, len(problem.slots))
+    flow.set_node_supply(sink, -len(problem.slots))
+    chosen: dict[int, list[Member]] = defaultdict(list)
+    if pair_arcs and flow.solve_max_flow_with_min_cost() == flow.OPTIMAL:
+        for arc, (m, b) in pair_arcs.items():
+            if flow.flow(arc):
+                chosen[b].append(m)
+    return chosen
+
+
+def _place(problem: Problem, by_batch, chosen) -> dict[Hashable, Member | None]:
+    """Give each chosen member a slot of their batch, keeping their previous slot if any."""
+    assignment: dict[Hashable, Member | None] = {}
+    for b, slots in by_batch.items():
+        holders = sorted(chosen.get(b, []), key=lambda m: members_order(problem)[m])
+        free = list(slots)
+        for slot in slots:
+            member = problem.previous.get(slot.key)
+            if member in holders:
+                assignment[slot.key] = member
+                holders.remove(member)
+                free.remove(slot)
+        for slot in free:
+            assignment[slot.key] = holders.pop(0) if holders else None
+    return assignment
+
+
+def members_order(problem: Problem) -> dict[Member, int]:
+    return {m: i for i, m in enumerate(problem.members)}
+
+
+def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
+    """Fewest back-to-back shifts among plans as full and as fair as stage 1's (CP-SAT)."""
+    model = cp_model.CpModel()
+    members = list(problem.members)
+    x: dict[tuple[Member, int], cp_model.IntVar] = {}
+    for m in members:
+        for b in by_batch:
+            if _allowed(problem, m, b):
+                x[m, b] = model.new_bool_var(f"x_{members_order(problem)[m]}_{b}")
+                model.add_hint(x[m, b], m in chosen.get(b, []))
+    for b, slots in by_batch.items():
+        model.add(sum(x[m, b] for m in members if (m, b) in x) <= len(slots))
+    filled = sum(len(v) for v in chosen.values())
+    model.add(sum(x.values()) == filled)
+    deficits = []
+    stage_one_deficit = 0
+    for m in members:
+        low, high = bounds[m]
+        mine = [x[m, b] for b in by_batch if (m, b) in x]
+        model.add(sum(mine) <= high)
+        got = sum(1 for holders in chosen.values() if m in holders)
+        stage_one_deficit += max(0, low - got)
+        if low:
+            deficit = model.new_int_var(0, low, f"d_{members_order(problem)[m]}")
+            model.add(deficit >= low - sum(mine))
+            deficits.append(deficit)
+    if deficits:
+        model.add(sum(deficits) <= stage_one_deficit)
+    penalties = []
+    for m in members:
+        held = fixed_of[m]
+
+        def term(batch: int, member=m, held=held):
+            return 1 if batch in held else x.get((member, batch))
+
+        for b in range(problem.batch_count - 1):
+            left, right = term(b), term(b + 1)
+            if left is None or right is None or (isinstance(left, int) and isinstance(right, int)):
+                continue
+            both = model.new_bool_var("")
+            model.add(both >= left + right - 1)
+            penalties.append(both)
+    stays = [
+        x[m, s.batch]
+        for s in problem.slots
+        if (m := problem.previous.get(s.key)) is not None and (m, s.batch) in x
+    ]
+    model.minimize(NEIGHBOUR_PENALTY * sum(penalties) - STAY_REWARD * sum(stays))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = POLISH_WORK_LIMIT
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return chosen, False
+    polished: dict[int, list[Member]] = defaultdict(list)
+    for (m, b), var in x.items():
+        if solver.value(var):
+            polished[b].append(m)
+    return polished, status == cp_model.OPTIMAL
+
+
+def open_reasons(problem: Problem, plan: Plan, batch: int) -> dict[str, int]:
+    """Why a batch's places stayed open: how many members were away, already in the batch,
+    or already at the ceiling of their fair share."""
+    away = sum(1 for m in problem.members if batch in problem.unavailable.get(m, frozenset()))
+    in_batch = len(problem.fixed.get(batch, frozenset())) + sum(
+        1 for s in problem.slots if s.batch == batch and plan.assignment.get(s.key) is not None
+    )
+    at_share = sum(
+        1
+        for m in problem.members
+        if batch not in problem.unavailable.get(m, frozenset())
+        and plan.counts[m] >= math.ceil(plan.fair_share[m])
+    )
+    return {"away": away, "producing": in_batch, "at_fair_share": at_share}

@@ -1,0 +1,423 @@
+"""Writes about production: planning batches and the rotation, swaps, availability, recording."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.audit import audit_record
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
+from fourfold.lib.dates import parse_cadence
+from fourfold.production import rotation, selectors
+from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
+
+MAX_PLANNING_WEEKS = 104
+MAX_UNAVAILABLE_DAYS = 366
+
+
+@dataclass(frozen=True)
+class OpenPlace:
+    batch: Batch
+    places: int
+    away: int
+    producing: int
+    at_fair_share: int
+
+    @property
+    def reason(self) -> str:
+        return _(
+            "%(places)d place(s) open on %(date)s: %(away)d member(s) away, %(share)d at their "
+            "fair share, %(producing)d already producing that day."
+        ) % {
+            "places": self.places,
+            "date": self.batch.date.isoformat(),
+            "away": self.away,
+            "share": self.at_fair_share,
+            "producing": self.producing,
+        }
+
+
+@dataclass
+class PlanResult:
+    created: list[Batch] = field(default_factory=list)
+    assigned: int = 0
+    changed: int = 0
+    open_places: list[OpenPlace] = field(default_factory=list)
+    back_to_back: int = 0
+
+
+def _require_active(coop: Cooperative, user: User, *, action: str) -> None:
+    if not Membership.objects.filter(
+        coop=coop, user=user, status=Membership.Status.ACTIVE
+    ).exists():
+        raise PrincipleViolation(
+            "members_only",
+            _("%(name)s is not an active member; only members %(action)s.")
+            % {"name": user.username, "action": action},
+        )
+
+
+def cadence_dates(coop: Cooperative, start: date, end: date) -> list[date]:
+    """The cadence's production days from ``start`` to ``end`` (inclusive), in the co-op's zone.
+
+    The rule's phase (every other Sunday: which Sundays?) is anchored on the founding date.
+    """
+    founded = coop.founded_at.astimezone(coop.zone).date()
+    rule = parse_cadence(coop.cadence, tz=coop.timezone).replace(
+        dtstart=datetime.combine(founded, time(12), tzinfo=coop.zone)
+    )
+    first = datetime.combine(start, time(0), tzinfo=coop.zone)
+    last = datetime.combine(end, time(23, 59), tzinfo=coop.zone)
+    return [moment.date() for moment in rule.between(first, last, inc=True)]
+
+
+def batches_plan(
+    *, coop: Cooperative, weeks: int, by: User | None, today: date | None = None
+) -> PlanResult:
+    """Plan the next ``weeks`` of batches and assign their producers by the fair rotation.
+
+    Idempotent: an existing batch is never duplicated, and a shift that is done, inside the lock
+    window or offered for a swap never moves. Other future shifts may move when availability,
+    membership or fairness asks for it.
+    """
+    if isinstance(weeks, bool) or not 1 <= int(weeks) <= MAX_PLANNING_WEEKS:
+        raise Invalid(
+            _("Plan between 1 and %(max)d weeks ahead.") % {"max": MAX_PLANNING_WEEKS},
+            field="weeks",
+        )
+    if by is not None:
+        _require_active(coop, by, action="plan production")
+    today = today or selectors.coop_today(coop)
+    horizon = today + timedelta(weeks=int(weeks))
+    result = PlanResult()
+    with transaction.atomic():
+        # One planner at a time per co-op: the co-op row is the lock.
+        Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+        existing = set(
+            Batch.objects.filter(coop=coop, date__gte=today, date__lte=horizon).values_list(
+                "date", flat=True
+            )
+        )
+        for day in cadence_dates(coop, today, horizon):
+            if day in existing:
+                continue
+            batch = Batch.objects.create(coop=coop, date=day, planned_quantity=coop.target_quantity)
+            Shift.objects.bulk_create(
+                [Shift(batch=batch, slot=slot) for slot in range(coop.producers_per_batch)]
+            )
+            result.created.append(batch)
+        _assign(coop, today, result)
+        audit_record(
+            coop=coop,
+            actor=by,
+            action="production.planned",
+            weeks=int(weeks),
+            created=len(result.created),
+            assigned=result.assigned,
+            open=sum(place.places for place in result.open_places),
+        )
+    return result
+
+
+def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
+    lock_until = today + timedelta(days=coop.lock_window_days)
+    history_start = today - timedelta(weeks=selectors.HISTORY_WEEKS)
+    batches = list(Batch.objects.filter(coop=coop, date__gte=history_start).order_by("date"))
+    index = {batch.pk: i for i, batch in enumerate(batches)}
+    producers = selectors.active_producers(coop=coop)
+    producer_ids = {user.pk for user in producers}
+    shifts = list(
+        Shift.objects.select_for_update()
+        .filter(batch__in=batches)
+        .select_related("batch")
+        .order_by("batch__date", "slot")
+    )
+    offered = set(
+        Swap.objects.filter(shift__in=shifts, status=Swap.Status.OPEN).values_list(
+            "shift_id", flat=True
+        )
+    )
+    fixed: dict[int, set[int]] = {}
+    slots: list[rotation.Slot] = []
+    previous: dict[int, int] = {}
+    for shift in shifts:
+        b = index[shift.batch_id]
+        past = shift.batch.date < today
+        if past:
+            if shift.done and shift.member_id:
+                fixed.setdefault(b, set()).add(shift.member_id)
+            continue
+        if shift.batch.status != Batch.Status.PLANNED:
+            continue
+        locked = shift.batch.date < lock_until or shift.pk in offered
+        if shift.done or (locked and shift.member_id):
+            fixed.setdefault(b, set()).add(shift.member_id)
+            continue
+        slots.append(rotation.Slot(key=shift.pk, batch=b))
+        if shift.member_id in producer_ids:
+            previous[shift.pk] = shift.member_id
+    window_days = {batch.date: index[batch.pk] for batch in batches if batch.date >= today}
+    unavailable: dict[int, set[int]] = {}
+    for spell in Unavailability.objects.filter(
+        coop=coop, member_id__in=producer_ids, end__gte=today
+    ):
+        for day, b in window_days.items():
+            if spell.start <= day <= spell.end:
+                unavailable.setdefault(spell.member_id, set()).add(b)
+    problem = rotation.Problem(
+        batch_count=len(batches),
+        members=[user.pk for user in producers],
+        weights=selectors.rotation_weights(coop=coop, members=producers),
+        fixed={b: frozenset(members) for b, members in fixed.items()},
+        slots=slots,
+        unavailable={m: frozenset(days) for m, days in unavailable.items()},
+        previous=previous,
+    )
+    plan = rotation.solve(problem)
+    by_pk = {shift.pk: shift for shift in shifts}
+    changed = [
+        by_pk[key] for key, member in plan.assignment.items() if by_pk[key].member_id != member
+    ]
+    # Clear first, then fill: two members trading places in one batch must not collide on the
+    # one-member-per-batch constraint half-way.
+    Shift.objects.filter(pk__in=[s.pk for s in changed]).update(member=None)
+    for shift in changed:
+        shift.member_id = plan.assignment[shift.pk]
+    Shift.objects.bulk_update([s for s in changed if s.member_id], ["member"])
+    result.changed = len(changed)
+    result.assigned = sum(1 for member in plan.assignment.values() if member)
+    result.back_to_back = plan.back_to_back
+    open_by_batch: dict[int, int] = {}
+    for slot in slots:
+        if plan.assignment[slot.key] is None:
+            open_by_batch[slot.batch] = open_by_batch.get(slot.batch, 0) + 1
+    for b, places in sorted(open_by_batch.items()):
+        reasons = rotation.open_reasons(problem, plan, b)
+        result.open_places.append(
+            OpenPlace(
+                batch=batches[b],
+                places=places,
+                away=reasons["away"],
+                producing=reasons["producing"],
+                at_fair_share=reasons["at_fair_share"],
+            )
+        )
+
+
+def replan_after_membership_change(*, coop: Cooperative, today: date | None = None) -> None:
+    """Give the future unlocked shifts of members who paused or left to others."""
+    today = today or selectors.coop_today(coop)
+    with transaction.atomic():
+        Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+        _assign(coop, today, PlanResult())
+
+
+def unavailability_add(
+    *, coop: Cooperative, member: User, start: date, end: date, note: str = "", replan: bool = True
+) -> Unavailability:
+    """Mark ``member`` away from ``start`` to ``end`` (inclusive); re-plan what can move."""
+    if end < start:
+        raise Invalid(_("The last day comes on or after the first."), field="end")
+    if (end - start).days >= MAX_UNAVAILABLE_DAYS:
+        raise Invalid(_("Mark at most a year at a time."), field="end")
+    today = selectors.coop_today(coop)
+    if end < today:
+        raise Invalid(_("That is in the past."), field="end")
+    with transaction.atomic():
+        spell = Unavailability.objects.create(
+            coop=coop,
+            member=member,
+            start=start,
+            end=end,
+            note=note.strip(),
+            created_at=timezone.now(),
+        )
+        audit_record(
+            coop=coop,
+            actor=member,
+            action="production.unavailable",
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+        if replan:
+            Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+            _assign(coop, today, PlanResult())
+    return spell
+
+
+def unavailability_remove(*, coop: Cooperative, member: User, pk: int) -> None:
+    with transaction.atomic():
+        deleted, _rows = Unavailability.objects.filter(coop=coop, member=member, pk=pk).delete()
+        if not deleted:
+            raise NotFound(_("No such period away."))
+        audit_record(coop=coop, actor=member, action="production.available_again", period=pk)
+        Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+        _assign(coop, selectors.coop_today(coop), PlanResult())
+
+
+def swap_offer(*, shift: Shift, by: User) -> Swap:
+    """Offer your shift to the others; it stays yours until someone takes it."""
+    coop = shift.batch.coop
+    if shift.member_id != by.pk:
+        raise Conflict(_("Only the member on a shift can offer it."))
+    if shift.done or shift.batch.status != Batch.Status.PLANNED:
+        raise Conflict(_("This batch is already recorded."))
+    if shift.batch.date < selectors.coop_today(coop):
+        raise Conflict(_("This shift is in the past."))
+    with transaction.atomic():
+        if Swap.objects.filter(shift=shift, status=Swap.Status.OPEN).exists():
+            raise Conflict(_("This shift is already offered."))
+        swap = Swap.objects.create(shift=shift, offered_by=by, offered_at=timezone.now())
+        audit_record(coop=coop, actor=by, action="production.swap_offered", shift=shift.pk)
+    return swap
+
+
+def swap_take(*, swap: Swap, by: User) -> Shift:
+    """Take an offered shift: the shift, and the count behind the rotation, move to you."""
+    with transaction.atomic():
+        swap = Swap.objects.select_for_update().select_related("shift__batch__coop").get(pk=swap.pk)
+        shift = Shift.objects.select_for_update().select_related("batch").get(pk=swap.shift_id)
+        coop = shift.batch.coop
+        _require_active(coop, by, action="produce")
+        if swap.status != Swap.Status.OPEN:
+            raise Conflict(_("Someone else has taken this shift, or it was withdrawn."))
+        if swap.offered_by_id == by.pk:
+            raise Conflict(_("You offered this shift; withdraw the offer instead."))
+        if shift.batch.date < selectors.coop_today(coop):
+            raise Conflict(_("This shift is in the past."))
+        if Shift.objects.filter(batch=shift.batch, member=by).exists():
+            raise Conflict(_("You already produce this batch."))
+        if selectors.is_away(coop=coop, member=by, on=shift.batch.date):
+            raise Conflict(_("You marked yourself away that day."))
+        shift.member = by
+        shift.save(update_fields=["member"])
+        swap.status = Swap.Status.TAKEN
+        swap.taken_by = by
+        swap.closed_at = timezone.now()
+        swap.save(update_fields=["status", "taken_by", "closed_at"])
+        audit_record(
+            coop=coop,
+            actor=by,
+            action="production.swap_taken",
+            shift=shift.pk,
+            from_member=swap.offered_by_id,
+        )
+    return shift
+
+
+def swap_cancel(*, swap: Swap, by: User) -> Swap:
+    with transaction.atomic():
+        swap = Swap.objects.select_for_update().select_related("shift__batch__coop").get(pk=swap.pk)
+        if swap.offered_by_id != by.pk:
+            raise Conflict(_("Only the member who offered a shift can withdraw the offer."))
+        if swap.status != Swap.Status.OPEN:
+            raise Conflict(_("This offer is already closed."))
+        swap.status = Swap.Status.CANCELLED
+        swap.closed_at = timezone.now()
+        swap.save(update_fields=["status", "closed_at"])
+        audit_record(
+            coop=swap.shift.batch.coop,
+            actor=by,
+            action="production.swap_cancelled",
+            shift=swap.shift_id,
+        )
+    return swap
+
+
+def _parse_hours(hours) -> Decimal:
+    try:
+        value = Decimal(str(hours))
+    except (InvalidOperation, ValueError) as error:
+        raise Invalid(_("Enter the hours spent, e.g. 3.5."), field="hours") from error
+    if not value.is_finite() or value < 0 or value > 1000:
+        raise Invalid(_("Enter the hours spent, from 0 to 1000."), field="hours")
+    return value.quantize(Decimal("0.01"))
+
+
+def _recordable(batch: Batch, by: User, today: date) -> None:
+    if not Shift.objects.filter(batch=batch, member=by).exists():
+        raise Conflict(_("Only a producer of this batch can record it."))
+    if batch.date > today:
+        raise Conflict(
+            _("This batch is still ahead; record it on or after %(date)s.")
+            % {"date": batch.date.isoformat()}
+        )
+    if batch.status != Batch.Status.PLANNED:
+        raise Conflict(
+            _("This batch is already recorded as %(status)s.")
+            % {"status": batch.get_status_display()}
+        )
+
+
+def batch_record_made(
+    *, batch: Batch, by: User, quantity: int, hours, today: date | None = None
+) -> Batch:
+    """A producer records what was made and the hours it took; the shifts count as done."""
+    if isinstance(quantity, bool) or int(quantity) < 0 or int(quantity) > 1_000_000:
+        raise Invalid(_("Enter the quantity made, 0 or more."), field="quantity")
+    hours_spent = _parse_hours(hours)
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().select_related("coop").get(pk=batch.pk)
+        _recordable(batch, by, today or selectors.coop_today(batch.coop))
+        batch.status = Batch.Status.MADE
+        batch.made_quantity = int(quantity)
+        batch.hours_spent = hours_spent
+        batch.recorded_by = by
+        batch.recorded_at = timezone.now()
+        batch.save(
+            update_fields=["status", "made_quantity", "hours_spent", "recorded_by", "recorded_at"]
+        )
+        Shift.objects.filter(batch=batch, member__isnull=False).update(done=True)
+        audit_record(
+            coop=batch.coop,
+            actor=by,
+            action="production.made",
+            batch=batch.pk,
+            quantity=int(quantity),
+            hours=str(hours_spent),
+        )
+    return batch
+
+
+def batch_record_missed(*, batch: Batch, by: User, reason: str, today: date | None = None) -> Batch:
+    if not reason.strip():
+        raise Invalid(_("Say why the batch was missed."), field="reason")
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().select_related("coop").get(pk=batch.pk)
+        _recordable(batch, by, today or selectors.coop_today(batch.coop))
+        batch.status = Batch.Status.MISSED
+        batch.missed_reason = reason.strip()[:500]
+        batch.recorded_by = by
+        batch.recorded_at = timezone.now()
+        batch.save(update_fields=["status", "missed_reason", "recorded_by", "recorded_at"])
+        audit_record(
+            coop=batch.coop,
+            actor=by,
+            action="production.missed",
+            batch=batch.pk,
+            reason=batch.missed_reason,
+        )
+    return batch
+
+
+def calendar_feed_rotate(*, coop: Cooperative, member: User) -> CalendarFeed:
+    """A new secret address for ``member``'s calendar; the old one stops working at once."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(coop=coop, member=member).delete()
+        return CalendarFeed.objects.create(
+            coop=coop, member=member, token=secrets.token_urlsafe(32), created_at=timezone.now()
+        )
+
+
+def calendar_feed_ensure(*, coop: Cooperative, member: User) -> CalendarFeed:
+    return selectors.calendar_feed(coop=coop, member=member) or calendar_feed_rotate(
+        coop=coop, member=member
+    )
