@@ -16,6 +16,8 @@ from fourfold.accounts.services import user_signup
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative
 from fourfold.ledger import services as ledger
+from fourfold.production import services as production
+from fourfold.production.models import Batch, Shift
 
 DEMO_SLUG = "somerville"
 DEMO_PASSWORD = "yogurt-on-sunday"
@@ -60,6 +62,7 @@ def build() -> tuple[Cooperative, bool]:
         invitation = services.invitation_create(coop=coop, by=founder)
         services.invitation_accept(code=invitation.code, user=member)
     _money_history(coop, members)
+    _production_history(coop, members)
     return coop, True
 
 
@@ -141,3 +144,50 @@ def run(*, stdout: TextIO) -> Cooperative:
         f"Demo password for all of them: {DEMO_PASSWORD}\n"
     )
     return coop
+
+
+def _production_history(coop: Cooperative, members: list[User]) -> None:
+    """A year of Sundays: planned, made (one missed), then the next eight weeks planned, with a
+    member away for a while and a shift offered on the swap board."""
+    rng = random.Random(20261127)
+    today = timezone.now().astimezone(coop.zone).date()
+    for week in range(52, 0, -1):
+        day = today - timedelta(days=7 * week)
+        # Plan the coming week as the co-op would have then, and record it once it happened,
+        # so each week's rotation sees the shifts done before it.
+        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        for batch in Batch.objects.filter(
+            coop=coop, date__gte=day, status="planned", date__lt=min(day + timedelta(days=7), today)
+        ):
+            _record(batch, rng, weeks_ago=(today - batch.date).days // 7)
+    lou = next(member for member in members if member.username == "lou")
+    production.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    production.unavailability_add(
+        coop=coop,
+        member=lou,
+        start=today + timedelta(days=14),
+        end=today + timedelta(days=35),
+        note="Visiting family",
+    )
+    upcoming = Shift.objects.filter(
+        batch__coop=coop, batch__date__gt=today + timedelta(days=7), member__isnull=False
+    ).select_related("member", "batch")
+    offered = upcoming.order_by("batch__date").first()
+    if offered is not None:
+        production.swap_offer(shift=offered, by=offered.member)
+
+
+def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
+    producer = batch.shifts.exclude(member=None).first()
+    if producer is None:
+        return
+    if weeks_ago == 30:
+        production.batch_record_missed(
+            batch=batch, by=producer.member, reason="Power cut on the block", today=batch.date
+        )
+        return
+    quantity = 20 if rng.random() > 0.12 else rng.choice([17, 18, 19])
+    hours = Decimal(rng.choice(["3.25", "3.5", "3.75", "4.0"]))
+    production.batch_record_made(
+        batch=batch, by=producer.member, quantity=quantity, hours=hours, today=batch.date
+    )

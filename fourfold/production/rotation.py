@@ -31,6 +31,7 @@ Member = Hashable
 
 FLOOR_REWARD = 1_000_000  # each place that lifts a member towards their floor
 NEIGHBOUR_PENALTY = 1_000  # a place next to one the member already has
+LONG_RUN_CAP = 400  # below the neighbour penalty: spreading out comes first
 STAY_REWARD = 1  # keeping a place where it was
 REWEIGHT_ROUNDS = 8
 POLISH_WORK_LIMIT = 20.0  # CP-SAT deterministic time units (~seconds), not wall-clock
@@ -57,6 +58,9 @@ class Problem:
     slots: Sequence[Slot] = ()
     unavailable: Mapping[Member, frozenset[int]] = field(default_factory=dict)
     previous: Mapping[Hashable, Member] = field(default_factory=dict)
+    # Shifts done over a longer past (a year): among members equally near their fair share,
+    # the place goes to whoever has done fewer, so the rolling window does not forget drift.
+    long_run: Mapping[Member, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -165,7 +169,8 @@ def _flow(problem, members, bounds, by_batch, batches, fixed_of, crowded) -> dic
         if low:
             flow.add_arc_with_capacity_and_unit_cost(source, member_node[m], low, -FLOOR_REWARD)
         if high > low:
-            flow.add_arc_with_capacity_and_unit_cost(source, member_node[m], high - low, 0)
+            tilt = min(problem.long_run.get(m, 0), LONG_RUN_CAP)
+            flow.add_arc_with_capacity_and_unit_cost(source, member_node[m], high - low, tilt)
         for b in batches:
             if not _allowed(problem, m, b):
                 continue

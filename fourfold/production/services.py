@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +71,8 @@ def cadence_dates(coop: Cooperative, start: date, end: date) -> list[date]:
 
     The rule's phase (every other Sunday: which Sundays?) is anchored on the founding date.
     """
-    founded = coop.founded_at.astimezone(coop.zone).date()
+    # Before the founding (a co-op importing its history) the phase starts at ``start``.
+    founded = min(coop.founded_at.astimezone(coop.zone).date(), start)
     rule = parse_cadence(coop.cadence, tz=coop.timezone).replace(
         dtstart=datetime.combine(founded, time(12), tzinfo=coop.zone)
     )
@@ -172,6 +174,12 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
         for day, b in window_days.items():
             if spell.start <= day <= spell.end:
                 unavailable.setdefault(spell.member_id, set()).add(b)
+    year_ago = today - timedelta(weeks=52)
+    long_run = dict(
+        Shift.objects.filter(batch__coop=coop, batch__date__gte=year_ago, batch__date__lt=today,
+                             done=True, member_id__in=producer_ids)
+        .values("member_id").annotate(n=Count("id")).values_list("member_id", "n")
+    )
     problem = rotation.Problem(
         batch_count=len(batches),
         members=[user.pk for user in producers],
@@ -180,6 +188,7 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
         slots=slots,
         unavailable={m: frozenset(days) for m, days in unavailable.items()},
         previous=previous,
+        long_run=long_run,
     )
     plan = rotation.solve(problem)
     by_pk = {shift.pk: shift for shift in shifts}

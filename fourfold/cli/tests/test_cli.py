@@ -158,3 +158,22 @@ def test_a_typo_in_a_boolean_setting_is_refused(fresh_env):
     result = run(["manage", "check"], {**fresh_env, "DEBUG": "ture"})
     assert result.returncode != 0
     assert "DEBUG='ture' is not a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_year_of_production_shared_fairly():
+    from collections import Counter
+
+    from fourfold.production.models import Batch, Shift, Swap
+
+    coop, _built = demo.build()
+    statuses = Counter(Batch.objects.filter(coop=coop).values_list("status", flat=True))
+    assert statuses["made"] >= 50
+    assert statuses["missed"] == 1
+    assert statuses["planned"] == 8
+    done = Counter(
+        Shift.objects.filter(batch__coop=coop, done=True).values_list("member__username", flat=True)
+    )
+    assert len(done) == 12
+    assert max(done.values()) - min(done.values()) <= 1
+    assert Swap.objects.filter(shift__batch__coop=coop, status="open").count() == 1
