@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "fourfold.coops",
     "fourfold.ledger",
     "fourfold.production",
+    "fourfold.consumption",
     "fourfold.api",
     "fourfold.web",
     "fourfold.cli",

@@ -20,6 +20,33 @@ DecimalIn = Annotated[
 ]
 
 
+def _iso_date(value):
+    # Pydantic would also take 0 or 1700000000 as a date (Unix time): we want YYYY-MM-DD only.
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError("use an ISO 8601 date, YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _json_int(value):
+    # JSON Schema's integer: 2 and 2.0 yes; "2", true or 2.5 no (Pydantic alone would take the
+    # first two and refuse 2.0 in strict mode).
+    if isinstance(value, bool):
+        raise ValueError("expected an integer")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    raise ValueError("expected an integer")
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_int)]
+
+
 class Error(Schema):
     detail: str | list | dict = Field(description="What went wrong, in words.")
     code: str = Field(description="A stable machine-readable code, e.g. principle_violation.")
@@ -55,8 +82,8 @@ class CoopIn(Schema):
     cadence: str = Field(
         max_length=255, description="An RFC 5545 RRULE.", examples=["FREQ=WEEKLY;BYDAY=SU"]
     )
-    target_quantity: int = Field(description="Units per batch, at least 1.", examples=[20])
-    producers_per_batch: int = Field(examples=[2])
+    target_quantity: JsonInt = Field(description="Units per batch, at least 1.", examples=[20])
+    producers_per_batch: JsonInt = Field(examples=[2])
     currency: str = Field(max_length=3, description="ISO 4217 code.", examples=["USD"])
     commercial_unit_price: DecimalIn = Field(examples=["6.50"])
     diy_minutes_per_unit: DecimalIn = Field(examples=["30"])
@@ -112,15 +139,3 @@ def errors(*codes: int, authenticated: bool = True) -> dict:
     a body that is not JSON, 422 for input that does not fit the schema); an authenticated one
     may also refuse a missing or wrong token (401)."""
     return {frozenset({400, 422, *codes, *((401,) if authenticated else ())}): Error}
-
-
-def _iso_date(value):
-    # Pydantic would also take 0 or 1700000000 as a date (Unix time): we want YYYY-MM-DD only.
-    if isinstance(value, date) or (
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
-    ):
-        return value
-    raise ValueError("use an ISO 8601 date, YYYY-MM-DD")
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]

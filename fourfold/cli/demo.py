@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fourfold.accounts.models import User
 from fourfold.accounts.services import user_signup
+from fourfold.consumption import services as consumption
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative
 from fourfold.ledger import services as ledger
@@ -61,17 +62,37 @@ def build() -> tuple[Cooperative, bool]:
     for member in others:
         invitation = services.invitation_create(coop=coop, by=founder)
         services.invitation_accept(code=invitation.code, user=member)
-    _money_history(coop, members)
-    _production_history(coop, members)
+    _year(coop, members)
     return coop, True
 
 
-def _money_history(coop: Cooperative, members: list[User]) -> None:
-    """A year of buying milk, cultures and jars, paying in, and one settle-up."""
+# Standing shares in quarts a week: 20 in all, as the co-op makes.
+DEMO_SHARES = {
+    "dee": 2,
+    "eli": 2,
+    "flo": 2,
+    "ana": 1,
+    "ben": 2,
+    "cam": 1,
+    "gus": 2,
+    "hal": 1,
+    "ivy": 2,
+    "jo": 2,
+    "kai": 1,
+    "lou": 2,
+}
+
+
+def _year(coop: Cooperative, members: list[User]) -> None:
+    """A year of Sundays through the services: pay-ins, shares, the rotation planning each
+    week, milk bought for each batch and charged by quarts taken, cultures and jars shared by
+    units, one missed batch, one settle-up; then the next eight weeks planned, a member away
+    for a while and a shift on the swap board."""
     rng = random.Random(20261126)  # the same story on every machine
     today = timezone.now().astimezone(coop.zone).date()
-    everyone = dict.fromkeys(members, 1)
-    dee, eli, flo = members[:3]
+    by_name = {member.username: member for member in members}
+    dee, eli, flo = by_name["dee"], by_name["eli"], by_name["flo"]
+    start = today - timedelta(days=364)
     for member in members:
         ledger.contribution_post(
             coop=coop,
@@ -79,8 +100,9 @@ def _money_history(coop: Cooperative, members: list[User]) -> None:
             amount=Decimal("25.00"),
             entered_by=member,
             description="Pay-in to the jar",
-            occurred_on=today - timedelta(days=364),
+            occurred_on=start,
         )
+        consumption.share_set(coop=coop, member=member, units=DEMO_SHARES[member.username])
     ledger.expense_post(
         coop=coop,
         payer=None,
@@ -89,68 +111,9 @@ def _money_history(coop: Cooperative, members: list[User]) -> None:
         supplier="Restaurant supply",
         description="Two 12-quart stock pots",
         entered_by=dee,
-        occurred_on=today - timedelta(days=360),
-        split=everyone,
+        occurred_on=start,
+        split=dict.fromkeys(members, 1),
     )
-    for week in range(52, 0, -1):
-        sunday = today - timedelta(days=7 * week)
-        buyer = members[week % len(members)]
-        milk = Decimal(rng.randint(3600, 4200)) / 100
-        ledger.expense_post(
-            coop=coop,
-            payer=buyer,
-            amount=milk,
-            category="ingredients",
-            supplier="Shaw's",
-            description="24 quarts of whole milk",
-            entered_by=buyer,
-            occurred_on=sunday,
-            split=everyone,
-        )
-        if week % 4 == 0:
-            ledger.expense_post(
-                coop=coop,
-                payer=eli,
-                amount=Decimal("45.00"),
-                category="ingredients",
-                supplier="Cultures for Health",
-                description="Yogurt cultures",
-                entered_by=eli,
-                occurred_on=sunday,
-                split=everyone,
-            )
-        if week % 13 == 0:
-            ledger.expense_post(
-                coop=coop,
-                payer=flo,
-                amount=Decimal("31.20"),
-                category="supplies",
-                supplier="Hardware store",
-                description="Two dozen quart jars",
-                entered_by=flo,
-                occurred_on=sunday,
-                split=everyone,
-            )
-        if week == 26:
-            ledger.settlement_record(coop=coop, entered_by=flo)
-
-
-def run(*, stdout: TextIO) -> Cooperative:
-    call_command("migrate", interactive=False, verbosity=0)
-    coop, built = build()
-    stdout.write(
-        ("Built" if built else "Reusing") + f" the demo co-op: {coop.name} (/c/{coop.slug}/)\n"
-        f"Log in as any of: {', '.join(DEMO_MEMBERS)}\n"
-        f"Demo password for all of them: {DEMO_PASSWORD}\n"
-    )
-    return coop
-
-
-def _production_history(coop: Cooperative, members: list[User]) -> None:
-    """A year of Sundays: planned, made (one missed), then the next eight weeks planned, with a
-    member away for a while and a shift offered on the swap board."""
-    rng = random.Random(20261127)
-    today = timezone.now().astimezone(coop.zone).date()
     for week in range(52, 0, -1):
         day = today - timedelta(days=7 * week)
         # Plan the coming week as the co-op would have then, and record it once it happened,
@@ -159,8 +122,44 @@ def _production_history(coop: Cooperative, members: list[User]) -> None:
         for batch in Batch.objects.filter(
             coop=coop, date__gte=day, status="planned", date__lt=min(day + timedelta(days=7), today)
         ):
-            _record(batch, rng, weeks_ago=(today - batch.date).days // 7)
-    lou = next(member for member in members if member.username == "lou")
+            buyer = members[week % len(members)]
+            ledger.expense_post(
+                coop=coop,
+                payer=buyer,
+                amount=Decimal(rng.randint(3600, 4200)) / 100,
+                category="ingredients",
+                supplier="Shaw's",
+                description="24 quarts of whole milk",
+                entered_by=buyer,
+                occurred_on=batch.date,
+                batch=batch,
+            )
+            if week % 4 == 0:
+                ledger.expense_post(
+                    coop=coop,
+                    payer=eli,
+                    amount=Decimal("45.00"),
+                    category="ingredients",
+                    supplier="Cultures for Health",
+                    description="Yogurt cultures",
+                    entered_by=eli,
+                    occurred_on=batch.date,
+                )
+            if week % 13 == 0:
+                ledger.expense_post(
+                    coop=coop,
+                    payer=flo,
+                    amount=Decimal("31.20"),
+                    category="supplies",
+                    supplier="Hardware store",
+                    description="Two dozen quart jars",
+                    entered_by=flo,
+                    occurred_on=batch.date,
+                )
+            _record(batch, rng, weeks_ago=week)
+        if week == 26:
+            ledger.settlement_record(coop=coop, entered_by=flo)
+    lou = by_name["lou"]
     production.batches_plan(coop=coop, weeks=8, by=None, today=today)
     production.unavailability_add(
         coop=coop,
@@ -175,6 +174,17 @@ def _production_history(coop: Cooperative, members: list[User]) -> None:
     offered = upcoming.order_by("batch__date").first()
     if offered is not None:
         production.swap_offer(shift=offered, by=offered.member)
+
+
+def run(*, stdout: TextIO) -> Cooperative:
+    call_command("migrate", interactive=False, verbosity=0)
+    coop, built = build()
+    stdout.write(
+        ("Built" if built else "Reusing") + f" the demo co-op: {coop.name} (/c/{coop.slug}/)\n"
+        f"Log in as any of: {', '.join(DEMO_MEMBERS)}\n"
+        f"Demo password for all of them: {DEMO_PASSWORD}\n"
+    )
+    return coop
 
 
 def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:

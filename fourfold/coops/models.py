@@ -38,6 +38,27 @@ class Cooperative(models.Model):
         default=7,
         help_text=_("Shifts this close are never moved by re-planning."),
     )
+    reservation_cutoff_hours = models.PositiveSmallIntegerField(
+        _("reservation cut-off (hours)"),
+        default=48,
+        help_text=_("Reservations for a batch close this long before its day begins."),
+    )
+    pickup_days = models.PositiveSmallIntegerField(
+        _("days to collect"),
+        default=3,
+        help_text=_("Shares not collected within this many days count as waste."),
+    )
+
+    class GeneralCosts(models.TextChoices):
+        BY_UNITS = "units", _("by units taken in the next batch made")
+        EQUALLY = "equal", _("equally among active members")
+
+    general_cost_mode = models.CharField(
+        _("general costs are shared"),
+        max_length=10,
+        choices=GeneralCosts.choices,
+        default=GeneralCosts.BY_UNITS,
+    )
 
     class Meta:
         constraints = [

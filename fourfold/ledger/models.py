@@ -142,6 +142,10 @@ class Transaction(AppendOnlyModel):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
+    # The batch a cost is for (an expense) or charged to (an allocation), if any.
+    batch = models.ForeignKey(
+        "production.Batch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # A cost allocation points at the expense whose cost it splits.
     allocates = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"

@@ -21,6 +21,7 @@ from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
 from fourfold.lib.money import from_minor, minor_unit, split_largest_remainder, to_minor
+from fourfold.production.models import Batch
 
 MAX_AMOUNT = Decimal("1e12")
 
@@ -258,6 +259,7 @@ def cost_allocate(
     of_expense: Transaction | None = None,
     description: str = "",
     occurred_on: date | None = None,
+    batch=None,
 ) -> Transaction:
     """Charge a cost to members by weight (units taken, or equal shares), exact to the cent.
 
@@ -288,6 +290,7 @@ def cost_allocate(
             now=now,
             category=category,
             allocates=of_expense,
+            batch=batch,
             description=description or (of_expense.description if of_expense else ""),
         )
 
@@ -334,10 +337,14 @@ def expense_post(
     description: str = "",
     split: Mapping[User, Decimal | int] | None = None,
     occurred_on: date | None = None,
+    batch=None,
 ) -> Transaction:
     """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool.
 
     With ``split``, the cost is allocated to those members at once, in the same transaction.
+    Without it, a cost for a ``batch`` goes to the batch's consumers by units received (now if
+    the batch is made, else when it is); a general cost is shared per the co-op's rule: equally
+    among active members at once, or by units in the next batch made.
     """
     _refuse_labour(supplier, description)
     _refuse_outside_money(description)
@@ -345,6 +352,15 @@ def expense_post(
     amount = parse_amount(amount, currency=coop.currency)
     if payer is not None:
         _require_active_funder(coop, payer)
+    if batch is not None and batch.coop_id != coop.pk:
+        raise Invalid(_("No such batch in this co-op."), field="batch")
+    if split is None and batch is None and coop.general_cost_mode == coop.GeneralCosts.EQUALLY:
+        split = dict.fromkeys(
+            User.objects.filter(
+                memberships__coop=coop, memberships__status=Membership.Status.ACTIVE
+            ),
+            1,
+        )
     weights = _weights(coop, split) if split is not None else None
     with transaction.atomic():
         now = timezone.now()
@@ -365,6 +381,7 @@ def expense_post(
             category=category,
             supplier=supplier.strip(),
             description=description,
+            batch=batch,
         )
         if weights is not None:
             cost_allocate(
@@ -375,7 +392,13 @@ def expense_post(
                 entered_by=entered_by,
                 of_expense=expense,
                 occurred_on=expense.occurred_on,
+                batch=batch,
             )
+        elif batch is not None:
+            # Imported here: consumption builds on the ledger, not the other way round.
+            from fourfold.consumption.services import batch_costs_allocate
+
+            batch_costs_allocate(batch=batch, by=entered_by)
     return expense
 
 
@@ -466,6 +489,7 @@ def transaction_reverse(
                     occurred_on=None,
                     now=now,
                     reverses=item,
+                    batch_id=item.batch_id,
                     category=item.category,
                     payer=item.payee,
                     payee=item.payer,
@@ -584,6 +608,15 @@ def _resolve(coop: Cooperative, username: str | None, *, principle: str, role: s
     return user
 
 
+def _batch(coop: Cooperative, batch_id: int | None) -> Batch | None:
+    if batch_id is None:
+        return None
+    found = Batch.objects.filter(coop=coop, pk=batch_id).first()
+    if found is None:
+        raise Invalid(_("No such batch in this co-op."), field="batch")
+    return found
+
+
 def entry_record(
     *,
     coop: Cooperative,
@@ -598,6 +631,7 @@ def entry_record(
     supplier: str = "",
     source: str = "",
     occurred_on: date | None = None,
+    batch: int | None = None,
 ) -> Transaction:
     """Record what a member tells the ledger, naming people by username.
 
@@ -652,6 +686,7 @@ def entry_record(
             description=description,
             split=weights,
             occurred_on=occurred_on,
+            batch=_batch(coop, batch),
         )
     if kind == Transaction.Kind.TRANSFER:
         if payee is None:

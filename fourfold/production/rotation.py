@@ -29,10 +29,11 @@ from ortools.sat.python import cp_model
 
 Member = Hashable
 
-FLOOR_REWARD = 1_000_000  # each place that lifts a member towards their floor
 NEIGHBOUR_PENALTY = 1_000  # a place next to one the member already has
 LONG_RUN_CAP = 400  # below the neighbour penalty: spreading out comes first
-STAY_REWARD = 1  # keeping a place where it was
+# Keeping a place where it was outweighs any long-run tilt, so a plan re-solved from itself
+# stays put: were it 1, a tilt of a few units moved shifts on every re-plan.
+STAY_REWARD = LONG_RUN_CAP + 1
 REWEIGHT_ROUNDS = 8
 POLISH_WORK_LIMIT = 20.0  # CP-SAT deterministic time units (~seconds), not wall-clock
 
@@ -71,6 +72,13 @@ class Plan:
     total: int  # every place over history and window
     back_to_back: int
     proven_optimal: bool
+
+
+def _floor_reward(problem: Problem) -> int:
+    """Each place that lifts a member towards their floor: more than every other cost of the
+    flow together (two neighbours, the tilt and the stay, on every place), so fairness always
+    comes first however many places there are."""
+    return (2 * NEIGHBOUR_PENALTY + LONG_RUN_CAP + STAY_REWARD) * (len(problem.slots) + 1)
 
 
 def fair_shares(problem: Problem) -> tuple[int, dict[Member, Fraction]]:
@@ -167,9 +175,11 @@ def _flow(problem, members, bounds, by_batch, batches, fixed_of, crowded) -> dic
     for m in members:
         low, high = bounds[m]
         if low:
-            flow.add_arc_with_capacity_and_unit_cost(source, member_node[m], low, -FLOOR_REWARD)
+            flow.add_arc_with_capacity_and_unit_cost(
+                source, member_node[m], low, -_floor_reward(problem)
+            )
         if high > low:
-            tilt = min(problem.long_run.get(m, 0), LONG_RUN_CAP)
+            tilt = _long_run_tilt(problem, m)
             flow.add_arc_with_capacity_and_unit_cost(source, member_node[m], high - low, tilt)
         for b in batches:
             if not _allowed(problem, m, b):
@@ -191,6 +201,18 @@ def _flow(problem, members, bounds, by_batch, batches, fixed_of, crowded) -> dic
             if flow.flow(arc):
                 chosen[b].append(m)
     return chosen
+
+
+def _long_run_tilt(problem: Problem, member: Member) -> int:
+    """Cost of one more place above a member's floor: lower for members behind their share of
+    the year's shifts (by weight), so ties go to them. Kept within 0..LONG_RUN_CAP."""
+    done = sum(problem.long_run.values())
+    weight_sum = sum(problem.weights[m] for m in problem.members)
+    if not done or not weight_sum:
+        return LONG_RUN_CAP // 2
+    expected = done * problem.weights[member] / weight_sum
+    ahead = problem.long_run.get(member, 0) - expected
+    return max(0, min(LONG_RUN_CAP, round(LONG_RUN_CAP // 2 + 50 * ahead)))
 
 
 def _place(problem: Problem, by_batch, chosen) -> dict[Hashable, Member | None]:
@@ -261,7 +283,19 @@ def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
         for s in problem.slots
         if (m := problem.previous.get(s.key)) is not None and (m, s.batch) in x
     ]
-    model.minimize(NEIGHBOUR_PENALTY * sum(penalties) - STAY_REWARD * sum(stays))
+    # The flow's tie-breaks, so a polished plan is also the one a re-plan keeps: the long-run
+    # tilt on each place above a member's floor, the stay reward on each place kept.
+    tilts = []
+    for m in members:
+        low, high = bounds[m]
+        mine = [x[m, b] for b in by_batch if (m, b) in x]
+        if high > low and mine and (tilt := _long_run_tilt(problem, m)):
+            above = model.new_int_var(0, high - low, "")
+            model.add(above >= sum(mine) - low)
+            tilts.append(tilt * above)
+    # One back-to-back pair fewer is worth more than every stay and tilt together.
+    spread = (STAY_REWARD + LONG_RUN_CAP) * len(problem.slots) + 1
+    model.minimize(spread * sum(penalties) - STAY_REWARD * sum(stays) + sum(tilts))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0

@@ -23,10 +23,15 @@ def coop_today(coop: Cooperative) -> date:
 
 
 def rotation_weights(*, coop: Cooperative, members: list[User]) -> dict[int, Fraction]:
-    """Each producer's weight in the rotation: equal for now. When standing shares exist, a
-    member's share of the product becomes their share of the production ("producers as
-    consumers")."""
-    return {member.pk: Fraction(1) for member in members}
+    """Each producer's weight in the rotation: their standing share of the product, so that
+    their share of the production follows ("producers as consumers"). Equal while nobody has
+    a standing share yet."""
+    from fourfold.consumption.selectors import share_weights  # consumption builds on production
+
+    shares = share_weights(coop=coop)
+    if not any(shares.get(member.pk, 0) for member in members):
+        return {member.pk: Fraction(1) for member in members}
+    return {member.pk: Fraction(shares.get(member.pk, 0)) for member in members}
 
 
 def active_producers(*, coop: Cooperative) -> list[User]:

@@ -176,9 +176,16 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
                 unavailable.setdefault(spell.member_id, set()).add(b)
     year_ago = today - timedelta(weeks=52)
     long_run = dict(
-        Shift.objects.filter(batch__coop=coop, batch__date__gte=year_ago, batch__date__lt=today,
-                             done=True, member_id__in=producer_ids)
-        .values("member_id").annotate(n=Count("id")).values_list("member_id", "n")
+        Shift.objects.filter(
+            batch__coop=coop,
+            batch__date__gte=year_ago,
+            batch__date__lt=today,
+            done=True,
+            member_id__in=producer_ids,
+        )
+        .values("member_id")
+        .annotate(n=Count("id"))
+        .values_list("member_id", "n")
     )
     problem = rotation.Problem(
         batch_count=len(batches),
@@ -393,6 +400,10 @@ def batch_record_made(
             quantity=int(quantity),
             hours=str(hours_spent),
         )
+        # What was made is shared out at once. Imported here: consumption builds on production.
+        from fourfold.consumption.services import batch_allocate
+
+        batch_allocate(batch=batch, by=by)
     return batch
 
 

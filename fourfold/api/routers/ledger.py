@@ -50,6 +50,12 @@ class TransactionIn(Schema):
         description="Contributions: where the money comes from, if not the member's own pocket.",
     )
     occurred_on: IsoDate | None = Field(None, description="The co-op's local date; default today.")
+    batch: int | None = Field(
+        None,
+        ge=1,
+        description="Expenses: the batch this cost is for; "
+        "its consumers share it by units received.",
+    )
 
 
 class LegOut(Schema):

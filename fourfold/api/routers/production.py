@@ -9,7 +9,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fourfold.api.pagination import Page, paginate
-from fourfold.api.schemas import IsoDate, errors
+from fourfold.api.schemas import IsoDate, JsonInt, errors
+from fourfold.consumption import selectors as consumption
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
 from fourfold.production import selectors, services
@@ -18,7 +19,7 @@ router = Router(tags=["production"])
 
 
 class PlanIn(Schema):
-    weeks: int = Field(ge=1, le=services.MAX_PLANNING_WEEKS, examples=[8])
+    weeks: JsonInt = Field(ge=1, le=services.MAX_PLANNING_WEEKS, examples=[8])
 
 
 class OpenPlaceOut(Schema):
@@ -56,14 +57,20 @@ class BatchOut(Schema):
     open_places: int
 
 
+class UnitsOut(Schema):
+    username: str
+    units: int
+
+
 class BatchDetailOut(BatchOut):
     shifts: list[ShiftOut]
     missed_reason: str
     recorded_by: str | None
+    allocations: list[UnitsOut] = Field(description="Who got how many units, once made.")
 
 
 class MadeIn(Schema):
-    quantity: int = Field(ge=0, le=1_000_000, examples=[20])
+    quantity: JsonInt = Field(ge=0, le=1_000_000, examples=[20])
     hours: str = Field(max_length=12, pattern=r"^[0-9]+(\.[0-9]+)?$", examples=["3.5"])
 
 
@@ -199,6 +206,10 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int):
         "shifts": [shift_out(s) for s in shifts],
         "missed_reason": batch.missed_reason,
         "recorded_by": batch.recorded_by.username if batch.recorded_by_id else None,
+        "allocations": [
+            {"username": a.member.username, "units": a.units}
+            for a in consumption.allocations(batch=batch)
+        ],
     }
 
 

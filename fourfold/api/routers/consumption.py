@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, StrictBool
+
+from fourfold.api.pagination import Page, paginate
+from fourfold.api.schemas import IsoDate, JsonInt, errors
+from fourfold.consumption import selectors, services
+from fourfold.coops.selectors import coop_for_member
+from fourfold.errors import NotFound
+from fourfold.production import selectors as production
+
+router = Router(tags=["consumption"])
+
+
+class ShareIn(Schema):
+    units: JsonInt = Field(
+        ge=0, le=services.MAX_UNITS, description="Units of every batch; 0 stops.", examples=[2]
+    )
+    paused: StrictBool | None = Field(None, description="Pause or resume without losing the size.")
+
+
+class ShareOut(Schema):
+    username: str
+    units: int
+    paused: bool
+
+
+class ReservationIn(Schema):
+    batch: JsonInt = Field(ge=1)
+    units: JsonInt = Field(ge=0, le=services.MAX_UNITS, description="0 skips this batch.")
+
+
+class ReservationOut(Schema):
+    batch: int
+    date: date
+    username: str
+    units: int
+
+
+class AllocationOut(Schema):
+    username: str
+    requested: int
+    units: int
+    extra_units: int
+    collected: bool
+
+
+class ExtrasIn(Schema):
+    units: JsonInt = Field(1, ge=1, le=services.MAX_UNITS)
+
+
+class ExtrasOut(Schema):
+    left: int
+
+
+class CostOut(Schema):
+    batch: int
+    date: date
+    units: int
+    cost: str
+    per_unit: str | None
+    mine: str
+
+
+class CostFilters(Schema):
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+
+
+def share_out(share, member) -> dict:
+    return {
+        "username": member.username,
+        "units": share.units if share else 0,
+        "paused": bool(share and share.paused),
+    }
+
+
+def allocation_out(allocation) -> dict:
+    return {
+        "username": allocation.member.username,
+        "requested": allocation.requested,
+        "units": allocation.units,
+        "extra_units": allocation.extra_units,
+        "collected": allocation.collected_at is not None,
+    }
+
+
+def _batch(coop, batch_id: int):
+    batch = production.batch_for_coop(coop=coop, pk=batch_id)
+    if batch is None:
+        raise NotFound(_("No such batch."))
+    return batch
+
+
+@router.get("/coops/{slug}/subscriptions", response={200: list[ShareOut], **errors(404)})
+def shares_list(request: HttpRequest, slug: str):
+    """Every member's standing share: what each takes of every batch."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    return [share_out(s, s.member) for s in selectors.shares(coop=coop)]
+
+
+@router.get("/coops/{slug}/subscriptions/me", response={200: ShareOut, **errors(404)})
+def share_mine(request: HttpRequest, slug: str):
+    coop = coop_for_member(user=request.auth, slug=slug)
+    return share_out(selectors.share_of(coop=coop, member=request.auth), request.auth)
+
+
+@router.put("/coops/{slug}/subscriptions/me", response={200: ShareOut, **errors(400, 403, 404)})
+def share_set(request: HttpRequest, slug: str, payload: ShareIn):
+    """Set your standing share (0 stops it); your share of production follows it."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    share = services.share_set(
+        coop=coop, member=request.auth, units=payload.units, paused=payload.paused
+    )
+    return share_out(share, request.auth)
+
+
+@router.post(
+    "/coops/{slug}/reservations", response={201: ReservationOut, **errors(400, 403, 404, 409)}
+)
+def reservation_set(request: HttpRequest, slug: str, payload: ReservationIn):
+    """For one batch, more or fewer units than your share (0 skips it), until the cut-off."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    batch = _batch(coop, payload.batch)
+    reservation = services.reservation_set(batch=batch, member=request.auth, units=payload.units)
+    return Status(
+        201,
+        {
+            "batch": batch.pk,
+            "date": batch.date,
+            "username": request.auth.username,
+            "units": reservation.units,
+        },
+    )
+
+
+@router.get(
+    "/coops/{slug}/batches/{batch_id}/allocations",
+    response={200: list[AllocationOut], **errors(404)},
+)
+def allocations_list(request: HttpRequest, slug: str, batch_id: int):
+    """Who got what of a made batch (and what they asked)."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    return [allocation_out(a) for a in selectors.allocations(batch=_batch(coop, batch_id))]
+
+
+@router.get("/coops/{slug}/batches/{batch_id}/extras", response={200: ExtrasOut, **errors(404)})
+def extras_left(request: HttpRequest, slug: str, batch_id: int):
+    coop = coop_for_member(user=request.auth, slug=slug)
+    return {"left": selectors.extras_left(batch=_batch(coop, batch_id))}
+
+
+@router.post(
+    "/coops/{slug}/batches/{batch_id}/extras",
+    response={200: AllocationOut, **errors(400, 403, 404, 409)},
+)
+def extras_claim(request: HttpRequest, slug: str, batch_id: int, payload: ExtrasIn):
+    """Claim units of a made batch's surplus; its costs are re-shared by the new units."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    allocation = services.extras_claim(
+        batch=_batch(coop, batch_id), member=request.auth, units=payload.units
+    )
+    return allocation_out(allocation)
+
+
+@router.post(
+    "/coops/{slug}/batches/{batch_id}/collected", response={200: AllocationOut, **errors(404, 409)}
+)
+def collected(request: HttpRequest, slug: str, batch_id: int):
+    """Mark your share of a batch collected."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    return allocation_out(
+        services.collected_mark(batch=_batch(coop, batch_id), member=request.auth)
+    )
+
+
+@router.get("/coops/{slug}/costs", response={200: list[CostOut], **errors(404)})
+def costs(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str,
+    filters: Query[CostFilters],
+    page: Query[Page],
+):
+    """Cost per unit of each made batch, newest first, and what your share cost you."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    made = production.batches(
+        coop=coop, start=filters.start, end=filters.end, status="made"
+    ).order_by("-date")
+    batches = paginate(request, response, made, page)
+    mine = selectors.member_batch_costs(coop=coop, member=request.auth, batches=batches)
+    return [
+        {
+            "batch": c.batch.pk,
+            "date": c.batch.date,
+            "units": c.units,
+            "cost": str(c.cost),
+            "per_unit": str(c.per_unit) if c.per_unit is not None else None,
+            "mine": str(mine.get(c.batch.pk, 0)),
+        }
+        for c in selectors.batch_costs(coop=coop, batches=batches)
+    ]

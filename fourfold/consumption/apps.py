@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsumptionConfig(AppConfig):
+    name = "fourfold.consumption"
+    label = "consumption"

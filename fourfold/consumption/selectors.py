@@ -1,0 +1,157 @@
+"""Reads about consumption: shares, what each member asks of a batch, what they got, costs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from fourfold.accounts.models import User
+from fourfold.consumption.models import Allocation, Reservation, StandingShare
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.lib.money import from_minor
+from fourfold.production.models import Batch
+
+
+def shares(*, coop: Cooperative) -> QuerySet[StandingShare]:
+    return (
+        StandingShare.objects.filter(coop=coop)
+        .select_related("member")
+        .order_by("member__username")
+    )
+
+
+def share_of(*, coop: Cooperative, member: User) -> StandingShare | None:
+    return StandingShare.objects.filter(coop=coop, member=member).first()
+
+
+def reservation_cutoff(batch: Batch, coop: Cooperative) -> datetime:
+    """Reservations close this long before the batch's day begins, in the co-op's zone."""
+    start = datetime.combine(batch.date, time(0), tzinfo=coop.zone)
+    return start - timedelta(hours=coop.reservation_cutoff_hours)
+
+
+def demand(*, batch: Batch) -> dict[User, int]:
+    """What each active member asks of ``batch``: their reservation, else their standing
+    share unless it is paused. Paused and former members ask nothing."""
+    coop = batch.coop
+    members = list(
+        User.objects.filter(
+            memberships__coop=coop, memberships__status=Membership.Status.ACTIVE
+        ).order_by("username")
+    )
+    standing = {
+        s.member_id: (0 if s.paused else s.units) for s in StandingShare.objects.filter(coop=coop)
+    }
+    reserved = dict(Reservation.objects.filter(batch=batch).values_list("member_id", "units"))
+    return {m: reserved.get(m.pk, standing.get(m.pk, 0)) for m in members}
+
+
+def allocations(*, batch: Batch) -> QuerySet[Allocation]:
+    return (
+        Allocation.objects.filter(batch=batch).select_related("member").order_by("member__username")
+    )
+
+
+def extras_left(*, batch: Batch) -> int:
+    if batch.status != Batch.Status.MADE or batch.made_quantity is None:
+        return 0
+    taken = Allocation.objects.filter(batch=batch).aggregate(n=Sum("units"))["n"] or 0
+    return max(0, batch.made_quantity - taken)
+
+
+@dataclass(frozen=True)
+class BatchCost:
+    batch: Batch
+    units: int
+    cost: Decimal  # charged to this batch's consumers so far
+
+    @property
+    def per_unit(self) -> Decimal | None:
+        return (self.cost / self.units).quantize(Decimal("0.01")) if self.units else None
+
+
+def batch_costs(*, coop: Cooperative, batches: list[Batch]) -> list[BatchCost]:
+    """Cost per unit of each batch: live cost allocations charged to it over units received.
+    Two queries whatever the number of batches."""
+    ids = [b.pk for b in batches]
+    units = dict(
+        Allocation.objects.filter(batch_id__in=ids)
+        .values("batch_id")
+        .annotate(n=Sum("units"))
+        .values_list("batch_id", "n")
+    )
+    charged = dict(
+        Leg.objects.filter(
+            transaction__batch_id__in=ids,
+            account__kind=Account.Kind.MEMBER,
+            transaction__kind__in=[Transaction.Kind.COST_ALLOCATION, Transaction.Kind.REVERSAL],
+        )
+        .filter(
+            Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
+            | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
+        )
+        .values("transaction__batch_id")
+        .annotate(total=Sum("amount_minor"))
+        .values_list("transaction__batch_id", "total")
+    )
+    return [
+        BatchCost(
+            batch=b, units=units.get(b.pk, 0), cost=from_minor(charged.get(b.pk, 0), coop.currency)
+        )
+        for b in batches
+    ]
+
+
+def member_batch_costs(
+    *, coop: Cooperative, member: User, batches: list[Batch]
+) -> dict[int, Decimal]:
+    """What ``member`` was charged for each batch (their share's cost)."""
+    rows = (
+        Leg.objects.filter(
+            transaction__batch_id__in=[b.pk for b in batches],
+            account__kind=Account.Kind.MEMBER,
+            account__user=member,
+        )
+        .filter(
+            Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
+            | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
+        )
+        .values("transaction__batch_id")
+        .annotate(total=Sum("amount_minor"))
+    )
+    return {row["transaction__batch_id"]: from_minor(row["total"], coop.currency) for row in rows}
+
+
+@dataclass(frozen=True)
+class Waste:
+    uncollected_units: int
+    allocated_units: int
+
+
+def waste(*, coop: Cooperative, since=None) -> Waste:
+    """Units not collected within the co-op's pick-up days, over units allocated."""
+    today = timezone.now().astimezone(coop.zone).date()
+    deadline = today - timedelta(days=coop.pickup_days)
+    rows = Allocation.objects.filter(batch__coop=coop, batch__date__lt=deadline)
+    if since:
+        rows = rows.filter(batch__date__gte=since)
+    totals = rows.aggregate(
+        all=Sum("units"), left=Sum("units", filter=Q(collected_at__isnull=True))
+    )
+    return Waste(uncollected_units=totals["left"] or 0, allocated_units=totals["all"] or 0)
+
+
+def share_weights(*, coop: Cooperative) -> dict[int, int]:
+    """Standing shares (paused ones as 0) by member id: the rotation's weights."""
+    weights: dict[int, int] = defaultdict(int)
+    for member_id, units, paused in StandingShare.objects.filter(coop=coop).values_list(
+        "member_id", "units", "paused"
+    ):
+        weights[member_id] = 0 if paused else units
+    return weights

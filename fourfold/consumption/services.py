@@ -1,0 +1,248 @@
+"""Writes about consumption: shares, reservations, allocating a made batch, extras, pick-up,
+and charging each batch's costs to those who took it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.audit import audit_record
+from fourfold.consumption import selectors
+from fourfold.consumption.models import Allocation, Reservation, StandingShare
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.errors import Conflict, Invalid, PrincipleViolation
+from fourfold.ledger import services as ledger
+from fourfold.ledger.models import Transaction
+from fourfold.lib.allocation import allocate
+from fourfold.production.models import Batch
+
+MAX_UNITS = 1000
+
+
+def _require_consumer(coop: Cooperative, member: User) -> None:
+    if not Membership.objects.filter(
+        coop=coop, user=member, status=Membership.Status.ACTIVE
+    ).exists():
+        raise PrincipleViolation(
+            "members_only",
+            _("%(name)s is not an active member; only members consume.")
+            % {"name": member.username},
+        )
+
+
+def _units(units) -> int:
+    if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= MAX_UNITS:
+        raise Invalid(_("Choose 0 to %(max)d units.") % {"max": MAX_UNITS}, field="units")
+    return units
+
+
+def share_set(
+    *, coop: Cooperative, member: User, units: int, paused: bool | None = None
+) -> StandingShare | None:
+    """Take ``units`` of every batch from now on (0 stops the share); pause or resume it."""
+    units = _units(units)
+    _require_consumer(coop, member)
+    now = timezone.now()
+    with transaction.atomic():
+        if units == 0:
+            StandingShare.objects.filter(coop=coop, member=member).delete()
+            share = None
+        else:
+            share, _created = StandingShare.objects.update_or_create(
+                coop=coop,
+                member=member,
+                defaults={
+                    "units": units,
+                    "updated_at": now,
+                    **({} if paused is None else {"paused": paused}),
+                },
+            )
+        audit_record(
+            coop=coop,
+            actor=member,
+            action="consumption.share",
+            units=units,
+            paused=bool(share and share.paused),
+            at=now,
+        )
+        # The rotation follows consumption: a new share moves the future shifts.
+        from fourfold.production.services import replan_after_membership_change
+
+        replan_after_membership_change(coop=coop)
+    return share
+
+
+def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
+    """For this batch only: ``units`` instead of the standing share (0 skips it)."""
+    units = _units(units)
+    coop = batch.coop
+    _require_consumer(coop, member)
+    if batch.status != Batch.Status.PLANNED:
+        raise Conflict(_("This batch is already recorded; claim extras instead."))
+    cutoff = selectors.reservation_cutoff(batch, coop)
+    now = timezone.now()
+    if now >= cutoff:
+        raise Conflict(
+            _("Reservations for %(date)s closed %(hours)d hours before the batch.")
+            % {"date": batch.date.isoformat(), "hours": coop.reservation_cutoff_hours}
+        )
+    with transaction.atomic():
+        reservation, _created = Reservation.objects.update_or_create(
+            batch=batch, member=member, defaults={"units": units, "updated_at": now}
+        )
+        audit_record(
+            coop=coop,
+            actor=member,
+            action="consumption.reservation",
+            batch=batch.pk,
+            units=units,
+            at=now,
+        )
+    return reservation
+
+
+def batch_allocate(*, batch: Batch, by: User | None) -> list[Allocation]:
+    """Share out a made batch: everyone gets what they asked when it fits, else max-min fair
+    whole units; the surplus stays as extras. Then charge the batch's costs by units."""
+    coop = batch.coop
+    if batch.status != Batch.Status.MADE:
+        raise Conflict(_("Only a made batch is shared out."))
+    with transaction.atomic():
+        if Allocation.objects.filter(batch=batch).exists():
+            return list(selectors.allocations(batch=batch))
+        asked = selectors.demand(batch=batch)
+        order = list(asked)
+        # Rotate who gets the odd unit: the co-op's count of made batches moves the start.
+        rotate = Batch.objects.filter(
+            coop=coop, status=Batch.Status.MADE, date__lt=batch.date
+        ).count()
+        given = allocate(
+            {m: n for m, n in asked.items()}, batch.made_quantity or 0, order=order, rotate=rotate
+        )
+        rows = Allocation.objects.bulk_create(
+            [
+                Allocation(batch=batch, member=member, requested=asked[member], units=given[member])
+                for member in order
+                if asked[member] or given[member]
+            ]
+        )
+        audit_record(
+            coop=coop,
+            actor=by,
+            action="consumption.allocated",
+            batch=batch.pk,
+            units=sum(given.values()),
+        )
+        batch_costs_allocate(batch=batch, by=by, include_general=True)
+    return rows
+
+
+def extras_claim(*, batch: Batch, member: User, units: int = 1) -> Allocation:
+    """Take ``units`` of a made batch's surplus. The batch row lock makes concurrent claims
+    queue, so together they never take more than is left."""
+    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+        raise Invalid(_("Claim at least one unit."), field="units")
+    coop = batch.coop
+    _require_consumer(coop, member)
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        left = selectors.extras_left(batch=locked)
+        if left < units:
+            raise Conflict(
+                _("Only %(left)d extra %(unit)s left.") % {"left": left, "unit": coop.unit}
+            )
+        allocation, _created = Allocation.objects.get_or_create(
+            batch=locked, member=member, defaults={"requested": 0, "units": 0}
+        )
+        allocation.units += units
+        allocation.extra_units += units
+        allocation.save(update_fields=["units", "extra_units"])
+        audit_record(
+            coop=coop, actor=member, action="consumption.extra", batch=batch.pk, units=units
+        )
+        _reallocate(locked, by=member)
+    return allocation
+
+
+def collected_mark(*, batch: Batch, member: User) -> Allocation:
+    allocation = Allocation.objects.filter(batch=batch, member=member).first()
+    if allocation is None or not allocation.units:
+        raise Conflict(_("You have no share of this batch to collect."))
+    if allocation.collected_at is None:
+        with transaction.atomic():
+            allocation.collected_at = timezone.now()
+            allocation.save(update_fields=["collected_at"])
+            audit_record(
+                coop=batch.coop, actor=member, action="consumption.collected", batch=batch.pk
+            )
+    return allocation
+
+
+def _weights(batch: Batch) -> dict[User, int]:
+    return {a.member: a.units for a in selectors.allocations(batch=batch) if a.units}
+
+
+def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool = False) -> None:
+    """Charge to a made batch's consumers, by units received, each cost for the batch not yet
+    charged — and, when the co-op shares general costs by units, every general cost waiting.
+    Nothing happens before the batch is made (its costs wait for it)."""
+    if batch.status != Batch.Status.MADE:
+        return
+    weights = _weights(batch)
+    if not weights:
+        return
+    coop = batch.coop
+    live_allocation = Transaction.objects.filter(allocates=OuterRef("pk"), reversed_by__isnull=True)
+    waiting = Transaction.objects.filter(
+        coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True
+    ).exclude(Exists(live_allocation))
+    tagged = waiting.filter(batch=batch)
+    # A missed batch had no consumers: what was bought for it is shared like a general cost.
+    general = (
+        waiting.filter(Q(batch__isnull=True) | Q(batch__status=Batch.Status.MISSED))
+        if include_general and coop.general_cost_mode == coop.GeneralCosts.BY_UNITS
+        else Transaction.objects.none()
+    )
+    entered_by = by or batch.recorded_by
+    for expense in [*tagged.order_by("pk"), *general.order_by("pk")]:
+        ledger.cost_allocate(
+            coop=coop,
+            amount=expense.amount,
+            category=expense.category,
+            weights=weights,
+            entered_by=entered_by or expense.entered_by,
+            of_expense=expense,
+            batch=batch,
+            occurred_on=max(batch.date, expense.occurred_on),
+        )
+
+
+def _reallocate(batch: Batch, *, by: User) -> None:
+    """Units changed after costs were charged: reverse the batch's charges and charge again by
+    the new units. Corrections are reversals, never edits."""
+    coop = batch.coop
+    charged = list(
+        Transaction.objects.filter(
+            coop=coop, batch=batch, kind=Transaction.Kind.COST_ALLOCATION, reversed_by__isnull=True
+        )
+        .select_related("allocates")
+        .order_by("pk")
+    )
+    weights = _weights(batch)
+    for charge in charged:
+        ledger.transaction_reverse(
+            original=charge, entered_by=by, reason=_("Re-shared after extras were claimed")
+        )
+        ledger.cost_allocate(
+            coop=coop,
+            amount=charge.amount,
+            category=charge.category,
+            weights=weights,
+            entered_by=by,
+            of_expense=charge.allocates,
+            batch=batch,
+            description=charge.description,
+        )
