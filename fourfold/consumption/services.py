@@ -246,3 +246,11 @@ def _reallocate(batch: Batch, *, by: User) -> None:
             batch=batch,
             description=charge.description,
         )
+
+
+def member_stop_consuming(*, coop: Cooperative, member: User) -> None:
+    """End a departing member's standing share and their reservations of batches to come."""
+    StandingShare.objects.filter(coop=coop, member=member).delete()
+    Reservation.objects.filter(
+        batch__coop=coop, member=member, batch__status=Batch.Status.PLANNED
+    ).delete()

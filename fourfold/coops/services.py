@@ -198,3 +198,48 @@ def invitation_accept(*, code: str, user: User) -> Membership:
             coop=coop, actor=user, action="membership.joined", at=now, invitation=invitation.pk
         )
     return membership
+
+
+def _membership_change(coop: Cooperative, member: User, *, to: str, action: str) -> Membership:
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(coop=coop, user=member).first()
+        if membership is None or membership.status == Membership.Status.LEFT:
+            raise NotFound(_("You are not a member of this co-op."))
+        if membership.status == to:
+            raise Conflict(
+                _("Your membership is already %(status)s.")
+                % {"status": membership.get_status_display()}
+            )
+        membership.status = to
+        membership.save(update_fields=["status"])
+        audit_record(coop=coop, actor=member, action=action)
+        _after_membership_change(coop, member, to)
+    return membership
+
+
+def _after_membership_change(coop: Cooperative, member: User, status: str) -> None:
+    """All four roles move together. Imported here: production and consumption build on
+    co-ops, not the other way round."""
+    from fourfold.consumption.services import member_stop_consuming
+    from fourfold.production.services import replan_after_membership_change
+
+    if status == Membership.Status.LEFT:
+        member_stop_consuming(coop=coop, member=member)
+    replan_after_membership_change(coop=coop)
+
+
+def membership_pause(*, coop: Cooperative, member: User) -> Membership:
+    """Pause all four roles (holiday, illness): no shares, no new shifts (the unlocked future
+    ones go to others), no new costs. The balance stays as it is."""
+    return _membership_change(coop, member, to=Membership.Status.PAUSED, action="membership.paused")
+
+
+def membership_resume(*, coop: Cooperative, member: User) -> Membership:
+    return _membership_change(
+        coop, member, to=Membership.Status.ACTIVE, action="membership.resumed"
+    )
+
+
+def membership_leave(*, coop: Cooperative, member: User) -> Membership:
+    """Leave: shares end, future shifts go to others, the balance stays until settled."""
+    return _membership_change(coop, member, to=Membership.Status.LEFT, action="membership.left")

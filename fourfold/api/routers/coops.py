@@ -54,3 +54,26 @@ def invitation_create(request: HttpRequest, slug: str):
 @router.post("/invitations/{code}/accept", response={201: MembershipOut, **errors(404, 409)})
 def invitation_accept(request: HttpRequest, code: str):
     return Status(201, services.invitation_accept(code=code, user=request.auth))
+
+
+def _membership_action(request: HttpRequest, slug: str, change) -> dict:
+    coop = selectors.coop_for_member(user=request.auth, slug=slug)
+    return change(coop=coop, member=request.auth)
+
+
+@router.post("/coops/{slug}/membership/pause", response={200: MembershipOut, **errors(404, 409)})
+def membership_pause(request: HttpRequest, slug: str):
+    """Pause all four of your roles: no shares, no new shifts, no new costs."""
+    return _membership_action(request, slug, services.membership_pause)
+
+
+@router.post("/coops/{slug}/membership/resume", response={200: MembershipOut, **errors(404, 409)})
+def membership_resume(request: HttpRequest, slug: str):
+    return _membership_action(request, slug, services.membership_resume)
+
+
+@router.post("/coops/{slug}/membership/leave", response={200: MembershipOut, **errors(404, 409)})
+def membership_leave(request: HttpRequest, slug: str):
+    """Leave the co-op: your share ends and your future shifts go to others; your balance stays
+    in the ledger until it is settled."""
+    return _membership_action(request, slug, services.membership_leave)
