@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import MEMBER_STATUSES
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.lib.dates import parse_cadence
 from fourfold.production import rotation, selectors
@@ -98,7 +99,9 @@ def batches_plan(
     if by is not None:
         _require_active(coop, by, action="plan production")
     today = today or selectors.coop_today(coop)
-    horizon = today + timedelta(weeks=int(weeks))
+    # The next N weeks are today and the 7N - 1 days after it: from a Sunday, four weeks of
+    # Sundays are four batches, not five.
+    horizon = today + timedelta(weeks=int(weeks), days=-1)
     result = PlanResult()
     with transaction.atomic():
         # One planner at a time per co-op: the co-op row is the lock.
@@ -136,16 +139,23 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
     index = {batch.pk: i for i, batch in enumerate(batches)}
     producers = selectors.active_producers(coop=coop)
     producer_ids = {user.pk for user in producers}
+    belonging = set(
+        Membership.objects.filter(coop=coop, status__in=MEMBER_STATUSES).values_list(
+            "user_id", flat=True
+        )
+    )
     shifts = list(
         Shift.objects.select_for_update()
         .filter(batch__in=batches)
         .select_related("batch")
         .order_by("batch__date", "slot")
     )
+    # A shift on offer, or already taken in a swap, is the members' own arrangement: the
+    # planner never undoes it.
     offered = set(
-        Swap.objects.filter(shift__in=shifts, status=Swap.Status.OPEN).values_list(
-            "shift_id", flat=True
-        )
+        Swap.objects.filter(
+            shift__in=shifts, status__in=[Swap.Status.OPEN, Swap.Status.TAKEN]
+        ).values_list("shift_id", flat=True)
     )
     fixed: dict[int, set[int]] = {}
     slots: list[rotation.Slot] = []
@@ -157,10 +167,15 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
             if shift.done and shift.member_id:
                 fixed.setdefault(b, set()).add(shift.member_id)
             continue
+        if shift.done and shift.member_id:
+            # Made today: counts like the history (a made batch's status is no longer planned).
+            fixed.setdefault(b, set()).add(shift.member_id)
+            continue
         if shift.batch.status != Batch.Status.PLANNED:
             continue
         locked = shift.batch.date < lock_until or shift.pk in offered
-        if shift.done or (locked and shift.member_id):
+        # Only members produce: a lock keeps a member's place, never a former member's.
+        if locked and shift.member_id in belonging:
             fixed.setdefault(b, set()).add(shift.member_id)
             continue
         slots.append(rotation.Slot(key=shift.pk, batch=b))
@@ -288,11 +303,16 @@ def swap_offer(*, shift: Shift, by: User) -> Swap:
         raise Conflict(_("This batch is already recorded."))
     if shift.batch.date < selectors.coop_today(coop):
         raise Conflict(_("This shift is in the past."))
-    with transaction.atomic():
-        if Swap.objects.filter(shift=shift, status=Swap.Status.OPEN).exists():
-            raise Conflict(_("This shift is already offered."))
-        swap = Swap.objects.create(shift=shift, offered_by=by, offered_at=timezone.now())
-        audit_record(coop=coop, actor=by, action="production.swap_offered", shift=shift.pk)
+    try:
+        with transaction.atomic():
+            # The shift row lock queues two offers of one shift; the constraint backs it up.
+            Shift.objects.select_for_update().filter(pk=shift.pk).first()
+            if Swap.objects.filter(shift=shift, status=Swap.Status.OPEN).exists():
+                raise Conflict(_("This shift is already offered."))
+            swap = Swap.objects.create(shift=shift, offered_by=by, offered_at=timezone.now())
+            audit_record(coop=coop, actor=by, action="production.swap_offered", shift=shift.pk)
+    except IntegrityError as error:
+        raise Conflict(_("This shift is already offered.")) from error
     return swap
 
 
@@ -307,6 +327,8 @@ def swap_take(*, swap: Swap, by: User) -> Shift:
             raise Conflict(_("Someone else has taken this shift, or it was withdrawn."))
         if swap.offered_by_id == by.pk:
             raise Conflict(_("You offered this shift; withdraw the offer instead."))
+        if shift.done or shift.batch.status != Batch.Status.PLANNED:
+            raise Conflict(_("This batch is already recorded."))
         if shift.batch.date < selectors.coop_today(coop):
             raise Conflict(_("This shift is in the past."))
         if Shift.objects.filter(batch=shift.batch, member=by).exists():
@@ -373,6 +395,13 @@ def _recordable(batch: Batch, by: User, today: date) -> None:
         )
 
 
+def _close_open_swaps(batch: Batch) -> None:
+    """Once a batch is recorded its shifts are history: nothing is left to swap."""
+    Swap.objects.filter(shift__batch=batch, status=Swap.Status.OPEN).update(
+        status=Swap.Status.CANCELLED, closed_at=timezone.now()
+    )
+
+
 def batch_record_made(
     *, batch: Batch, by: User, quantity: int, hours, today: date | None = None
 ) -> Batch:
@@ -392,6 +421,7 @@ def batch_record_made(
             update_fields=["status", "made_quantity", "hours_spent", "recorded_by", "recorded_at"]
         )
         Shift.objects.filter(batch=batch, member__isnull=False).update(done=True)
+        _close_open_swaps(batch)
         audit_record(
             coop=batch.coop,
             actor=by,
@@ -418,6 +448,7 @@ def batch_record_missed(*, batch: Batch, by: User, reason: str, today: date | No
         batch.recorded_by = by
         batch.recorded_at = timezone.now()
         batch.save(update_fields=["status", "missed_reason", "recorded_by", "recorded_at"])
+        _close_open_swaps(batch)
         audit_record(
             coop=batch.coop,
             actor=by,
@@ -430,14 +461,20 @@ def batch_record_missed(*, batch: Batch, by: User, reason: str, today: date | No
 
 def calendar_feed_rotate(*, coop: Cooperative, member: User) -> CalendarFeed:
     """A new secret address for ``member``'s calendar; the old one stops working at once."""
-    with transaction.atomic():
-        CalendarFeed.objects.filter(coop=coop, member=member).delete()
-        return CalendarFeed.objects.create(
-            coop=coop, member=member, token=secrets.token_urlsafe(32), created_at=timezone.now()
-        )
+    feed, _created = CalendarFeed.objects.update_or_create(
+        coop=coop,
+        member=member,
+        defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()},
+    )
+    return feed
 
 
 def calendar_feed_ensure(*, coop: Cooperative, member: User) -> CalendarFeed:
-    return selectors.calendar_feed(coop=coop, member=member) or calendar_feed_rotate(
-        coop=coop, member=member
+    """The member's calendar address, made on first use (two first requests get one feed:
+    get_or_create falls back to reading the winner's row)."""
+    feed, _created = CalendarFeed.objects.get_or_create(
+        coop=coop,
+        member=member,
+        defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()},
     )
+    return feed
