@@ -79,3 +79,30 @@ def make_personas() -> Personas:
     bob = MembershipFactory(coop=coop, user__username="bob").user
     outsider = MembershipFactory(coop=other_coop, user__username="outsider").user
     return Personas(coop=coop, alice=alice, bob=bob, other_coop=other_coop, outsider=outsider)
+
+
+def race(count: int, work) -> list:
+    """Run ``work`` in ``count`` threads released at once; each thread's result or exception,
+    in thread order. Each thread has its own database connection, as separate requests would."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = work()
+        except Exception as error:
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

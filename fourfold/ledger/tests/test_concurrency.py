@@ -1,15 +1,13 @@
 """Races settled by the database, not by process memory (PostgreSQL only: SQLite serialises
 every writer, so there is no race to lose)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from fourfold.errors import Conflict
 from fourfold.ledger import services
 from fourfold.ledger.models import IdempotencyKey, Transaction
-from fourfold.testing import make_personas
+from fourfold.testing import make_personas, race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -18,27 +16,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("a real race needs PostgreSQL")
-
-
-def race(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_threads_with_the_same_idempotency_key_post_one_transaction():
