@@ -155,3 +155,45 @@ def share_weights(*, coop: Cooperative) -> dict[int, int]:
     ):
         weights[member_id] = 0 if paused else units
     return weights
+
+
+@dataclass(frozen=True)
+class MemberYear:
+    units: int
+    cost: Decimal
+
+    @property
+    def per_unit(self) -> Decimal | None:
+        return (self.cost / self.units).quantize(Decimal("0.01")) if self.units else None
+
+
+def member_costs(*, coop: Cooperative, start, end) -> dict[int, MemberYear]:
+    """Every member's units taken and cost charged for batches from ``start`` to ``end``:
+    two aggregate queries, however many batches and members there are."""
+    units = dict(
+        Allocation.objects.filter(batch__coop=coop, batch__date__gte=start, batch__date__lte=end)
+        .values("member_id")
+        .annotate(n=Sum("units"))
+        .values_list("member_id", "n")
+    )
+    charged = dict(
+        Leg.objects.filter(
+            transaction__coop=coop,
+            transaction__batch__date__gte=start,
+            transaction__batch__date__lte=end,
+            account__kind=Account.Kind.MEMBER,
+        )
+        .filter(
+            Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
+            | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
+        )
+        .values("account__user_id")
+        .annotate(total=Sum("amount_minor"))
+        .values_list("account__user_id", "total")
+    )
+    return {
+        member: MemberYear(
+            units=units.get(member, 0), cost=from_minor(charged.get(member, 0), coop.currency)
+        )
+        for member in set(units) | set(charged)
+    }
