@@ -64,11 +64,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "fourfold.accounts",
     "fourfold.coops",
     "fourfold.ledger",
     "fourfold.production",
     "fourfold.consumption",
+    "fourfold.governance",
     "fourfold.api",
     "fourfold.web",
     "fourfold.cli",
@@ -174,6 +177,11 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FOURFOLD_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("FOURFOLD_HSTS_PRELOAD", True)
+
+# Background tasks (closing proposals when their deadline comes) are rows in the database, so
+# they survive restarts; `fourfold manage db_worker` runs them. Cron can use
+# `fourfold manage close_due_proposals` instead: both are idempotent.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

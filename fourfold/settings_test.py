@@ -10,3 +10,4 @@ STORAGES = {
 # Tests find static files where they are written; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -59,6 +59,32 @@ class Cooperative(models.Model):
         choices=GeneralCosts.choices,
         default=GeneralCosts.BY_UNITS,
     )
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (%)"), default=50, help_text=_("Share of active members who must vote.")
+    )
+    threshold = models.CharField(
+        _("threshold"),
+        max_length=12,
+        default="2/3",
+        help_text=_("Share of agree among the votes that are not abstentions, e.g. 2/3."),
+    )
+    voting_days = models.PositiveSmallIntegerField(_("voting period (days)"), default=7)
+    spending_limit = models.DecimalField(
+        _("spending limit"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Expenses above it need a passed spending proposal; empty: no limit."),
+    )
+
+    class Admission(models.TextChoices):
+        INVITE = "invite", _("an invitation from any member")
+        VOTE = "vote", _("a vote of the members")
+
+    admission_mode = models.CharField(
+        _("admission"), max_length=10, choices=Admission.choices, default=Admission.INVITE
+    )
 
     class Meta:
         constraints = [

@@ -183,14 +183,28 @@ def invitation_accept(*, code: str, user: User) -> Membership:
         if membership is not None and membership.status != Membership.Status.LEFT:
             raise Conflict(_("You are already a member of %(coop)s.") % {"coop": coop.name})
         today = now.astimezone(coop.zone).date()
+        # Admission by vote: the newcomer waits as pending until the members pass it.
+        by_vote = coop.admission_mode == Cooperative.Admission.VOTE
+        status = Membership.Status.PENDING if by_vote else Membership.Status.ACTIVE
         if membership is None:
             membership = Membership.objects.create(
-                coop=coop, user=user, joined_on=today, status=Membership.Status.ACTIVE
+                coop=coop, user=user, joined_on=today, status=status
             )
         else:
-            membership.status = Membership.Status.ACTIVE
+            membership.status = status
             membership.joined_on = today
             membership.save(update_fields=["status", "joined_on"])
+        if by_vote:
+            from fourfold.governance.services import proposal_open  # governance builds on us
+
+            proposal_open(
+                coop=coop,
+                by=None,
+                kind="admit_member",
+                subject=user,
+                title=_("Admit %(name)s") % {"name": user.username},
+                body=_("Invited by %(name)s.") % {"name": invitation.created_by},
+            )
         invitation.accepted_by = user
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_by", "accepted_at"])

@@ -338,6 +338,7 @@ def expense_post(
     split: Mapping[User, Decimal | int] | None = None,
     occurred_on: date | None = None,
     batch=None,
+    proposal: int | None = None,
 ) -> Transaction:
     """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool.
 
@@ -354,6 +355,10 @@ def expense_post(
         _require_active_funder(coop, payer)
     if batch is not None and batch.coop_id != coop.pk:
         raise Invalid(_("No such batch in this co-op."), field="batch")
+    # Imported here: governance builds on the ledger's co-op, not the other way round.
+    from fourfold.governance.services import spending_approval
+
+    spending_approval(coop=coop, amount=amount, proposal_id=proposal)
     if split is None and batch is None and coop.general_cost_mode == coop.GeneralCosts.EQUALLY:
         split = dict.fromkeys(
             User.objects.filter(
@@ -632,6 +637,7 @@ def entry_record(
     source: str = "",
     occurred_on: date | None = None,
     batch: int | None = None,
+    proposal: int | None = None,
 ) -> Transaction:
     """Record what a member tells the ledger, naming people by username.
 
@@ -687,6 +693,7 @@ def entry_record(
             split=weights,
             occurred_on=occurred_on,
             batch=_batch(coop, batch),
+            proposal=proposal,
         )
     if kind == Transaction.Kind.TRANSFER:
         if payee is None:

@@ -56,6 +56,12 @@ class TransactionIn(Schema):
         description="Expenses: the batch this cost is for; "
         "its consumers share it by units received.",
     )
+    proposal: int | None = Field(
+        None,
+        ge=1,
+        description="Expenses above the spending limit: "
+        "the passed spending proposal that approves them.",
+    )
 
 
 class LegOut(Schema):

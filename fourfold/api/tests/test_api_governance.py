@@ -1,0 +1,88 @@
+import pytest
+
+from fourfold.coops.models import Cooperative
+from fourfold.testing import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/coops/home"
+
+
+@pytest.fixture
+def carol(personas):
+    return MembershipFactory(coop=personas.coop, user__username="carol").user
+
+
+def test_a_rule_change_passes_by_votes_and_applies_itself(api_client, personas, carol):
+    opened = api_client(personas.alice).post(
+        f"{BASE}/proposals",
+        {"kind": "rule_change", "title": "24 quarts", "change": {"target_quantity": 24}},
+    )
+    assert opened.status_code == 201
+    proposal = opened.json()
+    assert proposal["status"] == "open"
+    for member in (personas.alice, personas.bob, carol):
+        response = api_client(member).post(
+            f"{BASE}/proposals/{proposal['id']}/votes",
+            {"position": "agree", "reason": "more yogurt"},
+        )
+        assert response.status_code == 201
+    closed = api_client(personas.bob).get(f"{BASE}/proposals/{proposal['id']}").json()
+    assert closed["status"] == "passed"
+    assert closed["result"]["after"] == {"target_quantity": "24"}
+    assert Cooperative.objects.get(slug="home").target_quantity == 24
+    votes = api_client(carol).get(f"{BASE}/proposals/{proposal['id']}/votes").json()
+    assert {v["reason"] for v in votes} == {"more yogurt"}
+    log = api_client(carol).get(f"{BASE}/decisions").json()
+    assert [d["id"] for d in log] == [proposal["id"]]
+
+
+def test_an_invalid_rule_is_refused_at_opening(api_client, personas):
+    response = api_client(personas.alice).post(
+        f"{BASE}/proposals",
+        {"kind": "rule_change", "title": "x", "change": {"target_quantity": -1}},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_a_bad_position_is_refused(api_client, personas):
+    proposal = (
+        api_client(personas.alice)
+        .post(f"{BASE}/proposals", {"kind": "general", "title": "x"})
+        .json()
+    )
+    response = api_client(personas.bob).post(
+        f"{BASE}/proposals/{proposal['id']}/votes", {"position": "maybe"}
+    )
+    assert response.status_code == 400
+
+
+def test_a_spending_above_the_limit_is_a_flat_principle_violation(api_client, personas):
+    Cooperative.objects.filter(slug="home").update(spending_limit=50)
+    response = api_client(personas.alice).post(
+        f"{BASE}/ledger/transactions",
+        {"kind": "expense", "amount": "80.00", "category": "equipment"},
+    )
+    assert response.status_code == 403
+    assert response.json()["principle"] == "flat"
+
+
+def test_proxies(api_client, personas, carol):
+    proposal = (
+        api_client(personas.alice)
+        .post(f"{BASE}/proposals", {"kind": "general", "title": "x"})
+        .json()
+    )
+    granted = api_client(carol).post(
+        f"{BASE}/proxies", {"holder": "alice", "proposal": proposal["id"]}
+    )
+    assert granted.status_code == 201
+    api_client(personas.alice).post(
+        f"{BASE}/proposals/{proposal['id']}/votes", {"position": "agree"}
+    )
+    detail = api_client(carol).get(f"{BASE}/proposals/{proposal['id']}").json()
+    assert detail["tally"]["by_proxy"] == 1
+    votes = api_client(carol).get(f"{BASE}/proposals/{proposal['id']}/votes").json()
+    assert votes[0]["by_proxy_for"] == ["carol"]
+    assert api_client(carol).delete(f"{BASE}/proxies/mine").status_code == 204

@@ -1,0 +1,589 @@
+"""Flat governance: any active member proposes, every active member votes, and a passed
+decision applies itself. Nobody holds a power another member lacks."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.audit import audit_record
+from fourfold.coops import services as coops
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
+from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
+from fourfold.lib.irv import instant_runoff
+
+COOP_FIELDS = (
+    "target_quantity",
+    "producers_per_batch",
+    "cadence",
+    "commercial_unit_price",
+    "diy_minutes_per_unit",
+)
+
+
+def _between(low: int, high: int):
+    def check(value) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(_("a whole number"))
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(_("from %(low)d to %(high)d") % {"low": low, "high": high})
+        return number
+
+    return check
+
+
+def _threshold(value) -> str:
+    try:
+        share = Fraction(str(value))
+    except (ValueError, ZeroDivisionError) as error:
+        raise ValueError(_("a fraction such as 2/3 or 0.6")) from error
+    if not Fraction(1, 2) <= share <= 1:
+        raise ValueError(_("from 1/2 to 1"))
+    return str(share)
+
+
+def _limit(value) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as error:
+        raise ValueError(_("an amount, or empty for no limit")) from error
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise ValueError(_("an amount from 0"))
+    return str(amount)
+
+
+def _choice(*allowed: str):
+    def check(value) -> str:
+        if value not in allowed:
+            raise ValueError(_("one of %(values)s") % {"values": ", ".join(allowed)})
+        return value
+
+    return check
+
+
+# Every rule a proposal may change, with the check its new value must pass.
+OTHER_RULES = {
+    "quorum_percent": _between(1, 100),
+    "threshold": _threshold,
+    "voting_days": _between(1, 60),
+    "reservation_cutoff_hours": _between(0, 24 * 14),
+    "lock_window_days": _between(0, 60),
+    "pickup_days": _between(0, 60),
+    "spending_limit": _limit,
+    "admission_mode": _choice("invite", "vote"),
+    "general_cost_mode": _choice("units", "equal"),
+}
+RULES = (*COOP_FIELDS, *OTHER_RULES)
+
+
+def _rule_value(coop: Cooperative, rule: str):
+    value = getattr(coop, rule)
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def rule_change_validate(coop: Cooperative, change: dict) -> dict:
+    """The change with each value checked and normalised, or ``Invalid`` naming the rule."""
+    if not isinstance(change, dict) or not change:
+        raise Invalid(_("Name at least one rule to change."), field="change")
+    unknown = sorted(set(change) - set(RULES))
+    if unknown:
+        raise Invalid(
+            _("Unknown rule: %(rules)s. Rules: %(all)s.")
+            % {"rules": ", ".join(unknown), "all": ", ".join(RULES)},
+            field="change",
+        )
+    clean: dict = {}
+    if set(change) & set(COOP_FIELDS):
+        current = {field: getattr(coop, field) for field in COOP_FIELDS}
+        fields = coops.CoopFields(
+            slug=coop.slug,
+            name=coop.name,
+            product=coop.product,
+            unit=coop.unit,
+            currency=coop.currency,
+            timezone=coop.timezone,
+            **{**current, **{k: change[k] for k in change if k in COOP_FIELDS}},
+        )
+        valid = coops.coop_validate(fields)
+        for field in set(change) & set(COOP_FIELDS):
+            value = getattr(valid, field)
+            clean[field] = str(value) if isinstance(value, Decimal) else value
+    for rule in set(change) & set(OTHER_RULES):
+        try:
+            clean[rule] = OTHER_RULES[rule](change[rule])
+        except ValueError as error:
+            raise Invalid(
+                _("%(rule)s must be %(why)s.") % {"rule": rule, "why": error}, field="change"
+            ) from error
+    same = [rule for rule, value in clean.items() if str(_rule_value(coop, rule)) == str(value)]
+    if len(same) == len(clean):
+        raise Invalid(_("That is already the rule."), field="change")
+    return clean
+
+
+def _active(coop: Cooperative, user: User) -> bool:
+    return Membership.objects.filter(coop=coop, user=user, status=Membership.Status.ACTIVE).exists()
+
+
+def _require_active(coop: Cooperative, user: User, action: str) -> None:
+    if not _active(coop, user):
+        raise PrincipleViolation(
+            "flat", _("only active members %(action)s; every one of them may.") % {"action": action}
+        )
+
+
+def proposal_open(
+    *,
+    coop: Cooperative,
+    by: User | None,
+    kind: str,
+    title: str,
+    body: str = "",
+    change: dict | None = None,
+    options: list | None = None,
+    subject: User | None = None,
+    amount=None,
+    now: datetime | None = None,
+) -> Proposal:
+    """Open a proposal; it closes after the co-op's voting period, or once everyone voted.
+
+    Everything a proposal would do is checked now, not when it passes."""
+    now = now or timezone.now()
+    if by is not None:
+        _require_active(coop, by, _("open proposals"))
+    title = (title or "").strip()
+    if not title:
+        raise Invalid(_("Give the proposal a title."), field="title")
+    if kind not in Proposal.Kind.values:
+        raise Invalid(
+            _("Choose a kind: %(kinds)s.") % {"kinds": ", ".join(Proposal.Kind.values)},
+            field="kind",
+        )
+    fields: dict = {}
+    if kind == Proposal.Kind.RULE_CHANGE:
+        fields["change"] = rule_change_validate(coop, change or {})
+    elif kind == Proposal.Kind.CHOICE:
+        clean = [str(o).strip() for o in (options or []) if str(o).strip()]
+        if len(clean) < 2 or len(set(clean)) != len(clean) or len(clean) > 20:
+            raise Invalid(_("Give 2 to 20 different options."), field="options")
+        fields["options"] = clean
+    elif kind in (Proposal.Kind.ADMIT_MEMBER, Proposal.Kind.REMOVE_MEMBER):
+        if subject is None:
+            raise Invalid(_("Name the person."), field="subject")
+        membership = Membership.objects.filter(coop=coop, user=subject).first()
+        if kind == Proposal.Kind.REMOVE_MEMBER and (
+            membership is None or membership.status == Membership.Status.LEFT
+        ):
+            raise Invalid(
+                _("%(name)s is not a member.") % {"name": subject.username}, field="subject"
+            )
+        if (
+            kind == Proposal.Kind.ADMIT_MEMBER
+            and membership is not None
+            and (membership.status in (Membership.Status.ACTIVE, Membership.Status.PAUSED))
+        ):
+            raise Invalid(
+                _("%(name)s is already a member.") % {"name": subject.username}, field="subject"
+            )
+        fields["subject"] = subject
+    elif kind == Proposal.Kind.SPENDING:
+        try:
+            value = Decimal(str(amount))
+        except InvalidOperation as error:
+            raise Invalid(_("Give the amount to approve."), field="amount") from error
+        if not value.is_finite() or value <= 0 or value >= Decimal("1e10"):
+            raise Invalid(_("Give the amount to approve."), field="amount")
+        fields["amount"] = value
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            coop=coop,
+            kind=kind,
+            title=title[:200],
+            body=body.strip(),
+            opened_by=by,
+            opened_at=now,
+            closes_at=now + timedelta(days=coop.voting_days),
+            **fields,
+        )
+        audit_record(
+            coop=coop, actor=by, action="governance.opened", at=now, proposal=proposal.pk, kind=kind
+        )
+        # The deadline closes it even if nobody looks: a database task, run by a worker.
+        transaction.on_commit(lambda: _schedule_close(proposal.closes_at))
+    return proposal
+
+
+def _schedule_close(when: datetime) -> None:
+    from fourfold.governance.tasks import close_due_proposals
+
+    close_due_proposals.using(run_after=when).enqueue()
+
+
+def vote_cast(
+    *,
+    proposal: Proposal,
+    member: User,
+    position: str = "",
+    reason: str = "",
+    ranking: list | None = None,
+    now: datetime | None = None,
+) -> Vote:
+    """Vote, or change your vote, until the proposal closes. One vote per member."""
+    now = now or timezone.now()
+    coop = proposal.coop
+    _require_active(coop, member, _("vote"))
+    if proposal.kind == Proposal.Kind.CHOICE:
+        ranking = [str(o) for o in (ranking or [])]
+        if not ranking or len(set(ranking)) != len(ranking) or set(ranking) - set(proposal.options):
+            raise Invalid(_("Rank some of the options, each once."), field="ranking")
+        position = ""
+    else:
+        if position not in Vote.Position.values:
+            raise Invalid(_("Choose agree, abstain, disagree or block."), field="position")
+        ranking = []
+    try:
+        with transaction.atomic():
+            locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+            if locked.status != Proposal.Status.OPEN or locked.closes_at <= now:
+                raise Conflict(_("This proposal is closed."))
+            vote, _created = Vote.objects.update_or_create(
+                proposal=locked,
+                member=member,
+                defaults={
+                    "position": position,
+                    "ranking": ranking,
+                    "reason": reason[:1000],
+                    "cast_at": now,
+                },
+            )
+            audit_record(
+                coop=coop,
+                actor=member,
+                action="governance.voted",
+                at=now,
+                proposal=locked.pk,
+                position=position,
+            )
+    except IntegrityError:
+        # Two first votes raced; the constraint kept one row. Apply this one to it.
+        vote = Vote.objects.get(proposal=proposal, member=member)
+        vote.position, vote.ranking, vote.reason, vote.cast_at = (
+            position,
+            ranking,
+            reason[:1000],
+            now,
+        )
+        vote.save()
+    # Fresh from the database: the caller's object may carry votes prefetched before this one.
+    fresh = Proposal.objects.select_related("coop").get(pk=proposal.pk)
+    if everyone_voted(fresh):
+        proposal_close(proposal=fresh, now=now)
+    return vote
+
+
+def _active_proxies(coop: Cooperative, proposal: Proposal | None, on: date) -> list[Proxy]:
+    proxies = Proxy.objects.filter(coop=coop, revoked_at__isnull=True)
+    return [
+        p
+        for p in proxies
+        if (p.proposal_id is None or (proposal and p.proposal_id == proposal.pk))
+        and (p.until is None or p.until >= on)
+    ]
+
+
+def proxy_grant(
+    *,
+    coop: Cooperative,
+    giver: User,
+    holder: User,
+    proposal: Proposal | None = None,
+    until: date | None = None,
+) -> Proxy:
+    """Let ``holder`` vote for you on ``proposal`` (or on all, until ``until``)."""
+    _require_active(coop, giver, _("name a proxy"))
+    if not _active(coop, holder):
+        raise Invalid(_("Your proxy must be an active member."), field="holder")
+    if giver == holder:
+        raise Invalid(_("Name another member."), field="holder")
+    if proposal is None and until is None:
+        raise Invalid(_("Name a proposal or a last day."), field="until")
+    try:
+        with transaction.atomic():
+            return Proxy.objects.create(
+                coop=coop,
+                giver=giver,
+                holder=holder,
+                proposal=proposal,
+                until=until,
+                created_at=timezone.now(),
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            _(
+                "A member holds one proxy at a time, and gives one at a time; "
+                "revoke the other first."
+            )
+        ) from error
+
+
+def proxy_revoke(*, coop: Cooperative, giver: User) -> None:
+    updated = Proxy.objects.filter(coop=coop, giver=giver, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise NotFound(_("You have no proxy to revoke."))
+
+
+def tally(proposal: Proposal, now: datetime | None = None) -> dict:
+    """Who voted how, counting a proxy's vote for the absent member who named them."""
+    now = now or timezone.now()
+    coop = proposal.coop
+    eligible = set(
+        Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE).values_list(
+            "user_id", flat=True
+        )
+    )
+    votes = {v.member_id: v for v in proposal.votes.all() if v.member_id in eligible}
+    by_proxy: dict[int, int] = {}
+    for proxy in _active_proxies(coop, proposal, now.astimezone(coop.zone).date()):
+        if (
+            proxy.giver_id in eligible
+            and proxy.giver_id not in votes
+            and (proxy.holder_id in votes)
+        ):
+            by_proxy[proxy.giver_id] = proxy.holder_id
+    counted = {
+        **{m: v for m, v in votes.items()},
+        **{giver: votes[holder] for giver, holder in by_proxy.items()},
+    }
+    positions = {p: 0 for p in Vote.Position.values}
+    for vote in counted.values():
+        if vote.position:
+            positions[vote.position] += 1
+    return {
+        "eligible": len(eligible),
+        "voted": len(counted),
+        "by_proxy": len(by_proxy),
+        "positions": positions,
+        "counted": counted,
+    }
+
+
+def everyone_voted(proposal: Proposal) -> bool:
+    counts = tally(proposal)
+    return counts["eligible"] > 0 and counts["voted"] >= counts["eligible"]
+
+
+def _decide(proposal: Proposal, counts: dict) -> tuple[bool, str]:
+    coop = proposal.coop
+    needed = math.ceil(counts["eligible"] * coop.quorum_percent / 100)
+    if counts["voted"] < needed:
+        return False, _("failed: quorum %(voted)d of %(eligible)d voted, %(needed)d needed.") % {
+            "voted": counts["voted"],
+            "eligible": counts["eligible"],
+            "needed": needed,
+        }
+    if proposal.kind == Proposal.Kind.CHOICE:
+        ballots = [v.ranking for v in counts["counted"].values()]
+        result = instant_runoff(proposal.options, ballots)
+        proposal.result["rounds"] = [
+            {"counts": r.counts, "eliminated": r.eliminated, "why": r.why} for r in result.rounds
+        ]
+        if result.winner is None:
+            return False, _("failed: no option was ranked.")
+        proposal.result["winner"] = result.winner
+        return True, _("chosen: %(winner)s after %(n)d round(s) of instant runoff.") % {
+            "winner": result.winner,
+            "n": len(result.rounds),
+        }
+    positions = counts["positions"]
+    if positions["block"]:
+        return False, _("failed: blocked by %(n)d member(s).") % {"n": positions["block"]}
+    share = Fraction(coop.threshold)
+    deciding = positions["agree"] + positions["disagree"]
+    if deciding == 0 or positions["agree"] < share * deciding:
+        return False, _(
+            "failed: %(agree)d agree of %(deciding)d who took a side, %(share)s needed."
+        ) % {"agree": positions["agree"], "deciding": deciding, "share": coop.threshold}
+    return True, _(
+        "passed: %(agree)d agree of %(deciding)d who took a side (%(share)s "
+        "needed), %(voted)d of %(eligible)d voted."
+    ) % {
+        "agree": positions["agree"],
+        "deciding": deciding,
+        "share": coop.threshold,
+        "voted": counts["voted"],
+        "eligible": counts["eligible"],
+    }
+
+
+def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Proposal:
+    """Count, decide, explain and, if it passed, apply — all at once. Closing twice does
+    nothing the second time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().select_related("coop").get(pk=proposal.pk)
+        if proposal.status != Proposal.Status.OPEN:
+            return proposal
+        counts = tally(proposal, now)
+        passed, outcome = _decide(proposal, counts)
+        proposal.result.update(
+            {
+                "eligible": counts["eligible"],
+                "voted": counts["voted"],
+                "by_proxy": counts["by_proxy"],
+                "positions": counts["positions"],
+            }
+        )
+        if passed:
+            _apply(proposal, now)
+        proposal.status = Proposal.Status.PASSED if passed else Proposal.Status.FAILED
+        proposal.outcome = outcome
+        proposal.closed_at = now
+        proposal.save(update_fields=["status", "outcome", "closed_at", "result"])
+        audit_record(
+            coop=proposal.coop,
+            actor=None,
+            action="governance.closed",
+            at=now,
+            proposal=proposal.pk,
+            status=proposal.status,
+            outcome=outcome,
+        )
+    return proposal
+
+
+def _apply(proposal: Proposal, now: datetime) -> None:
+    coop = Cooperative.objects.select_for_update().get(pk=proposal.coop_id)
+    if proposal.kind == Proposal.Kind.RULE_CHANGE:
+        # Validated again: another rule change may have passed since this one opened.
+        change = rule_change_validate(coop, proposal.change)
+        before = {rule: _rule_value(coop, rule) for rule in change}
+        for rule, value in change.items():
+            setattr(coop, rule, value)
+        coop.save(update_fields=list(change))
+        proposal.result["before"] = {
+            k: str(v) if v is not None else None for k, v in before.items()
+        }
+        proposal.result["after"] = {k: str(v) if v is not None else None for k, v in change.items()}
+    elif proposal.kind == Proposal.Kind.ADMIT_MEMBER:
+        membership, _created = Membership.objects.update_or_create(
+            coop=coop,
+            user=proposal.subject,
+            defaults={
+                "status": Membership.Status.ACTIVE,
+                "joined_on": now.astimezone(coop.zone).date(),
+            },
+        )
+        audit_record(
+            coop=coop, actor=None, action="membership.admitted", at=now, member=proposal.subject_id
+        )
+    elif proposal.kind == Proposal.Kind.REMOVE_MEMBER:
+        membership = Membership.objects.filter(coop=coop, user=proposal.subject).first()
+        if membership and membership.status != Membership.Status.LEFT:
+            membership.status = Membership.Status.LEFT
+            membership.save(update_fields=["status"])
+            coops._after_membership_change(coop, proposal.subject, Membership.Status.LEFT)
+            audit_record(
+                coop=coop,
+                actor=None,
+                action="membership.removed",
+                at=now,
+                member=proposal.subject_id,
+            )
+
+
+def close_due_proposals(*, now: datetime | None = None) -> list[Proposal]:
+    """Close every open proposal whose deadline has passed. Safe to run again and again."""
+    now = now or timezone.now()
+    due = Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now)
+    return [proposal_close(proposal=p, now=now) for p in due.order_by("closes_at", "pk")]
+
+
+def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | None):
+    """The ledger's check for an expense above the limit: it must reference a passed spending
+    proposal for at least that amount."""
+    if coop.spending_limit is None or amount <= coop.spending_limit:
+        return None
+    approval = (
+        Proposal.objects.filter(
+            coop=coop, pk=proposal_id, kind=Proposal.Kind.SPENDING, status=Proposal.Status.PASSED
+        ).first()
+        if proposal_id
+        else None
+    )
+    if approval is None or approval.amount < amount:
+        raise PrincipleViolation(
+            "flat",
+            _(
+                "%(amount)s is above the spending limit of %(limit)s: the members decide it "
+                "together. Open a spending proposal and reference it once it passes."
+            )
+            % {"amount": amount, "limit": coop.spending_limit},
+        )
+    return approval
+
+
+def facilitators_plan(
+    *, coop: Cooperative, months: int = 6, today: date | None = None
+) -> list[FacilitatorDuty]:
+    """Who facilitates each coming month, by the same fair rotation as shifts (one place a
+    month, equal weights). Months already given keep their facilitator."""
+    from fourfold.production import rotation
+
+    today = today or timezone.now().astimezone(coop.zone).date()
+    first = today.replace(day=1)
+    wanted = []
+    month = first
+    for _i in range(months):
+        wanted.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    history_start = (first - timedelta(days=365)).replace(day=1)
+    members = list(
+        User.objects.filter(memberships__coop=coop, memberships__status=Membership.Status.ACTIVE)
+        .order_by("username")
+        .values_list("pk", flat=True)
+    )
+    if not members:
+        return []
+    with transaction.atomic():
+        existing = {
+            d.month: d
+            for d in FacilitatorDuty.objects.select_for_update().filter(
+                coop=coop, month__gte=history_start
+            )
+        }
+        months_all = sorted(set(existing) | set(wanted))
+        index = {m: i for i, m in enumerate(months_all)}
+        fixed = {index[m]: frozenset({d.member_id}) for m, d in existing.items()}
+        slots = [rotation.Slot(key=m, batch=index[m]) for m in wanted if m not in existing]
+        plan = rotation.solve(
+            rotation.Problem(
+                batch_count=len(months_all),
+                members=members,
+                weights={m: Fraction(1) for m in members},
+                fixed=fixed,
+                slots=slots,
+            )
+        )
+        FacilitatorDuty.objects.bulk_create(
+            [
+                FacilitatorDuty(coop=coop, month=m, member_id=member)
+                for m, member in plan.assignment.items()
+                if member is not None
+            ]
+        )
+    return list(
+        FacilitatorDuty.objects.filter(coop=coop, month__in=wanted).select_related("member")
+    )

@@ -1,0 +1,283 @@
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.services import invitation_accept, invitation_create
+from fourfold.errors import Conflict, Invalid, PrincipleViolation
+from fourfold.governance import services
+from fourfold.governance.models import FacilitatorDuty, Proposal
+from fourfold.ledger import services as ledger
+from fourfold.production import services as production
+from fourfold.production.models import Batch
+from fourfold.testing import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def six(personas):
+    """alice, bob and four more: six active members."""
+    extra = [
+        MembershipFactory(coop=personas.coop, user__username=name).user
+        for name in ("cy", "di", "ed", "fay")
+    ]
+    return [personas.alice, personas.bob, *extra]
+
+
+def vote_all(proposal, members, positions):
+    for member, position in zip(members, positions, strict=False):
+        services.vote_cast(proposal=proposal, member=member, position=position)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def rule_change(coop, by, **change):
+    return services.proposal_open(
+        coop=coop, by=by, kind="rule_change", title="Change", change=change
+    )
+
+
+def test_a_passed_rule_change_applies_itself_and_logs_before_and_after(personas, six):
+    proposal = rule_change(personas.coop, personas.bob, target_quantity=24)
+    proposal = vote_all(proposal, six, ["agree"] * 6)
+    assert proposal.status == "passed"
+    assert Cooperative.objects.get(pk=personas.coop.pk).target_quantity == 24
+    assert proposal.result["before"] == {"target_quantity": "20"}
+    assert proposal.result["after"] == {"target_quantity": "24"}
+    production.batches_plan(coop=Cooperative.objects.get(pk=personas.coop.pk), weeks=2, by=None)
+    assert Batch.objects.filter(coop=personas.coop).first().planned_quantity == 24
+
+
+def test_a_failed_rule_change_changes_nothing(personas, six):
+    proposal = rule_change(personas.coop, personas.alice, target_quantity=24)
+    proposal = vote_all(
+        proposal, six, ["agree", "agree", "agree", "disagree", "disagree", "disagree"]
+    )
+    assert proposal.status == "failed"
+    assert "3 agree of 6" in proposal.outcome
+    assert Cooperative.objects.get(pk=personas.coop.pk).target_quantity == 20
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"target_quantity": 0}, "at least 1"),
+        ({"cadence": "sometimes"}, "cadence"),
+        ({"quorum_percent": 0}, "quorum_percent"),
+        ({"threshold": "1/4"}, "threshold"),
+        ({"wages": 10}, "Unknown rule"),
+        ({"target_quantity": 20}, "already"),
+    ],
+)
+def test_an_invalid_change_is_refused_when_opened(personas, change, message):
+    with pytest.raises(Invalid, match=message):
+        rule_change(personas.coop, personas.alice, **change)
+    assert not Proposal.objects.exists()
+
+
+def test_quorum_is_explained(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Buy a bigger pot"
+    )
+    vote_all(proposal, six[:2], ["agree", "agree"])
+    closed = services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    assert closed.status == "failed"
+    assert closed.outcome == "failed: quorum 2 of 6 voted, 3 needed."
+
+
+def test_a_single_block_fails_it(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Switch to skim milk"
+    )
+    proposal = vote_all(proposal, six, ["agree"] * 5 + ["block"])
+    assert proposal.status == "failed"
+    assert "blocked" in proposal.outcome
+
+
+def test_abstentions_count_for_quorum_but_not_the_threshold(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Try maple"
+    )
+    proposal = vote_all(
+        proposal, six, ["agree", "agree", "disagree", "abstain", "abstain", "abstain"]
+    )
+    assert proposal.status == "passed"
+    assert proposal.result["positions"]["abstain"] == 3
+
+
+def test_a_vote_can_change_until_the_close_and_is_one_per_member(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Honey"
+    )
+    services.vote_cast(proposal=proposal, member=personas.bob, position="disagree")
+    services.vote_cast(
+        proposal=proposal, member=personas.bob, position="agree", reason="changed my mind"
+    )
+    assert proposal.votes.count() == 1
+    assert proposal.votes.get().reason == "changed my mind"
+    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    with pytest.raises(Conflict, match="closed"):
+        services.vote_cast(proposal=proposal, member=personas.alice, position="agree")
+
+
+def test_due_proposals_close_by_command_and_it_is_idempotent(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Old"
+    )
+    vote_all(proposal, six[:4], ["agree"] * 4)
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        call_command("close_due_proposals", stdout=io.StringIO())
+        proposal.refresh_from_db()
+        assert proposal.status == "passed"
+        assert services.close_due_proposals() == []
+
+
+def test_opening_a_proposal_schedules_its_closing_task(
+    personas, six, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = services.proposal_open(
+            coop=personas.coop, by=personas.alice, kind="general", title="Later"
+        )
+    [result] = default_task_backend.results
+    assert result.task.run_after == proposal.closes_at
+
+
+def test_a_proxy_votes_for_an_absent_member_and_the_tally_says_so(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Proxy"
+    )
+    services.proxy_grant(coop=personas.coop, giver=six[5], holder=six[0], proposal=proposal)
+    services.vote_cast(proposal=proposal, member=six[0], position="agree")
+    counts = services.tally(proposal)
+    assert (counts["voted"], counts["by_proxy"]) == (2, 1)
+    services.vote_cast(proposal=proposal, member=six[5], position="disagree")
+    counts = services.tally(proposal)
+    assert (counts["voted"], counts["by_proxy"]) == (2, 0)
+
+
+def test_nobody_holds_two_proxies(personas, six):
+    services.proxy_grant(
+        coop=personas.coop,
+        giver=six[1],
+        holder=six[0],
+        until=timezone.now().date() + timedelta(days=9),
+    )
+    with pytest.raises(Conflict, match="one proxy"):
+        services.proxy_grant(
+            coop=personas.coop,
+            giver=six[2],
+            holder=six[0],
+            until=timezone.now().date() + timedelta(days=9),
+        )
+    services.proxy_revoke(coop=personas.coop, giver=six[1])
+    services.proxy_grant(
+        coop=personas.coop,
+        giver=six[2],
+        holder=six[0],
+        until=timezone.now().date() + timedelta(days=9),
+    )
+
+
+def test_a_ranked_choice_is_decided_by_instant_runoff(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop,
+        by=personas.bob,
+        kind="choice",
+        title="Next month's flavour",
+        options=["vanilla", "honey", "plain"],
+    )
+    ballots = [["vanilla", "honey"]] * 2 + [["honey"]] * 2 + [["plain", "honey"]] * 2
+    for member, ranking in zip(six, ballots, strict=True):
+        services.vote_cast(proposal=proposal, member=member, ranking=ranking)
+    proposal.refresh_from_db()
+    assert proposal.status == "passed"
+    assert proposal.result["winner"] == "honey"
+    assert "instant runoff" in proposal.outcome
+
+
+def test_admission_by_vote(personas, six):
+    personas.coop.admission_mode = "vote"
+    personas.coop.save()
+    newcomer = UserFactory(username="newt")
+    invitation = invitation_create(coop=personas.coop, by=personas.alice)
+    membership = invitation_accept(code=invitation.code, user=newcomer)
+    assert membership.status == "pending"
+    proposal = Proposal.objects.get(kind="admit_member")
+    vote_all(proposal, six, ["agree"] * 6)
+    assert Membership.objects.get(user=newcomer).status == "active"
+
+
+def test_removing_a_member_ends_the_membership_and_keeps_the_balance(personas, six):
+    ledger.contribution_post(coop=personas.coop, payer=six[5], amount="5", entered_by=six[5])
+    proposal = services.proposal_open(
+        coop=personas.coop,
+        by=personas.alice,
+        kind="remove_member",
+        title="Remove fay",
+        subject=six[5],
+    )
+    vote_all(proposal, six[:5], ["agree"] * 5)
+    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    assert Membership.objects.get(user=six[5]).status == "left"
+
+
+def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
+    personas.coop.spending_limit = Decimal("100")
+    personas.coop.save()
+    with pytest.raises(PrincipleViolation) as refused:
+        ledger.expense_post(
+            coop=personas.coop,
+            payer=personas.alice,
+            amount="150",
+            category="equipment",
+            entered_by=personas.alice,
+        )
+    assert refused.value.principle == "flat"
+    approval = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="spending", title="New fridge", amount="150"
+    )
+    vote_all(approval, six, ["agree"] * 6)
+    expense = ledger.expense_post(
+        coop=personas.coop,
+        payer=personas.alice,
+        amount="150",
+        category="equipment",
+        entered_by=personas.alice,
+        proposal=approval.pk,
+    )
+    assert expense.amount == Decimal("150.00")
+
+
+def test_only_active_members_propose_or_vote(personas, six):
+    with pytest.raises(PrincipleViolation):
+        services.proposal_open(
+            coop=personas.coop, by=personas.outsider, kind="general", title="Outside"
+        )
+    Membership.objects.filter(user=six[5]).update(status="paused")
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="x"
+    )
+    with pytest.raises(PrincipleViolation):
+        services.vote_cast(proposal=proposal, member=six[5], position="agree")
+
+
+def test_the_facilitator_rotates_fairly(personas, six):
+    duties = services.facilitators_plan(coop=personas.coop, months=12)
+    counts = {}
+    for duty in duties:
+        counts[duty.member_id] = counts.get(duty.member_id, 0) + 1
+    assert len(duties) == 12
+    assert sorted(counts.values()) == [2] * 6
+    again = services.facilitators_plan(coop=personas.coop, months=12)
+    assert [d.member_id for d in again] == [d.member_id for d in duties]
+    assert FacilitatorDuty.objects.count() == 12
