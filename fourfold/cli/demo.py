@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import TextIO
 
@@ -15,7 +15,8 @@ from fourfold.accounts.models import User
 from fourfold.accounts.services import user_signup
 from fourfold.consumption import services as consumption
 from fourfold.coops import services
-from fourfold.coops.models import Cooperative
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.governance import services as governance
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
@@ -54,6 +55,8 @@ def _demo_user(username: str) -> User:
 def build() -> tuple[Cooperative, bool]:
     """The demo co-op and whether it was built now (False: it was there and is reused)."""
     members = [_demo_user(username) for username in DEMO_MEMBERS]
+    if User.objects.filter(username="mo").exists():
+        _demo_user("mo")  # admitted during the demo year: the printed password works for Mo too
     coop = Cooperative.objects.filter(slug=DEMO_SLUG).first()
     if coop is not None:
         return coop, False
@@ -159,6 +162,7 @@ def _year(coop: Cooperative, members: list[User]) -> None:
             _record(batch, rng, weeks_ago=week)
         if week == 26:
             ledger.settlement_record(coop=coop, entered_by=flo)
+        _decisions(coop, members, week, day, by_name)
     lou = by_name["lou"]
     production.batches_plan(coop=coop, weeks=8, by=None, today=today)
     production.unavailability_add(
@@ -176,12 +180,85 @@ def _year(coop: Cooperative, members: list[User]) -> None:
         production.swap_offer(shift=offered, by=offered.member)
 
 
+def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) -> None:
+    """A year of decisions, made the way members make them."""
+    moment = datetime.combine(day, time(19), tzinfo=coop.zone)
+    voters = [
+        m
+        for m in members
+        if Membership.objects.filter(coop=coop, user=m, status=Membership.Status.ACTIVE).exists()
+    ]
+
+    def decide(proposal, positions=None, rankings=None):
+        for index, member in enumerate(voters):
+            governance.vote_cast(
+                proposal=proposal,
+                member=member,
+                now=moment + timedelta(hours=index + 1),
+                position=positions[index % len(positions)] if positions else "",
+                ranking=rankings[index % len(rankings)] if rankings else None,
+                reason="More for everyone" if index == 0 and positions else "",
+            )
+
+    if week == 48:
+        decide(
+            governance.proposal_open(
+                coop=coop,
+                by=by_name["gus"],
+                kind="rule_change",
+                now=moment,
+                title="Spend more than $150 only with the members' approval",
+                change={"spending_limit": "150"},
+            ),
+            positions=["agree"],
+        )
+    if week == 30:
+        decide(
+            governance.proposal_open(
+                coop=coop,
+                by=by_name["ivy"],
+                kind="choice",
+                now=moment,
+                title="Next month's flavour",
+                options=["plain", "honey", "maple"],
+            ),
+            rankings=[["honey", "maple"], ["plain"], ["maple", "honey"], ["honey"]],
+        )
+    if week == 20:
+        decide(
+            governance.proposal_open(
+                coop=coop,
+                by=by_name["ana"],
+                kind="rule_change",
+                now=moment,
+                title="Make 24 quarts a week",
+                body="Extras go every week; more hands are free.",
+                change={"target_quantity": 24},
+            ),
+            positions=["agree", "agree", "agree", "abstain"],
+        )
+    if week == 12:
+        mo = _demo_user("mo")
+        decide(
+            governance.proposal_open(
+                coop=coop,
+                by=by_name["dee"],
+                kind="admit_member",
+                now=moment,
+                subject=mo,
+                title="Admit Mo from Highland Ave",
+            ),
+            positions=["agree"],
+        )
+        consumption.share_set(coop=coop, member=mo, units=2)
+
+
 def run(*, stdout: TextIO) -> Cooperative:
     call_command("migrate", interactive=False, verbosity=0)
     coop, built = build()
     stdout.write(
         ("Built" if built else "Reusing") + f" the demo co-op: {coop.name} (/c/{coop.slug}/)\n"
-        f"Log in as any of: {', '.join(DEMO_MEMBERS)}\n"
+        f"Log in as any of: {', '.join([*DEMO_MEMBERS, 'mo'])}\n"
         f"Demo password for all of them: {DEMO_PASSWORD}\n"
     )
     return coop

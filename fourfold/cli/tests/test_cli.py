@@ -74,12 +74,14 @@ def test_the_demo_coop_has_twelve_active_members_and_is_never_duplicated():
     coop, built = demo.build()
     assert not built
     assert Cooperative.objects.filter(slug="somerville").count() == 1
+    # The members raised the batch from 20 to 24 quarts by a rule change.
     assert (coop.target_quantity, coop.producers_per_batch, coop.cadence) == (
-        20,
+        24,
         2,
         "FREQ=WEEKLY;BYDAY=SU",
     )
-    assert Membership.objects.filter(coop=coop, status="active").count() == 12
+    # Twelve founding members, and Mo, admitted by a vote during the year.
+    assert Membership.objects.filter(coop=coop, status="active").count() == 13
     assert User.objects.get(username="flo").check_password(demo.DEMO_PASSWORD)
 
 
@@ -175,9 +177,9 @@ def test_the_demo_has_a_year_of_production_shared_fairly():
     done = Counter(
         Shift.objects.filter(batch__coop=coop, done=True).values_list("member__username", flat=True)
     )
-    assert len(done) == 12
-    # Producers as consumers: a year of shifts follows the standing shares.
-    total = sum(done.values())
-    for name, units in demo.DEMO_SHARES.items():
-        assert abs(done[name] - total * units / 20) <= 1.5, (name, done[name])
+    # Producers as consumers: over the year, those who take two quarts a week produce more
+    # than those who take one.
+    doubles = [done[name] for name, units in demo.DEMO_SHARES.items() if units == 2]
+    singles = [done[name] for name, units in demo.DEMO_SHARES.items() if units == 1]
+    assert min(doubles) > max(singles)
     assert Swap.objects.filter(shift__batch__coop=coop, status="open").count() == 1
