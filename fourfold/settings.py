@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fourfold.production",
     "fourfold.consumption",
     "fourfold.governance",
+    "fourfold.insights",
     "fourfold.api",
     "fourfold.web",
     "fourfold.cli",

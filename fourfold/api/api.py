@@ -7,7 +7,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fourfold.api.auth import BearerToken
-from fourfold.api.routers import accounts, consumption, coops, governance, ledger, production
+from fourfold.api.routers import (
+    accounts,
+    consumption,
+    coops,
+    governance,
+    insights,
+    ledger,
+    production,
+)
 from fourfold.errors import FourfoldError, PrincipleViolation
 
 api = NinjaAPI(
@@ -26,6 +34,7 @@ api.add_router("", ledger.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)
 api.add_router("", governance.router)
+api.add_router("", insights.router)
 
 
 @api.exception_handler(FourfoldError)

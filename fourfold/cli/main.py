@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("slug", help="the co-op's short name, e.g. somerville")
     schedule.add_argument("--weeks", type=int, default=8, help="weeks ahead (default: 8)")
 
+    report = commands.add_parser(
+        "report",
+        help="a co-op's principles audit and economics",
+        description="The principles audit (holds / at risk / broken, with the figure behind "
+        "each) and the economics of a co-op.",
+    )
+    report.add_argument("slug", help="the co-op's short name, e.g. somerville")
+    report.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     commands.add_parser(
         "manage",
         help="run any Django management command, e.g. `fourfold manage migrate`",
@@ -87,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         from fourfold.cli.schedule import run as schedule
 
         return schedule(slug=args.slug, weeks=args.weeks, stdout=sys.stdout)
+    if args.command == "report":
+        from fourfold.cli.report import run as report
+
+        return report(slug=args.slug, as_json=args.json, stdout=sys.stdout)
     if args.command == "demo":
         demo.run(stdout=sys.stdout)
         if args.no_serve:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
@@ -14,7 +14,7 @@ from fourfold.accounts.models import User
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.lib.money import from_minor
+from fourfold.lib.money import from_minor, quantize
 from fourfold.production.models import Batch
 
 
@@ -33,7 +33,11 @@ def share_of(*, coop: Cooperative, member: User) -> StandingShare | None:
 def reservation_cutoff(batch: Batch, coop: Cooperative) -> datetime:
     """Reservations close this long before the batch's day begins, in the co-op's zone."""
     start = datetime.combine(batch.date, time(0), tzinfo=coop.zone)
-    return start - timedelta(hours=coop.reservation_cutoff_hours)
+    # Subtract real hours (in UTC): across a daylight-saving change, wall-clock arithmetic
+    # would close reservations 47 or 49 hours ahead.
+    return (start.astimezone(UTC) - timedelta(hours=coop.reservation_cutoff_hours)).astimezone(
+        coop.zone
+    )
 
 
 def demand(*, batch: Batch) -> dict[User, int]:
@@ -70,10 +74,11 @@ class BatchCost:
     batch: Batch
     units: int
     cost: Decimal  # charged to this batch's consumers so far
+    currency: str
 
     @property
     def per_unit(self) -> Decimal | None:
-        return (self.cost / self.units).quantize(Decimal("0.01")) if self.units else None
+        return quantize(self.cost / self.units, self.currency) if self.units else None
 
 
 def batch_costs(*, coop: Cooperative, batches: list[Batch]) -> list[BatchCost]:
@@ -102,7 +107,10 @@ def batch_costs(*, coop: Cooperative, batches: list[Batch]) -> list[BatchCost]:
     )
     return [
         BatchCost(
-            batch=b, units=units.get(b.pk, 0), cost=from_minor(charged.get(b.pk, 0), coop.currency)
+            batch=b,
+            units=units.get(b.pk, 0),
+            cost=from_minor(charged.get(b.pk, 0), coop.currency),
+            currency=coop.currency,
         )
         for b in batches
     ]
@@ -161,10 +169,11 @@ def share_weights(*, coop: Cooperative) -> dict[int, int]:
 class MemberYear:
     units: int
     cost: Decimal
+    currency: str
 
     @property
     def per_unit(self) -> Decimal | None:
-        return (self.cost / self.units).quantize(Decimal("0.01")) if self.units else None
+        return quantize(self.cost / self.units, self.currency) if self.units else None
 
 
 def member_costs(*, coop: Cooperative, start, end) -> dict[int, MemberYear]:
@@ -193,7 +202,9 @@ def member_costs(*, coop: Cooperative, start, end) -> dict[int, MemberYear]:
     )
     return {
         member: MemberYear(
-            units=units.get(member, 0), cost=from_minor(charged.get(member, 0), coop.currency)
+            units=units.get(member, 0),
+            cost=from_minor(charged.get(member, 0), coop.currency),
+            currency=coop.currency,
         )
         for member in set(units) | set(charged)
     }

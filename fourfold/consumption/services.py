@@ -23,9 +23,12 @@ MAX_UNITS = 1000
 
 
 def _require_consumer(coop: Cooperative, member: User) -> None:
-    if not Membership.objects.filter(
-        coop=coop, user=member, status=Membership.Status.ACTIVE
-    ).exists():
+    status = (
+        Membership.objects.filter(coop=coop, user=member).values_list("status", flat=True).first()
+    )
+    if status == Membership.Status.PAUSED:
+        raise Conflict(_("Your membership is paused; resume it to take shares again."))
+    if status != Membership.Status.ACTIVE:
         raise PrincipleViolation(
             "members_only",
             _("%(name)s is not an active member; only members consume.")

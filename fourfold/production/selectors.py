@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fourfold.accounts.models import User
@@ -199,12 +199,24 @@ def rotation_explanation(*, coop: Cooperative, member: User) -> RotationExplanat
     over the same history and window the rotation uses."""
     today = coop_today(coop)
     history_start = today - timedelta(weeks=HISTORY_WEEKS)
-    window = Shift.objects.filter(batch__coop=coop, batch__date__gte=today)
+    producers = active_producers(coop=coop)
+    # The places the producers share, as the rotation counts them: the planned ones and those
+    # made today, open or theirs (a former member's done shifts are not theirs to share).
+    theirs = Q(member__isnull=True) | Q(member__in=producers)
+    window = Shift.objects.filter(
+        Q(batch__status=Batch.Status.PLANNED) | Q(done=True),
+        theirs,
+        batch__coop=coop,
+        batch__date__gte=today,
+    )
     history = Shift.objects.filter(
-        batch__coop=coop, batch__date__gte=history_start, batch__date__lt=today, done=True
+        batch__coop=coop,
+        batch__date__gte=history_start,
+        batch__date__lt=today,
+        done=True,
+        member__in=producers,
     )
     total = window.count() + history.count()
-    producers = active_producers(coop=coop)
     weights = rotation_weights(coop=coop, members=producers)
     weight_sum = sum(weights.values())
     weight = weights.get(member.pk, Fraction(0))

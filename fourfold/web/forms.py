@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.accounts import services as account_services
+from fourfold.consumption.services import MAX_UNITS
 from fourfold.errors import FourfoldError
 from fourfold.ledger.models import Category, Transaction
 from fourfold.ledger.services import POOL
+from fourfold.production.services import MAX_PLANNING_WEEKS
 
 
 def add_domain_error(form: forms.Form, error: FourfoldError) -> None:
@@ -229,3 +231,93 @@ class TransactionFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("end", _("The end date comes before the start date."))
         return cleaned
+
+
+# --- Production ---------------------------------------------------------------------------
+# The rules (how far ahead, which dates, what hours) live in the production services, which
+# name the field they refuse; these forms only check the shape.
+
+
+class PlanForm(forms.Form):
+    weeks = forms.IntegerField(
+        label=_("Weeks ahead"),
+        min_value=1,
+        max_value=MAX_PLANNING_WEEKS,
+        initial=8,
+        help_text=_("Batches follow the cadence; producers are assigned by the fair rotation."),
+    )
+
+
+class MadeForm(forms.Form):
+    quantity = forms.IntegerField(
+        label=_("Quantity made"),
+        min_value=0,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    hours = forms.CharField(
+        label=_("Hours spent, all producers together"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("For example 3.5."),
+    )
+
+
+class MissedForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it was missed"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class UnavailabilityForm(forms.Form):
+    start = forms.DateField(label=_("First day away"), widget=DateInput())
+    end = forms.DateField(
+        label=_("Last day away"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave it empty for a single day."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional, for yourself: holiday, visiting family."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and not cleaned.get("end") and "end" not in self.errors:
+            cleaned["end"] = cleaned["start"]
+        return cleaned
+
+
+# --- Consumption --------------------------------------------------------------------------
+# The consumption services own the rules (who may take a share, the reservation cut-off);
+# these forms check the shape. The minus and plus buttons post the new size itself, not a step, so a
+# double click or a stale page sets a size the member saw rather than adding twice.
+
+
+def _units_field(label: str, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_UNITS,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class ShareForm(forms.Form):
+    units = _units_field(_("Units of every batch"), _("0 stops your share."))
+
+
+class SharePauseForm(forms.Form):
+    paused = forms.TypedChoiceField(
+        choices=[("1", _("Pause")), ("0", _("Resume"))], coerce=lambda value: value == "1"
+    )
+
+
+class ReservationForm(forms.Form):
+    units = _units_field(_("Units of this batch"), _("0 skips this batch."))

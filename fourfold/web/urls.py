@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from fourfold.web.views import accounts, calendar, coops, ledger, pages
+from fourfold.web.views import accounts, calendar, consumption, coops, ledger, pages, production
 
 app_name = "web"
 
@@ -60,6 +60,95 @@ urlpatterns = [
         "c/<slug:slug>/ledger/settle/record/",
         ledger.settlement_record,
         name="ledger_settle_record",
+    ),
+    path("c/<slug:slug>/production/", production.production, name="production"),
+    path(
+        "c/<slug:slug>/production/batches/<int:pk>/",
+        production.batch_record,
+        name="production_batch",
+    ),
+    path(
+        "c/<slug:slug>/production/batches/<int:pk>/made/",
+        production.batch_made,
+        name="production_made",
+    ),
+    path(
+        "c/<slug:slug>/production/batches/<int:pk>/missed/",
+        production.batch_missed,
+        name="production_missed",
+    ),
+    path("c/<slug:slug>/production/shifts/", production.my_shifts, name="production_shifts"),
+    path(
+        "c/<slug:slug>/production/shifts/<int:pk>/offer/",
+        production.shift_offer,
+        name="production_offer",
+    ),
+    path(
+        "c/<slug:slug>/production/calendar/rotate/",
+        production.calendar_rotate,
+        name="production_calendar_rotate",
+    ),
+    path(
+        "c/<slug:slug>/production/availability/",
+        production.availability,
+        name="production_availability",
+    ),
+    path(
+        "c/<slug:slug>/production/availability/<int:pk>/remove/",
+        production.availability_remove,
+        name="production_availability_remove",
+    ),
+    path("c/<slug:slug>/production/swaps/", production.swap_board, name="production_swaps"),
+    path(
+        "c/<slug:slug>/production/swaps/<int:pk>/take/",
+        production.swap_take,
+        name="production_take",
+    ),
+    path(
+        "c/<slug:slug>/production/swaps/<int:pk>/withdraw/",
+        production.swap_withdraw,
+        name="production_withdraw",
+    ),
+    # Consumption: shares, reservations, the batch just made, costs, my membership.
+    path("c/<slug:slug>/shares/", consumption.shares, name="shares"),
+    path("c/<slug:slug>/shares/mine/", consumption.share_set, name="shares_set"),
+    path("c/<slug:slug>/shares/mine/pause/", consumption.share_pause, name="shares_pause"),
+    path(
+        "c/<slug:slug>/shares/batches/<int:pk>/reservation/",
+        consumption.reservation_set,
+        name="shares_reserve",
+    ),
+    path("c/<slug:slug>/shares/batch/", consumption.batch_latest, name="shares_batch"),
+    path(
+        "c/<slug:slug>/shares/batches/<int:pk>/",
+        consumption.batch_detail,
+        name="shares_batch_detail",
+    ),
+    path(
+        "c/<slug:slug>/shares/batches/<int:pk>/extras/",
+        consumption.extras_claim,
+        name="shares_extras",
+    ),
+    path(
+        "c/<slug:slug>/shares/batches/<int:pk>/collected/",
+        consumption.collected_mark,
+        name="shares_collected",
+    ),
+    path("c/<slug:slug>/shares/costs/", consumption.costs, name="shares_costs"),
+    path(
+        "c/<slug:slug>/shares/membership/pause/",
+        consumption.membership_pause,
+        name="membership_pause",
+    ),
+    path(
+        "c/<slug:slug>/shares/membership/resume/",
+        consumption.membership_resume,
+        name="membership_resume",
+    ),
+    path(
+        "c/<slug:slug>/shares/membership/leave/",
+        consumption.membership_leave,
+        name="shares_leave",
     ),
     path("invite/<str:code>/", coops.invitation, name="invitation"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),

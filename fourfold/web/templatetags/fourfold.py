@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.numbers import format_percent
 from django import template
 from django.utils.translation import get_language, to_locale
 
@@ -24,3 +25,12 @@ def minor(units: int | None, currency: str) -> Decimal | None:
     if units is None:
         return None
     return from_minor(units, currency)
+
+
+@register.filter
+def percent(ratio: float | None) -> str:
+    """``{{ figure.ratio|percent }}``: 0.833 becomes 83% in the reader's language; no ratio
+    (nothing was due) becomes an em dash."""
+    if ratio is None:
+        return "\u2014"
+    return format_percent(ratio, locale=to_locale(get_language() or "en"))

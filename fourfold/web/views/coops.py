@@ -13,6 +13,7 @@ from fourfold.coops import selectors, services
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.web.forms import CoopForm, add_domain_error
 from fourfold.web.views.common import coop_for_page
+from fourfold.web.views.production import consistency_summary
 
 MEMBERS_PER_PAGE = 50
 
@@ -54,6 +55,7 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "members": members[:12],
             "member_count": members.count(),
             "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
+            "consistency": consistency_summary(coop),
         },
     )
 

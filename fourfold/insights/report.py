@@ -1,0 +1,97 @@
+"""The co-op's report as plain data, shared by the API, the CLI and the dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from fourfold.coops.models import Cooperative
+from fourfold.insights import selectors
+from fourfold.lib.money import plain
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def health(*, coop: Cooperative, today: date | None = None) -> dict:
+    roles = selectors.member_roles(coop=coop, today=today)
+    audit = selectors.principles_audit(coop=coop, today=today, roles=roles)
+    money = selectors.economics(coop=coop, today=today)
+    active_all_four = sum(1 for r in roles if r.all_four)
+    return {
+        "coop": coop.slug,
+        "window_weeks": selectors.WINDOW_WEEKS,
+        "principles": [
+            {"name": p.name, "status": p.status, "figure": p.figure, "fix": p.fix} for p in audit
+        ],
+        "all_four_roles": {"members": len(roles), "active_in_all_four": active_all_four},
+        "economics": {
+            "currency": coop.currency,
+            "unit": coop.unit,
+            "cost_per_unit": _money(money.cost_per_unit),
+            "commercial_unit_price": plain(money.commercial_unit_price, coop.currency),
+            "money_saved_per_member_month": _money(money.money_saved_per_member_month),
+            "member_minutes_per_unit": _money(money.minutes_per_unit),
+            "diy_minutes_per_unit": f"{money.diy_minutes_per_unit.normalize():f}",
+            "hours_saved_per_member_month": _money(money.hours_saved_per_member_month),
+            "months": [
+                {
+                    "month": m.month.isoformat(),
+                    "units": m.units,
+                    "cost": str(m.cost),
+                    "cost_per_unit": _money(m.cost_per_unit),
+                }
+                for m in money.months
+            ],
+        },
+    }
+
+
+def roles(*, coop: Cooperative, today: date | None = None) -> list[dict]:
+    return [
+        {
+            "username": r.username,
+            "all_four": r.all_four,
+            **{
+                name: {"status": role.status, "figure": role.figure}
+                for name, role in (
+                    ("producer", r.producer),
+                    ("funder", r.funder),
+                    ("manager", r.manager),
+                    ("consumer", r.consumer),
+                )
+            },
+        }
+        for r in selectors.member_roles(coop=coop, today=today)
+    ]
+
+
+def as_text(report: dict, name: str) -> str:
+    lines = [f"{name} — principles over the last {report['window_weeks']} weeks", ""]
+    marks = {"holds": "holds  ", "at_risk": "AT RISK", "broken": "BROKEN "}
+    for p in report["principles"]:
+        lines.append(f"  {marks[p['status']]}  {p['name']:<22} {p['figure']}")
+        if p["fix"]:
+            lines.append(f"           {'':<22} → {p['fix']}")
+    four = report["all_four_roles"]
+    lines += [
+        "",
+        f"  {four['active_in_all_four']} of {four['members']} members active in all four roles",
+        "",
+    ]
+    e = report["economics"]
+    lines.append("Economics (last 12 months)")
+    lines.append(
+        f"  cost per {e['unit']}: {e['cost_per_unit']} {e['currency']} "
+        f"(commercial: {e['commercial_unit_price']})"
+    )
+    lines.append(
+        f"  money saved per member per month: {e['money_saved_per_member_month']} {e['currency']}"
+    )
+    lines.append(
+        f"  member minutes per {e['unit']}: {e['member_minutes_per_unit']} "
+        f"(alone: {e['diy_minutes_per_unit']})"
+    )
+    lines.append(f"  hours saved per member per month: {e['hours_saved_per_member_month']}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,445 @@
+"""Consumption: my standing share, reservations, this week's batch and who got what, costs
+per unit, and my membership (pause, resume, leave)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from fourfold.accounts.models import User
+from fourfold.consumption import selectors, services
+from fourfold.consumption.models import Allocation, StandingShare
+from fourfold.coops import selectors as coop_selectors
+from fourfold.coops import services as coop_services
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.errors import FourfoldError
+from fourfold.ledger import selectors as ledger_selectors
+from fourfold.production import selectors as production
+from fourfold.production.models import Batch
+from fourfold.web.forms import ReservationForm, ShareForm, SharePauseForm
+from fourfold.web.templatetags.fourfold import money
+from fourfold.web.views.common import coop_for_page
+
+SECTION = "shares"
+# Reservations are for the batches just ahead; the production page lists the rest.
+NEXT_BATCHES = 3
+COSTS_PER_PAGE = 20
+DAY_FORMAT = "D j M Y"  # as the production pages show a batch's day: Sun 14 Jun 2026
+
+
+def _day(day: date) -> str:
+    return date_format(day, DAY_FORMAT)
+
+
+def _form_error(form) -> str:
+    """A one-click form has no page of its own to show errors on: its first error becomes
+    a message."""
+    return next(iter(form.errors.values()))[0]
+
+
+def _batch_or_404(coop: Cooperative, pk: int) -> Batch:
+    batch = production.batch_for_coop(coop=coop, pk=pk)
+    if batch is None:
+        raise Http404(_("No such batch."))
+    batch.coop = coop  # the co-op is loaded already, with its zone
+    return batch
+
+
+# --- The shares page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    share: StandingShare
+    status: str  # the member's membership status: a paused member's share counts as nothing
+
+    @property
+    def counts(self) -> bool:
+        return self.status == Membership.Status.ACTIVE and not self.share.paused
+
+
+@dataclass(frozen=True)
+class UpcomingBatch:
+    batch: Batch
+    cutoff: datetime
+    open: bool
+    mine: int  # what I take of it: my reservation, else my standing share
+    asked: int  # what everyone takes of it so far
+    form: ReservationForm
+
+
+def _upcoming(coop: Cooperative, me: int, now: datetime) -> list[UpcomingBatch]:
+    today = now.astimezone(coop.zone).date()
+    rows = []
+    for batch in production.batches(coop=coop, start=today, status=Batch.Status.PLANNED)[
+        :NEXT_BATCHES
+    ]:
+        batch.coop = coop
+        asked = {member.pk: units for member, units in selectors.demand(batch=batch).items()}
+        cutoff = selectors.reservation_cutoff(batch, coop)
+        rows.append(
+            UpcomingBatch(
+                batch=batch,
+                cutoff=cutoff,
+                open=now < cutoff,
+                mine=asked.get(me, 0),
+                asked=sum(asked.values()),
+                form=ReservationForm(
+                    initial={"units": asked.get(me, 0)}, prefix=f"batch-{batch.pk}"
+                ),
+            )
+        )
+    return rows
+
+
+@login_required
+def shares(request: HttpRequest, slug: str) -> HttpResponse:
+    """My share with one-click minus and plus, everyone's shares, reservations for the batches just
+    ahead, and my membership."""
+    coop = coop_for_page(request, slug)
+    statuses = {row.user_id: row.status for row in coop_selectors.coop_members(coop=coop)}
+    everyone = [
+        ShareRow(share=share, status=statuses.get(share.member_id, Membership.Status.LEFT))
+        for share in selectors.shares(coop=coop)
+    ]
+    mine = next((row.share for row in everyone if row.share.member_id == request.user.pk), None)
+    asked = sum(row.share.units for row in everyone if row.counts)
+    status = statuses.get(request.user.pk)
+    return render(
+        request,
+        "web/shares.html",
+        {
+            "coop": coop,
+            "section": SECTION,
+            "share": mine,
+            "share_form": ShareForm(initial={"units": mine.units if mine else 1}),
+            "everyone": everyone,
+            "asked": asked,
+            "left_over": coop.target_quantity - asked,
+            "upcoming": _upcoming(coop, request.user.pk, timezone.now()),
+            "status": status,
+            "active": status == Membership.Status.ACTIVE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def share_set(request: HttpRequest, slug: str) -> HttpResponse:
+    """The number form and the minus and plus buttons all post the new size."""
+    coop = coop_for_page(request, slug)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_error(form))
+        return redirect("web:shares", slug=coop.slug)
+    units = form.cleaned_data["units"]
+    try:
+        share = services.share_set(coop=coop, member=request.user, units=units)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+        return redirect("web:shares", slug=coop.slug)
+    if share is None:
+        messages.success(request, _("You stopped your standing share."))
+    else:
+        text = ngettext(
+            "You now take %(n)d %(unit)s of every batch.",
+            "You now take %(n)d %(unit)s of every batch.",
+            units,
+        ) % {"n": units, "unit": coop.unit}
+        if share.paused:
+            text += " " + _("Your share stays paused until you resume it.")
+        messages.success(request, text)
+    return redirect("web:shares", slug=coop.slug)
+
+
+@login_required
+@require_POST
+def share_pause(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pause or resume my share without losing its size."""
+    coop = coop_for_page(request, slug)
+    form = SharePauseForm(request.POST)
+    share = selectors.share_of(coop=coop, member=request.user)
+    if not form.is_valid():
+        messages.error(request, _form_error(form))
+    elif share is None:
+        messages.error(request, _("You have no standing share to pause or resume."))
+    else:
+        paused = form.cleaned_data["paused"]
+        try:
+            services.share_set(coop=coop, member=request.user, units=share.units, paused=paused)
+        except FourfoldError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(
+                request,
+                _("Your share is paused: you take nothing from the next batches until you resume.")
+                if paused
+                else _("Your share is back: you take %(n)d %(unit)s of every batch.")
+                % {"n": share.units, "unit": coop.unit},
+            )
+    return redirect("web:shares", slug=coop.slug)
+
+
+@login_required
+@require_POST
+def reservation_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """This batch only: more, fewer or none, until the cut-off (the service keeps the time)."""
+    coop = coop_for_page(request, slug)
+    batch = _batch_or_404(coop, pk)
+    form = ReservationForm(request.POST, prefix=f"batch-{batch.pk}")
+    if not form.is_valid():
+        messages.error(request, _form_error(form))
+        return redirect("web:shares", slug=coop.slug)
+    units = form.cleaned_data["units"]
+    try:
+        services.reservation_set(batch=batch, member=request.user, units=units)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+        return redirect("web:shares", slug=coop.slug)
+    day = _day(batch.date)
+    if units:
+        messages.success(
+            request,
+            ngettext(
+                "You take %(n)d %(unit)s of the batch of %(day)s.",
+                "You take %(n)d %(unit)s of the batch of %(day)s.",
+                units,
+            )
+            % {"n": units, "unit": coop.unit, "day": day},
+        )
+    else:
+        messages.success(request, _("You skip the batch of %(day)s.") % {"day": day})
+    return redirect("web:shares", slug=coop.slug)
+
+
+# --- A made batch: who got what, extras, pick-up, cost ------------------------------------
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    allocation: Allocation
+    mine: bool
+
+    @property
+    def fair(self) -> int:
+        """What the allocation gave, before any extras claimed."""
+        return self.allocation.units - self.allocation.extra_units
+
+    @property
+    def short(self) -> int:
+        """How much less than asked the fair sharing gave."""
+        return max(0, self.allocation.requested - self.fair)
+
+
+def _latest_made(coop: Cooperative) -> Batch | None:
+    return production.batches(coop=coop, status=Batch.Status.MADE).order_by("-date").first()
+
+
+def _batch_page(
+    request: HttpRequest, coop: Cooperative, batch: Batch | None, *, latest: bool
+) -> HttpResponse:
+    context: dict = {"coop": coop, "section": SECTION, "batch": batch, "latest": latest}
+    if batch is None:
+        return render(request, "web/shares_batch.html", context)
+    batch.coop = coop
+    rows = [
+        AllocationRow(allocation=a, mine=a.member_id == request.user.pk)
+        for a in selectors.allocations(batch=batch)
+    ]
+    mine = next((row for row in rows if row.mine), None)
+    membership = coop_selectors.membership_of(coop=coop, user=request.user)
+    cost = selectors.batch_costs(coop=coop, batches=[batch])[0]
+    context |= {
+        "rows": rows,
+        "mine": mine,
+        "requested": sum(row.allocation.requested for row in rows),
+        "given": sum(row.allocation.units for row in rows),
+        "shorted": any(row.short for row in rows),
+        "extras_left": selectors.extras_left(batch=batch),
+        "active": membership is not None and membership.status == Membership.Status.ACTIVE,
+        "cost": cost,
+        "my_cost": selectors.member_batch_costs(
+            coop=coop, member=request.user, batches=[batch]
+        ).get(batch.pk),
+        "collect_by": batch.date + timedelta(days=coop.pickup_days),
+    }
+    return render(request, "web/shares_batch.html", context)
+
+
+@login_required
+def batch_latest(request: HttpRequest, slug: str) -> HttpResponse:
+    """This week's batch: the latest one made."""
+    coop = coop_for_page(request, slug)
+    return _batch_page(request, coop, _latest_made(coop), latest=True)
+
+
+@login_required
+def batch_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    batch = _batch_or_404(coop, pk)
+    if batch.status != Batch.Status.MADE:
+        raise Http404(_("This batch is not made yet."))
+    latest = _latest_made(coop)
+    return _batch_page(request, coop, batch, latest=latest is not None and latest.pk == batch.pk)
+
+
+@login_required
+@require_POST
+def extras_claim(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    batch = _batch_or_404(coop, pk)
+    try:
+        allocation = services.extras_claim(batch=batch, member=request.user, units=1)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("You claimed an extra %(unit)s: you take %(n)d of the batch of %(day)s.")
+            % {"unit": coop.unit, "n": allocation.units, "day": _day(batch.date)},
+        )
+    return redirect("web:shares_batch_detail", slug=coop.slug, pk=batch.pk)
+
+
+@login_required
+@require_POST
+def collected_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    batch = _batch_or_404(coop, pk)
+    try:
+        services.collected_mark(batch=batch, member=request.user)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("Your share of the batch of %(day)s is collected.") % {"day": _day(batch.date)},
+        )
+    return redirect("web:shares_batch_detail", slug=coop.slug, pk=batch.pk)
+
+
+# --- Costs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostRow:
+    cost: selectors.BatchCost
+    mine: Decimal | None  # what my share of it cost me; None when I took none
+
+
+@login_required
+def costs(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cost per unit of each made batch, newest first, with what my share cost me; and the
+    waste."""
+    coop = coop_for_page(request, slug)
+    made = production.batches(coop=coop, status=Batch.Status.MADE).order_by("-date")
+    page = Paginator(made, COSTS_PER_PAGE).get_page(request.GET.get("page"))
+    batches = list(page.object_list)
+    mine = selectors.member_batch_costs(coop=coop, member=request.user, batches=batches)
+    waste = selectors.waste(coop=coop)
+    return render(
+        request,
+        "web/shares_costs.html",
+        {
+            "coop": coop,
+            "section": SECTION,
+            "page": page,
+            "rows": [
+                CostRow(cost=cost, mine=mine.get(cost.batch.pk))
+                for cost in selectors.batch_costs(coop=coop, batches=batches)
+            ],
+            "waste": waste,
+            "waste_ratio": (
+                waste.uncollected_units / waste.allocated_units if waste.allocated_units else None
+            ),
+        },
+    )
+
+
+# --- My membership ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def membership_pause(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    try:
+        coop_services.membership_pause(coop=coop, member=request.user)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _(
+                "Your membership is paused: no shares, no new shifts, no new costs. "
+                "Resume it when you are back."
+            ),
+        )
+    return redirect("web:shares", slug=coop.slug)
+
+
+@login_required
+@require_POST
+def membership_resume(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    try:
+        coop_services.membership_resume(coop=coop, member=request.user)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("Welcome back: your membership is active, with your share and the rotation."),
+        )
+    return redirect("web:shares", slug=coop.slug)
+
+
+def _my_balance(coop: Cooperative, member: User) -> Decimal:
+    return next(
+        (
+            row.balance
+            for row in ledger_selectors.member_balances(coop=coop)
+            if row.user.pk == member.pk
+        ),
+        Decimal(0),
+    )
+
+
+@login_required
+def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    """A confirmation page; its form posts the leaving."""
+    coop = coop_for_page(request, slug)
+    if request.method == "POST":
+        try:
+            coop_services.membership_leave(coop=coop, member=request.user)
+        except FourfoldError as error:
+            messages.error(request, error.detail)
+            return redirect("web:shares_leave", slug=coop.slug)
+        balance = _my_balance(coop, request.user)
+        messages.success(
+            request,
+            _(
+                "You have left %(name)s. Your balance of %(balance)s stays in its ledger "
+                "until it is settled."
+            )
+            % {"name": coop.name, "balance": money(balance, coop.currency)},
+        )
+        # A former member no longer sees the co-op's pages.
+        return redirect("web:my_coops")
+    return render(
+        request,
+        "web/shares_leave.html",
+        {"coop": coop, "section": SECTION, "balance": _my_balance(coop, request.user)},
+    )

@@ -1,0 +1,486 @@
+"""Production: the batches and their producers, my shifts, my days away, the swap board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from fourfold.coops.models import Cooperative
+from fourfold.errors import FourfoldError
+from fourfold.production import selectors, services
+from fourfold.production.models import Batch, Shift
+from fourfold.web.forms import (
+    MadeForm,
+    MissedForm,
+    PlanForm,
+    UnavailabilityForm,
+    add_domain_error,
+)
+from fourfold.web.views.common import coop_for_page
+
+SECTION = "production"
+UPCOMING_PER_PAGE = 20
+AWAITING_SHOWN = 20
+RECENT_SHOWN = 5
+CONSISTENCY_MONTHS = 12
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+DAY_FORMAT = "D j M Y"  # as the templates show a batch's day: Sun 14 Jun 2026
+
+
+def _day(day: date) -> str:
+    return date_format(day, DAY_FORMAT)
+
+
+# --- Consistency (also on the co-op's overview) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsistencySummary:
+    overall: selectors.Consistency
+    recent: list[selectors.MonthConsistency]  # the last 12 months that had batches
+
+
+def consistency_summary(coop: Cooperative) -> ConsistencySummary:
+    """Batches made on time and at target over batches planned, overall and per month, in one
+    query."""
+    figure = selectors.consistency(coop=coop)
+    today = selectors.coop_today(coop)
+    first = today.replace(day=1)
+    for _month in range(CONSISTENCY_MONTHS - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return ConsistencySummary(
+        overall=figure, recent=[month for month in figure.months if month.month >= first]
+    )
+
+
+# --- The production page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    batch: Batch
+    producers: list[str]
+    open_places: int
+    mine: bool
+
+    @property
+    def hours(self) -> str:
+        """3.50 hours read as 3.5, 3.00 as 3."""
+        text = format(self.batch.hours_spent or 0, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _row(batch: Batch, me: int) -> BatchRow:
+    shifts = list(batch.shifts.all())
+    return BatchRow(
+        batch=batch,
+        producers=[shift.member.username for shift in shifts if shift.member_id],
+        open_places=sum(1 for shift in shifts if not shift.member_id),
+        mine=any(shift.member_id == me for shift in shifts),
+    )
+
+
+def _report_plan(request: HttpRequest, result: services.PlanResult, weeks: int) -> None:
+    if result.created:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d new batch is planned, through %(last)s.",
+                "%(n)d new batches are planned, through %(last)s.",
+                len(result.created),
+            )
+            % {"n": len(result.created), "last": _day(result.created[-1].date)},
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Every batch of the next %(n)d week was already planned.",
+                "Every batch of the next %(n)d weeks was already planned.",
+                weeks,
+            )
+            % {"n": weeks},
+        )
+    # Each open place says why nobody could take it: away, at their fair share, or already in.
+    for place in result.open_places:
+        messages.warning(request, place.reason)
+
+
+@login_required
+def production(request: HttpRequest, slug: str) -> HttpResponse:
+    """The batches ahead with their producers, the batches awaiting a record, consistency, and
+    the form that plans ahead."""
+    coop = coop_for_page(request, slug)
+    form = PlanForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        weeks = form.cleaned_data["weeks"]
+        try:
+            result = services.batches_plan(coop=coop, weeks=weeks, by=request.user)
+        except FourfoldError as error:
+            add_domain_error(form, error)
+        else:
+            _report_plan(request, result, weeks)
+            return redirect("web:production", slug=coop.slug)
+    today = selectors.coop_today(coop)
+    me = request.user.pk
+    page = Paginator(
+        selectors.batches(coop=coop, start=today + timedelta(days=1)), UPCOMING_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    awaiting = selectors.batches(coop=coop, end=today, status=Batch.Status.PLANNED).order_by(
+        "-date"
+    )[:AWAITING_SHOWN]
+    recent = (
+        selectors.batches(coop=coop, end=today)
+        .exclude(status=Batch.Status.PLANNED)
+        .order_by("-date")[:RECENT_SHOWN]
+    )
+    return render(
+        request,
+        "web/production.html",
+        {
+            "coop": coop,
+            "section": SECTION,
+            "today": today,
+            "form": form,
+            "page": page,
+            "upcoming": [_row(batch, me) for batch in page],
+            "awaiting": [
+                (_row(batch, me), _made_form(batch), _missed_form(batch)) for batch in awaiting
+            ],
+            "recent": [_row(batch, me) for batch in recent],
+            "consistency": consistency_summary(coop),
+        },
+    )
+
+
+# --- Recording a batch --------------------------------------------------------------------
+
+
+def _batch_or_404(coop: Cooperative, pk: int) -> Batch:
+    batch = selectors.batch_for_coop(coop=coop, pk=pk)
+    if batch is None:
+        raise Http404(_("No such batch."))
+    return batch
+
+
+def _record_page(request, coop, batch, made: MadeForm, missed: MissedForm) -> HttpResponse:
+    return render(
+        request,
+        "web/production_record.html",
+        {
+            "coop": coop,
+            "section": SECTION,
+            "row": _row(batch, request.user.pk),
+            "made_form": made,
+            "missed_form": missed,
+            "today": selectors.coop_today(coop),
+        },
+    )
+
+
+def _made_form(batch: Batch, data=None) -> MadeForm:
+    return MadeForm(data, prefix=f"made-{batch.pk}", initial={"quantity": batch.planned_quantity})
+
+
+def _missed_form(batch: Batch, data=None) -> MissedForm:
+    return MissedForm(data, prefix=f"missed-{batch.pk}")
+
+
+@login_required
+def batch_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One batch with its two forms: made (quantity, hours) or missed (why)."""
+    coop = coop_for_page(request, slug)
+    batch = _batch_or_404(coop, pk)
+    return _record_page(request, coop, batch, _made_form(batch), _missed_form(batch))
+
+
+def _refused(request: HttpRequest, form, error: FourfoldError) -> bool:
+    """A refusal about an input goes next to it (True: show the form again); one about the
+    batch's state goes to the production page as a message (False)."""
+    if error.field in form.fields:
+        add_domain_error(form, error)
+        return True
+    messages.error(request, error.detail)
+    return False
+
+
+@login_required
+@require_POST
+def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    batch = _batch_or_404(coop, pk)
+    form = _made_form(batch, request.POST)
+    if form.is_valid():
+        try:
+            services.batch_record_made(
+                batch=batch,
+                by=request.user,
+                quantity=form.cleaned_data["quantity"],
+                hours=form.cleaned_data["hours"],
+            )
+        except FourfoldError as error:
+            if not _refused(request, form, error):
+                return redirect("web:production", slug=coop.slug)
+        else:
+            messages.success(
+                request,
+                _("The batch of %(date)s is recorded as made: %(n)d %(unit)s.")
+                % {
+                    "date": _day(batch.date),
+                    "n": form.cleaned_data["quantity"],
+                    "unit": coop.unit,
+                },
+            )
+            return redirect("web:production", slug=coop.slug)
+    return _record_page(request, coop, batch, form, _missed_form(batch))
+
+
+@login_required
+@require_POST
+def batch_missed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    batch = _batch_or_404(coop, pk)
+    form = _missed_form(batch, request.POST)
+    if form.is_valid():
+        try:
+            services.batch_record_missed(
+                batch=batch, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except FourfoldError as error:
+            if not _refused(request, form, error):
+                return redirect("web:production", slug=coop.slug)
+        else:
+            messages.success(
+                request,
+                _("The batch of %(date)s is recorded as missed.") % {"date": _day(batch.date)},
+            )
+            return redirect("web:production", slug=coop.slug)
+    return _record_page(request, coop, batch, _made_form(batch), form)
+
+
+# --- My shifts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    shift: Shift  # with ``open_swaps`` prefetched
+    others: list[str]  # the batch's other producers
+    away: bool
+
+    @property
+    def offer(self):
+        return self.shift.open_swaps[0] if self.shift.open_swaps else None
+
+
+@login_required
+def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member's upcoming shifts, why they are theirs, and their calendar address."""
+    coop = coop_for_page(request, slug)
+    me = request.user
+    shifts = list(selectors.upcoming_for_member(coop=coop, member=me))
+    why = selectors.rotation_explanation(coop=coop, member=me)
+    away = set(why.away_on)
+    others: dict[int, list[str]] = {}
+    if shifts:
+        for batch in selectors.batches(
+            coop=coop, start=shifts[0].batch.date, end=shifts[-1].batch.date
+        ):
+            others[batch.pk] = [
+                shift.member.username
+                for shift in batch.shifts.all()
+                if shift.member_id and shift.member_id != me.pk
+            ]
+    mine = {shift.batch.date for shift in shifts}
+    feed = services.calendar_feed_ensure(coop=coop, member=me)
+    return render(
+        request,
+        "web/production_shifts.html",
+        {
+            "coop": coop,
+            "section": SECTION,
+            "rows": [
+                ShiftRow(
+                    shift=shift,
+                    others=others.get(shift.batch_id, []),
+                    away=shift.batch.date in away,
+                )
+                for shift in shifts
+            ],
+            "why": why,
+            "fair_share": float(why.fair_share),
+            "weight_share": float(why.weight_share),
+            "held": why.planned + why.done_recently,
+            "off_days": sorted(away - mine),
+            "calendar_url": request.build_absolute_uri(
+                reverse("web:calendar_feed", args=[feed.token])
+            ),
+            "history_weeks": selectors.HISTORY_WEEKS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def shift_offer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    shift = selectors.shift_for_coop(coop=coop, pk=pk)
+    if shift is None:
+        raise Http404(_("No such shift."))
+    try:
+        services.swap_offer(shift=shift, by=request.user)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("Your shift on %(date)s is on the swap board. It stays yours until someone takes it.")
+            % {"date": _day(shift.batch.date)},
+        )
+    return redirect("web:production_shifts", slug=coop.slug)
+
+
+@login_required
+@require_POST
+def swap_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    swap = selectors.swap_for_coop(coop=coop, pk=pk)
+    if swap is None:
+        raise Http404(_("No such offer."))
+    try:
+        services.swap_cancel(swap=swap, by=request.user)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("You withdrew the offer: the shift on %(date)s stays yours.")
+            % {"date": _day(swap.shift.batch.date)},
+        )
+    return redirect("web:production_shifts", slug=coop.slug)
+
+
+@login_required
+@require_POST
+def calendar_rotate(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    services.calendar_feed_rotate(coop=coop, member=request.user)
+    messages.success(
+        request,
+        _("Your calendar has a new address; the old one no longer works. Subscribe again."),
+    )
+    return redirect("web:production_shifts", slug=coop.slug)
+
+
+# --- My availability ----------------------------------------------------------------------
+
+
+@login_required
+def availability(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member's days away from today on, and the form that adds some; the plan adapts."""
+    coop = coop_for_page(request, slug)
+    form = UnavailabilityForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        try:
+            services.unavailability_add(
+                coop=coop, member=request.user, start=start, end=end, note=form.cleaned_data["note"]
+            )
+        except FourfoldError as error:
+            add_domain_error(form, error)
+        else:
+            if start == end:
+                text = _("You are marked away on %(start)s; the plan is updated.")
+            else:
+                text = _("You are marked away from %(start)s to %(end)s; the plan is updated.")
+            messages.success(request, text % {"start": _day(start), "end": _day(end)})
+            _warn_of_kept_shifts(request, coop, start, end)
+            return redirect("web:production_availability", slug=coop.slug)
+    today = selectors.coop_today(coop)
+    return render(
+        request,
+        "web/production_availability.html",
+        {
+            "coop": coop,
+            "section": SECTION,
+            "form": form,
+            "periods": selectors.unavailability(coop=coop, member=request.user, from_date=today),
+        },
+    )
+
+
+def _warn_of_kept_shifts(request: HttpRequest, coop: Cooperative, start: date, end: date) -> None:
+    """Re-planning never moves a shift inside the lock window or offered for a swap: say so."""
+    kept = selectors.shifts(coop=coop, member=request.user, start=start, end=end).filter(
+        batch__status=Batch.Status.PLANNED, done=False
+    )
+    for shift in kept:
+        messages.warning(
+            request,
+            _(
+                "You still produce on %(date)s: shifts within %(days)d days of today stay put. "
+                "Offer it on the swap board."
+            )
+            % {"date": _day(shift.batch.date), "days": coop.lock_window_days},
+        )
+
+
+@login_required
+@require_POST
+def availability_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    try:
+        services.unavailability_remove(coop=coop, member=request.user, pk=pk)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("You are available again; the plan is updated."))
+    return redirect("web:production_availability", slug=coop.slug)
+
+
+# --- The swap board -----------------------------------------------------------------------
+
+
+@login_required
+def swap_board(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    return render(
+        request,
+        "web/production_swaps.html",
+        {"coop": coop, "section": SECTION, "swaps": selectors.open_swaps(coop=coop)},
+    )
+
+
+@login_required
+@require_POST
+def swap_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    swap = selectors.swap_for_coop(coop=coop, pk=pk)
+    if swap is None:
+        raise Http404(_("No such offer."))
+    try:
+        shift = services.swap_take(swap=swap, by=request.user)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+        return redirect("web:production_swaps", slug=coop.slug)
+    messages.success(
+        request,
+        _("You took %(name)s's shift on %(date)s. It is in your shifts now.")
+        % {"name": swap.offered_by.username, "date": _day(shift.batch.date)},
+    )
+    return redirect("web:production_swaps", slug=coop.slug)
