@@ -51,8 +51,12 @@ def _demo_user(username: str) -> User:
     return user
 
 
+def _quiet(done: int, total: int) -> None:
+    """No progress to show."""
+
+
 @transaction.atomic
-def build() -> tuple[Cooperative, bool]:
+def build(progress=_quiet) -> tuple[Cooperative, bool]:
     """The demo co-op and whether it was built now (False: it was there and is reused)."""
     members = [_demo_user(username) for username in DEMO_MEMBERS]
     if User.objects.filter(username="mo").exists():
@@ -65,7 +69,8 @@ def build() -> tuple[Cooperative, bool]:
     for member in others:
         invitation = services.invitation_create(coop=coop, by=founder)
         services.invitation_accept(code=invitation.code, user=member)
-    _year(coop, members)
+    _year(coop, members, progress)
+    _bike_kitchen(members, progress)
     return coop, True
 
 
@@ -86,7 +91,7 @@ DEMO_SHARES = {
 }
 
 
-def _year(coop: Cooperative, members: list[User]) -> None:
+def _year(coop: Cooperative, members: list[User], progress) -> None:
     """A year of Sundays through the services: pay-ins, shares, the rotation planning each
     week, milk bought for each batch and charged by quarts taken, cultures and jars shared by
     units, one missed batch, one settle-up; then the next eight weeks planned, a member away
@@ -119,6 +124,17 @@ def _year(coop: Cooperative, members: list[User]) -> None:
     )
     for week in range(52, 0, -1):
         day = today - timedelta(days=7 * week)
+        progress(52 - week + 1, 52)
+        if week == 11:
+            # Hal drifts out of the producer role: away on every production day since, while
+            # still taking a share. The dashboard shows it.
+            production.unavailability_add(
+                coop=coop,
+                member=by_name["hal"],
+                start=day,
+                end=today + timedelta(days=60),
+                note="Evening classes",
+            )
         # Plan the coming week as the co-op would have then, and record it once it happened,
         # so each week's rotation sees the shifts done before it.
         production.batches_plan(coop=coop, weeks=1, by=None, today=day)
@@ -255,7 +271,18 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
 
 def run(*, stdout: TextIO) -> Cooperative:
     call_command("migrate", interactive=False, verbosity=0)
-    coop, built = build()
+
+    def progress(done: int, total: int) -> None:
+        filled = round(30 * done / total)
+        stdout.write(
+            f"\rBuilding a year of history [{'#' * filled}{'.' * (30 - filled)}] "
+            f"{done}/{total} weeks"
+        )
+        if done == total:
+            stdout.write("\n")
+        stdout.flush()
+
+    coop, built = build(progress)
     stdout.write(
         ("Built" if built else "Reusing") + f" the demo co-op: {coop.name} (/c/{coop.slug}/)\n"
         f"Log in as any of: {', '.join([*DEMO_MEMBERS, 'mo'])}\n"
@@ -278,3 +305,86 @@ def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
     production.batch_record_made(
         batch=batch, by=producer.member, quantity=quantity, hours=hours, today=batch.date
     )
+
+
+BIKE_MEMBERS = ["dee", "eli", "ana", "gus", "nia", "oli", "pat", "raj"]
+
+
+def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
+    """The Somerville Bike Kitchen: a service, not a good. Repair evenings are the batches,
+    repair slots are the shares, mechanics are the producers; the same four roles."""
+    people = {m.username: m for m in yogurt_members}
+    members = [people.get(name) or _demo_user(name) for name in BIKE_MEMBERS]
+    founder, *others = members
+    coop = services.coop_found(
+        founder=founder,
+        fields=services.CoopFields(
+            slug="bike-kitchen",
+            name="Somerville Bike Kitchen",
+            product="bike repair",
+            unit="repair slot",
+            cadence="FREQ=WEEKLY;BYDAY=WE",
+            timezone="America/New_York",
+            target_quantity=8,
+            producers_per_batch=2,
+            currency="USD",
+            commercial_unit_price=Decimal("45.00"),
+            diy_minutes_per_unit=Decimal("120"),
+        ),
+    )
+    for member in others:
+        invitation = services.invitation_create(coop=coop, by=founder)
+        services.invitation_accept(code=invitation.code, user=member)
+    rng = random.Random(20261128)
+    today = timezone.now().astimezone(coop.zone).date()
+    for member in members:
+        ledger.contribution_post(
+            coop=coop,
+            payer=member,
+            amount=Decimal("20.00"),
+            entered_by=member,
+            description="Tool fund",
+            occurred_on=today - timedelta(days=364),
+        )
+        consumption.share_set(coop=coop, member=member, units=1)
+    ledger.expense_post(
+        coop=coop,
+        payer=None,
+        amount=Decimal("140.00"),
+        category="equipment",
+        supplier="Park Tool",
+        description="Truing stand and wrenches",
+        entered_by=founder,
+        occurred_on=today - timedelta(days=360),
+        split=dict.fromkeys(members, 1),
+    )
+    for week in range(52, 0, -1):
+        day = today - timedelta(days=7 * week)
+        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        for evening in Batch.objects.filter(
+            coop=coop, date__gte=day, status="planned", date__lt=min(day + timedelta(days=7), today)
+        ):
+            if week % 6 == 0:
+                buyer = members[week % len(members)]
+                ledger.expense_post(
+                    coop=coop,
+                    payer=buyer,
+                    amount=Decimal(rng.randint(18, 60)),
+                    category="supplies",
+                    supplier="Broadway Bicycle",
+                    description="Tubes, cables and brake pads",
+                    entered_by=buyer,
+                    occurred_on=evening.date,
+                    batch=evening,
+                )
+            mechanic = evening.shifts.exclude(member=None).first().member
+            production.batch_record_made(
+                batch=evening,
+                by=mechanic,
+                quantity=rng.choice([7, 8, 8, 8, 8, 8, 8, 8]),
+                hours=Decimal(rng.choice(["5", "5.5", "6"])),
+                today=evening.date,
+            )
+    production.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    progress(52, 52)
+    return coop

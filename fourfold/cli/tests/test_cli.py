@@ -183,3 +183,28 @@ def test_the_demo_has_a_year_of_production_shared_fairly():
     singles = [done[name] for name, units in demo.DEMO_SHARES.items() if units == 1]
     assert min(doubles) > max(singles)
     assert Swap.objects.filter(shift__batch__coop=coop, status="open").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_also_runs_a_service_coop_on_the_same_four_roles():
+    from fourfold.insights import selectors as insights
+
+    demo.build()
+    kitchen = Cooperative.objects.get(slug="bike-kitchen")
+    assert (kitchen.unit, kitchen.target_quantity, kitchen.producers_per_batch) == (
+        "repair slot",
+        8,
+        2,
+    )
+    assert kitchen.batches.filter(status="made").count() >= 50
+    assert {p.name for p in insights.principles_audit(coop=kitchen)} >= {"self_funded"}
+
+
+@pytest.mark.django_db
+def test_in_the_demo_hal_has_drifted_out_of_producing():
+    from fourfold.insights import selectors as insights
+
+    coop, _built = demo.build()
+    roles = {r.username: r for r in insights.member_roles(coop=coop)}
+    assert roles["hal"].producer.status == "absent"
+    assert roles["hal"].consumer.status == "active"
