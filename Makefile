@@ -38,11 +38,12 @@ format: $(INSTALLED)
 lock: $(INSTALLED)  ## re-pin constraints.txt after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^fourfold' > constraints.txt
 
-bench: $(INSTALLED)  ## ledger and rotation benchmarks (DATABASE_URL picks the database; default SQLite)
+bench: $(INSTALLED)  ## ledger, rotation and consumption benchmarks (DATABASE_URL picks the database)
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/ledger.py --members 10000
 	$(BIN)/python bench/production.py
 	$(BIN)/python bench/production.py --members 12 --weeks 26
+	$(BIN)/python bench/consumption.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
