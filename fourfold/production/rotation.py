@@ -35,7 +35,8 @@ LONG_RUN_CAP = 400  # below the neighbour penalty: spreading out comes first
 # stays put: were it 1, a tilt of a few units moved shifts on every re-plan.
 STAY_REWARD = LONG_RUN_CAP + 1
 REWEIGHT_ROUNDS = 8
-POLISH_WORK_LIMIT = 20.0  # CP-SAT deterministic time units (~seconds), not wall-clock
+ANCHOR_REWARD = NEIGHBOUR_PENALTY // 2  # a well-spread place from the last round stays
+POLISH_WORK_LIMIT = 0.5  # CP-SAT deterministic work units: a bounded, repeatable effort
 
 
 @dataclass(frozen=True)
@@ -133,14 +134,25 @@ def solve(problem: Problem) -> Plan:
         for member in holders:
             fixed_of[member].add(batch)
 
-    chosen = _flow(problem, members, bounds, by_batch, batches, fixed_of, {})
+    chosen = _flow(problem, members, bounds, by_batch, batches, fixed_of, {}, set())
     # Re-solve while someone sits in two consecutive batches, steering each such member away
     # from the neighbours of their other places; each round is one more exact min-cost flow.
+    tried: dict[Member, set[int]] = defaultdict(set)
     for _round in range(REWEIGHT_ROUNDS):
         batches_of = _batches_of(members, fixed_of, chosen)
         if not count_back_to_back(batches_of):
             break
-        chosen = _flow(problem, members, bounds, by_batch, batches, fixed_of, batches_of)
+        # Remember every place a member was given in any round: steering away from all of
+        # them, not just the last, keeps the rounds from swinging back and forth.
+        for m, held in batches_of.items():
+            tried[m] |= held
+        anchors = {
+            (m, b)
+            for m, held in batches_of.items()
+            for b in held
+            if b - 1 not in held and b + 1 not in held
+        }
+        chosen = _flow(problem, members, bounds, by_batch, batches, fixed_of, tried, anchors)
 
     proven = True
     batches_of = _batches_of(members, fixed_of, chosen)
@@ -168,9 +180,12 @@ def _batches_of(members, fixed_of, chosen) -> dict[Member, set[int]]:
     return held
 
 
-def _flow(problem, members, bounds, by_batch, batches, fixed_of, crowded) -> dict[int, list]:
-    """Stage 1: one min-cost max-flow. ``crowded`` holds each member's batches from the last
-    round; places next to them cost as much as places next to fixed ones."""
+def _flow(
+    problem, members, bounds, by_batch, batches, fixed_of, crowded, anchors
+) -> dict[int, list]:
+    """Stage 1: one min-cost max-flow. ``crowded`` holds each member's batches from earlier
+    rounds; places next to them cost as much as places next to fixed ones. ``anchors`` are the
+    places of the last round that were already well spread: keeping them is rewarded."""
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1
     member_node = {m: 2 + i for i, m in enumerate(members)}
@@ -194,6 +209,8 @@ def _flow(problem, members, bounds, by_batch, batches, fixed_of, crowded) -> dic
             cost = NEIGHBOUR_PENALTY * sum(1 for n in (b - 1, b + 1) if n in near)
             if (m, b) in previous_in_batch:
                 cost -= STAY_REWARD
+            if (m, b) in anchors:
+                cost -= ANCHOR_REWARD
             arc = flow.add_arc_with_capacity_and_unit_cost(member_node[m], batch_node[b], 1, cost)
             pair_arcs[arc] = (m, b)
     for b in batches:
