@@ -21,8 +21,11 @@ demo: $(INSTALLED)  ## build the demo co-op and serve it on http://127.0.0.1:800
 serve: $(INSTALLED)
 	$(BIN)/fourfold serve
 
+# Two workers by default (these machines have two cores); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
 test: $(INSTALLED) lint  ## the whole suite (browser tests included)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 test-fast: $(INSTALLED)  ## everything but the browser
 	$(BIN)/pytest -m "not browser"
