@@ -127,7 +127,9 @@ def batch_allocate(*, batch: Batch, by: User | None) -> list[Allocation]:
         )
         rows = Allocation.objects.bulk_create(
             [
-                Allocation(batch=batch, member=member, requested=asked[member], units=given[member])
+                Allocation(
+                    batch=batch, member_id=member, requested=asked[member], units=given[member]
+                )
                 for member in order
                 if asked[member] or given[member]
             ]
@@ -185,7 +187,13 @@ def collected_mark(*, batch: Batch, member: User) -> Allocation:
 
 
 def _weights(batch: Batch) -> dict[User, int]:
-    return {a.member: a.units for a in selectors.allocations(batch=batch) if a.units}
+    units = dict(
+        Allocation.objects.filter(batch=batch, units__gt=0).values_list("member_id", "units")
+    )
+    # Only what the split needs of each member: loading whole user rows costs more than the
+    # split itself in a large co-op.
+    members = User.objects.filter(pk__in=units).only("pk", "username")
+    return {member: units[member.pk] for member in members}
 
 
 def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool = False) -> None:

@@ -87,7 +87,7 @@ def _upcoming(coop: Cooperative, me: int, now: datetime) -> list[UpcomingBatch]:
         :NEXT_BATCHES
     ]:
         batch.coop = coop
-        asked = {member.pk: units for member, units in selectors.demand(batch=batch).items()}
+        asked = selectors.demand(batch=batch)
         cutoff = selectors.reservation_cutoff(batch, coop)
         rows.append(
             UpcomingBatch(
