@@ -71,6 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("slug", help="the co-op's short name, e.g. somerville")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    export = commands.add_parser(
+        "export",
+        help="write a whole co-op as versioned JSON to stdout",
+        description="Write the co-op (rules, members, batches, shifts, shares, ledger, "
+        "proposals and votes) as one versioned JSON document to stdout. People are named by "
+        "username; no password or token is written.",
+    )
+    export.add_argument("slug", help="the co-op's short name, e.g. somerville")
+
+    import_ = commands.add_parser(
+        "import",
+        help="restore a co-op from a `fourfold export` file",
+        description="Restore a co-op written by `fourfold export`, all or nothing. Unknown "
+        "usernames become new users without a password (they reset it by e-mail).",
+    )
+    import_.add_argument("file", help="the export file, or - for stdin")
+    import_.add_argument(
+        "--as",
+        dest="as_slug",
+        metavar="NEW-SLUG",
+        help="import under this short name instead of the exported one",
+    )
+
     commands.add_parser(
         "manage",
         help="run any Django management command, e.g. `fourfold manage migrate`",
@@ -100,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         from fourfold.cli.report import run as report
 
         return report(slug=args.slug, as_json=args.json, stdout=sys.stdout)
+    if args.command == "export":
+        from fourfold.cli.portability import run_export
+
+        return run_export(slug=args.slug, stdout=sys.stdout)
+    if args.command == "import":
+        from fourfold.cli.portability import run_import
+
+        return run_import(path=args.file, slug=args.as_slug, stdin=sys.stdin, stdout=sys.stdout)
     if args.command == "demo":
         demo.run(stdout=sys.stdout)
         if args.no_serve:

@@ -51,6 +51,16 @@ def _decimal(value, field: str) -> Decimal:
     return number
 
 
+def _whole(value, field: str) -> int:
+    """A whole number, given as one or as its digits; never a bool, a fraction or a word."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise Invalid(_("Enter a whole number."), field=field)
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit():
+        raise Invalid(_("Enter a whole number."), field=field)
+    return int(text)
+
+
 def coop_validate(fields: CoopFields) -> CoopFields:
     """Check and normalise a co-op's fields; raises ``Invalid`` naming the field at fault."""
     slug = fields.slug.strip().lower()
@@ -81,13 +91,15 @@ def coop_validate(fields: CoopFields) -> CoopFields:
             % {"reason": error},
             field="cadence",
         ) from error
-    if isinstance(fields.target_quantity, bool) or int(fields.target_quantity) <= 0:
+    target = _whole(fields.target_quantity, "target_quantity")
+    producers = _whole(fields.producers_per_batch, "producers_per_batch")
+    if target <= 0:
         raise Invalid(_("The target quantity must be at least 1."), field="target_quantity")
-    if isinstance(fields.producers_per_batch, bool) or int(fields.producers_per_batch) <= 0:
+    if producers <= 0:
         raise Invalid(_("A batch needs at least one producer."), field="producers_per_batch")
-    if int(fields.producers_per_batch) > 50:
+    if producers > 50:
         raise Invalid(_("At most 50 producers per batch."), field="producers_per_batch")
-    if int(fields.target_quantity) > 1_000_000:
+    if target > 1_000_000:
         raise Invalid(_("At most 1,000,000 units per batch."), field="target_quantity")
     currency = fields.currency.strip().upper()
     if not is_currency(currency):
@@ -113,8 +125,8 @@ def coop_validate(fields: CoopFields) -> CoopFields:
         unit=fields.unit.strip(),
         cadence=normalise_cadence(fields.cadence),
         timezone=fields.timezone,
-        target_quantity=int(fields.target_quantity),
-        producers_per_batch=int(fields.producers_per_batch),
+        target_quantity=target,
+        producers_per_batch=producers,
         currency=currency,
         commercial_unit_price=price,
         diy_minutes_per_unit=minutes,

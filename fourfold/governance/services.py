@@ -31,7 +31,11 @@ COOP_FIELDS = (
 
 def _between(low: int, high: int):
     def check(value) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | str):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | str)
+            or not str(value).strip().lstrip("-").isdigit()
+        ):
             raise ValueError(_("a whole number"))
         number = int(value)
         if not low <= number <= high:

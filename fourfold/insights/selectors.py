@@ -9,11 +9,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from itertools import pairwise
 
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
@@ -44,6 +46,7 @@ class Role:
 @dataclass(frozen=True)
 class MemberRoles:
     user_id: int
+    shifts_done: int
     username: str
     producer: Role
     funder: Role
@@ -138,20 +141,17 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
     rows = []
     for membership in members:
         uid = membership.user_id
-        fair = (
-            Decimal(total_done)
-            * Decimal(weights.get(uid, 0).numerator)
-            / Decimal(weights.get(uid, 0).denominator)
-            / Decimal(weight_sum.numerator if hasattr(weight_sum, "numerator") else weight_sum)
-            if total_done
-            else 0
-        )
-        produced = Decimal(done[uid]) / fair if fair else Decimal(done[uid])
+        fair = Fraction(total_done) * weights.get(uid, Fraction(0)) / weight_sum
+        produced = Decimal(done[uid]) / Decimal(float(fair)) if fair else Decimal(0)
         producer = Role(
             _grade(produced, ACTIVE_PRODUCER_SHARE)
             if fair
             else ("active" if done[uid] else "absent"),
-            _("%(done)d shifts done, fair share %(fair).1f")
+            ngettext(
+                "%(done)d shift done, fair share %(fair).1f",
+                "%(done)d shifts done, fair share %(fair).1f",
+                done[uid],
+            )
             % {"done": done[uid], "fair": float(fair)},
         )
         consumed = (Decimal(batches_taken[uid]) / made) if made else Decimal(0)
@@ -162,9 +162,10 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
         )
         share_voted = Decimal(voted[uid]) / proposals if proposals else Decimal(0)
         manager_status = _grade(share_voted, ACTIVE_VOTER_SHARE)
+        # Facilitating a month counts one step up: absent becomes light, light active.
         if uid in facilitated and manager_status == "absent":
             manager_status = "light"
-        if uid in facilitated and manager_status == "light":
+        elif uid in facilitated and manager_status == "light":
             manager_status = "active"
         manager = Role(
             manager_status,
@@ -191,6 +192,7 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
         rows.append(
             MemberRoles(
                 user_id=uid,
+                shifts_done=done[uid],
                 username=membership.user.username,
                 producer=producer,
                 funder=funder,
@@ -448,7 +450,7 @@ def _all_four(roles: list[MemberRoles]) -> PrincipleStatus:
         "n": sum(1 for r in roles if r.all_four),
         "all": len(roles),
     }
-    producing = sorted((int(r.producer.figure.split()[0]) for r in roles), reverse=True)
+    producing = sorted((r.shifts_done for r in roles), reverse=True)
     quarter = max(1, len(roles) // 4)
     total = sum(producing)
     if total and sum(producing[:quarter]) > CONCENTRATION * total and len(roles) >= 4:
@@ -514,7 +516,9 @@ def economics(*, coop: Cooperative, months: int = 12, today: date | None = None)
     """Cost per unit against the commercial price, member hours per unit against making alone:
     per month and over the period, in a fixed number of queries."""
     today = today or timezone.now().astimezone(coop.zone).date()
-    start = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    start = today.replace(day=1)
+    for _step in range(months - 1):  # back whole calendar months
+        start = (start - timedelta(days=1)).replace(day=1)
     units_by_month: dict[date, int] = defaultdict(int)
     hours_by_month: dict[date, Decimal] = defaultdict(Decimal)
     for day, made, hours in Batch.objects.filter(

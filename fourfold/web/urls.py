@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from fourfold.web.views import accounts, calendar, consumption, coops, ledger, pages, production
+from fourfold.web.views import (
+    accounts,
+    calendar,
+    consumption,
+    coops,
+    governance,
+    insights,
+    ledger,
+    pages,
+    production,
+    reminders,
+)
 
 app_name = "web"
 
@@ -39,6 +50,12 @@ urlpatterns = [
     path("coops/new/", coops.coop_found, name="coop_found"),
     path("c/<slug:slug>/", coops.coop_detail, name="coop_detail"),
     path("c/<slug:slug>/members/", coops.coop_members, name="coop_members"),
+    path(
+        "c/<slug:slug>/members/<str:username>/",
+        insights.member_detail,
+        name="member_detail",
+    ),
+    path("c/<slug:slug>/dashboard/", insights.dashboard, name="dashboard"),
     path("c/<slug:slug>/invitations/", coops.invitation_create, name="invitation_create"),
     path("c/<slug:slug>/ledger/", ledger.ledger, name="ledger"),
     path("c/<slug:slug>/ledger/expense/", ledger.expense_record, name="ledger_expense"),
@@ -150,6 +167,27 @@ urlpatterns = [
         consumption.membership_leave,
         name="shares_leave",
     ),
+    # Governance: proposals and votes, the decision log, the rules (changed only by proposal).
+    path("c/<slug:slug>/decisions/", governance.decisions, name="decisions"),
+    path("c/<slug:slug>/decisions/log/", governance.decision_log, name="decision_log"),
+    path("c/<slug:slug>/decisions/<int:pk>/", governance.proposal, name="proposal"),
+    path(
+        "c/<slug:slug>/decisions/<int:pk>/tally/",
+        governance.proposal_tally,
+        name="proposal_tally",
+    ),
+    path(
+        "c/<slug:slug>/decisions/<int:pk>/proxy/",
+        governance.proxy_grant,
+        name="proposal_proxy",
+    ),
+    path(
+        "c/<slug:slug>/decisions/<int:pk>/proxy/revoke/",
+        governance.proxy_revoke,
+        name="proposal_proxy_revoke",
+    ),
+    path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
+    path("c/<slug:slug>/reminders/", reminders.reminders, name="reminders"),
     path("invite/<str:code>/", coops.invitation, name="invitation"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -281,3 +281,11 @@ def test_the_facilitator_rotates_fairly(personas, six):
     again = services.facilitators_plan(coop=personas.coop, months=12)
     assert [d.member_id for d in again] == [d.member_id for d in duties]
     assert FacilitatorDuty.objects.count() == 12
+
+
+@pytest.mark.parametrize("value", ["abc", "", "2.5", 2.5, True])
+def test_a_rule_value_that_is_not_a_whole_number_is_refused_with_a_message(personas, value):
+    with pytest.raises(Invalid):
+        rule_change(personas.coop, personas.alice, target_quantity=value)
+    with pytest.raises(Invalid, match="whole number"):
+        rule_change(personas.coop, personas.alice, quorum_percent="40.5")

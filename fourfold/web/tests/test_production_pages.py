@@ -594,7 +594,7 @@ def populate(personas, size: int) -> None:
         (SHIFTS, 21),
         (AVAILABILITY, 6),
         (SWAPS, 5),
-        ("/c/home/", 7),
+        ("/c/home/", 28),  # with the principles audit
     ],
 )
 def test_the_production_pages_take_a_fixed_number_of_queries(

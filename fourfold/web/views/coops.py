@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from fourfold.coops import selectors, services
 from fourfold.errors import FourfoldError, NotFound
+from fourfold.production.selectors import coop_today
 from fourfold.web.forms import CoopForm, add_domain_error
 from fourfold.web.views.common import coop_for_page
+from fourfold.web.views.insights import audit_for
 from fourfold.web.views.production import consistency_summary
 
 MEMBERS_PER_PAGE = 50
@@ -56,6 +58,7 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "member_count": members.count(),
             "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
             "consistency": consistency_summary(coop),
+            "audit": audit_for(coop, coop_today(coop)),
         },
     )
 

@@ -1,0 +1,239 @@
+import re
+from datetime import date
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import translation
+
+from fourfold.insights import charts
+from fourfold.insights.selectors import MemberRoles, MonthEconomics, Role
+from fourfold.production.selectors import MonthConsistency
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def parse(markup: str) -> ElementTree.Element:
+    """The chart as XML: it must be well-formed to parse at all."""
+    return ElementTree.fromstring(str(markup))  # noqa: S314 - our own markup, not a visitor's
+
+
+def bars(svg: ElementTree.Element) -> dict[str, float]:
+    return {
+        rect.get("data-month"): float(rect.get("height"))
+        for rect in svg.iter(f"{SVG}rect")
+        if rect.get("class") == "bar"
+    }
+
+
+def months_of_consistency() -> list[MonthConsistency]:
+    return [
+        MonthConsistency(month=date(2025, 12, 1), planned=4, on_target=3),
+        MonthConsistency(month=date(2026, 1, 1), planned=5, on_target=5),
+        MonthConsistency(month=date(2026, 2, 1), planned=4, on_target=0),
+        MonthConsistency(month=date(2026, 3, 1), planned=0, on_target=0),
+    ]
+
+
+def months_of_costs() -> list[MonthEconomics]:
+    return [
+        MonthEconomics(date(2026, 1, 1), 20, Decimal("40.00"), Decimal("4"), "USD"),
+        MonthEconomics(date(2026, 2, 1), 40, Decimal("60.00"), Decimal("8"), "USD"),
+        MonthEconomics(date(2026, 3, 1), 0, Decimal("12.00"), Decimal("0"), "USD"),
+    ]
+
+
+def role(status: str) -> Role:
+    return Role(status, f"figure for {status}")
+
+
+def member(username: str, *statuses: str) -> MemberRoles:
+    producer, funder, manager, consumer = (role(s) for s in statuses)
+    return MemberRoles(1, 0, username, producer, funder, manager, consumer)
+
+
+def all_charts() -> list[str]:
+    return [
+        charts.consistency_chart(months_of_consistency()),
+        charts.cost_chart(
+            months_of_costs(),
+            commercial_unit_price=Decimal("6.50"),
+            currency="USD",
+            unit="quart",
+        ),
+        charts.roles_matrix(
+            [
+                member("dee", "active", "active", "active", "active"),
+                member("eli", "light", "absent", "active", "light"),
+            ]
+        ),
+    ]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_every_chart_is_an_image_named_by_its_title_and_described(index):
+    svg = parse(all_charts()[index])
+    chart_id = svg.get("id")
+    assert svg.get("role") == "img"
+    assert svg.get("aria-labelledby") == f"{chart_id}-title"
+    assert svg.get("aria-describedby") == f"{chart_id}-desc"
+    title = svg.find(f"{SVG}title")
+    desc = svg.find(f"{SVG}desc")
+    assert title.get("id") == f"{chart_id}-title" and title.text
+    assert desc.get("id") == f"{chart_id}-desc" and desc.text
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_every_chart_scales_with_its_container_and_runs_no_script(index):
+    markup = str(all_charts()[index])
+    svg = parse(markup)
+    assert svg.get("width") == "100%"
+    assert re.fullmatch(r"0 0 \d+ [\d.]+", svg.get("viewBox"))
+    assert svg.get("height") is None
+    assert "<script" not in markup
+    assert "http" not in markup.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_each_months_consistency_maps_to_the_height_of_its_bar():
+    svg = parse(charts.consistency_chart(months_of_consistency()))
+    heights = bars(svg)
+    full = charts.BAR_HEIGHT
+    assert heights["2025-12"] == pytest.approx(full * 0.75)
+    assert heights["2026-01"] == pytest.approx(full)
+    assert heights["2026-02"] == 0
+    # ...and says so in the plot, beside the axis's own 0%.
+    assert [t.text for t in svg.iter(f"{SVG}text")].count("0%") == 2
+    # Nothing was due in March: no bar at all, rather than a bar of nothing.
+    assert "2026-03" not in heights
+
+
+def test_the_consistency_chart_describes_its_range_in_words():
+    desc = parse(charts.consistency_chart(months_of_consistency())).find(f"{SVG}desc").text
+    assert desc == (
+        "One bar per month from Dec 2025 to Mar 2026: the share of batches made on their day "
+        "and at target, between 0% and 100%."
+    )
+
+
+def test_the_cost_bars_share_one_scale_with_the_line_at_the_commercial_price():
+    svg = parse(
+        charts.cost_chart(
+            months_of_costs(),
+            commercial_unit_price=Decimal("6.50"),
+            currency="USD",
+            unit="quart",
+        )
+    )
+    heights = bars(svg)
+    # 2.00 and 1.50 a quart; the scale tops out at 10.00 (6.50 and a margin, rounded up).
+    assert heights["2026-01"] == pytest.approx(charts.BAR_HEIGHT * 0.2)
+    assert heights["2026-02"] == pytest.approx(charts.BAR_HEIGHT * 0.15)
+    assert "2026-03" not in heights  # costs but nothing made: no cost per unit
+    price = next(e for e in svg.iter(f"{SVG}line") if e.get("class") == "price")
+    baseline = charts.TOP + charts.BAR_HEIGHT
+    assert baseline - float(price.get("y1")) == pytest.approx(charts.BAR_HEIGHT * 0.65)
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "to buy: $6.50" in texts
+    assert "$10.00" in texts
+
+
+def test_a_month_of_cheap_yogurt_is_shorter_than_one_of_dear_yogurt():
+    cheap = MonthEconomics(date(2026, 1, 1), 20, Decimal("20"), Decimal("1"), "EUR")
+    dear = MonthEconomics(date(2026, 2, 1), 20, Decimal("100"), Decimal("1"), "EUR")
+    heights = bars(
+        parse(
+            charts.cost_chart(
+                [cheap, dear], commercial_unit_price=Decimal("3"), currency="EUR", unit="jar"
+            )
+        )
+    )
+    assert heights["2026-01"] < heights["2026-02"] <= charts.BAR_HEIGHT
+
+
+def test_a_cost_chart_without_months_still_shows_the_price_to_buy():
+    svg = parse(
+        charts.cost_chart([], commercial_unit_price=Decimal("6.50"), currency="USD", unit="quart")
+    )
+    assert bars(svg) == {}
+    assert "a quart costs $6.50" in svg.find(f"{SVG}desc").text
+
+
+def test_the_matrix_labels_each_cell_in_words_not_only_in_colour():
+    svg = parse(charts.roles_matrix([member("eli", "light", "absent", "active", "light")]))
+    cells = [r for r in svg.iter(f"{SVG}rect") if "cell" in (r.get("class") or "")]
+    assert [(c.get("data-role"), c.get("data-status")) for c in cells] == [
+        ("producer", "light"),
+        ("funder", "absent"),
+        ("manager", "active"),
+        ("consumer", "light"),
+    ]
+    words = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "\u25d0 light" in words
+    assert "\u25cb absent" in words
+    assert "\u25cf active" in words
+    # The three statuses also differ in colour.
+    assert len({c.get("fill") for c in cells}) == 3
+
+
+def test_the_matrix_marks_who_is_active_in_all_four_and_says_how_many_are():
+    svg = parse(
+        charts.roles_matrix(
+            [
+                member("dee", "active", "active", "active", "active"),
+                member("eli", "light", "absent", "active", "light"),
+            ]
+        )
+    )
+    rows = {g.get("data-username"): g for g in svg.iter(f"{SVG}g")}
+    assert "\u2713" in [t.text for t in rows["dee"].iter(f"{SVG}text")]
+    assert "\u2713" not in [t.text for t in rows["eli"].iter(f"{SVG}text")]
+    desc = svg.find(f"{SVG}desc").text
+    assert desc.startswith("1 of 2 members are active in all four roles")
+    assert "Funder: 1 active, 0 light, 1 absent." in desc
+
+
+def test_the_matrix_grows_a_row_per_member():
+    one = parse(charts.roles_matrix([member("a", *["active"] * 4)]))
+    three = parse(charts.roles_matrix([member(n, *["active"] * 4) for n in "abc"]))
+
+    def height(svg):
+        return float(svg.get("viewBox").split()[3])
+
+    assert height(three) - height(one) == pytest.approx(2 * charts.ROW)
+
+
+def test_a_username_with_markup_is_escaped_not_run():
+    evil = '<script>alert("x")</script>'
+    markup = str(charts.roles_matrix([member(evil, *["active"] * 4)]))
+    assert "<script" not in markup
+    assert "&lt;script&gt;" in markup
+    svg = parse(markup)  # still well-formed
+    [row] = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "member"]
+    assert row.get("data-username") == evil
+    assert row.find(f"{SVG}title").text == evil
+
+
+def test_a_long_username_is_cut_in_the_matrix_but_whole_in_its_title():
+    name = "bartholomew-the-third"
+    svg = parse(charts.roles_matrix([member(name, *["absent"] * 4)]))
+    [row] = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "member"]
+    assert row.find(f"{SVG}title").text == name
+    label = row.find(f"{SVG}text").text
+    assert len(label) == charts.NAME_CHARS and label.endswith("\u2026")
+
+
+def test_charts_are_safe_strings_for_templates():
+    from django.utils.safestring import SafeString
+
+    assert all(isinstance(chart, SafeString) for chart in all_charts())
+
+
+def test_an_empty_matrix_says_so():
+    svg = parse(charts.roles_matrix([]))
+    assert svg.find(f"{SVG}desc").text == "No active members."

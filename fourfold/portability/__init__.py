@@ -1,0 +1,1 @@
+"""Data portability: a whole co-op as one versioned JSON document, and back again."""

@@ -1,0 +1,216 @@
+"""What reminders are due: the day before a member's shift, a vote closing within two days that
+they have not voted on, and a balance long overdue; less what went out already and what the
+member turned off."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from fourfold.accounts.models import User
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.governance import services as governance
+from fourfold.governance.models import Proposal
+from fourfold.insights.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, _money, window
+from fourfold.ledger.models import Account
+from fourfold.lib.money import format_money
+from fourfold.production.models import Batch, Shift
+from fourfold.reminders.models import ReminderPreference, SentReminder
+
+VOTE_WARNING = timedelta(hours=48)  # a vote closing this soon is worth an e-mail
+Kind = SentReminder.Kind
+PREFERENCE_OF_KIND = {Kind.SHIFT: "shifts", Kind.VOTE: "votes", Kind.BALANCE: "balance"}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    coop: Cooperative
+    member: User
+    kind: str
+    key: str
+    subject: str
+    body: str
+
+    @property
+    def identity(self) -> tuple[int, int, str, str]:
+        return (self.coop.pk, self.member.pk, self.kind, self.key)
+
+
+def _link(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(f"web:{name}", args=args)
+
+
+def _reminder(
+    coop: Cooperative, member: User, kind: str, key: str, subject: str, *lines: str
+) -> Reminder:
+    """A plain-text letter: greeting, what it is about, and how to turn it off."""
+    footer = _(
+        "You get this e-mail as a member of %(coop)s. To choose which reminders you get: %(link)s"
+    ) % {"coop": coop.name, "link": _link("reminders", coop.slug)}
+    greeting = _("Hello %(name)s,") % {"name": member.get_full_name() or member.username}
+    return Reminder(
+        coop=coop,
+        member=member,
+        kind=kind,
+        key=key,
+        subject=f"[{coop.name}] {subject}",
+        body="\n\n".join([greeting, *lines, footer]) + "\n",
+    )
+
+
+def _active_members(coop_ids: set[int]) -> dict[int, dict[int, User]]:
+    """Per co-op, its active members by id: one query."""
+    members: dict[int, dict[int, User]] = defaultdict(dict)
+    for membership in Membership.objects.filter(
+        coop_id__in=coop_ids, status=Membership.Status.ACTIVE
+    ).select_related("user"):
+        members[membership.coop_id][membership.user_id] = membership.user
+    return members
+
+
+def _shift_reminders(now: datetime) -> list[Reminder]:
+    # Every co-op's "tomorrow" lies within a day of UTC's; the exact one is checked in the
+    # co-op's own zone below, so one query serves co-ops in every time zone.
+    utc_today = now.astimezone(UTC).date()
+    shifts = [
+        shift
+        for shift in Shift.objects.filter(
+            member__isnull=False,
+            done=False,
+            batch__status=Batch.Status.PLANNED,
+            batch__date__gte=utc_today,
+            batch__date__lte=utc_today + timedelta(days=2),
+        )
+        .select_related("batch__coop")
+        .order_by("batch__date", "pk")
+        if shift.batch.date == now.astimezone(shift.batch.coop.zone).date() + timedelta(days=1)
+    ]
+    members = _active_members({shift.batch.coop_id for shift in shifts})
+    reminders = []
+    for shift in shifts:
+        batch, coop = shift.batch, shift.batch.coop
+        member = members[coop.pk].get(shift.member_id)
+        if member is None:  # paused or gone: the rotation will give the shift to someone else
+            continue
+        day = date_format(batch.date, "l j F")
+        what = _(
+            "You are one of the producers of tomorrow's batch: %(day)s, %(n)d %(unit)s of "
+            "%(product)s."
+        ) % {"day": day, "n": batch.planned_quantity, "unit": coop.unit, "product": coop.product}
+        swap = _("If you cannot come, offer your shift on the swap board: %(link)s") % {
+            "link": _link("production_shifts", coop.slug)
+        }
+        subject = _("Your shift tomorrow, %(day)s") % {"day": day}
+        reminders.append(_reminder(coop, member, Kind.SHIFT, str(shift.pk), subject, what, swap))
+    return reminders
+
+
+def _vote_reminders(now: datetime) -> list[Reminder]:
+    proposals = list(
+        Proposal.objects.filter(
+            status=Proposal.Status.OPEN, closes_at__gt=now, closes_at__lte=now + VOTE_WARNING
+        )
+        .select_related("coop")
+        .order_by("closes_at", "pk")
+    )
+    members = _active_members({proposal.coop_id for proposal in proposals})
+    reminders = []
+    for proposal in proposals:
+        coop = proposal.coop
+        # Counted: who voted, and who named a proxy who voted. Neither needs reminding.
+        counted = governance.tally(proposal, now)["counted"]
+        closes = date_format(proposal.closes_at.astimezone(coop.zone), "l j F, H:i")
+        what = _("“%(title)s” closes on %(closes)s (%(zone)s), and you have not voted yet.") % {
+            "title": proposal.title,
+            "closes": closes,
+            "zone": coop.timezone,
+        }
+        vote = _("Agree, disagree, abstain or block here: %(link)s") % {
+            "link": _link("proposal", coop.slug, proposal.pk)
+        }
+        subject = _("Vote closing soon: %(title)s") % {"title": proposal.title}
+        for member_id, member in sorted(members[coop.pk].items()):
+            if member_id not in counted:
+                reminders.append(
+                    _reminder(coop, member, Kind.VOTE, str(proposal.pk), subject, what, vote)
+                )
+    return reminders
+
+
+def _balance_reminders(now: datetime) -> list[Reminder]:
+    # A member's account holds what the co-op owes them (credit-normal), so a positive total
+    # is a debt to the co-op. Only co-ops where someone owes anything are looked at.
+    owing = Account.objects.filter(kind=Account.Kind.MEMBER, total_minor__gt=0)
+    coops = list(Cooperative.objects.filter(pk__in=owing.values("coop_id")).order_by("pk"))
+    members = _active_members({coop.pk for coop in coops})
+    reminders = []
+    for coop in coops:
+        today = now.astimezone(coop.zone).date()
+        ids = sorted(members[coop.pk])
+        _paid, charged, balance = _money(coop, ids, *window(coop, today))
+        year, week, _weekday = today.isocalendar()
+        for member_id in ids:
+            # The funder audit's "long overdue" (insights): owing more than four weeks of
+            # one's costs over its rolling window.
+            weekly_cost = charged[member_id] / WINDOW_WEEKS
+            owed = -balance[member_id]
+            if not (owed > 0 and owed > weekly_cost * FUNDER_DEBT_WEEKS):
+                continue
+            what = _(
+                "You owe the co-op %(amount)s, more than %(weeks)d weeks of your share of its "
+                "costs."
+            ) % {"amount": format_money(owed, coop.currency), "weeks": FUNDER_DEBT_WEEKS}
+            settle = _("Pay in, or settle up with the members the co-op owes: %(link)s") % {
+                "link": _link("ledger_settle", coop.slug)
+            }
+            subject = _("Your balance is overdue")
+            member = members[coop.pk][member_id]
+            key = f"{year}-W{week:02d}"
+            reminders.append(_reminder(coop, member, Kind.BALANCE, key, subject, what, settle))
+    return reminders
+
+
+def _opted_out(reminders: list[Reminder]) -> set[tuple[int, int, str]]:
+    preferences = ReminderPreference.objects.filter(
+        Q(shifts=False) | Q(votes=False) | Q(balance=False),
+        member_id__in={r.member.pk for r in reminders},
+    )
+    return {
+        (preference.coop_id, preference.member_id, kind)
+        for preference in preferences
+        for kind, field in PREFERENCE_OF_KIND.items()
+        if not getattr(preference, field)
+    }
+
+
+def reminders_due(*, now: datetime | None = None) -> list[Reminder]:
+    """What should go out now and has not yet, as the members' choices allow."""
+    now = now or timezone.now()
+    with override(settings.LANGUAGE_CODE):
+        due = [*_shift_reminders(now), *_vote_reminders(now), *_balance_reminders(now)]
+    due = [reminder for reminder in due if reminder.member.email]
+    if not due:
+        return []
+    off = _opted_out(due)
+    sent = set(
+        SentReminder.objects.filter(
+            member_id__in={r.member.pk for r in due}, key__in={r.key for r in due}
+        ).values_list("coop_id", "member_id", "kind", "key")
+    )
+    return [r for r in due if r.identity[:3] not in off and r.identity not in sent]
+
+
+def preference_of(*, coop: Cooperative, member: User) -> ReminderPreference:
+    """The member's choice, or every reminder on if they never chose."""
+    return ReminderPreference.objects.filter(coop=coop, member=member).first() or (
+        ReminderPreference(coop=coop, member=member)
+    )

@@ -1,0 +1,81 @@
+"""Sending reminders by e-mail, each at most once whoever runs the sender and however often;
+and each member's choice of reminders."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fourfold.accounts.models import User
+from fourfold.audit import audit_record
+from fourfold.coops.models import Cooperative
+from fourfold.reminders.models import ReminderPreference, SentReminder
+from fourfold.reminders.selectors import reminders_due
+
+logger = logging.getLogger(__name__)
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Send every reminder that is due; returns how many went out. Safe to run at any time,
+    from any number of processes at once: a reminder is sent at most once."""
+    now = now or timezone.now()
+    sent = 0
+    for reminder in reminders_due(now=now):
+        try:
+            with transaction.atomic():
+                # The row first: if another run recorded it meanwhile, the unique constraint
+                # refuses it here and nothing is sent. If sending fails, the row is rolled
+                # back with it, so the next run tries again.
+                SentReminder.objects.create(
+                    coop=reminder.coop,
+                    member=reminder.member,
+                    kind=reminder.kind,
+                    key=reminder.key,
+                    sent_at=now,
+                )
+                send_mail(
+                    reminder.subject,
+                    reminder.body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [reminder.member.email],
+                )
+        except IntegrityError:
+            continue
+        except OSError:  # smtplib's errors included: the server may be back next hour
+            logger.warning(
+                "could not send a %s reminder to %s",
+                reminder.kind,
+                reminder.member.username,
+                exc_info=True,
+            )
+            continue
+        sent += 1
+    return sent
+
+
+def preference_set(
+    *, coop: Cooperative, member: User, shifts: bool, votes: bool, balance: bool
+) -> ReminderPreference:
+    """Choose which reminders ``member`` gets from ``coop``."""
+    now = timezone.now()
+    with transaction.atomic():
+        preference, _created = ReminderPreference.objects.update_or_create(
+            coop=coop,
+            member=member,
+            defaults={"shifts": shifts, "votes": votes, "balance": balance, "updated_at": now},
+        )
+        audit_record(
+            coop=coop,
+            actor=member,
+            action="reminders.chosen",
+            at=now,
+            shifts=shifts,
+            votes=votes,
+            balance=balance,
+        )
+    return preference

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+
+from fourfold.reminders import services
+
+EVERY = timedelta(hours=1)
+
+
+@task()
+def send_reminders_hourly() -> int:
+    """Send the reminders that are due, then come back in an hour (idempotent)."""
+    now = timezone.now()
+    try:
+        return services.send_reminders(now=now)
+    finally:
+        # Also after a failure: a reminder missed now is sent next hour.
+        schedule(run_after=now + EVERY)
+
+
+def _already_scheduled() -> bool:
+    """Whether the next run waits in the database queue already, so that starting the hourly
+    sender twice does not make two chains (which would still never send twice)."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(send_reminders_hourly.get_backend(), DatabaseBackend):
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=send_reminders_hourly.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+def schedule(*, run_after: datetime | None = None) -> bool:
+    """Queue the hourly sender unless it is queued; ``True`` if this call queued it."""
+    if _already_scheduled():
+        return False
+    send_reminders_hourly.using(run_after=run_after or timezone.now()).enqueue()
+    return True

@@ -1,0 +1,42 @@
+"""A member's choice of reminder e-mails in one co-op."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fourfold.reminders import selectors, services
+from fourfold.web.views.common import coop_for_page
+
+
+class ReminderForm(forms.Form):
+    shifts = forms.BooleanField(
+        label=gettext_lazy("The day before each of my shifts"), required=False
+    )
+    votes = forms.BooleanField(
+        label=gettext_lazy("When a vote I have not voted on closes within two days"),
+        required=False,
+    )
+    balance = forms.BooleanField(label=gettext_lazy("When my balance is overdue"), required=False)
+
+
+@login_required
+def reminders(request: HttpRequest, slug: str) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    chosen = selectors.preference_of(coop=coop, member=request.user)
+    initial = {"shifts": chosen.shifts, "votes": chosen.votes, "balance": chosen.balance}
+    form = ReminderForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(coop=coop, member=request.user, **form.cleaned_data)
+        messages.success(request, _("Your reminders are saved."))
+        return redirect("web:reminders", slug=coop.slug)
+    return render(
+        request,
+        "web/reminders.html",
+        {"coop": coop, "form": form, "email": request.user.email},
+    )
