@@ -158,3 +158,109 @@ def test_economics_compares_with_buying_and_making_alone():
     assert money.minutes_per_unit == Decimal("12.0")
     # 20 quarts at 6.50 instead of 2.00, among 4 members, over one month.
     assert money.money_saved_per_member_month == Decimal("22.50")
+
+
+def _raw_transaction(coop, payer, *, kind="contribution", description=""):
+    """A row the services would refuse, written directly: how a broken principle would look
+    after an import or a bug."""
+    from django.utils import timezone as tz
+
+    from fourfold.ledger.models import Transaction
+
+    return Transaction.objects.create(
+        coop=coop,
+        kind=kind,
+        amount_minor=1000,
+        payer=payer,
+        entered_by=payer,
+        entered_at=tz.now(),
+        occurred_on=TODAY - timedelta(days=3),
+        description=description,
+        category="other",
+    )
+
+
+def test_self_funded_breaks_when_money_came_from_a_non_member():
+    coop, _people = co_op()
+    stranger = MembershipFactory().user  # a member elsewhere only
+    _raw_transaction(coop, stranger)
+    broken = status(coop, "self_funded")
+    assert broken.status == "broken"
+    assert "non-members" in broken.figure
+
+
+def test_no_paid_staff_breaks_when_an_expense_paid_wages():
+    coop, people = co_op()
+    _raw_transaction(coop, people[0], kind="expense", description="wages for Sunday")
+    assert status(coop, "no_paid_staff").status == "broken"
+
+
+def test_flat_holds_with_good_turnout_and_is_at_risk_when_one_member_opens_everything():
+    coop, people = co_op(4)
+    for index in range(4):
+        with time_machine.travel(f"{TODAY - timedelta(days=30 - index)}T12:00:00-04:00"):
+            proposal = governance.proposal_open(
+                coop=coop, by=people[0], kind="general", title=f"x{index}"
+            )
+            for person in people:
+                governance.vote_cast(proposal=proposal, member=person, position="agree")
+    at_risk = status(coop, "flat")
+    assert at_risk.status == "at_risk"
+    assert "one member opened" in at_risk.figure
+    coop2, people2 = co_op(4)
+    with time_machine.travel(f"{TODAY - timedelta(days=20)}T12:00:00-04:00"):
+        proposal = governance.proposal_open(coop=coop2, by=people2[1], kind="general", title="y")
+        for person in people2:
+            governance.vote_cast(proposal=proposal, member=person, position="agree")
+    assert status(coop2, "flat").status == "holds"
+
+
+def test_members_only_holds_is_at_risk_and_breaks():
+    from fourfold.coops.models import Membership
+
+    coop, _people = co_op()
+    assert status(coop, "members_only").status == "holds"
+    with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
+        production.batches_plan(coop=coop, weeks=4, by=None, today=TODAY)
+    holder = (
+        Shift.objects.filter(batch__coop=coop, member__isnull=False, batch__date__gte=TODAY)
+        .first()
+        .member
+    )
+    Membership.objects.filter(coop=coop, user=holder).update(status="paused")
+    assert status(coop, "members_only").status == "at_risk"
+    outsider = MembershipFactory().user
+    Shift.objects.filter(batch__coop=coop, member=holder).update(member=outsider)
+    assert status(coop, "members_only").status == "broken"
+
+
+def test_all_four_roles_holds_when_most_members_play_them_all():
+    coop, people = co_op(2)
+    for person in people:
+        consumption.share_set(coop=coop, member=person, units=1)
+    with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
+        proposal = governance.proposal_open(coop=coop, by=people[0], kind="general", title="z")
+        for person in people:
+            governance.vote_cast(proposal=proposal, member=person, position="agree")
+    for week in range(6, 0, -1):
+        day = TODAY - timedelta(weeks=week)
+        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        for batch in Batch.objects.filter(
+            coop=coop, status="planned", date__gte=day, date__lt=day + timedelta(days=7)
+        ):
+            for person in people:
+                ledger.expense_post(
+                    coop=coop,
+                    payer=person,
+                    amount="2",
+                    category="ingredients",
+                    entered_by=person,
+                    batch=batch,
+                    occurred_on=batch.date,
+                )
+            producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
+            production.batch_record_made(
+                batch=batch, by=producer, quantity=2, hours="1", today=batch.date
+            )
+    holds = status(coop, "all_four_roles")
+    assert holds.status == "holds", holds
