@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -73,4 +74,14 @@ def not_found(request: HttpRequest, error: Http404):
 def http_error(request: HttpRequest, error: HttpError):
     return api.create_response(
         request, {"detail": error.message, "code": "http_error"}, status=error.status_code
+    )
+
+
+@api.exception_handler(DataError)
+def unstorable_text(request: HttpRequest, error: DataError):
+    # PostgreSQL cannot hold a NUL character in text; psycopg refuses it before the query runs.
+    if "NUL" not in str(error):
+        raise error
+    return api.create_response(
+        request, {"detail": "Text may not contain NUL characters.", "code": "invalid"}, status=400
     )
