@@ -30,6 +30,9 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument(
+        "--profile", action="store_true", help="print where recording a batch spends its time"
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         os.environ["FOURFOLD_DATA_DIR"] = tempfile.mkdtemp(prefix="fourfold-bench-")
@@ -107,8 +110,26 @@ def main() -> None:
                 file=sys.stderr,
             )
     building = time.perf_counter() - built
+    if connection.vendor == "postgresql":
+        # A live PostgreSQL has planner statistics (autovacuum gathers them); a freshly filled
+        # one has none until analysed, and then picks nested loops over everything.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     record_ms = statistics.median(week(today + timedelta(weeks=i)) for i in range(args.repeat))
+    if args.profile:
+        import cProfile
+        import pstats
+
+        with cProfile.Profile() as profile:
+            for i in range(args.repeat):
+                week(today + timedelta(weeks=args.repeat + i))
+        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+        with CaptureQueriesContext(connection) as queries:
+            week(today + timedelta(weeks=2 * args.repeat))
+        print(f"{len(queries)} queries in one week; the slowest:")
+        for query in sorted(queries, key=lambda q: -float(q["time"]))[:12]:
+            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
     year_start = today - timedelta(weeks=52)
     samples = []
     for _ in range(args.repeat):

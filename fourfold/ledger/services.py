@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Case, F, Value, When
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,15 +198,13 @@ def _post(
             if minor != 0
         ]
     )
-    # One UPDATE for all the accounts; the database locks the rows it changes until commit,
-    # so concurrent postings add up instead of overwriting each other.
-    moves = {account_id: minor for account_id, (_account, minor) in merged.items() if minor}
-    Account.objects.filter(pk__in=moves).update(
-        total_minor=F("total_minor")
-        + Case(
-            *(When(pk=pk, then=Value(minor)) for pk, minor in moves.items()),
-            output_field=BigIntegerField(),
-        )
+    # One UPDATE for all the accounts, reading each account's move from the legs just written
+    # (a CASE with one branch per account costs more to build than to run in a large co-op).
+    # The database locks the rows it changes until commit, so concurrent postings add up
+    # instead of overwriting each other.
+    this_leg = Leg.objects.filter(transaction=posted, account=OuterRef("pk"))
+    Account.objects.filter(pk__in=Leg.objects.filter(transaction=posted).values("account")).update(
+        total_minor=F("total_minor") + Subquery(this_leg.values("amount_minor")[:1])
     )
     audit_record(
         coop=coop,
