@@ -11,6 +11,7 @@ from fractions import Fraction
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fourfold.accounts.models import User
 from fourfold.audit import audit_record
@@ -407,13 +408,21 @@ def _decide(proposal: Proposal, counts: dict) -> tuple[bool, str]:
         if result.winner is None:
             return False, _("failed: no option was ranked.")
         proposal.result["winner"] = result.winner
-        return True, _("chosen: %(winner)s after %(n)d round(s) of instant runoff.") % {
+        return True, ngettext(
+            "chosen: %(winner)s after %(n)d round of instant runoff.",
+            "chosen: %(winner)s after %(n)d rounds of instant runoff.",
+            len(result.rounds),
+        ) % {
             "winner": result.winner,
             "n": len(result.rounds),
         }
     positions = counts["positions"]
     if positions["block"]:
-        return False, _("failed: blocked by %(n)d member(s).") % {"n": positions["block"]}
+        return False, ngettext(
+            "failed: blocked by %(n)d member.",
+            "failed: blocked by %(n)d members.",
+            positions["block"],
+        ) % {"n": positions["block"]}
     share = Fraction(coop.threshold)
     deciding = positions["agree"] + positions["disagree"]
     if deciding == 0 or positions["agree"] < share * deciding:

@@ -157,7 +157,11 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
         consumed = (Decimal(batches_taken[uid]) / made) if made else Decimal(0)
         consumer = Role(
             _grade(consumed, ACTIVE_CONSUMER_SHARE),
-            _("%(units)d %(unit)s from %(n)d of %(made)d batches")
+            ngettext(
+                "%(units)d %(unit)s from %(n)d of %(made)d batch",
+                "%(units)d %(unit)s from %(n)d of %(made)d batches",
+                made,
+            )
             % {"units": took[uid], "unit": coop.unit, "n": batches_taken[uid], "made": made},
         )
         share_voted = Decimal(voted[uid]) / proposals if proposals else Decimal(0)
@@ -169,7 +173,11 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
             manager_status = "active"
         manager = Role(
             manager_status,
-            _("voted on %(v)d of %(n)d proposals%(fac)s")
+            ngettext(
+                "voted on %(v)d of %(n)d proposal%(fac)s",
+                "voted on %(v)d of %(n)d proposals%(fac)s",
+                proposals,
+            )
             % {
                 "v": voted[uid],
                 "n": proposals,
@@ -286,7 +294,10 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
         return PrincipleStatus(
             "self_funded",
             "broken",
-            _("%(n)d payments from non-members") % {"n": outsiders},
+            ngettext(
+                "%(n)d payment from a non-member", "%(n)d payments from non-members", outsiders
+            )
+            % {"n": outsiders},
             _("Reverse them; only members fund the co-op."),
         )
     by_payer = dict(
@@ -302,11 +313,20 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
             % {"share": share * 100, "w": WINDOW_WEEKS},
             _("Take turns buying supplies, or pay in to the pool together."),
         )
+    paid_in = money_in.count()
+    if not paid_in:
+        return PrincipleStatus(
+            "self_funded", "holds", _("no money came in over %(w)d weeks") % {"w": WINDOW_WEEKS}
+        )
     return PrincipleStatus(
         "self_funded",
         "holds",
-        _("all %(n)d payments in %(w)d weeks came from members")
-        % {"n": money_in.count(), "w": WINDOW_WEEKS},
+        ngettext(
+            "the one payment in %(w)d weeks came from a member",
+            "all %(n)d payments in %(w)d weeks came from members",
+            paid_in,
+        )
+        % {"n": paid_in, "w": WINDOW_WEEKS},
     )
 
 
@@ -324,7 +344,12 @@ def _no_paid_staff(coop) -> PrincipleStatus:
         return PrincipleStatus(
             "no_paid_staff",
             "broken",
-            _("%(n)d expenses look like pay for work") % {"n": len(suspicious)},
+            ngettext(
+                "%(n)d expense looks like pay for work",
+                "%(n)d expenses look like pay for work",
+                len(suspicious),
+            )
+            % {"n": len(suspicious)},
             _("Reverse them: members produce in turns, unpaid."),
         )
     return PrincipleStatus("no_paid_staff", "holds", _("no expense pays anyone for labour"))
@@ -346,7 +371,11 @@ def _flat(coop, start, end, active_count) -> PrincipleStatus:
     average = sum(turnout) / len(turnout)
     quorum = Decimal(coop.quorum_percent) / 100
     openers = Counter(p.opened_by_id for p in closed)
-    figure = _("%(n)d decisions, average turnout %(t).0f %%") % {
+    figure = ngettext(
+        "%(n)d decision, average turnout %(t).0f %%",
+        "%(n)d decisions, average turnout %(t).0f %%",
+        len(closed),
+    ) % {
         "n": len(closed),
         "t": average * 100,
     }
@@ -387,7 +416,11 @@ def _consistent(coop, start, end) -> PrincipleStatus:
         if s == Batch.Status.MADE and made is not None and made >= planned
     )
     ratio = Decimal(on_target) / len(batches)
-    figure = _("%(ok)d of %(n)d batches made on their day at target") % {
+    figure = ngettext(
+        "%(ok)d of %(n)d batch made on its day at target",
+        "%(ok)d of %(n)d batches made on their day at target",
+        len(batches),
+    ) % {
         "ok": on_target,
         "n": len(batches),
     }
@@ -436,7 +469,12 @@ def _members_only(coop, members_ever, today) -> PrincipleStatus:
         return PrincipleStatus(
             "members_only",
             "at_risk",
-            _("%(n)d coming shifts held by paused or former members") % {"n": inactive_ahead},
+            ngettext(
+                "%(n)d coming shift held by a paused or former member",
+                "%(n)d coming shifts held by paused or former members",
+                inactive_ahead,
+            )
+            % {"n": inactive_ahead},
             _("Re-plan the rotation."),
         )
     return PrincipleStatus("members_only", "holds", _("every producer and consumer is a member"))
@@ -446,7 +484,11 @@ def _all_four(roles: list[MemberRoles]) -> PrincipleStatus:
     if not roles:
         return PrincipleStatus("all_four_roles", "broken", _("no active members"))
     share = Decimal(sum(1 for r in roles if r.all_four)) / len(roles)
-    figure = _("%(n)d of %(all)d members active in all four roles") % {
+    figure = ngettext(
+        "%(n)d of %(all)d member active in all four roles",
+        "%(n)d of %(all)d members active in all four roles",
+        len(roles),
+    ) % {
         "n": sum(1 for r in roles if r.all_four),
         "all": len(roles),
     }

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fourfold.accounts.models import User
 from fourfold.audit import audit_record
@@ -35,13 +36,16 @@ class OpenPlace:
 
     @property
     def reason(self) -> str:
+        places = ngettext(
+            "%(n)d place open on %(date)s", "%(n)d places open on %(date)s", self.places
+        ) % {"n": self.places, "date": self.batch.date.isoformat()}
+        away = ngettext("%(n)d member away", "%(n)d members away", self.away) % {"n": self.away}
         return _(
-            "%(places)d place(s) open on %(date)s: %(away)d member(s) away, %(share)d at their "
-            "fair share, %(producing)d already producing that day."
+            "%(places)s: %(away)s, %(share)d at their fair share, %(producing)d already "
+            "producing that day."
         ) % {
-            "places": self.places,
-            "date": self.batch.date.isoformat(),
-            "away": self.away,
+            "places": places,
+            "away": away,
             "share": self.at_fair_share,
             "producing": self.producing,
         }

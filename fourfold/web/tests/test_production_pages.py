@@ -176,7 +176,7 @@ def test_each_open_place_explains_itself_as_a_message(alice_client, personas):
     personas.coop.producers_per_batch = 3
     personas.coop.save()
     response = alice_client.post(PRODUCTION, {"weeks": "2"}, follow=True)
-    warnings = [m for m in messages_of(response) if "place(s) open on" in m]
+    warnings = [m for m in messages_of(response) if "1 place open on" in m]
     assert len(warnings) == 2
     assert "already producing that day" in warnings[0]
     assert b"1 place open" in response.content
