@@ -6,6 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
+from django.utils.dates import WEEKDAYS
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def is_time_zone(name: str) -> bool:
@@ -39,3 +45,54 @@ def normalise_cadence(rule: str) -> str:
     if text.upper().startswith("RRULE:"):
         text = text[len("RRULE:") :]
     return text.upper()
+
+
+def _ordinal(position: int) -> str | None:
+    return {
+        1: pgettext("nth weekday of a month", "first"),
+        2: pgettext("nth weekday of a month", "second"),
+        3: pgettext("nth weekday of a month", "third"),
+        4: pgettext("nth weekday of a month", "fourth"),
+        -1: pgettext("nth weekday of a month", "last"),
+    }.get(position)
+
+
+def describe_cadence(rule: str) -> str | None:
+    """The cadence in words ("every Sunday", "every 2 weeks on Sunday", "on the first Sunday
+    of every month"), or None for a rule too unusual to put simply: show the rule itself."""
+    parts = {}
+    for part in normalise_cadence(rule).split(";"):
+        key, _sep, value = part.partition("=")
+        parts[key] = value
+    freq = parts.pop("FREQ", "")
+    interval = parts.pop("INTERVAL", "1")
+    parts.pop("WKST", None)
+    if not interval.isdigit() or int(interval) < 1:
+        return None
+    every = int(interval)
+    days = parts.pop("BYDAY", "")
+    if freq == "DAILY" and not days and not parts:
+        return ngettext("every day", "every %(n)d days", every) % {"n": every}
+    if freq == "WEEKLY" and days and not parts:
+        codes = days.split(",")
+        if any(code not in DAY_CODES for code in codes):
+            return None
+        names = get_text_list([str(WEEKDAYS[DAY_CODES.index(code)]) for code in codes], _("and"))
+        if every == 1:
+            return _("every %(days)s") % {"days": names}
+        return ngettext("every week on %(days)s", "every %(n)d weeks on %(days)s", every) % {
+            "n": every,
+            "days": names,
+        }
+    if freq == "MONTHLY" and every == 1:
+        if days and not parts and days[-2:] in DAY_CODES and days[:-2].lstrip("+-").isdigit():
+            ordinal = _ordinal(int(days[:-2]))
+            if ordinal:
+                return _("on the %(nth)s %(day)s of every month") % {
+                    "nth": ordinal,
+                    "day": WEEKDAYS[DAY_CODES.index(days[-2:])],
+                }
+        month_day = parts.pop("BYMONTHDAY", "")
+        if not days and not parts and month_day.isdigit() and 1 <= int(month_day) <= 28:
+            return _("on day %(n)s of every month") % {"n": month_day}
+    return None

@@ -6,9 +6,17 @@ from babel.numbers import format_percent
 from django import template
 from django.utils.translation import get_language, to_locale
 
+from fourfold.lib.dates import describe_cadence
 from fourfold.lib.money import format_money, from_minor
 
 register = template.Library()
+
+
+@register.filter
+def cadence(rule: str) -> str:
+    """``{{ coop.cadence|cadence }}``: "every Sunday", or the rule itself when it is too unusual
+    to put in words."""
+    return describe_cadence(rule) or rule
 
 
 @register.filter

@@ -144,6 +144,7 @@ def test_the_overview_shows_the_audit_summary(alice_client, history):
     for name in PRINCIPLES:
         assert name in text
     assert "At risk Consistent production 8 of 10 batches" in text
+    assert "Cadence Every Sunday" in text
 
 
 # --- A member's page ----------------------------------------------------------------------

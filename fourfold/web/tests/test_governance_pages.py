@@ -163,6 +163,17 @@ def test_propose_a_rule_change_from_the_settings_page(alice_client, personas):
     assert Cooperative.objects.get(pk=personas.coop.pk).target_quantity == 20
 
 
+def test_the_cadence_reads_as_words_in_the_rules_and_in_a_proposal(alice_client):
+    assert "Cadence (RRULE) Every Sunday FREQ=WEEKLY;BYDAY=SU" in text(alice_client.get(SETTINGS))
+    alice_client.post(
+        SETTINGS,
+        {"rule": "cadence", "value": "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", "title": "", "body": ""},
+    )
+    proposal = Proposal.objects.get()
+    page = text(alice_client.get(proposal_url(proposal)))
+    assert "Cadence (RRULE): Every Sunday → Every 2 weeks on Saturday" in page
+
+
 def test_the_settings_page_is_read_only_and_links_to_propose_a_change(alice_client):
     response = alice_client.get(SETTINGS + "?rule=quorum_percent")
     html = response.content.decode()

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
 from fourfold.governance import selectors, services
 from fourfold.governance.models import Proposal, Proxy, Vote
+from fourfold.lib.dates import describe_cadence
 from fourfold.web.forms import (
     ProposalForm,
     ProxyForm,
@@ -91,6 +93,8 @@ def rule_display(coop: Cooperative, rule: str, value=CURRENT) -> str:
         return f"{Decimal(str(value)).normalize():f}"
     if rule == "quorum_percent":
         return f"{value}%"
+    if rule == "cadence":
+        return capfirst(describe_cadence(value) or value)
     field = Cooperative._meta.get_field(rule)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

@@ -1,0 +1,58 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fourfold.lib.dates import describe_cadence, parse_cadence
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=WEEKLY;BYDAY=SU", "every Sunday"),
+        ("RRULE:freq=weekly;interval=2;byday=TU", "every 2 weeks on Tuesday"),
+        ("FREQ=WEEKLY;BYDAY=TU,TH", "every Tuesday and Thursday"),
+        ("FREQ=WEEKLY;BYDAY=MO,WE,FR;WKST=MO", "every Monday, Wednesday and Friday"),
+        ("FREQ=DAILY", "every day"),
+        ("FREQ=DAILY;INTERVAL=3", "every 3 days"),
+        ("FREQ=MONTHLY;BYDAY=1SA", "on the first Saturday of every month"),
+        ("FREQ=MONTHLY;BYDAY=-1SU", "on the last Sunday of every month"),
+        ("FREQ=MONTHLY;BYMONTHDAY=15", "on day 15 of every month"),
+    ],
+)
+def test_common_cadences_read_as_words(rule, words):
+    parse_cadence(rule)
+    assert describe_cadence(rule) == words
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;BYDAY=SU;COUNT=4",  # ends: words would hide that
+        "FREQ=WEEKLY",  # the day comes from the start date
+        "FREQ=MONTHLY;BYDAY=5SU",  # not every month has one
+        "FREQ=MONTHLY;BYMONTHDAY=31",
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=1SU",
+        "FREQ=YEARLY;BYMONTH=6",
+        "FREQ=WEEKLY;BYDAY=SU;BYHOUR=9",
+    ],
+)
+def test_unusual_cadences_are_not_put_in_words(rule):
+    parse_cadence(rule)
+    assert describe_cadence(rule) is None
+
+
+DAYS = st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU", "1SU", "-1MO", "XX", ""])
+PARTS = st.lists(
+    st.sampled_from(
+        ["FREQ=WEEKLY", "FREQ=DAILY", "FREQ=MONTHLY", "INTERVAL=2", "INTERVAL=0", "COUNT=3"]
+    )
+    | DAYS.map(lambda day: f"BYDAY={day}")
+    | st.integers(-5, 40).map(lambda n: f"BYMONTHDAY={n}"),
+    max_size=4,
+)
+
+
+@given(PARTS)
+def test_describing_any_rule_never_fails(parts):
+    words = describe_cadence(";".join(parts))
+    assert words is None or words.startswith(("every", "on "))
