@@ -20,6 +20,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.lib.irv import instant_runoff
+from fourfold.production import services as production
 
 COOP_FIELDS = (
     "target_quantity",
@@ -490,6 +491,8 @@ def _apply(proposal: Proposal, now: datetime) -> None:
             k: str(v) if v is not None else None for k, v in before.items()
         }
         proposal.result["after"] = {k: str(v) if v is not None else None for k, v in change.items()}
+        if set(change) & {"target_quantity", "producers_per_batch", "cadence"}:
+            production.batches_follow_rules(coop=coop, today=now.astimezone(coop.zone).date())
     elif proposal.kind == Proposal.Kind.ADMIT_MEMBER:
         membership, _created = Membership.objects.update_or_create(
             coop=coop,

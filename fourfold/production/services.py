@@ -18,6 +18,7 @@ from fourfold.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import MEMBER_STATUSES
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
+from fourfold.ledger.models import Transaction
 from fourfold.lib.dates import parse_cadence
 from fourfold.production import rotation, selectors
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
@@ -132,6 +133,66 @@ def batches_plan(
             created=len(result.created),
             assigned=result.assigned,
             open=sum(place.places for place in result.open_places),
+        )
+    return result
+
+
+def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
+    """After the members change the target, the producers per batch or the cadence, the
+    batches still planned follow the new rules: new target, as many producer places as the
+    rule says (places are added, or the emptiest removed outside the lock window), no batch
+    left on a day the cadence no longer has unless something was already bought for it, and
+    the rotation re-dealt for what changed."""
+    result = PlanResult()
+    with transaction.atomic():
+        Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+        planned = Batch.objects.filter(coop=coop, date__gte=today, status=Batch.Status.PLANNED)
+        last = planned.order_by("-date").values_list("date", flat=True).first()
+        if last is None:
+            return result
+        on_cadence = set(cadence_dates(coop, today, last))
+        bought_for = set(
+            Transaction.objects.filter(coop=coop, batch__in=planned).values_list(
+                "batch_id", flat=True
+            )
+        )
+        off_cadence = [b.pk for b in planned if b.date not in on_cadence and b.pk not in bought_for]
+        Batch.objects.filter(pk__in=off_cadence).delete()
+        planned.exclude(planned_quantity=coop.target_quantity).update(
+            planned_quantity=coop.target_quantity
+        )
+        existing = set(planned.values_list("date", flat=True))
+        for day in sorted(on_cadence - existing):
+            batch = Batch.objects.create(coop=coop, date=day, planned_quantity=coop.target_quantity)
+            result.created.append(batch)
+        lock_until = today + timedelta(days=coop.lock_window_days)
+        for batch in planned.prefetch_related("shifts"):
+            shifts = sorted(batch.shifts.all(), key=lambda shift: shift.slot)
+            missing = coop.producers_per_batch - len(shifts)
+            if missing > 0:
+                first = shifts[-1].slot + 1 if shifts else 0
+                Shift.objects.bulk_create(
+                    [Shift(batch=batch, slot=first + n) for n in range(missing)]
+                )
+            elif missing < 0 and batch.date >= lock_until:
+                on_offer = set(
+                    Swap.objects.filter(
+                        shift__batch=batch, status__in=[Swap.Status.OPEN, Swap.Status.TAKEN]
+                    ).values_list("shift_id", flat=True)
+                )
+                # Empty places go first, then the last dealt; a shift on offer stays.
+                removable = sorted(
+                    (shift for shift in shifts if shift.pk not in on_offer),
+                    key=lambda shift: (shift.member_id is not None, -shift.slot),
+                )
+                Shift.objects.filter(pk__in=[s.pk for s in removable[:-missing]]).delete()
+        _assign(coop, today, result)
+        audit_record(
+            coop=coop,
+            actor=None,
+            action="production.rules_followed",
+            removed=len(off_cadence),
+            created=len(result.created),
         )
     return result
 

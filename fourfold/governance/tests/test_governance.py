@@ -54,6 +54,17 @@ def test_a_passed_rule_change_applies_itself_and_logs_before_and_after(personas,
     assert Batch.objects.filter(coop=personas.coop).first().planned_quantity == 24
 
 
+def test_a_passed_rule_change_reaches_the_batches_already_planned(personas, six):
+    production.batches_plan(coop=personas.coop, weeks=3, by=None)
+    proposal = rule_change(personas.coop, personas.bob, target_quantity=24, producers_per_batch=3)
+    assert vote_all(proposal, six, ["agree"] * 6).status == "passed"
+    planned = Batch.objects.filter(coop=personas.coop, status="planned")
+    assert {batch.planned_quantity for batch in planned} == {24}
+    # Outside the lock window each batch now has three producer places.
+    later = [batch for batch in planned if batch.date >= timezone.localdate() + timedelta(days=7)]
+    assert later and all(batch.shifts.count() == 3 for batch in later)
+
+
 def test_a_failed_rule_change_changes_nothing(personas, six):
     proposal = rule_change(personas.coop, personas.alice, target_quantity=24)
     proposal = vote_all(

@@ -586,3 +586,75 @@ def test_the_fourfold_command_line_runs_schedule(coop, members, capsys):
     assert main(["schedule", "yogurt", "--weeks", "2"]) == 0
     assert "2 new batch(es)" in capsys.readouterr().out
     assert Batch.objects.filter(coop=coop).count() == 2
+
+
+# --- Planned batches follow a change of the rules ------------------------------------------
+
+
+def test_planned_batches_take_a_new_target_and_made_ones_keep_theirs(coop, members, today):
+    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    coop.target_quantity = 24
+    coop.save()
+    services.batches_follow_rules(coop=coop, today=today)
+    assert set(Batch.objects.values_list("planned_quantity", flat=True)) == {24}
+    made_earlier = Batch.objects.create(
+        coop=coop,
+        date=today - timedelta(days=3),
+        planned_quantity=20,
+        made_quantity=19,
+        status="made",
+    )
+    coop.target_quantity = 30
+    coop.save()
+    services.batches_follow_rules(coop=coop, today=today)
+    made_earlier.refresh_from_db()
+    assert made_earlier.planned_quantity == 20
+    assert Batch.objects.filter(status="planned").first().planned_quantity == 30
+
+
+def test_more_producers_per_batch_adds_places_and_fills_them(coop, members, today):
+    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    coop.producers_per_batch = 3
+    coop.save()
+    services.batches_follow_rules(coop=coop, today=today)
+    assert [len(names) for names in rota(coop).values()] == [3, 3, 3, 3]
+    for names in rota(coop).values():
+        assert None not in names and len(set(names)) == 3
+
+
+def test_fewer_producers_per_batch_leaves_the_lock_window_alone(coop, members, today):
+    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    before = rota(coop)
+    coop.producers_per_batch = 1
+    coop.save()
+    services.batches_follow_rules(coop=coop, today=today)
+    after = rota(coop)
+    # The first Sunday is inside the 7-day lock window: both producers keep their shift.
+    assert after[SUNDAYS[0]] == before[SUNDAYS[0]]
+    assert [len(after[day]) for day in SUNDAYS[1:4]] == [1, 1, 1]
+
+
+def test_a_new_cadence_moves_the_planned_batches_to_its_days(coop, members, today):
+    from decimal import Decimal
+
+    from fourfold.ledger import services as ledger
+
+    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    bought_for = Batch.objects.get(date=SUNDAYS[2])
+    ledger.expense_post(
+        coop=coop,
+        payer=members["ann"],
+        amount=Decimal("12"),
+        category="ingredients",
+        entered_by=members["ann"],
+        batch=bought_for,
+    )
+    coop.cadence = "FREQ=WEEKLY;BYDAY=SA"
+    coop.save()
+    result = services.batches_follow_rules(coop=coop, today=today)
+    saturdays = [day - timedelta(days=1) for day in SUNDAYS[:4]]
+    days = sorted(rota(coop))
+    # Milk was bought for the third Sunday: that batch stays for the members to make or miss.
+    assert days == sorted([*saturdays, SUNDAYS[2]])
+    assert sorted(b.date for b in result.created) == saturdays
+    assert all(None not in names and len(names) == 2 for names in rota(coop).values())
