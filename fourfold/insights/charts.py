@@ -43,6 +43,9 @@ CELL = {
     "absent": ("#f5f5f5", "#424242", "\u25cb"),  # ○ empty
 }
 MAX_BAR = 28  # a bar stays a bar when only a month or two are shown
+FONT_SIZE = 10
+LABEL_GAP = 6  # the least room between two month names under the axis
+YEAR_PAD = 3  # between a year and the mark where it begins
 NAME_CHARS = 14  # longer usernames are cut in the matrix; the table beside it has them whole
 
 
@@ -84,7 +87,7 @@ def _svg(chart_id: str, height: float, title: str, desc: str, body: Iterable[str
                 "aria-labelledby": f"{chart_id}-title",
                 "aria-describedby": f"{chart_id}-desc",
                 "font-family": "system-ui, sans-serif",
-                "font-size": "10",
+                "font-size": str(FONT_SIZE),
             },
             head + "".join(body),
         )
@@ -109,16 +112,67 @@ def _money(amount: Decimal, currency: str) -> str:
     return format_money(amount, currency, locale=_locale())
 
 
+def text_width(label: str, size: float = FONT_SIZE) -> float:
+    """How wide ``label`` is drawn, in viewBox units, erring wide: the SVG cannot measure its
+    text, and which font the phone has is unknown."""
+    return sum(size * (0.3 if char in " .,'" else 0.62) for char in label)
+
+
+def _month_step(labels: Sequence[str], slot: float) -> int:
+    """Label every month, or every second (third...) one when the month names would otherwise
+    run into each other (many months, or a language with long abbreviations)."""
+    widest = max((text_width(label) for label in labels), default=0)
+    return max(1, math.ceil((widest + LABEL_GAP) / slot))
+
+
+def _year_x(start: float, end: float, width: float, *, first: bool) -> tuple[float, str]:
+    """Where a year's label goes, and its anchor: at the start of its stretch of months, just
+    after the mark where the year changes; the first year, if its stretch is too narrow for it
+    (a chart that begins in December), ends at that mark instead, reaching into the margin."""
+    if first and end - start < width + 2 * YEAR_PAD and end < WIDTH - RIGHT:
+        return end - YEAR_PAD, "end"
+    return min(start + YEAR_PAD, WIDTH - width), "start"
+
+
 def _month_axis(months: Sequence[date], slot: float, baseline: float) -> list[str]:
-    """Month initials under the bars; the year under the first month and under each January."""
-    labels = []
-    for index, month in enumerate(months):
-        x = LEFT + slot * (index + 0.5)
-        labels.append(_text(x, baseline + 12, date_format(month, "M"), **{"text-anchor": "middle"}))
-        if index == 0 or month.month == 1:
+    """Month names under the bars, spaced so that they never touch; below them the year, once
+    for each year shown, with a mark where it changes. Centred years under the first month
+    and each January ran into each other ("2025" under December, "2026" under January)."""
+    names = [date_format(month, "M") for month in months]
+    step = _month_step(names, slot)
+    labels = [
+        _text(
+            LEFT + slot * (index + 0.5),
+            baseline + 12,
+            name,
+            **{"text-anchor": "middle", "class": "month"},
+        )
+        for index, name in enumerate(names)
+        if index % step == 0
+    ]
+    starts = [index for index, month in enumerate(months) if index == 0 or month.month == 1]
+    for position, index in enumerate(starts):
+        start = LEFT + slot * index
+        end = LEFT + slot * (starts[position + 1] if position + 1 < len(starts) else len(months))
+        year = date_format(months[index], "Y")
+        if index:
             labels.append(
-                _text(x, baseline + 24, date_format(month, "Y"), **{"text-anchor": "middle"})
+                _el(
+                    "line",
+                    {
+                        "class": "year-mark",
+                        "x1": _n(start),
+                        "x2": _n(start),
+                        "y1": _n(baseline),
+                        "y2": _n(baseline + BOTTOM - 2),
+                        "stroke": "currentColor",
+                        "stroke-opacity": "0.6",
+                        "stroke-width": "1",
+                    },
+                )
             )
+        x, anchor = _year_x(start, end, text_width(year), first=not index)
+        labels.append(_text(x, baseline + 25, year, **{"text-anchor": anchor, "class": "year"}))
     return labels
 
 

@@ -1,3 +1,4 @@
+import itertools
 import re
 from datetime import date
 from decimal import Decimal
@@ -237,3 +238,66 @@ def test_charts_are_safe_strings_for_templates():
 def test_an_empty_matrix_says_so():
     svg = parse(charts.roles_matrix([]))
     assert svg.find(f"{SVG}desc").text == "No active members."
+
+
+def consistency_from(first: date, count: int) -> list[MonthConsistency]:
+    months, month = [], first
+    for _index in range(count):
+        months.append(MonthConsistency(month=month, planned=4, on_target=4))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def axis_labels(svg: ElementTree.Element, kind: str) -> list[ElementTree.Element]:
+    return [t for t in svg.iter(f"{SVG}text") if t.get("class") == kind]
+
+
+def extent(label: ElementTree.Element) -> tuple[float, float]:
+    """Where a label reaches along the axis, by the chart's own (generous) measure."""
+    x, width = float(label.get("x")), charts.text_width(label.text)
+    return {
+        "start": (x, x + width),
+        "middle": (x - width / 2, x + width / 2),
+        "end": (x - width, x),
+    }[label.get("text-anchor")]
+
+
+def test_the_year_shows_once_where_it_begins_not_under_every_month():
+    svg = parse(charts.consistency_chart(consistency_from(date(2025, 12, 1), 12)))
+    assert [t.text for t in axis_labels(svg, "month")][:3] == ["Dec", "Jan", "Feb"]
+    assert [t.text for t in axis_labels(svg, "year")] == ["2025", "2026"]
+    # One mark where the year changes, between December and January.
+    [mark] = [line for line in svg.iter(f"{SVG}line") if line.get("class") == "year-mark"]
+    slot = (charts.WIDTH - charts.LEFT - charts.RIGHT) / 12
+    assert float(mark.get("x1")) == pytest.approx(charts.LEFT + slot, abs=0.1)
+
+
+def test_a_chart_within_one_year_names_it_once_without_a_mark():
+    svg = parse(charts.consistency_chart(consistency_from(date(2026, 2, 1), 9)))
+    assert [t.text for t in axis_labels(svg, "year")] == ["2026"]
+    assert not [line for line in svg.iter(f"{SVG}line") if line.get("class") == "year-mark"]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 6, 11, 12])
+@pytest.mark.parametrize("first_month", range(1, 13))
+def test_no_two_axis_labels_run_into_each_other(first_month, count):
+    svg = parse(charts.consistency_chart(consistency_from(date(2025, first_month, 1), count)))
+    for kind in ("month", "year"):
+        spans = sorted(extent(label) for label in axis_labels(svg, kind))
+        assert spans, kind
+        assert spans[0][0] >= 0 and spans[-1][1] <= charts.WIDTH, (kind, spans)
+        for (_start, end), (start, _end) in itertools.pairwise(spans):
+            assert start - end >= 2, (kind, spans)
+    marks = [float(x.get("x1")) for x in svg.iter(f"{SVG}line") if x.get("class") == "year-mark"]
+    for label in axis_labels(svg, "year"):
+        start, end = extent(label)
+        assert all(not start <= mark <= end for mark in marks), (label.text, marks)
+
+
+def test_months_too_many_to_name_each_are_named_every_other_one():
+    svg = parse(charts.consistency_chart(consistency_from(date(2025, 12, 1), 24)))
+    names = [t.text for t in axis_labels(svg, "month")]
+    assert names == ["Dec", "Feb", "Apr", "Jun", "Aug", "Oct"] * 2
+    assert [t.text for t in axis_labels(svg, "year")] == ["2025", "2026", "2027"]
+    spans = [extent(label) for label in axis_labels(svg, "month")]
+    assert all(b[0] - a[1] >= charts.LABEL_GAP for a, b in itertools.pairwise(spans))
