@@ -36,9 +36,16 @@ def _require_consumer(coop: Cooperative, member: User) -> None:
         )
 
 
-def _units(units) -> int:
-    if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= MAX_UNITS:
-        raise Invalid(_("Choose 0 to %(max)d units.") % {"max": MAX_UNITS}, field="units")
+def _units(units, *, batch_size: int, unit: str) -> int:
+    """A share or reservation: whole units, at most what a batch makes (no one can take
+    more than the whole batch)."""
+    most = min(MAX_UNITS, batch_size)
+    if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= most:
+        raise Invalid(
+            _("A batch makes %(most)d %(unit)s: choose 0 to %(most)d.")
+            % {"most": most, "unit": unit},
+            field="units",
+        )
     return units
 
 
@@ -46,7 +53,7 @@ def share_set(
     *, coop: Cooperative, member: User, units: int, paused: bool | None = None
 ) -> StandingShare | None:
     """Take ``units`` of every batch from now on (0 stops the share); pause or resume it."""
-    units = _units(units)
+    units = _units(units, batch_size=coop.target_quantity, unit=coop.unit)
     _require_consumer(coop, member)
     now = timezone.now()
     with transaction.atomic():
@@ -80,8 +87,8 @@ def share_set(
 
 def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
     """For this batch only: ``units`` instead of the standing share (0 skips it)."""
-    units = _units(units)
     coop = batch.coop
+    units = _units(units, batch_size=batch.planned_quantity, unit=coop.unit)
     _require_consumer(coop, member)
     if batch.status != Batch.Status.PLANNED:
         raise Conflict(_("This batch is already recorded; claim extras instead."))

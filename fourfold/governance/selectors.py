@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from fourfold.coops.models import Cooperative
 from fourfold.governance.models import FacilitatorDuty, Proposal, Vote
+from fourfold.lib.money import from_minor
 
 
 def proposals(*, coop: Cooperative, status: str | None = None) -> QuerySet[Proposal]:
@@ -40,3 +42,37 @@ def facilitator_of(*, coop: Cooperative, on: date) -> FacilitatorDuty | None:
         .select_related("member")
         .first()
     )
+
+
+def approval_left(approval: Proposal) -> Decimal:
+    """What a passed spending proposal still approves: its amount less the live expenses
+    drawing on it (a reversed expense gives its part back)."""
+    spent = (
+        approval.expenses.filter(kind="expense", reversed_by__isnull=True).aggregate(
+            total=Sum("amount_minor")
+        )["total"]
+        or 0
+    )
+    return approval.amount - from_minor(spent, approval.coop.currency)
+
+
+def approvals_open(*, coop: Cooperative) -> list[tuple[Proposal, Decimal]]:
+    """Passed spending proposals with some of their amount left, newest first: one query."""
+    passed = (
+        Proposal.objects.filter(
+            coop=coop, kind=Proposal.Kind.SPENDING, status=Proposal.Status.PASSED
+        )
+        .annotate(
+            spent=Sum(
+                "expenses__amount_minor",
+                filter=Q(expenses__kind="expense", expenses__reversed_by__isnull=True),
+                default=0,
+            )
+        )
+        .order_by("-closed_at", "-pk")
+    )
+    return [
+        (proposal, left)
+        for proposal in passed
+        if (left := proposal.amount - from_minor(proposal.spent, coop.currency)) > 0
+    ]

@@ -18,8 +18,10 @@ from fourfold.audit import audit_record
 from fourfold.coops import services as coops
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
+from fourfold.governance import selectors
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.lib.irv import instant_runoff
+from fourfold.lib.money import format_money
 from fourfold.production import services as production
 
 COOP_FIELDS = (
@@ -528,25 +530,45 @@ def close_due_proposals(*, now: datetime | None = None) -> list[Proposal]:
 
 
 def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | None):
-    """The ledger's check for an expense above the limit: it must reference a passed spending
-    proposal for at least that amount."""
+    """The ledger's check for an expense above the limit: it must draw on a passed spending
+    proposal with enough of its approved amount left. Call it inside the posting's
+    transaction: the proposal's row lock makes two expenses drawing on it queue."""
     if coop.spending_limit is None or amount <= coop.spending_limit:
         return None
+    limit = format_money(coop.spending_limit, coop.currency)
     approval = (
-        Proposal.objects.filter(
+        Proposal.objects.select_for_update()
+        .filter(
             coop=coop, pk=proposal_id, kind=Proposal.Kind.SPENDING, status=Proposal.Status.PASSED
-        ).first()
+        )
+        .first()
         if proposal_id
         else None
     )
-    if approval is None or approval.amount < amount:
+    if approval is None:
         raise PrincipleViolation(
             "flat",
             _(
                 "%(amount)s is above the spending limit of %(limit)s: the members decide it "
-                "together. Open a spending proposal and reference it once it passes."
+                "together. Open a spending proposal; once it passes, choose it as the approval "
+                "of this expense."
             )
-            % {"amount": amount, "limit": coop.spending_limit},
+            % {"amount": format_money(amount, coop.currency), "limit": limit},
+        )
+    left = selectors.approval_left(approval)
+    if amount > left:
+        raise PrincipleViolation(
+            "flat",
+            _(
+                "“%(title)s” approved %(approved)s and %(left)s of it is left: %(amount)s is "
+                "more. Open a new spending proposal for the rest."
+            )
+            % {
+                "title": approval.title,
+                "approved": format_money(approval.amount, coop.currency),
+                "left": format_money(left, coop.currency),
+                "amount": format_money(amount, coop.currency),
+            },
         )
     return approval
 

@@ -21,7 +21,7 @@ from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance.models import FacilitatorDuty, Proposal, Vote
 from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.lib.money import from_minor, quantize
+from fourfold.lib.money import format_money, from_minor, quantize
 from fourfold.production.models import Batch, Shift
 
 WINDOW_WEEKS = 12
@@ -41,6 +41,9 @@ ONE_FUNDER = Decimal("0.5")  # one member paying over half of the money in
 class Role:
     status: str  # active / light / absent
     figure: str
+    # False when the window asked nothing of the role (no decision to vote on): it then does
+    # not count against anyone's four roles.
+    counts: bool = True
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ class MemberRoles:
     @property
     def all_four(self) -> bool:
         return all(
-            r.status == "active" for r in (self.producer, self.funder, self.manager, self.consumer)
+            r.status == "active" or not r.counts
+            for r in (self.producer, self.funder, self.manager, self.consumer)
         )
 
 
@@ -121,16 +125,21 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
             member_id__in=ids,
         ).values_list("member_id", flat=True)
     )
-    proposals = Proposal.objects.filter(
-        coop=coop, opened_at__date__gte=start, opened_at__date__lte=end
-    ).count()
-    voted = Counter(
+    # The decisions taken in the window, and those still open: each member is asked only
+    # about the decisions they could vote on (closed after they joined, not about their own
+    # admission or removal), and about an open one once they have voted — never held to a
+    # vote whose deadline has not come.
+    decided = list(
+        Proposal.objects.filter(
+            Q(closed_at__date__gte=start, closed_at__date__lte=end)
+            | Q(status=Proposal.Status.OPEN),
+            coop=coop,
+        ).values_list("pk", "subject_id", "closed_at")
+    )
+    votes = set(
         Vote.objects.filter(
-            proposal__coop=coop,
-            proposal__opened_at__date__gte=start,
-            proposal__opened_at__date__lte=end,
-            member_id__in=ids,
-        ).values_list("member_id", flat=True)
+            proposal_id__in=[pk for pk, _subject, _closed in decided], member_id__in=ids
+        ).values_list("proposal_id", "member_id")
     )
     facilitated = set(
         FacilitatorDuty.objects.filter(
@@ -164,26 +173,42 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
             )
             % {"units": took[uid], "unit": coop.unit, "n": batches_taken[uid], "made": made},
         )
-        share_voted = Decimal(voted[uid]) / proposals if proposals else Decimal(0)
+        asked = [
+            pk
+            for pk, subject, closed in decided
+            if (pk, uid) in votes
+            or (
+                closed is not None
+                and subject != uid
+                and closed.astimezone(coop.zone).date() >= membership.joined_on
+            )
+        ]
+        proposals = len(asked)
+        voted = sum(1 for pk in asked if (pk, uid) in votes)
+        share_voted = Decimal(voted) / proposals if proposals else Decimal(0)
         manager_status = _grade(share_voted, ACTIVE_VOTER_SHARE)
         # Facilitating a month counts one step up: absent becomes light, light active.
         if uid in facilitated and manager_status == "absent":
             manager_status = "light"
         elif uid in facilitated and manager_status == "light":
             manager_status = "active"
-        manager = Role(
-            manager_status,
-            ngettext(
-                "voted on %(v)d of %(n)d proposal%(fac)s",
-                "voted on %(v)d of %(n)d proposals%(fac)s",
-                proposals,
+        fac = _(", facilitated") if uid in facilitated else ""
+        if proposals:
+            manager = Role(
+                manager_status,
+                ngettext(
+                    "voted on %(v)d of %(n)d decision%(fac)s",
+                    "voted on %(v)d of %(n)d decisions%(fac)s",
+                    proposals,
+                )
+                % {"v": voted, "n": proposals, "fac": fac},
             )
-            % {
-                "v": voted[uid],
-                "n": proposals,
-                "fac": _(", facilitated") if uid in facilitated else "",
-            },
-        )
+        else:
+            manager = Role(
+                "active" if uid in facilitated else "light",
+                _("no decision to vote on in %(w)d weeks%(fac)s") % {"w": WINDOW_WEEKS, "fac": fac},
+                counts=False,
+            )
         weekly_cost = charged[uid] / WINDOW_WEEKS
         overdue = balance[uid] < -(weekly_cost * FUNDER_DEBT_WEEKS) and balance[uid] < 0
         if paid[uid] > 0 and not overdue:
@@ -194,8 +219,13 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
             funder_status = "absent"
         funder = Role(
             funder_status,
-            _("paid %(paid)s, charged %(charged)s, balance %(bal)s")
-            % {"paid": paid[uid], "charged": charged[uid], "bal": balance[uid]},
+            _("paid %(paid)s and charged %(charged)s in %(w)d weeks; balance now %(bal)s")
+            % {
+                "paid": format_money(paid[uid], coop.currency),
+                "charged": format_money(charged[uid], coop.currency),
+                "w": WINDOW_WEEKS,
+                "bal": format_money(balance[uid], coop.currency),
+            },
         )
         rows.append(
             MemberRoles(
@@ -519,7 +549,7 @@ def _all_four(roles: list[MemberRoles]) -> PrincipleStatus:
             ("manager", r.manager),
             ("consumer", r.consumer),
         )
-        if v.status != "active"
+        if v.status != "active" and v.counts
     )
     hint = _("most often missing: %(role)s") % {"role": lacking.most_common(1)[0][0]}
     return PrincipleStatus(

@@ -150,6 +150,15 @@ class Transaction(AppendOnlyModel):
     allocates = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
     )
+    # An expense above the spending limit names the passed spending proposal it draws on; the
+    # expenses drawing on one proposal never add up to more than it approved.
+    approval = models.ForeignKey(
+        "governance.Proposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expenses",
+    )
 
     class Meta:
         indexes = [

@@ -20,7 +20,13 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
-from fourfold.lib.money import from_minor, minor_unit, split_largest_remainder, to_minor
+from fourfold.lib.money import (
+    format_money,
+    from_minor,
+    minor_unit,
+    split_largest_remainder,
+    to_minor,
+)
 from fourfold.production.models import Batch
 
 MAX_AMOUNT = Decimal("1e12")
@@ -353,10 +359,6 @@ def expense_post(
         _require_active_funder(coop, payer)
     if batch is not None and batch.coop_id != coop.pk:
         raise Invalid(_("No such batch in this co-op."), field="batch")
-    # Imported here: governance builds on the ledger's co-op, not the other way round.
-    from fourfold.governance.services import spending_approval
-
-    spending_approval(coop=coop, amount=amount, proposal_id=proposal)
     if split is None and batch is None and coop.general_cost_mode == coop.GeneralCosts.EQUALLY:
         split = dict.fromkeys(
             User.objects.filter(
@@ -366,6 +368,10 @@ def expense_post(
         )
     weights = _weights(coop, split) if split is not None else None
     with transaction.atomic():
+        # Imported here: governance builds on the ledger's co-op, not the other way round.
+        from fourfold.governance.services import spending_approval
+
+        approval = spending_approval(coop=coop, amount=amount, proposal_id=proposal)
         now = timezone.now()
         if payer is None:
             _require_pool_holds(coop, amount)
@@ -385,6 +391,7 @@ def expense_post(
             supplier=supplier.strip(),
             description=description,
             batch=batch,
+            approval=approval,
         )
         if weights is not None:
             cost_allocate(
@@ -451,7 +458,10 @@ def _require_pool_holds(coop: Cooperative, amount: Decimal) -> None:
     if held < to_minor(amount, coop.currency):
         raise Conflict(
             _("The pool holds %(held)s, less than %(amount)s; a member can pay instead.")
-            % {"held": from_minor(held, coop.currency), "amount": amount},
+            % {
+                "held": format_money(from_minor(held, coop.currency), coop.currency),
+                "amount": format_money(amount, coop.currency),
+            },
             field="payer",
         )
 

@@ -399,6 +399,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
                     "batch": None if posted.batch_id is None else batch_days[posted.batch_id],
                     "reverses": local(transaction_ids, posted.reverses_id),
                     "allocates": local(transaction_ids, posted.allocates_id),
+                    "approval": local(proposal_ids, posted.approval_id),
                     "legs": legs_of[posted.pk],
                 }
                 for posted in transactions
@@ -522,8 +523,8 @@ def _import(data: dict, slug: str | None) -> Cooperative:
     Reservation.objects.bulk_create(reservations)
     Allocation.objects.bulk_create(allocations)
 
-    _ledger(coop, _object(data.get("ledger"), "ledger"), people, batches)
-    _governance(coop, data, people)
+    proposals = _governance(coop, data, people)
+    _ledger(coop, _object(data.get("ledger"), "ledger"), people, batches, proposals)
     audit_record(
         coop=coop,
         actor=None,
@@ -587,7 +588,11 @@ def _coop(raw: dict, slug: str | None, people: dict[str, User]) -> Cooperative:
 
 
 def _ledger(
-    coop: Cooperative, ledger: dict, people: dict[str, User], batches: dict[str, Batch]
+    coop: Cooperative,
+    ledger: dict,
+    people: dict[str, User],
+    batches: dict[str, Batch],
+    proposals: dict[int, Proposal],
 ) -> None:
     """Transactions and legs as they were posted; each account's running total is the sum of
     its legs, checked against the total the document states."""
@@ -624,6 +629,9 @@ def _ledger(
             refs[name] = None if ref is None else postings[ref]
         if any(ref in pending for ref in refs.values() if ref is not None):
             flush()
+        approval = raw.get("approval")
+        if approval is not None and approval not in proposals:
+            raise _refused(f"{where}.approval", _("names no proposal of this file"))
         day = raw.get("batch")
         if day is not None and day not in batches:
             raise _refused(f"{where}.batch", _("names no batch of this file"))
@@ -632,6 +640,7 @@ def _ledger(
             coop=coop,
             amount_minor=amount,
             batch=batches.get(day) if day is not None else None,
+            approval=proposals.get(approval) if approval is not None else None,
             **refs,
             **_load(Transaction, raw, TRANSACTION_FIELDS, people, where),
         )
@@ -679,7 +688,7 @@ def _ledger(
     )
 
 
-def _governance(coop: Cooperative, data: dict, people: dict[str, User]) -> None:
+def _governance(coop: Cooperative, data: dict, people: dict[str, User]) -> dict[int, Proposal]:
     proposals: dict[int, Proposal] = {}
     votes: list[Vote] = []
     for index, raw in enumerate(_list(data.get("proposals"), "proposals")):
@@ -727,3 +736,4 @@ def _governance(coop: Cooperative, data: dict, people: dict[str, User]) -> None:
         for index, raw in enumerate(_list(data.get("facilitators", []), "facilitators"))
         for w in [f"facilitators[{index}]"]
     )
+    return proposals

@@ -7,7 +7,9 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.accounts import services as account_services
@@ -60,6 +62,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        # Built without ``params``: a ValidationError with params is %-formatted on display,
+        # which would turn the safe link back into escaped text.
+        message = format_html(
+            _(
+                "That username and password do not match. Check them, or "
+                '<a href="{url}">reset your password</a>.'
+            ),
+            url=reverse("web:password_reset"),
+        )
+        return forms.ValidationError(message, code="invalid_login")
 
 
 TIME_ZONE_CHOICES = sorted(
@@ -177,9 +191,41 @@ class ExpenseForm(forms.Form):
         help_text=_("Everyone checked carries an equal share of the cost."),
     )
 
-    def __init__(self, *args, me: str, members: list[str], currency: str, **kwargs) -> None:
+    proposal = forms.TypedChoiceField(
+        label=_("Spending approval"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    def __init__(
+        self,
+        *args,
+        me: str,
+        members: list[str],
+        currency: str,
+        limit: str | None = None,
+        approvals: list[tuple[str, int, str]] = (),
+        **kwargs,
+    ) -> None:
+        """``limit``: the co-op's spending limit, shown as money, if it has one; ``approvals``:
+        (title, id, amount left) of the passed spending proposals an expense can draw on."""
         super().__init__(*args, **kwargs)
         self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+        if limit is None:
+            del self.fields["proposal"]
+        else:
+            self.fields["proposal"].choices = [
+                ("", _("None: the amount is within the limit")),
+                *(
+                    (pk, _("“%(title)s”, %(left)s left") % {"title": title, "left": left})
+                    for title, pk, left in approvals
+                ),
+            ]
+            self.fields["proposal"].help_text = _(
+                "Above %(limit)s the members decide together: choose the passed spending "
+                "proposal this expense draws on."
+            ) % {"limit": limit}
         self.fields["payer"].choices = [
             (me, _("Me (%(name)s)") % {"name": me}),
             (POOL, _("The co-op's pool")),
@@ -302,18 +348,32 @@ class UnavailabilityForm(forms.Form):
 # double click or a stale page sets a size the member saw rather than adding twice.
 
 
-def _units_field(label: str, help_text: str = "") -> forms.IntegerField:
+def _units_field(
+    label: str, help_text: str = "", error_messages: dict | None = None
+) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
         max_value=MAX_UNITS,
         help_text=help_text,
+        error_messages=error_messages,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
 class ShareForm(forms.Form):
-    units = _units_field(_("Units of every batch"), _("0 stops your share."))
+    # The share view shows a refusal as a message at the top of the page, away from the
+    # field, so each one says what to type instead.
+    units = _units_field(
+        _("Units of every batch"),
+        _("0 stops your share."),
+        error_messages={
+            "required": _("Say how many units you take of every batch (0 means none)."),
+            "invalid": _("Take a whole number of units, such as 2."),
+            "min_value": _("Take 0 or more units (0 means none)."),
+            "max_value": _("Take at most %(limit_value)s units of every batch."),
+        },
+    )
 
 
 class SharePauseForm(forms.Form):

@@ -85,6 +85,9 @@ class TransactionOut(Schema):
     reverses: int | None
     reversed_by: int | None
     allocates: int | None
+    approval: int | None = Field(
+        description="The passed spending proposal an expense above the spending limit draws on."
+    )
     legs: list[LegOut]
 
 
@@ -179,6 +182,7 @@ def transaction_out(item: Transaction, currency: str) -> dict:
         "reverses": item.reverses_id,
         "reversed_by": reversed_by.pk if reversed_by else None,
         "allocates": item.allocates_id,
+        "approval": item.approval_id,
         "legs": [
             {
                 "account": _account_name(leg.account),

@@ -227,3 +227,26 @@ def test_listing_transactions_costs_the_same_queries_at_any_size(
         )
     with django_assert_max_num_queries(6):
         assert len(client.get(f"{LEDGER}/transactions").json()) == 2 * count
+
+
+def test_an_expense_above_the_limit_names_the_spending_proposal_it_draws_on(api_client, personas):
+    from fourfold.governance import services as governance
+
+    personas.coop.spending_limit = "100"
+    personas.coop.save()
+    client = api_client(personas.alice)
+    payload = {"kind": "expense", "amount": "120.00", "category": "equipment", "split": ["bob"]}
+    refused = client.post(f"{LEDGER}/transactions", payload)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "principle_violation"
+    pot = governance.proposal_open(
+        coop=personas.coop, by=personas.bob, kind="spending", title="Big pot", amount="120"
+    )
+    for member in (personas.alice, personas.bob):
+        governance.vote_cast(proposal=pot, member=member, position="agree")
+    posted = client.post(f"{LEDGER}/transactions", {**payload, "proposal": pot.pk})
+    assert posted.status_code == 201
+    assert posted.json()["approval"] == pot.pk
+    again = client.post(f"{LEDGER}/transactions", {**payload, "proposal": pot.pk})
+    assert again.status_code == 403
+    assert "$0.00 of it is left" in again.json()["detail"]

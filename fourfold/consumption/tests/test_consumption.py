@@ -8,7 +8,7 @@ from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, StandingShare
 from fourfold.coops import services as coops
 from fourfold.coops.models import Membership
-from fourfold.errors import Conflict, PrincipleViolation
+from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
@@ -66,6 +66,17 @@ def test_a_reservation_overrides_the_share_until_the_cut_off(personas):
         services.reservation_set(batch=batch, member=personas.alice, units=4)
     batch = make(batch, 10)
     assert units(batch) == {}
+
+
+def test_no_one_takes_more_than_a_whole_batch(personas):
+    assert personas.coop.target_quantity == 20
+    services.share_set(coop=personas.coop, member=personas.alice, units=20)
+    with pytest.raises(Invalid, match=r"A batch makes 20 quart: choose 0 to 20\."):
+        services.share_set(coop=personas.coop, member=personas.alice, units=21)
+    batch = plan_sunday(personas.coop)
+    with time_machine.travel("2026-02-26T12:00:00-05:00"), pytest.raises(Invalid):
+        services.reservation_set(batch=batch, member=personas.alice, units=21)
+    assert StandingShare.objects.get().units == 20
 
 
 def test_only_members_consume(personas):

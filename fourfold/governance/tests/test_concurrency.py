@@ -1,10 +1,16 @@
-"""Double votes racing on PostgreSQL leave one vote: the unique constraint decides."""
+"""Races on PostgreSQL: double votes leave one vote (the unique constraint decides); expenses
+drawing on one spending approval never spend more than it approved (its row lock decides)."""
+
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 
+from fourfold.errors import PrincipleViolation
 from fourfold.governance import services
 from fourfold.governance.models import Vote
+from fourfold.ledger import services as ledger
+from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory, make_personas, race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -34,3 +40,30 @@ def test_concurrent_double_votes_leave_one_vote():
     results = race(10, vote)
     assert all(isinstance(r, str) for r in results), results
     assert Vote.objects.filter(proposal=proposal, member=people.bob).count() == 1
+
+
+def test_concurrent_expenses_never_spend_more_than_the_approval():
+    people = make_personas()
+    people.coop.spending_limit = Decimal("100")
+    people.coop.save()
+    approval = services.proposal_open(
+        coop=people.coop, by=people.alice, kind="spending", title="Jars", amount="500"
+    )
+    for member in (people.alice, people.bob):
+        services.vote_cast(proposal=approval, member=member, position="agree")
+
+    def spend():
+        return ledger.expense_post(
+            coop=people.coop,
+            payer=people.alice,
+            amount="120",
+            category="supplies",
+            entered_by=people.alice,
+            split={people.bob: 1},
+            proposal=approval.pk,
+        )
+
+    results = race(10, spend)
+    posted = [r for r in results if isinstance(r, Transaction)]
+    assert len(posted) == 4, results
+    assert all(isinstance(r, PrincipleViolation) for r in results if r not in posted)

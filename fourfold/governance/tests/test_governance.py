@@ -10,7 +10,7 @@ from django.utils import timezone
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import invitation_accept, invitation_create
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
-from fourfold.governance import services
+from fourfold.governance import selectors, services
 from fourfold.governance.models import FacilitatorDuty, Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
@@ -267,6 +267,57 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
         proposal=approval.pk,
     )
     assert expense.amount == Decimal("150.00")
+    assert expense.approval == approval
+
+
+def spend(personas, amount, approval=None):
+    return ledger.expense_post(
+        coop=personas.coop,
+        payer=personas.alice,
+        amount=amount,
+        category="equipment",
+        entered_by=personas.alice,
+        proposal=approval.pk if approval else None,
+    )
+
+
+def test_a_spending_approval_covers_its_amount_once_and_a_reversal_gives_it_back(personas, six):
+    personas.coop.spending_limit = Decimal("100")
+    personas.coop.save()
+    approval = services.proposal_open(
+        coop=personas.coop, by=personas.bob, kind="spending", title="Fridge and pot", amount="300"
+    )
+    vote_all(approval, six, ["agree"] * 6)
+    fridge = spend(personas, "180", approval)
+    assert selectors.approval_left(approval) == Decimal("120")
+    with pytest.raises(PrincipleViolation) as refused:
+        spend(personas, "150", approval)
+    assert refused.value.principle == "flat"
+    assert str(refused.value.detail) == (
+        "Refused by the principle “flat”: “Fridge and pot” approved $300.00 and $120.00 of it "
+        "is left: $150.00 is more. Open a new spending proposal for the rest."
+    )
+    assert [(p, left) for p, left in selectors.approvals_open(coop=personas.coop)] == [
+        (approval, Decimal("120"))
+    ]
+    ledger.transaction_reverse(original=fridge, entered_by=personas.alice, reason="returned")
+    assert selectors.approval_left(approval) == Decimal("300")
+    spend(personas, "150", approval)
+    spend(personas, "150", approval)
+    assert selectors.approvals_open(coop=personas.coop) == []
+    # Below the limit no approval is needed, and none is drawn on.
+    assert spend(personas, "100").approval is None
+
+
+def test_a_refused_expense_names_the_limit_in_the_co_ops_currency(personas):
+    personas.coop.spending_limit = Decimal("150")
+    personas.coop.save()
+    with pytest.raises(PrincipleViolation) as refused:
+        spend(personas, "200")
+    assert str(refused.value.detail).startswith(
+        "Refused by the principle “flat”: $200.00 is above the spending limit of $150.00: "
+        "the members decide it together."
+    )
 
 
 def test_only_active_members_propose_or_vote(personas, six):

@@ -139,7 +139,11 @@ def test_a_member_who_only_consumes_and_pays_is_absent_as_producer_and_manager()
         roles = {r.username: r for r in selectors.member_roles(coop=coop)}
     assert rotation_weights  # the rotation exists; the buyer simply holds no shift
     assert roles["buyer"].producer.status == "absent"
-    assert roles["buyer"].manager.status == "absent"
+    # Nothing was put to a vote: the manager role asks nothing of anyone, so it counts
+    # against no one.
+    assert roles["buyer"].manager.status == "light"
+    assert roles["buyer"].manager.figure == "no decision to vote on in 12 weeks"
+    assert not roles["buyer"].manager.counts
     assert roles["buyer"].consumer.status == "active"
     assert roles["buyer"].funder.status == "active"
 
@@ -277,3 +281,27 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
             )
     holds = status(coop, "all_four_roles")
     assert holds.status == "holds", holds
+
+
+def test_a_member_is_asked_only_about_decisions_they_could_vote_on():
+    coop, people = co_op(3)
+    with time_machine.travel(f"{TODAY - timedelta(days=30)}T12:00:00-04:00"):
+        early = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Early")
+        for person in people:
+            governance.vote_cast(proposal=early, member=person, position="agree")
+    late = MembershipFactory(coop=coop, joined_on=TODAY - timedelta(days=20)).user
+    with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
+        later = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Later")
+        for person in people:
+            governance.vote_cast(proposal=later, member=person, position="agree")
+        governance.close_due_proposals(now=later.closes_at + timedelta(minutes=1))
+        still_open = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Open")
+        governance.vote_cast(proposal=still_open, member=people[0], position="agree")
+    with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
+        roles = {r.user_id: r for r in selectors.member_roles(coop=coop)}
+    # The early decision closed before the newcomer joined; the open one waits for them.
+    assert roles[late.pk].manager.figure == "voted on 0 of 1 decision"
+    assert roles[late.pk].manager.status == "absent"
+    # A vote cast on an open proposal already counts.
+    assert roles[people[0].pk].manager.figure == "voted on 3 of 3 decisions"
+    assert roles[people[1].pk].manager.figure == "voted on 2 of 2 decisions"

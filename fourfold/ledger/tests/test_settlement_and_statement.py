@@ -154,7 +154,7 @@ def test_the_pool_never_pays_more_than_it_holds(personas):
     services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
     )
-    with pytest.raises(Conflict, match="pool holds"):
+    with pytest.raises(Conflict, match=r"The pool holds \$20\.00, less than \$20\.01"):
         services.expense_post(
             coop=personas.coop,
             payer=None,

@@ -76,6 +76,22 @@ def busy(personas):
         split={alice: 1, bob: 1, carol: 1},
         batch=first,
     )
+    coop.spending_limit = Decimal("50")
+    coop.save()
+    pot = governance.proposal_open(
+        coop=coop, by=alice, kind="spending", title="A bigger pot", amount="80"
+    )
+    for member in (alice, bob, carol):
+        governance.vote_cast(proposal=pot, member=member, position="agree")
+    ledger.expense_post(
+        coop=coop,
+        payer=alice,
+        amount=Decimal("75.00"),
+        category="equipment",
+        entered_by=alice,
+        split={alice: 1, bob: 1, carol: 1},
+        proposal=pot.pk,
+    )
     proposal = governance.proposal_open(
         coop=coop, by=alice, kind="general", title="Try goat milk", body="Once, to taste."
     )
@@ -112,9 +128,10 @@ def test_everything_a_small_coop_holds_survives_the_round_trip(busy):
     assert any(t["reverses"] for t in exported["ledger"]["transactions"])
     assert any(t["allocates"] for t in exported["ledger"]["transactions"])
     assert any(t["batch"] for t in exported["ledger"]["transactions"])
+    assert any(t["approval"] for t in exported["ledger"]["transactions"])
     assert any(b["reservations"] for b in exported["batches"])
     assert any(s["swaps"] for b in exported["batches"] for s in b["shifts"])
-    assert exported["proposals"][0]["votes"][0]["reason"] == "Why not"
+    assert exported["proposals"][-1]["votes"][0]["reason"] == "Why not"
 
     copy_ = import_coop(data=exported, slug="home-copy")
 

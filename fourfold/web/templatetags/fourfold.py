@@ -24,7 +24,7 @@ def money(amount: Decimal | None, currency: str) -> str:
     """``{{ amount|money:coop.currency }}`` in the reader's language: $6.50, 6,50 €."""
     if amount is None:
         return ""
-    return format_money(amount, currency, locale=to_locale(get_language() or "en"))
+    return format_money(amount, currency)
 
 
 @register.filter

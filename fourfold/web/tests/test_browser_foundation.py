@@ -146,6 +146,11 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
     UserFactory(username="eli")
     neighbour = new_page()
     neighbour.goto(invitation_url)
+    expect(neighbour.get_by_role("heading", level=1)).to_have_text(
+        "You're invited to join Riverside Bread Co-op"
+    )
+    check_page(neighbour)
+    neighbour.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(neighbour.get_by_role("heading", level=1)).to_have_text("Log in")
     neighbour.get_by_label("Username").fill("eli")
     neighbour.get_by_label("Password").fill(PASSWORD)

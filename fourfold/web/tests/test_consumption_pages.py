@@ -193,7 +193,21 @@ def test_zero_stops_my_share(alice_client, shared):
 def test_a_share_out_of_range_is_refused_with_a_message(alice_client, shared):
     response = alice_client.post(SHARE_SET, {"units": "-1"}, follow=True)
     assert share(shared.coop, shared.alice) == 2
-    assert messages_of(response) == ["Ensure this value is greater than or equal to 0."]
+    assert messages_of(response) == ["Take 0 or more units (0 means none)."]
+
+
+@pytest.mark.parametrize(
+    ("units", "message"),
+    [
+        ("1001", "Take at most 1000 units of every batch."),
+        ("two", "Take a whole number of units, such as 2."),
+        ("", "Say how many units you take of every batch (0 means none)."),
+    ],
+)
+def test_a_share_the_form_refuses_says_what_to_enter_instead(alice_client, shared, units, message):
+    response = alice_client.post(SHARE_SET, {"units": units}, follow=True)
+    assert share(shared.coop, shared.alice) == 2
+    assert messages_of(response) == [message]
 
 
 def test_everyone_s_shares_add_up_against_the_target(alice_client, shared):

@@ -158,7 +158,7 @@ def test_a_members_page_shows_their_four_roles_with_figures(alice_client, histor
     assert "The four roles of bob" in text
     for role in ("Producer", "Funder", "Manager", "Consumer"):
         assert re.search(rf"{role} ● active", text), role
-    assert "voted on 2 of 2 proposals" in text
+    assert "voted on 2 of 2 decisions" in text
     assert "Active in all four roles" in text
 
 

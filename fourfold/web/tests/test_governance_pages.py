@@ -408,3 +408,17 @@ def test_a_paused_member_sees_the_votes_but_does_not_vote(client, personas, caro
     refused = client.post(proposal_url(proposal), {"position": "agree"})
     assert "only active members vote" in text(refused)
     assert not Vote.objects.exists()
+
+
+def test_a_closed_proposal_shows_the_count_it_was_decided_on(alice_client, personas, carol):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Honey on the side"
+    )
+    for member in (personas.alice, personas.bob, carol):
+        services.vote_cast(proposal=proposal, member=member, position="agree")
+    proposal.refresh_from_db()
+    assert proposal.status == "passed"
+    MembershipFactory(coop=personas.coop, user__username="newcomer")
+    page = text(alice_client.get(proposal_url(proposal)))
+    assert "3 of 3 members voted." in page
+    assert "Agree: 3" in page

@@ -550,3 +550,36 @@ def test_the_ledger_pages_take_a_fixed_number_of_queries(
     client.force_login(personas.alice)
     with django_assert_max_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_an_expense_above_the_limit_draws_on_a_passed_spending_proposal(
+    alice_client, personas, carol
+):
+    from fourfold.governance import services as governance
+
+    personas.coop.spending_limit = Decimal("100")
+    personas.coop.save()
+    fridge = governance.proposal_open(
+        coop=personas.coop, by=personas.bob, kind="spending", title="A second fridge", amount="300"
+    )
+    for member in (personas.alice, personas.bob, carol):
+        governance.vote_cast(proposal=fridge, member=member, position="agree")
+    fridge.refresh_from_db()
+    assert fridge.status == "passed"
+    page = alice_client.get(EXPENSE).content.decode()
+    assert "Above $100.00 the members decide together" in page
+    assert "“A second fridge”, $300.00 left" in page
+
+    refused = alice_client.post(EXPENSE, expense_form(amount="250"))
+    [error] = refused.context["form"].non_field_errors()
+    assert "$250.00 is above the spending limit of $100.00" in error
+    assert not Transaction.objects.exists()
+
+    drawn = alice_client.post(EXPENSE, expense_form(amount="250", proposal=str(fridge.pk)))
+    assert drawn.status_code == 302
+    assert Transaction.objects.get(kind="expense").approval == fridge
+    assert "“A second fridge”, $50.00 left" in alice_client.get(EXPENSE).content.decode()
+
+
+def test_without_a_spending_limit_the_expense_form_asks_for_no_approval(alice_client):
+    assert "Spending approval" not in alice_client.get(EXPENSE).content.decode()

@@ -1,9 +1,13 @@
 import re
+from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
+from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.testing import PASSWORD, MembershipFactory, UserFactory
 
@@ -176,10 +180,183 @@ def test_an_unknown_invitation_is_a_404_page_with_a_reason(client):
     assert b"does not exist" in response.content
 
 
-def test_an_invitation_link_sends_an_anonymous_visitor_to_log_in_first(client):
-    response = client.get("/invite/whatever/")
+# --- An invitation link, opened logged out ------------------------------------------------
+
+
+def invite(personas) -> str:
+    """A fresh invitation to the home co-op, made by alice; its path."""
+    invitation = coop_services.invitation_create(coop=personas.coop, by=personas.alice)
+    return f"/invite/{invitation.code}/"
+
+
+def test_an_invitation_link_tells_a_visitor_which_coop_invited_them(client, personas):
+    url = invite(personas)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert h1_count(response) == 1
+    content = response.content.decode()
+    assert "You're invited to join Home Co-op" in content
+    assert "yogurt, 2 members" in content
+
+
+def test_an_invitation_link_offers_a_visitor_to_sign_up_or_log_in_and_come_back(client, personas):
+    url = invite(personas)
+    content = client.get(url).content.decode()
+    next_query = "?next=" + quote(url)
+    assert f'<a href="/accounts/signup/{next_query}" role="button">Create an account</a>' in content
+    assert f'<a href="/accounts/login/{next_query}" role="button">Log in</a>' in content
+    assert "Accept and join" not in content
+
+
+def test_the_header_links_keep_where_the_visitor_was_going(client, personas):
+    url = invite(personas)
+    content = client.get("/accounts/login/?next=" + quote(url)).content.decode()
+    # Both the header's link and the form's own.
+    assert content.count(f'<a href="/accounts/signup/?next={quote(url)}">Sign up</a>') == 2
+
+
+def test_an_invitation_link_shows_a_visitor_nothing_else_of_the_coop(client, personas):
+    coop = personas.coop
+    page = client.get(invite(personas)).content.decode()
+    content = page[page.index("<main") : page.index("</main>")]
+    for private in ("alice", "bob", f"/c/{coop.slug}/", coop.unit, str(coop.target_quantity)):
+        assert private not in content, private
+
+
+def test_the_invitation_counts_only_members_who_belong(client, personas):
+    MembershipFactory(coop=personas.coop, status=Membership.Status.LEFT)
+    MembershipFactory(coop=personas.coop, status=Membership.Status.PENDING)
+    MembershipFactory(coop=personas.coop, status=Membership.Status.PAUSED)
+    assert b"yogurt, 3 members" in client.get(invite(personas)).content
+
+
+def test_a_visitor_cannot_accept_an_invitation_without_logging_in(client, personas):
+    url = invite(personas)
+    response = client.post(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/invite/whatever/")
+    assert response["Location"] == f"/accounts/login/?next={quote(url)}"
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_a_visitor_signs_up_from_an_invitation_and_lands_back_on_it(client, personas):
+    url = invite(personas)
+    signup = client.get(f"/accounts/signup/?next={quote(url)}")
+    assert f'<input type="hidden" name="next" value="{url}">' in signup.content.decode()
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "dee",
+            "email": "dee@example.org",
+            "password": "milk-and-culture",
+            "next": url,
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == url
+    assert b"Accept and join" in response.content
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == "/c/home/"
+    assert Membership.objects.filter(coop=personas.coop, user__username="dee").exists()
+
+
+def test_a_refused_signup_keeps_the_invitation_to_come_back_to(client, personas):
+    url = invite(personas)
+    response = client.post(
+        f"/accounts/signup/?next={quote(url)}",
+        {"username": "dee", "email": "dee@example.org", "password": "123", "next": url},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'<input type="hidden" name="next" value="{url}">' in content
+    assert f'href="/accounts/login/?next={quote(url)}"' in content
+
+
+def test_a_visitor_logs_in_from_an_invitation_and_lands_back_on_it(client, personas):
+    url = invite(personas)
+    UserFactory(username="dee")
+    login = client.get(f"/accounts/login/?next={quote(url)}")
+    content = login.content.decode()
+    assert f'<input type="hidden" name="next" value="{url}">' in content
+    assert f'href="/accounts/signup/?next={quote(url)}"' in content
+    response = client.post(
+        "/accounts/login/", {"username": "dee", "password": PASSWORD, "next": url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url
+
+
+def test_an_unknown_invitation_is_the_same_404_page_for_a_visitor(client):
+    response = client.get("/invite/nope/")
+    assert response.status_code == 404
+    assert b"does not exist" in response.content
+    assert h1_count(response) == 1
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_an_expired_invitation_is_a_404_that_shows_nothing_of_the_coop(client, personas, logged_in):
+    url = invite(personas)
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    if logged_in:
+        client.force_login(UserFactory())
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"This invitation has expired. Ask a member for a new link." in response.content
+    assert b"Home Co-op" not in response.content
+    assert b"Accept and join" not in response.content
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_used_invitation_is_a_404_that_shows_nothing_of_the_coop(client, personas, logged_in):
+    url = invite(personas)
+    coop_services.invitation_accept(code=url.split("/")[2], user=UserFactory())
+    if logged_in:
+        client.force_login(UserFactory())
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"already been used" in response.content
+    assert b"Home Co-op" not in response.content
+    assert b"yogurt" not in response.content
+
+
+def test_a_member_who_used_the_link_is_pointed_to_the_coop(client, personas):
+    url = invite(personas)
+    newcomer = UserFactory()
+    coop_services.invitation_accept(code=url.split("/")[2], user=newcomer)
+    client.force_login(newcomer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"You are already a member." in response.content
+
+
+# --- Logging in ---------------------------------------------------------------------------
+
+
+def test_a_wrong_password_says_so_plainly_and_links_to_a_reset(client):
+    UserFactory(username="dee")
+    response = client.post("/accounts/login/", {"username": "dee", "password": "guess"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert (
+        "That username and password do not match. Check them, or "
+        '<a href="/accounts/password-reset/">reset your password</a>.'
+    ) in content
+    assert "case-sensitive" not in content
+    assert not response.context["user"].is_authenticated
+
+
+def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(client):
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "guess"})
+    assert b"That username and password do not match." in response.content
+
+
+def test_the_friendly_login_error_still_counts_towards_the_throttle(client):
+    UserFactory(username="dee")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        response = client.post("/accounts/login/", {"username": "dee", "password": "guess"})
+        assert b"That username and password do not match." in response.content
+    response = client.post("/accounts/login/", {"username": "dee", "password": PASSWORD})
+    assert b"Too many failed attempts" in response.content
+    assert b"That username and password do not match." not in response.content
 
 
 def test_the_404_page_is_friendly_html(client):

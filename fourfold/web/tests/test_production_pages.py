@@ -297,6 +297,18 @@ def test_my_shifts_explain_themselves(alice_client, planned):
     assert len(response.context["rows"]) == why.planned
 
 
+def test_a_member_without_a_share_is_told_why_they_have_no_shifts(client, personas, carol):
+    from fourfold.consumption import services as consumption
+
+    consumption.share_set(coop=personas.coop, member=personas.alice, units=2)
+    client.force_login(carol)
+    text = client.get(SHIFTS).content.decode()
+    assert "You take no share of what we make yet" in text
+    assert "not an active member" not in text
+    personas.coop.memberships.filter(user=carol).update(status="paused")
+    assert "You are not an active member just now" in client.get(SHIFTS).content.decode()
+
+
 def test_offering_and_taking_a_swap_moves_the_shift(client, planned):
     batch = shared_with(planned, planned.alice, planned.bob)
     shift = Shift.objects.get(batch=batch, member=planned.alice)

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fourfold.coops import selectors, services
+from fourfold.coops.models import Invitation, Membership
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.production.selectors import coop_today
 from fourfold.web.forms import CoopForm, add_domain_error
@@ -88,13 +91,29 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("web:coop_detail", slug=coop.slug)
 
 
-@login_required
+def _invitation_closed(invitation: Invitation) -> str | None:
+    """Why ``invitation`` can no longer be accepted, or None while it can. The same checks
+    ``services.invitation_accept`` makes, so a link that would fail shows why up front."""
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used. Ask a member for a new link.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask a member for a new link.")
+    return None
+
+
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
+    """An invitation link. Anyone holding an open one sees which co-op it is for, then signs
+    up or logs in and comes back here to accept; only accepting needs an account."""
     try:
         found = selectors.invitation_for_code(code=code)
     except NotFound as error:
         return render(request, "web/invitation.html", {"error": error.detail}, status=404)
-    membership = selectors.membership_of(coop=found.coop, user=request.user)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        membership = None
+    else:
+        membership = selectors.membership_of(coop=found.coop, user=request.user)
     if request.method == "POST":
         try:
             services.invitation_accept(code=code, user=request.user)
@@ -107,4 +126,24 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
             )
         messages.success(request, _("You are now a member of %(name)s.") % {"name": found.coop})
         return redirect("web:coop_detail", slug=found.coop.slug)
+    if membership is not None and membership.status != Membership.Status.LEFT:
+        return render(
+            request, "web/invitation.html", {"invitation": found, "membership": membership}
+        )
+    # Co-op data is for members: a spent or stale link shows nothing of the co-op, to anyone.
+    closed = _invitation_closed(found)
+    if closed is not None:
+        return render(request, "web/invitation.html", {"error": closed}, status=404)
+    if not request.user.is_authenticated:
+        # What a visitor needs to decide, and nothing more: name, product, head count.
+        member_count = (
+            selectors.coop_members(coop=found.coop)
+            .filter(status__in=selectors.MEMBER_STATUSES)
+            .count()
+        )
+        return render(
+            request,
+            "web/invitation.html",
+            {"invitation": found, "member_count": member_count, "next": request.path},
+        )
     return render(request, "web/invitation.html", {"invitation": found, "membership": membership})

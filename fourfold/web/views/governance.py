@@ -155,6 +155,11 @@ class Tally:
 
 def _tally(proposal: Proposal) -> Tally:
     counts = services.tally(proposal)
+    if proposal.status != Proposal.Status.OPEN:
+        # A closed proposal shows the count it was decided on: members who joined or left
+        # since change nothing.
+        kept = ("eligible", "voted", "by_proxy", "positions")
+        counts.update({key: proposal.result[key] for key in kept if key in proposal.result})
     labels = dict(Vote.Position.choices)
     names = {}
     if counts["by_proxy"]:
@@ -164,9 +169,13 @@ def _tally(proposal: Proposal) -> Tally:
         if vote.member_id != member_id:
             proxied.setdefault(vote.member_id, []).append(names.get(member_id, "?"))
     first = dict.fromkeys(proposal.options, 0)
-    for vote in counts["counted"].values():
-        if vote.ranking and vote.ranking[0] in first:
-            first[vote.ranking[0]] += 1
+    rounds = proposal.result.get("rounds") if proposal.status != Proposal.Status.OPEN else None
+    if rounds:
+        first.update({option: n for option, n in rounds[0]["counts"].items() if option in first})
+    else:
+        for vote in counts["counted"].values():
+            if vote.ranking and vote.ranking[0] in first:
+                first[vote.ranking[0]] += 1
     return Tally(
         eligible=counts["eligible"],
         voted=counts["voted"],

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
+from fourfold.governance.selectors import approvals_open
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Leg, Transaction
 from fourfold.lib.money import from_minor
@@ -102,11 +103,17 @@ def _active_usernames(coop: Cooperative) -> list[str]:
 @login_required
 def expense_record(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
+    limit = coop.spending_limit
     form = ExpenseForm(
         _posted(request),
         me=request.user.username,
         members=_active_usernames(coop),
         currency=coop.currency,
+        limit=None if limit is None else money(limit, coop.currency),
+        approvals=[
+            (proposal.title, proposal.pk, money(left, coop.currency))
+            for proposal, left in ([] if limit is None else approvals_open(coop=coop))
+        ],
     )
     if request.method == "POST" and form.is_valid():
         try:

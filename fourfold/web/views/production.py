@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from fourfold.coops.models import Cooperative
+from fourfold.coops import selectors as coop_selectors
+from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, Shift
@@ -331,6 +332,8 @@ def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
                 reverse("web:calendar_feed", args=[feed.token])
             ),
             "history_weeks": selectors.HISTORY_WEEKS,
+            "active": coop_selectors.membership_of(coop=coop, user=me).status
+            == Membership.Status.ACTIVE,
         },
     )
 
