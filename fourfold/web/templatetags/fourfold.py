@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.dates import get_timezone_name
 from babel.numbers import format_percent
 from django import template
 from django.utils.translation import get_language, to_locale
@@ -17,6 +18,17 @@ def cadence(rule: str) -> str:
     """``{{ coop.cadence|cadence }}``: "every Sunday", or the rule itself when it is too unusual
     to put in words."""
     return describe_cadence(rule) or rule
+
+
+@register.filter
+def zone(name: str) -> str:
+    """``{{ coop.timezone|zone }}``: the time zone as people say it ("Eastern Time"), in the
+    reader's language; the zone's own name when there is no common one."""
+    try:
+        words = get_timezone_name(name, width="long", locale=to_locale(get_language() or "en"))
+    except (LookupError, ValueError):
+        return name
+    return name if "UTC" in words or "GMT" in words else words
 
 
 @register.filter

@@ -258,7 +258,7 @@ def test_the_next_batches_show_their_cut_off_in_the_coops_zone(alice_client, sha
     content = alice_client.get(SHARES).content.decode()
     # 48 hours before Sunday 14 June begins in New York.
     assert '<time datetime="2026-06-12T00:00:00-04:00">Fri 12 Jun 2026, 00:00</time>' in content
-    assert "Times are in the co-op's time zone, America/New_York." in content
+    assert "Times are in the co-op's time zone, Eastern Time." in content
     assert "Everyone together: 5 of the 20 quart planned." in content
 
 

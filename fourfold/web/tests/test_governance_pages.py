@@ -87,7 +87,7 @@ def test_the_decisions_page_lists_open_proposals_with_their_tally_and_closing_ti
     assert "Agree: 1" in page
     # Opened at 10:00 in New York (EST); seven days later the clocks have gone forward (8 March),
     # so it closes at 11:00 there, the co-op's zone.
-    assert "closes Mon 9 Mar 2026, 11:00 (America/New_York)" in page
+    assert "closes Mon 9 Mar 2026, 11:00 (Eastern Time)" in page
     assert "You have not voted yet." in page
     assert f'hx-get="{proposal_url(proposal, "tally/")}"' in response.content.decode()
     assert 'hx-trigger="every 10s"' in response.content.decode()
