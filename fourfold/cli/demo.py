@@ -1,11 +1,13 @@
-"""``fourfold demo``: the Somerville Yogurt Cooperative, built through the services."""
+"""``fourfold demo``: the Somerville Yogurt Cooperative and the Somerville Bike Kitchen, a year
+of each built through the services."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.db import transaction
@@ -13,7 +15,9 @@ from django.utils import timezone
 
 from fourfold.accounts.models import User
 from fourfold.accounts.services import user_signup
+from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption import services as consumption
+from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance import services as governance
@@ -55,20 +59,34 @@ def _quiet(done: int, total: int) -> None:
     """No progress to show."""
 
 
+def _found(fields: services.CoopFields, members: list[User], *, on: date) -> Cooperative:
+    """Found the co-op on the evening of ``on``, the first of ``members`` inviting the rest."""
+    founder, *others = members
+    evening = datetime.combine(on, time(19), tzinfo=ZoneInfo(fields.timezone))
+    coop = services.coop_found(founder=founder, fields=fields, now=evening)
+    for minutes, member in enumerate(others, start=1):
+        moment = evening + timedelta(minutes=minutes)
+        invitation = services.invitation_create(coop=coop, by=founder, now=moment)
+        services.invitation_accept(code=invitation.code, user=member, now=moment)
+    return coop
+
+
 @transaction.atomic
 def build(progress=_quiet) -> tuple[Cooperative, bool]:
-    """The demo co-op and whether it was built now (False: it was there and is reused)."""
+    """The demo yogurt co-op and whether the demo was built now (False: it was there and is
+    reused); the bike kitchen is built with it."""
     members = [_demo_user(username) for username in DEMO_MEMBERS]
-    if User.objects.filter(username="mo").exists():
-        _demo_user("mo")  # admitted during the demo year: the printed password works for Mo too
+    # Mo, admitted during the demo year, and the bike kitchen's own members: the printed
+    # password works for them too.
+    for username in ["mo", *BIKE_ONLY]:
+        if User.objects.filter(username=username).exists():
+            _demo_user(username)
     coop = Cooperative.objects.filter(slug=DEMO_SLUG).first()
     if coop is not None:
         return coop, False
-    founder, *others = members
-    coop = services.coop_found(founder=founder, fields=DEMO_COOP)
-    for member in others:
-        invitation = services.invitation_create(coop=coop, by=founder)
-        services.invitation_accept(code=invitation.code, user=member)
+    today = timezone.now().astimezone(ZoneInfo(DEMO_COOP.timezone)).date()
+    # A year of Sundays from the pay-ins; the members met to found the co-op the evening before.
+    coop = _found(DEMO_COOP, members, on=today - timedelta(days=365))
     _year(coop, members, progress)
     _bike_kitchen(members, progress)
     return coop, True
@@ -97,7 +115,9 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
     units, one missed batch, one settle-up; then the next eight weeks planned, a member away
     for a while and a shift on the swap board."""
     rng = random.Random(20261126)  # the same story on every machine
-    today = timezone.now().astimezone(coop.zone).date()
+    pickups = random.Random(20261127)  # its own stream: who collects leaves the rest unchanged
+    now = timezone.now()
+    today = now.astimezone(coop.zone).date()
     by_name = {member.username: member for member in members}
     dee, eli, flo = by_name["dee"], by_name["eli"], by_name["flo"]
     start = today - timedelta(days=364)
@@ -138,6 +158,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         # Plan the coming week as the co-op would have then, and record it once it happened,
         # so each week's rotation sees the shifts done before it.
         production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        settle_on = day
         for batch in Batch.objects.filter(
             coop=coop, date__gte=day, status="planned", date__lt=min(day + timedelta(days=7), today)
         ):
@@ -176,8 +197,14 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                     occurred_on=batch.date,
                 )
             _record(batch, rng, weeks_ago=week)
+            # Collected from the maker's fridge that evening or the next two.
+            _pick_up(batch, pickups, now=now, hours=(16, 21), days=3)
+            settle_on = batch.date
         if week == 26:
-            ledger.settlement_record(coop=coop, entered_by=flo)
+            # Half-way through the year Flo settles everyone up on the evening of that week's
+            # batch, after its costs are charged: the pool is paid out and every balance is
+            # even that evening.
+            ledger.settlement_record(coop=coop, entered_by=flo, occurred_on=settle_on)
         _decisions(coop, members, week, day, by_name)
     lou = by_name["lou"]
     production.batches_plan(coop=coop, weeks=8, by=None, today=today)
@@ -269,6 +296,33 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         consumption.share_set(coop=coop, member=mo, units=2)
 
 
+def _pick_up(
+    batch: Batch, rng: random.Random, *, now: datetime, hours: tuple[int, int], days: int
+) -> None:
+    """Nearly everyone collects their share in the ``days`` from the batch's day on, inside
+    the pick-up window; now and then one is forgotten (that is the co-op's waste). A pick-up
+    still ahead of ``now`` waits, as it would."""
+    coop = batch.coop
+    for allocation in consumption_selectors.allocations(batch=batch):
+        if not allocation.units or rng.random() >= 0.95:
+            continue
+        day = batch.date + timedelta(days=rng.randrange(days))
+        moment = datetime.combine(
+            day, time(rng.randint(*hours), rng.randrange(60)), tzinfo=coop.zone
+        )
+        if moment >= now:
+            continue
+        consumption.collected_mark(batch=batch, member=allocation.member, now=moment)
+
+
+def _logins(coop: Cooperative) -> list[str]:
+    """The demo's own members of ``coop``, in the order they joined: the printed password is
+    theirs (a visitor's own account keeps its own password)."""
+    order = {name: index for index, name in enumerate(DEMO_LOGINS)}
+    names = [m.user.username for m in coops_selectors.coop_members(coop=coop)]
+    return sorted((name for name in names if name in order), key=order.__getitem__)
+
+
 def run(*, stdout: TextIO) -> Cooperative:
     call_command("migrate", interactive=False, verbosity=0)
 
@@ -283,11 +337,10 @@ def run(*, stdout: TextIO) -> Cooperative:
         stdout.flush()
 
     coop, built = build(progress)
-    stdout.write(
-        ("Built" if built else "Reusing") + f" the demo co-op: {coop.name} (/c/{coop.slug}/)\n"
-        f"Log in as any of: {', '.join([*DEMO_MEMBERS, 'mo'])}\n"
-        f"Demo password for all of them: {DEMO_PASSWORD}\n"
-    )
+    stdout.write(("Built" if built else "Reusing") + " the demo co-ops:\n")
+    for each in Cooperative.objects.filter(slug__in=[DEMO_SLUG, BIKE_SLUG]).order_by("pk"):
+        stdout.write(f"  {each.name} (/c/{each.slug}/): log in as {', '.join(_logins(each))}\n")
+    stdout.write(f"Demo password for all of them: {DEMO_PASSWORD}\n")
     return coop
 
 
@@ -307,7 +360,24 @@ def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
     )
 
 
+BIKE_SLUG = "bike-kitchen"
 BIKE_MEMBERS = ["dee", "eli", "ana", "gus", "nia", "oli", "pat", "raj"]
+BIKE_ONLY = [name for name in BIKE_MEMBERS if name not in DEMO_MEMBERS]
+# Everyone the demo gives the printed password, in the order they joined.
+DEMO_LOGINS = [*DEMO_MEMBERS, "mo", *BIKE_ONLY]
+BIKE_COOP = services.CoopFields(
+    slug=BIKE_SLUG,
+    name="Somerville Bike Kitchen",
+    product="bike repair",
+    unit="repair slot",
+    cadence="FREQ=WEEKLY;BYDAY=WE",
+    timezone="America/New_York",
+    target_quantity=8,
+    producers_per_batch=2,
+    currency="USD",
+    commercial_unit_price=Decimal("45.00"),
+    diy_minutes_per_unit=Decimal("120"),
+)
 
 
 def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
@@ -315,28 +385,17 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
     repair slots are the shares, mechanics are the producers; the same four roles."""
     people = {m.username: m for m in yogurt_members}
     members = [people.get(name) or _demo_user(name) for name in BIKE_MEMBERS]
-    founder, *others = members
-    coop = services.coop_found(
-        founder=founder,
-        fields=services.CoopFields(
-            slug="bike-kitchen",
-            name="Somerville Bike Kitchen",
-            product="bike repair",
-            unit="repair slot",
-            cadence="FREQ=WEEKLY;BYDAY=WE",
-            timezone="America/New_York",
-            target_quantity=8,
-            producers_per_batch=2,
-            currency="USD",
-            commercial_unit_price=Decimal("45.00"),
-            diy_minutes_per_unit=Decimal("120"),
-        ),
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(BIKE_COOP.timezone)).date()
+    coop = _found(
+        BIKE_COOP,
+        members,
+        # The evening before the tool fund was paid in, as the yogurt co-op was.
+        on=today - timedelta(days=365),
     )
-    for member in others:
-        invitation = services.invitation_create(coop=coop, by=founder)
-        services.invitation_accept(code=invitation.code, user=member)
+    founder = members[0]
     rng = random.Random(20261128)
-    today = timezone.now().astimezone(coop.zone).date()
+    pickups = random.Random(20261129)
     for member in members:
         ledger.contribution_post(
             coop=coop,
@@ -385,6 +444,8 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
                 hours=Decimal(rng.choice(["5", "5.5", "6"])),
                 today=evening.date,
             )
+            # A repair slot is taken by turning up that evening with one's bike.
+            _pick_up(evening, pickups, now=now, hours=(18, 20), days=1)
     production.batches_plan(coop=coop, weeks=8, by=None, today=today)
     progress(52, 52)
     return coop

@@ -3,6 +3,8 @@ and charging each batch's costs to those who took it."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -179,13 +181,13 @@ def extras_claim(*, batch: Batch, member: User, units: int = 1) -> Allocation:
     return allocation
 
 
-def collected_mark(*, batch: Batch, member: User) -> Allocation:
+def collected_mark(*, batch: Batch, member: User, now: datetime | None = None) -> Allocation:
     allocation = Allocation.objects.filter(batch=batch, member=member).first()
     if allocation is None or not allocation.units:
         raise Conflict(_("You have no share of this batch to collect."))
     if allocation.collected_at is None:
         with transaction.atomic():
-            allocation.collected_at = timezone.now()
+            allocation.collected_at = now or timezone.now()
             allocation.save(update_fields=["collected_at"])
             audit_record(
                 coop=batch.coop, actor=member, action="consumption.collected", batch=batch.pk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -133,12 +133,12 @@ def coop_validate(fields: CoopFields) -> CoopFields:
     )
 
 
-def coop_found(*, founder: User, fields: CoopFields) -> Cooperative:
+def coop_found(*, founder: User, fields: CoopFields, now: datetime | None = None) -> Cooperative:
     """Found a co-op; the founder becomes its first member, with no powers beyond that."""
     clean = coop_validate(fields)
     if Cooperative.objects.filter(slug=clean.slug).exists():
         raise Conflict(_("A co-op with that short name exists; choose another."), field="slug")
-    now = timezone.now()
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             coop = Cooperative.objects.create(**clean.__dict__, founded_by=founder, founded_at=now)
@@ -157,11 +157,11 @@ def coop_found(*, founder: User, fields: CoopFields) -> Cooperative:
     return coop
 
 
-def invitation_create(*, coop: Cooperative, by: User) -> Invitation:
+def invitation_create(*, coop: Cooperative, by: User, now: datetime | None = None) -> Invitation:
     """A single-use invitation link, valid for two weeks. Any active member may make one."""
     if not Membership.objects.filter(coop=coop, user=by, status=Membership.Status.ACTIVE).exists():
         raise Conflict(_("Only active members can invite; resume your membership first."))
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         invitation = Invitation.objects.create(
             coop=coop,
@@ -176,9 +176,9 @@ def invitation_create(*, coop: Cooperative, by: User) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, code: str, user: User) -> Membership:
+def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> Membership:
     """Join the invitation's co-op. The code is spent only when someone actually joins."""
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         # The row lock makes two people racing for one code queue: the second finds it spent.
         invitation = (

@@ -518,9 +518,14 @@ def transaction_reverse(
 
 
 def settlement_record(
-    *, coop: Cooperative, entered_by: User, expected: str | None = None
+    *,
+    coop: Cooperative,
+    entered_by: User,
+    expected: str | None = None,
+    occurred_on: date | None = None,
 ) -> list[Transaction]:
-    """Post the current settle-up plan, all transfers or none.
+    """Post the current settle-up plan, all transfers or none, on ``occurred_on`` (today by
+    default: the day the money changed hands).
 
     ``expected`` is the fingerprint of the plan the member saw: if the balances moved since,
     nothing is posted and they are asked to look at the new plan.
@@ -554,6 +559,7 @@ def settlement_record(
                 amount=step.amount,
                 entered_by=entered_by,
                 description=_("Settle-up"),
+                occurred_on=occurred_on,
             )
             for step in plan.transfers
         ]

@@ -47,6 +47,23 @@ def normalise_cadence(rule: str) -> str:
     return text.upper()
 
 
+RHYTHMS = ("weekly", "fortnightly", "monthly")
+
+
+def cadence_rule(rhythm: str, day: str, week_of_month: int = 1) -> str:
+    """The RRULE for a plain rhythm: every week, every two weeks, or one week of the month
+    (1 to 4, or -1 for the last) on ``day`` (MO … SU)."""
+    if day not in DAY_CODES or rhythm not in RHYTHMS:
+        raise ValueError(f"no plain rhythm {rhythm!r} on {day!r}")
+    if rhythm == "weekly":
+        return f"FREQ=WEEKLY;BYDAY={day}"
+    if rhythm == "fortnightly":
+        return f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}"
+    if week_of_month not in (1, 2, 3, 4, -1):
+        raise ValueError(f"no week {week_of_month} of a month")
+    return f"FREQ=MONTHLY;BYDAY={week_of_month}{day}"
+
+
 def _ordinal(position: int) -> str | None:
     return {
         1: pgettext("nth weekday of a month", "first"),

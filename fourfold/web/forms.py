@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from fourfold.errors import FourfoldError
 from fourfold.governance.models import Proposal, Vote
 from fourfold.ledger.models import Category, Transaction
 from fourfold.ledger.services import POOL
+from fourfold.lib.dates import DAY_CODES, RHYTHMS, cadence_rule
 from fourfold.production.services import MAX_PLANNING_WEEKS
 
 
@@ -100,13 +102,43 @@ class CoopForm(forms.Form):
     unit = forms.CharField(
         label=_("Unit"), max_length=40, help_text=_("How a share is counted: quart, loaf, repair.")
     )
+    rhythm = forms.ChoiceField(
+        label=_("How often you make a batch"),
+        required=False,
+        initial="weekly",
+        choices=[
+            ("weekly", _("Every week")),
+            ("fortnightly", _("Every two weeks")),
+            ("monthly", _("Once a month")),
+            ("rule", _("Another rhythm: write its rule below")),
+        ],
+    )
+    day = forms.ChoiceField(
+        label=_("On"),
+        required=False,
+        initial="SU",
+        choices=[(code, WEEKDAYS[index]) for index, code in enumerate(DAY_CODES)],
+    )
+    week_of_month = forms.TypedChoiceField(
+        label=_("Which week, when once a month"),
+        required=False,
+        coerce=int,
+        initial=1,
+        choices=[
+            (1, _("the first")),
+            (2, _("the second")),
+            (3, _("the third")),
+            (4, _("the fourth")),
+            (-1, _("the last")),
+        ],
+    )
     cadence = forms.CharField(
         label=_("Cadence"),
         max_length=255,
-        initial="FREQ=WEEKLY;BYDAY=SU",
+        required=False,
         help_text=_(
-            "An RFC 5545 rule. Every Sunday: FREQ=WEEKLY;BYDAY=SU. "
-            "Every other Tuesday: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU."
+            "Only for another rhythm: an RFC 5545 rule, such as FREQ=WEEKLY;BYDAY=TU,FR for "
+            "every Tuesday and Friday. A rule written here comes before the choices above."
         ),
     )
     timezone = forms.ChoiceField(
@@ -138,6 +170,22 @@ class CoopForm(forms.Form):
         decimal_places=2,
         help_text=_("Making it yourself at home, to show the time saved together."),
     )
+
+    def clean(self) -> dict:
+        """The cadence comes from the plain choices unless a rule is written out."""
+        data = super().clean()
+        rhythm = data.pop("rhythm", "") or "rule"
+        day = data.pop("day", "") or "SU"
+        week = data.pop("week_of_month", None) or 1
+        if not data.get("cadence") and "cadence" not in self.errors:
+            if rhythm in RHYTHMS:
+                data["cadence"] = cadence_rule(rhythm, day, week)
+            else:
+                self.add_error(
+                    "cadence",
+                    _("Write the rule for your rhythm, such as FREQ=WEEKLY;BYDAY=TU,FR."),
+                )
+        return data
 
 
 # --- The ledger ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The ``fourfold`` command, run as a user runs it: in a subprocess with its own data dir."""
 
+import io
 import os
 import secrets
 import socket
@@ -7,14 +8,20 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db.models import Sum
+from django.utils import timezone
 
 from fourfold.accounts.models import User
 from fourfold.cli import demo
+from fourfold.consumption import selectors as consumption_selectors
+from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.ledger import selectors
+from fourfold.ledger.models import Account
 
 FOURFOLD = [sys.executable, "-m", "fourfold"]
 
@@ -61,16 +68,24 @@ def test_manage_runs_django_commands(fresh_env):
 def test_demo_builds_once_and_reuses_on_a_second_run(fresh_env):
     first = run(["demo", "--no-serve"], fresh_env)
     assert first.returncode == 0, first.stderr
-    assert "Built the demo co-op" in first.stdout
+    assert "Built the demo co-ops" in first.stdout
     assert demo.DEMO_PASSWORD in first.stdout
     second = run(["demo", "--no-serve"], fresh_env)
     assert second.returncode == 0, second.stderr
-    assert "Reusing the demo co-op" in second.stdout
+    assert "Reusing the demo co-ops" in second.stdout
+    for output in (first.stdout, second.stdout):
+        assert "(/c/somerville/): log in as dee, eli, flo" in output
+        assert "(/c/bike-kitchen/): log in as dee, eli, ana, gus, nia, oli, pat, raj" in output
 
 
 @pytest.mark.django_db
 def test_the_demo_coop_has_twelve_active_members_and_is_never_duplicated():
     demo.build()
+    # A visitor changed the passwords of a member of both co-ops and of one of the bike kitchen.
+    for username in ("flo", "nia"):
+        visited = User.objects.get(username=username)
+        visited.set_password("changed by a visitor")
+        visited.save()
     coop, built = demo.build()
     assert not built
     assert Cooperative.objects.filter(slug="somerville").count() == 1
@@ -83,6 +98,87 @@ def test_the_demo_coop_has_twelve_active_members_and_is_never_duplicated():
     # Twelve founding members, and Mo, admitted by a vote during the year.
     assert Membership.objects.filter(coop=coop, status="active").count() == 13
     assert User.objects.get(username="flo").check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(username="nia").check_password(demo.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_demo_prints_the_logins_of_every_member_of_each_coop():
+    out = io.StringIO()
+    demo.run(stdout=out)
+    lines = out.getvalue().splitlines()
+    for coop in Cooperative.objects.filter(slug__in=["somerville", "bike-kitchen"]):
+        [line] = [line for line in lines if f"(/c/{coop.slug}/): log in as " in line]
+        printed = line.split(": log in as ", 1)[1].split(", ")
+        members = Membership.objects.filter(coop=coop).values_list("user__username", flat=True)
+        assert sorted(printed) == sorted(members)
+        for username in printed:
+            assert User.objects.get(username=username).check_password(demo.DEMO_PASSWORD)
+    assert demo.DEMO_PASSWORD in lines[-1]
+
+
+@pytest.mark.django_db
+def test_the_demo_coops_were_founded_and_joined_before_their_first_batch():
+    demo.build()
+    for coop in Cooperative.objects.filter(slug__in=["somerville", "bike-kitchen"]):
+        today = timezone.now().astimezone(coop.zone).date()
+        founded = coop.founded_at.astimezone(coop.zone).date()
+        first_batch = coop.batches.order_by("date").first().date
+        first_pay_in = coop.transactions.order_by("occurred_on").first().occurred_on
+        # About a year ago, before any money or yogurt changed hands.
+        assert today - timedelta(days=372) <= founded < first_pay_in <= first_batch
+        founders = Membership.objects.filter(coop=coop).exclude(user__username="mo")
+        assert founders.count() >= 8
+        assert {m.joined_on for m in founders} == {founded}
+    mo = Membership.objects.get(coop__slug="somerville", user__username="mo")
+    yogurt = Cooperative.objects.get(slug="somerville")
+    assert yogurt.founded_at.astimezone(yogurt.zone).date() < mo.joined_on < today
+
+
+@pytest.mark.django_db
+def test_the_demo_settles_up_on_the_evening_it_happened_and_everyone_is_even_then():
+    coop, _built = demo.build()
+    today = timezone.now().astimezone(coop.zone).date()
+    transfers = coop.transactions.filter(kind="transfer", description="Settle-up")
+    assert transfers.count() >= 5
+    assert not coop.transactions.filter(occurred_on=today).exists()
+    [settled_on] = set(transfers.values_list("occurred_on", flat=True))
+    # Half-way through the year, on the evening of that week's batch.
+    assert today - timedelta(days=189) <= settled_on <= today - timedelta(days=176)
+    assert coop.batches.filter(date=settled_on, status="made").exists()
+    # Every member's statement reads 0.00 after the settle-up, and the pool is empty then.
+    for member in demo.DEMO_MEMBERS:
+        user = User.objects.get(username=member)
+        legs = selectors.statement(coop=coop, member=user).filter(
+            transaction__occurred_on__lte=settled_on
+        )
+        assert legs.first().running_total == 0, member
+    pool = coop.accounts.get(kind=Account.Kind.POOL)
+    held = pool.legs.filter(transaction__occurred_on__lte=settled_on).aggregate(
+        total=Sum("amount_minor")
+    )
+    assert held["total"] == 0
+
+
+@pytest.mark.django_db
+def test_in_the_demo_most_shares_are_collected_within_the_pickup_window():
+    demo.build()
+    now = timezone.now()
+    for coop in Cooperative.objects.filter(slug__in=["somerville", "bike-kitchen"]):
+        waste = consumption_selectors.waste(coop=coop)
+        assert waste.allocated_units >= 300
+        # Now and then a share is forgotten, but far from every week.
+        assert 0 < waste.uncollected_units < 0.2 * waste.allocated_units
+        allocations = Allocation.objects.filter(batch__coop=coop, units__gt=0).select_related(
+            "batch", "member"
+        )
+        for allocation in allocations.exclude(collected_at=None):
+            day = allocation.batch.date
+            picked = allocation.collected_at.astimezone(coop.zone)
+            assert day <= picked.date() < day + timedelta(days=coop.pickup_days)
+            assert picked < now
+        for member in {allocation.member for allocation in allocations}:
+            mine = allocations.filter(member=member)
+            assert mine.exclude(collected_at=None).count() >= 0.8 * mine.count(), member
 
 
 @pytest.mark.django_db

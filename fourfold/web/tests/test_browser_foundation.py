@@ -20,7 +20,6 @@ COOP = {
     "Short name for links": "riverside",
     "What you make or do together": "sourdough bread",
     "Unit": "loaf",
-    "Cadence": "FREQ=WEEKLY;BYDAY=SA",
     "Target quantity per batch": "12",
     "Producers per batch": "2",
     "Currency": "USD",
@@ -50,6 +49,8 @@ def field(page, label: str):
 
 
 def fill_coop_form(page, time_zone: str = "America/Chicago", **changes: str) -> None:
+    field(page, "How often you make a batch").select_option("Every week")
+    field(page, "On").select_option("Saturday")
     for label, value in {**COOP, **changes}.items():
         field(page, label).fill(value)
     field(page, "Time zone").select_option(time_zone)
@@ -116,6 +117,7 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
         "Riverside Bread Co-op is founded. Invite your neighbours."
     )
     expect(page.get_by_role("region", name="How we produce")).to_contain_text("America/Chicago")
+    expect(page.get_by_role("region", name="How we produce")).to_contain_text("Every Saturday")
     check_page(page)
 
     page.get_by_role("link", name="My co-ops").click()

@@ -121,7 +121,7 @@ def test_the_production_page_lists_upcoming_batches_with_their_producers(alice_c
     first = upcoming[0].batch
     assert f'<time datetime="{first.date.isoformat()}">'.encode() in response.content
     assert b"8 batches ahead" in response.content
-    assert "the co-op's time zone, Eastern Time".encode() in response.content
+    assert b"the co-op's time zone, Eastern Time" in response.content
 
 
 def test_the_upcoming_batch_dates_are_the_coops_local_dates(client, time_machine):
