@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from babel.dates import get_timezone_name
 from babel.numbers import format_percent
 from django import template
+from django.template.defaultfilters import date as date_format
 from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
 
 from fourfold.lib.dates import describe_cadence
 from fourfold.lib.money import format_money, from_minor
@@ -18,6 +21,17 @@ def cadence(rule: str) -> str:
     """``{{ coop.cadence|cadence }}``: "every Sunday", or the rule itself when it is too unusual
     to put in words."""
     return describe_cadence(rule) or rule
+
+
+@register.filter(expects_localtime=True)
+def until(moment: datetime) -> str:
+    """A deadline as people read it: one at midnight is "the end of" the day before (a
+    deadline of "Fri 00:00" reads as Friday evening to most), else the day and the time."""
+    if moment.time() == time(0):
+        return _("the end of %(day)s") % {
+            "day": date_format(moment.date() - timedelta(days=1), "D j M Y")
+        }
+    return date_format(moment, "D j M Y, H:i")
 
 
 @register.filter

@@ -257,7 +257,8 @@ def test_the_next_batches_show_their_cut_off_in_the_coops_zone(alice_client, sha
     plan(shared.coop)
     content = alice_client.get(SHARES).content.decode()
     # 48 hours before Sunday 14 June begins in New York.
-    assert '<time datetime="2026-06-12T00:00:00-04:00">Fri 12 Jun 2026, 00:00</time>' in content
+    # A midnight deadline reads as the end of the day before, as people say it.
+    assert '<time datetime="2026-06-12T00:00:00-04:00">the end of Thu 11 Jun 2026</time>' in content
     assert "Times are in the co-op's time zone, Eastern Time." in content
     assert "Everyone together: 5 of the 20 quart planned." in content
 
@@ -285,8 +286,19 @@ def test_a_reservation_after_the_cut_off_is_refused_with_the_message(
         "Reservations for 2026-06-14 closed 48 hours before the batch."
     ]
     content = response.content.decode()
-    assert "Reservations closed at" in content
+    assert (
+        'Reservations closed at <time datetime="2026-06-12T00:00:00-04:00">'
+        "the end of Thu 11 Jun 2026</time>." in content
+    )
     assert f'action="{reserve_url(batch)}"' not in content  # the next Sunday's form only
+
+
+def test_a_deadline_not_at_midnight_shows_its_time(alice_client, shared):
+    shared.coop.reservation_cutoff_hours = 30
+    shared.coop.save()
+    plan(shared.coop)
+    content = alice_client.get(SHARES).content.decode()
+    assert '<time datetime="2026-06-12T18:00:00-04:00">Fri 12 Jun 2026, 18:00</time>' in content
 
 
 # --- This week's batch --------------------------------------------------------------------
