@@ -12,6 +12,14 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-mail address"))
 
+    def save(self, *args, **kwargs) -> None:
+        # A new password (a reset after a lost one, a change) ends every API token issued
+        # under the old one. Django clears ``_password`` for a mere hash upgrade at login.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.api_tokens.all().delete()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),

@@ -93,6 +93,12 @@ def token_issue(*, user: User) -> str:
     return token
 
 
+def token_revoke(*, token: str) -> bool:
+    """End ``token`` at once (logging out of the API); False if it was not a live token."""
+    deleted, _rows = ApiToken.objects.filter(digest=_digest(token)).delete()
+    return bool(deleted)
+
+
 def token_authenticate(*, token: str) -> User | None:
     row = ApiToken.objects.select_related("user").filter(digest=_digest(token)).first()
     if row is None or not row.user.is_active:

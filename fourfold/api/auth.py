@@ -13,4 +13,5 @@ class BearerToken(HttpBearer):
         user = token_authenticate(token=token)
         if user is not None:
             request.user = user
+            request.api_token = token  # for logging out: ending this very token
         return user

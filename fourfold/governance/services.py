@@ -4,6 +4,7 @@ decision applies itself. Nobody holds a power another member lacks."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -49,9 +50,17 @@ def _between(low: int, high: int):
     return check
 
 
+# Checked as text before any arithmetic: Fraction("1e999999999") would build a billion-digit
+# number and hold a worker for hours.
+THRESHOLD_TEXT = re.compile(r"\d{1,3}/\d{1,3}|0?\.\d{1,4}|1(\.0{1,4})?")
+
+
 def _threshold(value) -> str:
+    text = str(value).strip()
+    if not THRESHOLD_TEXT.fullmatch(text):
+        raise ValueError(_("a fraction such as 2/3 or 0.6"))
     try:
-        share = Fraction(str(value))
+        share = Fraction(text)
     except (ValueError, ZeroDivisionError) as error:
         raise ValueError(_("a fraction such as 2/3 or 0.6")) from error
     if not Fraction(1, 2) <= share <= 1:
@@ -196,13 +205,17 @@ def proposal_open(
             raise Invalid(
                 _("%(name)s is not a member.") % {"name": subject.username}, field="subject"
             )
-        if (
-            kind == Proposal.Kind.ADMIT_MEMBER
-            and membership is not None
-            and (membership.status in (Membership.Status.ACTIVE, Membership.Status.PAUSED))
+        if kind == Proposal.Kind.ADMIT_MEMBER and (
+            membership is None or membership.status != Membership.Status.PENDING
         ):
+            # Nobody is made a member without asking: one asks by accepting an invitation.
             raise Invalid(
-                _("%(name)s is already a member.") % {"name": subject.username}, field="subject"
+                _(
+                    "%(name)s has not asked to join. Send them an invitation: accepting it "
+                    "asks the members to admit them."
+                )
+                % {"name": subject.username},
+                field="subject",
             )
         fields["subject"] = subject
     elif kind == Proposal.Kind.SPENDING:
@@ -464,6 +477,11 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Propos
         )
         if passed:
             _apply(proposal, now)
+        elif proposal.kind == Proposal.Kind.ADMIT_MEMBER:
+            # Not admitted: the applicant is no longer waiting, and may be invited again.
+            Membership.objects.filter(
+                coop=proposal.coop, user=proposal.subject, status=Membership.Status.PENDING
+            ).update(status=Membership.Status.LEFT)
         proposal.status = Proposal.Status.PASSED if passed else Proposal.Status.FAILED
         proposal.outcome = outcome
         proposal.closed_at = now
@@ -496,17 +514,17 @@ def _apply(proposal: Proposal, now: datetime) -> None:
         if set(change) & {"target_quantity", "producers_per_batch", "cadence"}:
             production.batches_follow_rules(coop=coop, today=now.astimezone(coop.zone).date())
     elif proposal.kind == Proposal.Kind.ADMIT_MEMBER:
-        membership, _created = Membership.objects.update_or_create(
-            coop=coop,
-            user=proposal.subject,
-            defaults={
-                "status": Membership.Status.ACTIVE,
-                "joined_on": now.astimezone(coop.zone).date(),
-            },
-        )
-        audit_record(
-            coop=coop, actor=None, action="membership.admitted", at=now, member=proposal.subject_id
-        )
+        admitted = Membership.objects.filter(
+            coop=coop, user=proposal.subject, status=Membership.Status.PENDING
+        ).update(status=Membership.Status.ACTIVE, joined_on=now.astimezone(coop.zone).date())
+        if admitted:
+            audit_record(
+                coop=coop,
+                actor=None,
+                action="membership.admitted",
+                at=now,
+                member=proposal.subject_id,
+            )
     elif proposal.kind == Proposal.Kind.REMOVE_MEMBER:
         membership = Membership.objects.filter(coop=coop, user=proposal.subject).first()
         if membership and membership.status != Membership.Status.LEFT:

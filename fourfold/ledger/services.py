@@ -30,6 +30,8 @@ from fourfold.lib.money import (
 from fourfold.production.models import Batch
 
 MAX_AMOUNT = Decimal("1e12")
+MAX_WEIGHT = 1_000_000
+WEIGHT_DECIMALS = 6
 
 # Money from outside the membership, by the names people give it.
 OUTSIDE_MONEY = re.compile(
@@ -98,8 +100,10 @@ def _require_active_funder(coop: Cooperative, user: User) -> None:
 
 
 def _require_member_of_record(coop: Cooperative, user: User) -> None:
-    """Transfers settle debts, so anyone who ever was a member may send or receive one."""
-    if _membership(coop, user) is None:
+    """Transfers settle debts, so anyone who ever was a member may send or receive one; an
+    applicant still waiting to be admitted never was."""
+    membership = _membership(coop, user)
+    if membership is None or membership.status == Membership.Status.PENDING:
         raise PrincipleViolation(
             "self_funded",
             _("%(name)s is not a member of this co-op; money moves only among members.")
@@ -234,6 +238,14 @@ def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[Use
             raise Invalid(_("Weights are numbers."), field="split") from error
         if not value.is_finite() or value <= 0:
             raise Invalid(_("Every weight must be above zero."), field="split")
+        # Bounded before any arithmetic: a weight like 1e999999999 would become a
+        # billion-digit fraction in the split.
+        if value > MAX_WEIGHT or value.normalize().as_tuple().exponent < -WEIGHT_DECIMALS:
+            raise Invalid(
+                _("A weight is a number up to %(max)s, with at most %(places)d decimals.")
+                % {"max": f"{MAX_WEIGHT:,}", "places": WEIGHT_DECIMALS},
+                field="split",
+            )
         weights[user] = value
     active = set(
         Membership.objects.filter(
@@ -466,6 +478,30 @@ def _require_pool_holds(coop: Cooperative, amount: Decimal) -> None:
         )
 
 
+def _require_pool_covers_reversal(coop: Cooperative, originals: list[Transaction]) -> None:
+    """Undoing money paid into the pool takes it back out: only if the pool still holds it
+    (it may have been spent since). The pool row lock makes concurrent payments queue."""
+    into_pool = sum(
+        leg.amount_minor
+        for leg in Leg.objects.filter(transaction__in=originals, account__kind=Account.Kind.POOL)
+    )
+    if into_pool <= 0:
+        return
+    pool = Account.objects.select_for_update().filter(coop=coop, kind=Account.Kind.POOL).first()
+    held = pool.total_minor if pool else 0
+    if held < into_pool:
+        raise Conflict(
+            _(
+                "Reversing this takes %(amount)s out of the pool, which holds %(held)s: reverse "
+                "what the pool paid for since, or pay in first."
+            )
+            % {
+                "amount": format_money(from_minor(into_pool, coop.currency), coop.currency),
+                "held": format_money(from_minor(held, coop.currency), coop.currency),
+            }
+        )
+
+
 def _side_account(coop: Cooperative, user: User | None) -> Account:
     if user is None:
         return _account(coop, Account.Kind.POOL)
@@ -490,6 +526,7 @@ def transaction_reverse(
             dependants = [locked]
             if locked.kind == Transaction.Kind.EXPENSE:
                 dependants += list(locked.allocations.filter(reversed_by__isnull=True))
+            _require_pool_covers_reversal(coop, dependants)
             reversals = [
                 _post(
                     coop=coop,

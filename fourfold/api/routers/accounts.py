@@ -36,3 +36,11 @@ def token(request: HttpRequest, payload: TokenIn):
     if user is None:
         raise WrongCredentials(_("Wrong username or password."))
     return {"token": services.token_issue(user=user)}
+
+
+@router.delete("/auth/token", response={204: None, **errors()})
+def token_revoke(request: HttpRequest):
+    """End the token this request is made with (log out of the API). A new password ends
+    all of a person's tokens."""
+    services.token_revoke(token=request.api_token)
+    return Status(204, None)

@@ -150,10 +150,15 @@ def proposal_open(request: HttpRequest, slug: str, payload: ProposalIn):
     coop = coop_for_member(user=request.auth, slug=slug)
     subject = None
     if payload.subject:
-        subject = User.objects.filter(username__iexact=payload.subject).first()
+        # Only people who belong to the co-op or asked to join it: the name of anyone else on
+        # the installation is not this co-op's business.
+        subject = User.objects.filter(
+            username__iexact=payload.subject, memberships__coop=coop
+        ).first()
         if subject is None:
             raise Invalid(
-                _("No person named %(name)s.") % {"name": payload.subject}, field="subject"
+                _("No member or applicant named %(name)s.") % {"name": payload.subject},
+                field="subject",
             )
     proposal = services.proposal_open(
         coop=coop,

@@ -246,7 +246,9 @@ def transaction_create(
     posted, created = services.idempotent(
         coop=coop,
         key=idempotency_key,
-        payload=fields,
+        # Who sends it is part of the request: the same body from another member (whose payer
+        # defaults to themselves) is another transaction, never a replay of this one.
+        payload={**fields, "entered_by": request.auth.pk},
         post=lambda: services.entry_record(coop=coop, entered_by=request.auth, **fields),
     )
     if not created:

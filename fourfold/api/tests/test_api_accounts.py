@@ -73,3 +73,20 @@ def test_an_unknown_api_path_answers_json_404(api_client):
     response = api_client().get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_logging_out_ends_the_token_and_only_that_one(client, personas):
+    first = client.post(
+        "/api/v1/auth/token",
+        {"username": "alice", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    second = client.post(
+        "/api/v1/auth/token",
+        {"username": "alice", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {first}"}
+    assert client.delete("/api/v1/auth/token", **bearer).status_code == 204
+    assert client.get("/api/v1/coops", **bearer).status_code == 401
+    assert client.get("/api/v1/coops", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200

@@ -228,6 +228,33 @@ def test_admission_by_vote(personas, six):
     assert Membership.objects.get(user=newcomer).status == "active"
 
 
+def test_an_applicant_turned_down_may_be_invited_again(personas, six):
+    personas.coop.admission_mode = "vote"
+    personas.coop.save()
+    newcomer = UserFactory(username="newt")
+    invitation_accept(
+        code=invitation_create(coop=personas.coop, by=personas.alice).code, user=newcomer
+    )
+    vote_all(Proposal.objects.get(kind="admit_member"), six, ["disagree"] * 6)
+    assert Membership.objects.get(user=newcomer).status == "left"
+    membership = invitation_accept(
+        code=invitation_create(coop=personas.coop, by=personas.bob).code, user=newcomer
+    )
+    assert membership.status == "pending"
+    assert Proposal.objects.filter(kind="admit_member", status="open").count() == 1
+
+
+def test_only_someone_who_asked_to_join_can_be_proposed_for_admission(personas, six):
+    with pytest.raises(Invalid, match="has not asked to join"):
+        services.proposal_open(
+            coop=personas.coop,
+            by=personas.alice,
+            kind="admit_member",
+            title="Admit a stranger",
+            subject=personas.outsider,
+        )
+
+
 def test_removing_a_member_ends_the_membership_and_keeps_the_balance(personas, six):
     ledger.contribution_post(coop=personas.coop, payer=six[5], amount="5", entered_by=six[5])
     proposal = services.proposal_open(
