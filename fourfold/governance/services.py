@@ -273,6 +273,9 @@ def vote_cast(
         if position not in Vote.Position.values:
             raise Invalid(_("Choose agree, abstain, disagree or block."), field="position")
         ranking = []
+    if proposal.kind == Proposal.Kind.REMOVE_MEMBER and proposal.subject_id == member.pk:
+        # Else one block from the member concerned would decide it, every time.
+        raise Conflict(_("The members decide your removal without your vote."))
     try:
         with transaction.atomic():
             locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -375,6 +378,8 @@ def tally(proposal: Proposal, now: datetime | None = None) -> dict:
             "user_id", flat=True
         )
     )
+    if proposal.kind == Proposal.Kind.REMOVE_MEMBER:
+        eligible.discard(proposal.subject_id)
     votes = {v.member_id: v for v in proposal.votes.all() if v.member_id in eligible}
     by_proxy: dict[int, int] = {}
     for proxy in _active_proxies(coop, proposal, now.astimezone(coop.zone).date()):

@@ -174,9 +174,10 @@ def calendar_feed(*, coop: Cooperative, member: User) -> CalendarFeed | None:
 
 
 def feed_for_token(*, token: str) -> CalendarFeed | None:
-    """The feed behind a secret token, while its member still belongs to the co-op."""
+    """The feed behind a secret token, while its member still belongs to the co-op and their
+    account is not switched off."""
     feed = CalendarFeed.objects.select_related("coop", "member").filter(token=token).first()
-    if feed is None:
+    if feed is None or not feed.member.is_active:
         return None
     belongs = Membership.objects.filter(
         coop=feed.coop, user=feed.member, status__in=MEMBER_STATUSES

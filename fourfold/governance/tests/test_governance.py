@@ -244,6 +244,23 @@ def test_an_applicant_turned_down_may_be_invited_again(personas, six):
     assert Proposal.objects.filter(kind="admit_member", status="open").count() == 1
 
 
+def test_the_member_concerned_does_not_vote_on_their_removal(personas, six):
+    proposal = services.proposal_open(
+        coop=personas.coop,
+        by=personas.alice,
+        kind="remove_member",
+        title="Remove fay",
+        subject=six[5],
+    )
+    with pytest.raises(Conflict, match="without your vote"):
+        services.vote_cast(proposal=proposal, member=six[5], position="block")
+    proposal = vote_all(proposal, six[:5], ["agree"] * 5)
+    # Five of the five who decide voted: it closed at once, and it passed.
+    assert proposal.status == "passed"
+    assert proposal.result["eligible"] == 5
+    assert Membership.objects.get(coop=personas.coop, user=six[5]).status == "left"
+
+
 def test_only_someone_who_asked_to_join_can_be_proposed_for_admission(personas, six):
     with pytest.raises(Invalid, match="has not asked to join"):
         services.proposal_open(

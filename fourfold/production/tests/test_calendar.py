@@ -134,3 +134,10 @@ def test_a_member_who_left_gets_404_and_a_paused_one_keeps_the_calendar(coop, an
 
 def test_an_unknown_token_is_404(coop):
     assert Client().get("/calendar/not-a-real-token.ics").status_code == 404
+
+
+def test_a_switched_off_account_loses_its_calendar(coop, ann):
+    feed = services.calendar_feed_ensure(coop=coop, member=ann)
+    ann.is_active = False
+    ann.save(update_fields=["is_active"])
+    assert Client().get(url(feed)).status_code == 404
