@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves Swagger UI from our own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "fourfold.accounts",

@@ -21,6 +21,7 @@ from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance import services as governance
+from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
@@ -280,16 +281,27 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
             ),
             positions=["agree", "agree", "agree", "abstain"],
         )
-    if week == 12:
-        mo = _demo_user("mo")
+    if week == 14:
         decide(
             governance.proposal_open(
                 coop=coop,
                 by=by_name["dee"],
-                kind="admit_member",
+                kind="rule_change",
                 now=moment,
-                subject=mo,
-                title="Admit Mo from Highland Ave",
+                title="Admit new members by vote",
+                body="Everyone meets a newcomer before they join.",
+                change={"admission_mode": "vote"},
+            ),
+            positions=["agree"],
+        )
+    if week == 12:
+        # Mo from Highland Ave accepts Dee's invitation, which asks the members to admit him.
+        mo = _demo_user("mo")
+        invitation = services.invitation_create(coop=coop, by=by_name["dee"], now=moment)
+        services.invitation_accept(code=invitation.code, user=mo, now=moment)
+        decide(
+            Proposal.objects.get(
+                coop=coop, kind=Proposal.Kind.ADMIT_MEMBER, subject=mo, status=Proposal.Status.OPEN
             ),
             positions=["agree"],
         )

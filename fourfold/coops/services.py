@@ -216,6 +216,7 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
                 subject=user,
                 title=_("Admit %(name)s") % {"name": user.username},
                 body=_("Invited by %(name)s.") % {"name": invitation.created_by},
+                now=now,
             )
         invitation.accepted_by = user
         invitation.accepted_at = now

@@ -190,6 +190,15 @@ def proposal_open(
     fields: dict = {}
     if kind == Proposal.Kind.RULE_CHANGE:
         fields["change"] = rule_change_validate(coop, change or {})
+        # What the rules were when it was proposed: a failed proposal is read against these,
+        # not against whatever they became later.
+        fields["result"] = {
+            "was": {
+                rule: None if value is None else str(value)
+                for rule in fields["change"]
+                for value in [_rule_value(coop, rule)]
+            }
+        }
     elif kind == Proposal.Kind.CHOICE:
         clean = [str(o).strip() for o in (options or []) if str(o).strip()]
         if len(clean) < 2 or len(set(clean)) != len(clean) or len(clean) > 20:
@@ -556,9 +565,9 @@ def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | 
     """The ledger's check for an expense above the limit: it must draw on a passed spending
     proposal with enough of its approved amount left. Call it inside the posting's
     transaction: the proposal's row lock makes two expenses drawing on it queue."""
-    if coop.spending_limit is None or amount <= coop.spending_limit:
+    within = coop.spending_limit is None or amount <= coop.spending_limit
+    if within and not proposal_id:
         return None
-    limit = format_money(coop.spending_limit, coop.currency)
     approval = (
         Proposal.objects.select_for_update()
         .filter(
@@ -568,6 +577,10 @@ def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | 
         if proposal_id
         else None
     )
+    if approval is None and within:
+        raise Invalid(
+            _("Choose a passed spending proposal of this co-op, or none."), field="proposal"
+        )
     if approval is None:
         raise PrincipleViolation(
             "flat",
@@ -576,7 +589,10 @@ def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | 
                 "together. Open a spending proposal; once it passes, choose it as the approval "
                 "of this expense."
             )
-            % {"amount": format_money(amount, coop.currency), "limit": limit},
+            % {
+                "amount": format_money(amount, coop.currency),
+                "limit": format_money(coop.spending_limit, coop.currency),
+            },
         )
     left = selectors.approval_left(approval)
     if amount > left:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+CADENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+MAX_INTERVAL = 366
 
 
 def is_time_zone(name: str) -> bool:
@@ -30,6 +32,14 @@ def parse_cadence(rule: str, *, tz: str = "UTC") -> rrule:
         raise ValueError("a cadence is one RRULE line, e.g. FREQ=WEEKLY;BYDAY=SU")
     if "FREQ=" not in text.upper():
         raise ValueError("a cadence needs FREQ, e.g. FREQ=WEEKLY;BYDAY=SU")
+    parts = dict(part.partition("=")[::2] for part in text.upper().split(";"))
+    # Checked before dateutil sees the rule: with INTERVAL=0 it never advances and loops
+    # forever; below a day there is no batch to make.
+    if parts.get("FREQ") not in CADENCE_FREQUENCIES:
+        raise ValueError("a cadence repeats daily, weekly, monthly or yearly")
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or not 1 <= int(interval) <= MAX_INTERVAL:
+        raise ValueError(f"INTERVAL is a whole number from 1 to {MAX_INTERVAL}")
     start = datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))
     try:
         parsed = rrulestr(text, dtstart=start)
@@ -37,6 +47,10 @@ def parse_cadence(rule: str, *, tz: str = "UTC") -> rrule:
         raise ValueError(str(error)) from error
     if not isinstance(parsed, rrule):
         raise ValueError("a cadence is a single RRULE")
+    # A rule that never falls on a day (the 30th of February) would make no batch, and
+    # dateutil would search its calendar for years to find out: look in a bounded window.
+    if not parsed.between(start, start.replace(year=start.year + 5), inc=True, count=1):
+        raise ValueError("this rule gives no day in five years")
     return parsed
 
 

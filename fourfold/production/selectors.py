@@ -147,8 +147,12 @@ class Consistency:
 
 
 def consistency(*, coop: Cooperative, since: date | None = None) -> Consistency:
-    """Batches made on their date at or above target, over batches planned up to today."""
-    rows = Batch.objects.filter(coop=coop, date__lte=coop_today(coop))
+    """Batches made on their date at or above target, over batches due: those of the days
+    before today, and today's once it is recorded (the day is not over before that)."""
+    today = coop_today(coop)
+    rows = Batch.objects.filter(coop=coop).filter(
+        Q(date__lt=today) | Q(date=today, status__in=[Batch.Status.MADE, Batch.Status.MISSED])
+    )
     if since:
         rows = rows.filter(date__gte=since)
     months: dict[date, list[int]] = defaultdict(lambda: [0, 0])

@@ -109,8 +109,9 @@ def batches_plan(
     horizon = today + timedelta(weeks=int(weeks), days=-1)
     result = PlanResult()
     with transaction.atomic():
-        # One planner at a time per co-op: the co-op row is the lock.
-        Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+        # One planner at a time per co-op: the co-op row is the lock. The rules are read from
+        # the locked row: a rule change may have passed since the caller loaded the co-op.
+        coop = Cooperative.objects.select_for_update().get(pk=coop.pk)
         existing = set(
             Batch.objects.filter(coop=coop, date__gte=today, date__lte=horizon).values_list(
                 "date", flat=True
@@ -145,18 +146,24 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
     the rotation re-dealt for what changed."""
     result = PlanResult()
     with transaction.atomic():
-        Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+        coop = Cooperative.objects.select_for_update().get(pk=coop.pk)
+        lock_until = today + timedelta(days=coop.lock_window_days)
         planned = Batch.objects.filter(coop=coop, date__gte=today, status=Batch.Status.PLANNED)
         last = planned.order_by("-date").values_list("date", flat=True).first()
         if last is None:
             return result
-        on_cadence = set(cadence_dates(coop, today, last))
+        # Inside the lock window the plan stands: members count on those days and shifts.
+        on_cadence = set(cadence_dates(coop, lock_until, last))
         bought_for = set(
             Transaction.objects.filter(coop=coop, batch__in=planned).values_list(
                 "batch_id", flat=True
             )
         )
-        off_cadence = [b.pk for b in planned if b.date not in on_cadence and b.pk not in bought_for]
+        off_cadence = [
+            b.pk
+            for b in planned
+            if b.date >= lock_until and b.date not in on_cadence and b.pk not in bought_for
+        ]
         Batch.objects.filter(pk__in=off_cadence).delete()
         planned.exclude(planned_quantity=coop.target_quantity).update(
             planned_quantity=coop.target_quantity
@@ -165,7 +172,6 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
         for day in sorted(on_cadence - existing):
             batch = Batch.objects.create(coop=coop, date=day, planned_quantity=coop.target_quantity)
             result.created.append(batch)
-        lock_until = today + timedelta(days=coop.lock_window_days)
         for batch in planned.prefetch_related("shifts"):
             shifts = sorted(batch.shifts.all(), key=lambda shift: shift.slot)
             missing = coop.producers_per_batch - len(shifts)

@@ -125,3 +125,6 @@ def test_the_interactive_docs_render(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert OPENAPI_URL in response.content.decode()
+    # From our own static files: an installation without internet access still shows them.
+    assert "/static/ninja/swagger-ui-bundle.js" in response.content.decode()
+    assert "cdn.jsdelivr.net" not in response.content.decode()

@@ -13,6 +13,7 @@ from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.governance import selectors, services
 from fourfold.governance.models import FacilitatorDuty, Proposal
 from fourfold.ledger import services as ledger
+from fourfold.ledger.models import Transaction
 from fourfold.production import services as production
 from fourfold.production.models import Batch
 from fourfold.testing import MembershipFactory, UserFactory
@@ -349,8 +350,14 @@ def test_a_spending_approval_covers_its_amount_once_and_a_reversal_gives_it_back
     spend(personas, "150", approval)
     spend(personas, "150", approval)
     assert selectors.approvals_open(coop=personas.coop) == []
-    # Below the limit no approval is needed, and none is drawn on.
+    # Below the limit no approval is needed, and none is drawn on unless chosen.
     assert spend(personas, "100").approval is None
+    ledger.transaction_reverse(
+        original=Transaction.objects.filter(approval=approval, reversed_by__isnull=True).first(),
+        entered_by=personas.alice,
+    )
+    assert spend(personas, "100", approval).approval == approval
+    assert selectors.approval_left(approval) == Decimal("50")
 
 
 def test_a_refused_expense_names_the_limit_in_the_co_ops_currency(personas):

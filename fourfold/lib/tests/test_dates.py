@@ -56,3 +56,18 @@ PARTS = st.lists(
 def test_describing_any_rule_never_fails(parts):
     words = describe_cadence(";".join(parts))
     assert words is None or words.startswith(("every", "on "))
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL is a whole number"),  # dateutil would loop forever
+        ("FREQ=WEEKLY;INTERVAL=-2;BYDAY=SU", "INTERVAL is a whole number"),
+        ("FREQ=WEEKLY;INTERVAL=9999;BYDAY=SU", "INTERVAL is a whole number"),
+        ("FREQ=HOURLY", "daily, weekly, monthly or yearly"),
+        ("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30", "no day in five years"),
+    ],
+)
+def test_a_cadence_that_would_hang_or_never_fall_is_refused(rule, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_cadence(rule)

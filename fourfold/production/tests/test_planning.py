@@ -542,6 +542,16 @@ def test_consistency_counts_batches_made_at_target_per_month_and_overall(coop, t
     assert (since.planned, since.on_target) == (5, 5)
 
 
+def test_todays_batch_is_due_only_once_it_is_recorded(coop, today):
+    batch = Batch.objects.create(coop=coop, date=today, planned_quantity=20, status="planned")
+    assert selectors.consistency(coop=coop).planned == 0
+    Batch.objects.filter(pk=batch.pk).update(status="made", made_quantity=20)
+    assert (
+        selectors.consistency(coop=coop).planned,
+        selectors.consistency(coop=coop).on_target,
+    ) == (1, 1)
+
+
 def test_consistency_of_a_co_op_without_batches_is_unknown(coop):
     result = selectors.consistency(coop=coop)
     assert (result.planned, result.ratio, result.months) == (0, None, [])
@@ -652,9 +662,11 @@ def test_a_new_cadence_moves_the_planned_batches_to_its_days(coop, members, toda
     coop.cadence = "FREQ=WEEKLY;BYDAY=SA"
     coop.save()
     result = services.batches_follow_rules(coop=coop, today=today)
-    saturdays = [day - timedelta(days=1) for day in SUNDAYS[:4]]
+    # The first Sunday is inside the 7-day lock window: it stands, and no Saturday is added
+    # before the window ends. Milk was bought for the third Sunday: that batch stays for the
+    # members to make or miss.
+    saturdays = [day - timedelta(days=1) for day in SUNDAYS[1:4]]
     days = sorted(rota(coop))
-    # Milk was bought for the third Sunday: that batch stays for the members to make or miss.
-    assert days == sorted([*saturdays, SUNDAYS[2]])
+    assert days == sorted([SUNDAYS[0], *saturdays, SUNDAYS[2]])
     assert sorted(b.date for b in result.created) == saturdays
     assert all(None not in names and len(names) == 2 for names in rota(coop).values())

@@ -422,3 +422,29 @@ def test_a_closed_proposal_shows_the_count_it_was_decided_on(alice_client, perso
     page = text(alice_client.get(proposal_url(proposal)))
     assert "3 of 3 members voted." in page
     assert "Agree: 3" in page
+
+
+def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
+    alice_client, personas, carol
+):
+    people = (personas.alice, personas.bob, carol)
+    failed = services.proposal_open(
+        coop=personas.coop,
+        by=personas.alice,
+        kind="rule_change",
+        title="More",
+        change={"target_quantity": 30},
+    )
+    for member in people:
+        services.vote_cast(proposal=failed, member=member, position="disagree")
+    passed = services.proposal_open(
+        coop=personas.coop,
+        by=personas.bob,
+        kind="rule_change",
+        title="A little more",
+        change={"target_quantity": 24},
+    )
+    for member in people:
+        services.vote_cast(proposal=passed, member=member, position="agree")
+    assert "Target quantity per batch: 20 → 30" in text(alice_client.get(proposal_url(failed)))
+    assert "Target quantity per batch: 20 → 24" in text(alice_client.get(proposal_url(passed)))

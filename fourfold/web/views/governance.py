@@ -117,11 +117,13 @@ class ChangeRow:
 
 
 def _changes(coop: Cooperative, proposal: Proposal) -> list[ChangeRow]:
-    """What a rule change does: before → after once it passed, else today's value → the
-    proposed one."""
+    """What a rule change does: before → after once it passed; for one that failed, the rules
+    it was proposed against → the proposed value; while open, today's value → the proposed."""
     if proposal.kind != Proposal.Kind.RULE_CHANGE:
         return []
     before = proposal.result.get("before")
+    if before is None and proposal.status != Proposal.Status.OPEN:
+        before = proposal.result.get("was")
     after = proposal.result.get("after", proposal.change)
     rows = []
     for rule in sorted(after):
