@@ -164,6 +164,8 @@ def extras_claim(*, batch: Batch, member: User, units: int = 1) -> Allocation:
     with transaction.atomic():
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
         left = selectors.extras_left(batch=locked)
+        if left == 0:
+            raise Conflict(_("No extras are left: the last one was just claimed."))
         if left < units:
             raise Conflict(
                 _("Only %(left)d extra %(unit)s left.") % {"left": left, "unit": coop.unit}

@@ -1,4 +1,4 @@
-"""A member's production calendar as RFC 5545 iCalendar."""
+"""A member's calendar as RFC 5545 iCalendar: batches, their own shifts, vote deadlines."""
 
 from __future__ import annotations
 
@@ -8,16 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from fourfold.governance.models import Proposal
 from fourfold.production import selectors
 from fourfold.production.models import Batch, CalendarFeed
 
 PAST_WEEKS = 8
 AHEAD_WEEKS = 52
+# A deadline shows as the hour before a vote closes: long enough to see in a day view.
+DEADLINE_LEAD = timedelta(hours=1)
 
 
 def feed_ics(feed: CalendarFeed) -> bytes:
     """The co-op's batches, the member's own shifts marked, from two months back to a year
-    ahead. Batches are all-day events on the co-op's local date."""
+    ahead, and the deadlines of the proposals open for votes. Batches are all-day events on
+    the co-op's local date."""
     coop, member = feed.coop, feed.member
     today = selectors.coop_today(coop)
     calendar = Calendar()
@@ -56,5 +60,24 @@ def feed_ics(feed: CalendarFeed) -> bytes:
         event.add("transp", "OPAQUE" if mine else "TRANSPARENT")
         if mine:
             event.add("categories", ["shift"])
+        calendar.add_component(event)
+    open_proposals = Proposal.objects.filter(coop=coop, status=Proposal.Status.OPEN).order_by(
+        "closes_at"
+    )
+    voted = set(open_proposals.filter(votes__member=member).values_list("pk", flat=True).distinct())
+    for proposal in open_proposals:
+        event = Event()
+        event.add("uid", f"proposal-{proposal.pk}-deadline@fourfold")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", proposal.closes_at - DEADLINE_LEAD)
+        event.add("dtend", proposal.closes_at)
+        summary = (
+            _("Vote closes: %(title)s (you voted)")
+            if proposal.pk in voted
+            else _("Vote before it closes: %(title)s")
+        )
+        event.add("summary", summary % {"title": proposal.title})
+        event.add("categories", ["vote"])
+        event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

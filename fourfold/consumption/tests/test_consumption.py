@@ -160,7 +160,7 @@ def test_claiming_an_extra_reshares_the_costs_by_reversal(personas):
     mine = selectors.member_batch_costs(coop=personas.coop, member=personas.bob, batches=[batch])
     assert mine[batch.pk] == Decimal("6.00")
     assert batch.coop.transactions.filter(kind="reversal").count() == 1
-    with pytest.raises(Conflict, match="Only 0 extra"):
+    with pytest.raises(Conflict, match="No extras are left"):
         services.extras_claim(batch=batch, member=personas.alice)
     assert ledger_selectors.books(coop=personas.coop).unallocated == 0
 

@@ -141,3 +141,31 @@ def test_a_switched_off_account_loses_its_calendar(coop, ann):
     ann.is_active = False
     ann.save(update_fields=["is_active"])
     assert Client().get(url(feed)).status_code == 404
+
+
+def test_the_feed_holds_the_deadlines_of_open_votes(coop, ann):
+    from fourfold.governance import services as governance
+
+    pot = governance.proposal_open(coop=coop, by=ann, kind="general", title="A bigger pot")
+    honey = governance.proposal_open(coop=coop, by=ann, kind="general", title="Honey")
+    governance.vote_cast(proposal=honey, member=ann, position="agree")
+    feed = services.calendar_feed_ensure(coop=coop, member=ann)
+    votes = {
+        str(event["summary"]): event
+        for event in events(feed_ics(feed))
+        if "CATEGORIES" in event and "vote" in [str(c) for c in event["categories"].cats]
+    }
+    assert set(votes) == {
+        "Vote before it closes: A bigger pot",
+        "Vote closes: Honey (you voted)",
+    }
+    assert votes["Vote before it closes: A bigger pot"].decoded("dtend") == pot.closes_at
+    governance.vote_cast(
+        proposal=pot, member=coop.memberships.get(user__username="ben").user, position="agree"
+    )
+    governance.vote_cast(proposal=pot, member=ann, position="agree")
+    governance.vote_cast(
+        proposal=pot, member=coop.memberships.get(user__username="cy").user, position="agree"
+    )
+    # Decided once everyone voted: its deadline leaves the calendar.
+    assert not any("A bigger pot" in str(e["summary"]) for e in events(feed_ics(feed)))

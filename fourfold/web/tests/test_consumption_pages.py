@@ -348,7 +348,7 @@ def test_no_extra_is_left_to_claim(alice_client, shared):
     content = alice_client.get(BATCH).content.decode()
     assert "Claim an extra" not in content
     response = alice_client.post(batch_url(batch, "extras/"), follow=True)
-    assert messages_of(response) == ["Only 0 extra quart left."]
+    assert messages_of(response) == ["No extras are left: the last one was just claimed."]
     assert units_of(batch) == {"alice": 2, "bob": 3}
 
 

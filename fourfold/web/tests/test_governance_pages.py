@@ -448,3 +448,13 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
         services.vote_cast(proposal=passed, member=member, position="agree")
     assert "Target quantity per batch: 20 → 30" in text(alice_client.get(proposal_url(failed)))
     assert "Target quantity per batch: 20 → 24" in text(alice_client.get(proposal_url(passed)))
+
+
+def test_a_paused_member_is_not_offered_to_propose_or_vote(client, personas):
+    services.proposal_open(coop=personas.coop, by=personas.alice, kind="general", title="Jam")
+    personas.coop.memberships.filter(user=personas.bob).update(status="paused")
+    client.force_login(personas.bob)
+    page = text(client.get("/c/home/decisions/"))
+    assert "Your membership is paused: resume it to propose and vote again." in page
+    assert "You have not voted yet" not in page
+    assert "Open the proposal" not in page

@@ -281,6 +281,7 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
             "facilitator": facilitator,
             "next_facilitator": next_facilitator,
             "recent": recent,
+            "active": any(member.pk == request.user.pk for member in members),
         },
     )
 
