@@ -287,3 +287,34 @@ def balances_csv(*, coop: Cooperative, out) -> None:
     writer.writerow(["username", "status", "balance", "currency"])
     for row in member_balances(coop=coop):
         writer.writerow([row.user.username, row.status, str(row.balance), coop.currency])
+
+
+@dataclass(frozen=True)
+class LeftBalance:
+    coop: Cooperative
+    balance: Decimal  # positive: the co-op owes the former member
+
+    @property
+    def owed(self) -> Decimal:
+        return -self.balance
+
+
+def balances_left_behind(*, user: User) -> list[LeftBalance]:
+    """What is still owed either way in the co-ops ``user`` has left: they no longer see
+    those co-ops' pages, but they should see this until it is settled. One query."""
+    accounts = (
+        Account.objects.filter(
+            user=user,
+            kind=Account.Kind.MEMBER,
+            coop__memberships__user=user,
+            coop__memberships__status=Membership.Status.LEFT,
+        )
+        .exclude(total_minor=0)
+        .select_related("coop")
+        .order_by("coop__name")
+    )
+    return [
+        # An account's total is what flowed in minus out; the member's balance is its opposite.
+        LeftBalance(coop=a.coop, balance=from_minor(-a.total_minor, a.coop.currency))
+        for a in accounts
+    ]

@@ -432,7 +432,7 @@ def test_the_leave_page_asks_first(alice_client, made):
     assert Membership.objects.get(user__username="alice").status == Membership.Status.ACTIVE
     content = response.content.decode()
     assert "Leave Home Co-op" in content
-    assert "your balance of $6.00 stays in the co-op's ledger until it is settled" in content
+    assert "the co-op owes you $6.00: it stays in the ledger" in content
 
 
 def test_leaving_removes_my_share_and_keeps_my_balance(alice_client, made):
@@ -441,9 +441,23 @@ def test_leaving_removes_my_share_and_keeps_my_balance(alice_client, made):
     assert Membership.objects.get(user__username="alice").status == Membership.Status.LEFT
     assert not StandingShare.objects.filter(member__username="alice").exists()
     assert messages_of(response) == [
-        "You have left Home Co-op. Your balance of $6.00 stays in its ledger until it is settled."
+        "You have left Home Co-op. It owes you $6.00 until it is settled."
     ]
     assert alice_client.get(SHARES).status_code == 404
+    # Out of the co-op's pages, but not out of sight: what is owed stays on My co-ops.
+    assert "Home Co-op owes you $6.00." in response.content.decode()
+
+
+def test_a_former_member_who_owes_sees_it_until_it_is_settled(client, shared, made):
+    bob = shared.bob
+    client.force_login(bob)
+    client.post(LEAVE)
+    page = client.get("/coops/").content.decode()
+    assert "You owe Home Co-op $6.00." in page
+    ledger.transfer_post(
+        coop=shared.coop, payer=bob, payee=shared.alice, amount="6", entered_by=shared.alice
+    )
+    assert "Still to settle" not in client.get("/coops/").content.decode()
 
 
 # --- No N+1 -------------------------------------------------------------------------------

@@ -428,18 +428,20 @@ def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, error.detail)
             return redirect("web:shares_leave", slug=coop.slug)
         balance = _my_balance(coop, request.user)
+        if balance > 0:
+            left = _("You have left %(name)s. It owes you %(amount)s until it is settled.")
+        elif balance < 0:
+            left = _("You have left %(name)s. You owe it %(amount)s until it is settled.")
+        else:
+            left = _("You have left %(name)s.")
         messages.success(
-            request,
-            _(
-                "You have left %(name)s. Your balance of %(balance)s stays in its ledger "
-                "until it is settled."
-            )
-            % {"name": coop.name, "balance": money(balance, coop.currency)},
+            request, left % {"name": coop.name, "amount": money(abs(balance), coop.currency)}
         )
         # A former member no longer sees the co-op's pages.
         return redirect("web:my_coops")
+    balance = _my_balance(coop, request.user)
     return render(
         request,
         "web/shares_leave.html",
-        {"coop": coop, "section": SECTION, "balance": _my_balance(coop, request.user)},
+        {"coop": coop, "section": SECTION, "balance": balance, "owed": -balance},
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fourfold.coops import selectors, services
 from fourfold.coops.models import Invitation, Membership
 from fourfold.errors import FourfoldError, NotFound
+from fourfold.ledger.selectors import balances_left_behind
 from fourfold.production.selectors import coop_today
 from fourfold.web.forms import CoopForm, add_domain_error
 from fourfold.web.views.common import coop_for_page
@@ -26,7 +27,12 @@ MEMBERS_PER_PAGE = 50
 @login_required
 def my_coops(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "web/my_coops.html", {"coops": selectors.coops_for_user(user=request.user)}
+        request,
+        "web/my_coops.html",
+        {
+            "coops": selectors.coops_for_user(user=request.user),
+            "left_behind": balances_left_behind(user=request.user),
+        },
     )
 
 
