@@ -87,7 +87,10 @@ def coop_validate(fields: CoopFields) -> CoopFields:
         parse_cadence(fields.cadence, tz=fields.timezone)
     except ValueError as error:
         raise Invalid(
-            _("Unknown cadence rule (%(reason)s). Example: FREQ=WEEKLY;BYDAY=SU")
+            _(
+                "Unknown cadence rule: %(reason)s. Every Sunday, for example, is "
+                "FREQ=WEEKLY;BYDAY=SU."
+            )
             % {"reason": error},
             field="cadence",
         ) from error

@@ -29,9 +29,9 @@ def parse_cadence(rule: str, *, tz: str = "UTC") -> rrule:
     if text.upper().startswith("RRULE:"):
         text = text[len("RRULE:") :]
     if not text or "\n" in text:
-        raise ValueError("a cadence is one RRULE line, e.g. FREQ=WEEKLY;BYDAY=SU")
+        raise ValueError("a cadence is one RRULE line")
     if "FREQ=" not in text.upper():
-        raise ValueError("a cadence needs FREQ, e.g. FREQ=WEEKLY;BYDAY=SU")
+        raise ValueError("a cadence needs FREQ")
     parts = dict(part.partition("=")[::2] for part in text.upper().split(";"))
     # Checked before dateutil sees the rule: with INTERVAL=0 it never advances and loops
     # forever; below a day there is no batch to make.
