@@ -589,9 +589,19 @@ class RuleChangeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, rules: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        rules: list[tuple[str, str]],
+        options: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ) -> None:
+        """``options``: the values the chosen rule can take, when it is a choice (how members
+        are admitted, how general costs are shared): offered by name, not typed."""
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = [("", _("Choose a rule")), *rules]
+        if options:
+            self.fields["value"] = forms.ChoiceField(label=_("New value"), choices=options)
 
     def clean(self):
         cleaned = super().clean()

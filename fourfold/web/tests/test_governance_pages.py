@@ -197,7 +197,7 @@ def test_the_settings_page_is_read_only_and_links_to_propose_a_change(alice_clie
         ("threshold", "1/4", "threshold must be from 1/2 to 1."),
         ("quorum_percent", "40.5", "Enter a whole number, such as 24."),
         ("cadence", "sometimes", "Unknown cadence rule"),
-        ("admission_mode", "founder", "admission_mode must be one of invite, vote."),
+        ("admission_mode", "founder", "Select a valid choice. founder is not one of"),
     ],
 )
 def test_an_invalid_rule_value_shows_a_form_error_next_to_the_value(
@@ -458,3 +458,26 @@ def test_a_paused_member_is_not_offered_to_propose_or_vote(client, personas):
     assert "Your membership is paused: resume it to propose and vote again." in page
     assert "You have not voted yet" not in page
     assert "Open the proposal" not in page
+
+
+def test_a_rule_that_is_a_choice_is_proposed_by_name(alice_client, personas):
+    page = alice_client.get(SETTINGS + "?rule=admission_mode").content.decode()
+    assert '<select name="value"' in page
+    assert "an invitation from any member" in page
+    response = alice_client.post(
+        SETTINGS, {"rule": "admission_mode", "value": "vote", "title": "", "body": ""}
+    )
+    proposal = Proposal.objects.get()
+    assert response["Location"] == proposal_url(proposal)
+    assert proposal.change == {"admission_mode": "vote"}
+    refused = alice_client.post(
+        SETTINGS, {"rule": "admission_mode", "value": "open", "title": "", "body": ""}
+    )
+    assert "Select a valid choice" in str(refused.context["form"].errors["value"])
+
+
+def test_a_suggested_title_keeps_the_rules_own_capitals(alice_client, personas):
+    alice_client.post(
+        SETTINGS, {"rule": "cadence", "value": "FREQ=WEEKLY;BYDAY=SA", "title": "", "body": ""}
+    )
+    assert Proposal.objects.get().title.startswith("Change the cadence (RRULE) from")

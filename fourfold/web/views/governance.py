@@ -452,10 +452,19 @@ def decision_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _suggested_title(coop: Cooperative, rule: str, value: str) -> str:
     return _("Change the %(rule)s from %(before)s to %(after)s") % {
-        "rule": rule_label(rule).lower(),
+        # Only the first letter lowered: "cadence (RRULE)", not "cadence (rrule)".
+        "rule": rule_label(rule)[:1].lower() + rule_label(rule)[1:],
         "before": rule_display(coop, rule),
         "after": rule_display(coop, rule, value),
     }
+
+
+def _rule_options(rule: str | None) -> list[tuple[str, str]] | None:
+    """The values of a rule that is a choice, with the names members read."""
+    if rule not in services.RULES:
+        return None
+    field = Cooperative._meta.get_field(rule)
+    return [(value, str(label)) for value, label in field.flatchoices] if field.choices else None
 
 
 @login_required
@@ -465,9 +474,12 @@ def coop_settings(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     labels = [(rule, rule_label(rule)) for rule in services.RULES]
     # "Propose a change" beside a rule links here with that rule chosen.
-    chosen = request.GET.get("rule")
+    chosen = request.POST.get("rule") or request.GET.get("rule")
     form = RuleChangeForm(
-        _posted(request), rules=labels, initial={"rule": chosen} if chosen in services.RULES else {}
+        _posted(request),
+        rules=labels,
+        options=_rule_options(chosen),
+        initial={"rule": chosen} if chosen in services.RULES else {},
     )
     if request.method == "POST" and form.is_valid():
         rule, value = form.cleaned_data["rule"], form.cleaned_data["value"]
