@@ -44,15 +44,19 @@ def facilitator_of(*, coop: Cooperative, on: date) -> FacilitatorDuty | None:
     )
 
 
-def approval_left(approval: Proposal) -> Decimal:
-    """What a passed spending proposal still approves: its amount less the live expenses
-    drawing on it (a reversed expense gives its part back)."""
-    spent = (
-        approval.expenses.filter(kind="expense", reversed_by__isnull=True).aggregate(
-            total=Sum("amount_minor")
-        )["total"]
-        or 0
+def _spent_minor() -> Sum:
+    """What the live expenses drawing on a spending approval add up to (a reversed expense
+    gives its part back), in minor units."""
+    return Sum(
+        "expenses__amount_minor",
+        filter=Q(expenses__kind="expense", expenses__reversed_by__isnull=True),
+        default=0,
     )
+
+
+def approval_left(approval: Proposal) -> Decimal:
+    """What a passed spending proposal still approves: its amount less what is spent of it."""
+    spent = Proposal.objects.filter(pk=approval.pk).aggregate(spent=_spent_minor())["spent"]
     return approval.amount - from_minor(spent, approval.coop.currency)
 
 
@@ -62,13 +66,7 @@ def approvals_open(*, coop: Cooperative) -> list[tuple[Proposal, Decimal]]:
         Proposal.objects.filter(
             coop=coop, kind=Proposal.Kind.SPENDING, status=Proposal.Status.PASSED
         )
-        .annotate(
-            spent=Sum(
-                "expenses__amount_minor",
-                filter=Q(expenses__kind="expense", expenses__reversed_by__isnull=True),
-                default=0,
-            )
-        )
+        .annotate(spent=_spent_minor())
         .order_by("-closed_at", "-pk")
     )
     return [

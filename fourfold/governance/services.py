@@ -406,13 +406,19 @@ def tally(proposal: Proposal, now: datetime | None = None) -> dict:
     for vote in counted.values():
         if vote.position:
             positions[vote.position] += 1
-    return {
+    counts = {
         "eligible": len(eligible),
         "voted": len(counted),
         "by_proxy": len(by_proxy),
         "positions": positions,
         "counted": counted,
     }
+    if proposal.status != Proposal.Status.OPEN:
+        # A closed proposal keeps the count it was decided on: members who joined or left
+        # since change nothing.
+        kept = ("eligible", "voted", "by_proxy", "positions")
+        counts.update({key: proposal.result[key] for key in kept if key in proposal.result})
+    return counts
 
 
 def everyone_voted(proposal: Proposal) -> bool:

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from fourfold.insights.selectors import WINDOW_WEEKS
+from fourfold.lib.language import format_ratio
 from fourfold.lib.money import format_money
 
 if TYPE_CHECKING:
@@ -94,22 +94,8 @@ def _svg(chart_id: str, height: float, title: str, desc: str, body: Iterable[str
     )
 
 
-def _locale() -> str:
-    return to_locale(get_language() or "en")
-
-
 def _month(day: date) -> str:
     return date_format(day, "M Y")
-
-
-def _percent(ratio: float) -> str:
-    from babel.numbers import format_percent
-
-    return format_percent(ratio, locale=_locale())
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return format_money(amount, currency, locale=_locale())
 
 
 def text_width(label: str, size: float = FONT_SIZE) -> float:
@@ -257,7 +243,7 @@ def consistency_chart(
                             "month": _month(month.month),
                             "on": month.on_target,
                             "due": month.planned,
-                            "ratio": _percent(month.ratio),
+                            "ratio": format_ratio(month.ratio),
                         }
                     ),
                 ),
@@ -269,7 +255,7 @@ def consistency_chart(
                 _text(
                     LEFT + slot * (index + 0.5),
                     baseline - 3,
-                    _percent(0),
+                    format_ratio(0),
                     **{"text-anchor": "middle", "font-size": "8"},
                 )
             )
@@ -280,12 +266,12 @@ def consistency_chart(
             "between %(low)s and %(high)s."
         ) % {
             "span": _span([m.month for m in months]),
-            "low": _percent(min(ratios)),
-            "high": _percent(max(ratios)),
+            "low": format_ratio(min(ratios)),
+            "high": format_ratio(max(ratios)),
         }
     else:
         desc = _("No batch has come due yet.")
-    grid = _grid([(0, _percent(0)), (0.5, _percent(0.5)), (1, _percent(1))], TOP, baseline)
+    grid = _grid([(f, format_ratio(f)) for f in (0, 0.5, 1)], TOP, baseline)
     axis = _month_axis([m.month for m in months], slot, baseline)
     return _svg(
         chart_id,
@@ -347,7 +333,7 @@ def cost_chart(
                         _("%(month)s: %(cost)s per %(unit)s, %(units)d made")
                         % {
                             "month": _month(month.month),
-                            "cost": _money(month.cost_per_unit, currency),
+                            "cost": format_money(month.cost_per_unit, currency),
                             "unit": unit,
                             "units": month.units,
                         }
@@ -356,7 +342,7 @@ def cost_chart(
             )
         )
     price_y = baseline - bar_height(float(commercial_unit_price), top_value)
-    price = _money(commercial_unit_price, currency)
+    price = format_money(commercial_unit_price, currency)
     line = [
         _el(
             "line",
@@ -378,7 +364,7 @@ def cost_chart(
             **{"text-anchor": "end", "font-weight": "bold"},
         ),
     ]
-    ticks = [(f, _money(Decimal(str(top_value * f)), currency)) for f in (0, 0.5, 1)]
+    ticks = [(f, format_money(Decimal(str(top_value * f)), currency)) for f in (0, 0.5, 1)]
     if costs:
         desc = _(
             "One bar per month %(span)s: what a %(unit)s cost the co-op, between %(low)s and "
@@ -386,8 +372,8 @@ def cost_chart(
         ) % {
             "span": _span([m.month for m in months]),
             "unit": unit,
-            "low": _money(min(costs), currency),
-            "high": _money(max(costs), currency),
+            "low": format_money(min(costs), currency),
+            "high": format_money(max(costs), currency),
             "price": price,
         }
     else:

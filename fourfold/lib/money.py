@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_currency, get_currency_precision, list_currencies
-from django.utils.translation import get_language, to_locale
+
+from fourfold.lib.language import reader_locale
 
 # ISO 4217 codes Babel knows, minus the historic and fund codes no co-op pays in.
 _NOT_FOR_PAYMENT = {
@@ -44,7 +45,7 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 def format_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
     """``amount`` with its currency, in the active language unless ``locale`` says: $6.50."""
-    return format_currency(amount, currency, locale=locale or to_locale(get_language() or "en"))
+    return format_currency(amount, currency, locale=locale or reader_locale())
 
 
 def plain(amount: Decimal, currency: str) -> str:

@@ -4,13 +4,12 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from babel.dates import get_timezone_name
-from babel.numbers import format_percent
 from django import template
 from django.template.defaultfilters import date as date_format
-from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from fourfold.lib.dates import describe_cadence
+from fourfold.lib.language import format_ratio, reader_locale
 from fourfold.lib.money import format_money, from_minor
 
 register = template.Library()
@@ -39,7 +38,7 @@ def zone(name: str) -> str:
     """``{{ coop.timezone|zone }}``: the time zone as people say it ("Eastern Time"), in the
     reader's language; the zone's own name when there is no common one."""
     try:
-        words = get_timezone_name(name, width="long", locale=to_locale(get_language() or "en"))
+        words = get_timezone_name(name, width="long", locale=reader_locale())
     except (LookupError, ValueError):
         return name
     return name if "UTC" in words or "GMT" in words else words
@@ -67,4 +66,4 @@ def percent(ratio: float | None) -> str:
     (nothing was due) becomes an em dash."""
     if ratio is None:
         return "\u2014"
-    return format_percent(ratio, locale=to_locale(get_language() or "en"))
+    return format_ratio(ratio)

@@ -157,11 +157,6 @@ class Tally:
 
 def _tally(proposal: Proposal) -> Tally:
     counts = services.tally(proposal)
-    if proposal.status != Proposal.Status.OPEN:
-        # A closed proposal shows the count it was decided on: members who joined or left
-        # since change nothing.
-        kept = ("eligible", "voted", "by_proxy", "positions")
-        counts.update({key: proposal.result[key] for key in kept if key in proposal.result})
     labels = dict(Vote.Position.choices)
     names = {}
     if counts["by_proxy"]:
