@@ -120,11 +120,7 @@ def batches_plan(
         for day in cadence_dates(coop, today, horizon):
             if day in existing:
                 continue
-            batch = Batch.objects.create(coop=coop, date=day, planned_quantity=coop.target_quantity)
-            Shift.objects.bulk_create(
-                [Shift(batch=batch, slot=slot) for slot in range(coop.producers_per_batch)]
-            )
-            result.created.append(batch)
+            result.created.append(_batch_new(coop, day))
         _assign(coop, today, result)
         audit_record(
             coop=coop,
@@ -136,6 +132,15 @@ def batches_plan(
             open=sum(place.places for place in result.open_places),
         )
     return result
+
+
+def _batch_new(coop: Cooperative, day: date) -> Batch:
+    """A batch planned at the co-op's target, with its producer places still open."""
+    batch = Batch.objects.create(coop=coop, date=day, planned_quantity=coop.target_quantity)
+    Shift.objects.bulk_create(
+        [Shift(batch=batch, slot=slot) for slot in range(coop.producers_per_batch)]
+    )
+    return batch
 
 
 def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
@@ -169,9 +174,7 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
             planned_quantity=coop.target_quantity
         )
         existing = set(planned.values_list("date", flat=True))
-        for day in sorted(on_cadence - existing):
-            batch = Batch.objects.create(coop=coop, date=day, planned_quantity=coop.target_quantity)
-            result.created.append(batch)
+        result.created += [_batch_new(coop, day) for day in sorted(on_cadence - existing)]
         for batch in planned.prefetch_related("shifts"):
             shifts = sorted(batch.shifts.all(), key=lambda shift: shift.slot)
             missing = coop.producers_per_batch - len(shifts)
