@@ -112,6 +112,17 @@ class Books(RuleBasedStateMachine):
         for allocation in original.allocations.filter(reversed_by__isnull=True):
             for leg in allocation.legs.all():
                 effect[leg.account_id] = effect.get(leg.account_id, 0) + leg.amount_minor
+        pool = Account.objects.filter(coop=self.coop, kind=Account.Kind.POOL).first()
+        into_pool = sum(
+            minor for account_id, minor in effect.items() if pool and account_id == pool.pk
+        )
+        if into_pool > 0 and pool.total_minor < into_pool:
+            # Undoing a payment into the pool that has been spent since: refused, nothing moves.
+            with pytest.raises(Conflict):
+                services.transaction_reverse(original=original, entered_by=self.members[2])
+            assert self.snapshot() == before
+            self.live.append(original)
+            return
         services.transaction_reverse(original=original, entered_by=self.members[2])
         after = self.snapshot()
         # Undoing the transaction moves every balance back by exactly its effect.
