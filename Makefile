@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast browser lint format lock bench clean
+.PHONY: install demo serve test test-fast test-calendar browser lint format lock bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "fourfold needs Python 3.11 or newer")'
@@ -29,6 +29,20 @@ test: $(INSTALLED) lint  ## the whole suite (browser tests included)
 
 test-fast: $(INSTALLED)  ## everything but the browser
 	$(BIN)/pytest -m "not browser"
+
+# Awkward instants, in UTC, for the co-op zones the tests use (New York, Chicago): the first of
+# a month just after local midnight; the last of a month late at night, when UTC is already in
+# the next; 29 February; just after the spring-forward and inside the repeated hour of the
+# fall-back; New Year's Eve late at night.
+CALENDAR_INSTANTS ?= 2026-12-01T05:30:00Z 2027-02-01T04:30:00Z 2028-02-29T17:00:00Z \
+	2027-03-14T07:30:00Z 2027-11-07T06:30:00Z 2027-01-01T04:30:00Z
+
+test-calendar: $(INSTALLED)  ## the date-sensitive tests, once at each awkward instant
+	@for instant in $(CALENDAR_INSTANTS); do \
+		echo "== the date-sensitive tests at $$instant"; \
+		FOURFOLD_TEST_NOW=$$instant $(BIN)/pytest -n $(TEST_WORKERS) -m "calendar and not browser" \
+			|| exit 1; \
+	done
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check fourfold bench conftest.py

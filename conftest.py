@@ -1,8 +1,43 @@
 import pytest
+import time_machine
 from django.test import Client
 
 from fourfold.accounts.services import token_issue
-from fourfold.testing import make_personas
+from fourfold.testing import make_personas, suite_instant
+
+# The tests whose outcome turns on the calendar (planning, deadlines, windows, months, local
+# dates): `make test-calendar` runs them at each awkward instant.
+DATE_SENSITIVE = (
+    "fourfold/production/",
+    "fourfold/consumption/",
+    "fourfold/governance/",
+    "fourfold/insights/",
+    "fourfold/reminders/",
+    "fourfold/coops/",
+    "fourfold/lib/tests/test_dates.py",
+    "fourfold/api/tests/test_api_production.py",
+    "fourfold/api/tests/test_api_consumption.py",
+    "fourfold/api/tests/test_api_governance.py",
+    "fourfold/api/tests/test_api_insights.py",
+    "fourfold/api/tests/test_contract.py",
+    "fourfold/web/tests/test_production_pages.py",
+    "fourfold/web/tests/test_consumption_pages.py",
+    "fourfold/web/tests/test_governance_pages.py",
+    "fourfold/web/tests/test_dashboard_pages.py",
+    "fourfold/ledger/tests/test_settlement_and_statement.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(DATE_SENSITIVE):
+            item.add_marker(pytest.mark.calendar)
+
+
+@pytest.fixture(autouse=True)
+def _a_fixed_instant():
+    with time_machine.travel(suite_instant(), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ and an anonymous visitor (no user at all).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +18,18 @@ from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 
 PASSWORD = "correct-horse-battery"
+
+# A Wednesday in mid-June, in the middle of a month, of a week and of summer time in every zone the
+# tests use: no month end, no leap day, no clock change and no new year near it. Every test runs
+# at this instant (the clock ticking on from it) unless it travels somewhere itself, so that the
+# suite says the same on any day it runs. FOURFOLD_TEST_NOW moves the whole suite to another
+# instant: `make test-calendar` runs the date-sensitive tests at the awkward ones.
+DEFAULT_NOW = "2026-06-17T14:30:00+00:00"
+
+
+def suite_instant() -> str:
+    """The instant the test suite runs at (see DEFAULT_NOW)."""
+    return os.environ.get("FOURFOLD_TEST_NOW") or DEFAULT_NOW
 
 
 class UserFactory(factory.django.DjangoModelFactory):

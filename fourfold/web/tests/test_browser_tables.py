@@ -179,9 +179,11 @@ def test_on_a_wide_screen_the_tables_stay_tables(
 
 
 @pytest.fixture
-def a_year_on(db):
+def a_year_on(db, time_machine):
     """A co-op with more than a year of Sundays behind it: its charts show twelve months,
-    across a new year."""
+    across a new year. Seen on a Wednesday in mid-June, so that twelve months with a batch
+    due end in this one (on the first of a month, the month has nothing due yet)."""
+    time_machine.move_to("2026-06-17T16:00:00Z", tick=True)
     coop = CoopFactory(slug="riverside", name="Riverside Yogurt")
     people = [
         MembershipFactory(coop=coop, user__username=name).user for name in ("dee", "eli", "flo")
