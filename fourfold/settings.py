@@ -161,11 +161,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fourfold.accounts.validators.NotOnlyWhitespaceValidator"},
 ]
 
-# Failed logins per username within the window before further attempts are refused.
+# Failed logins within the window before further attempts are refused (accounts/services.py):
+# per username from one client address; per address across usernames (password spraying);
+# per username from every address, except from the owner's known browser or address.
+# The client address is REMOTE_ADDR: behind a reverse proxy, the proxy's unless it sets it.
 LOGIN_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
+LOGIN_ACCOUNT_FAILURE_LIMIT = 50
 LOGIN_FAILURE_WINDOW_MINUTES = 15
+# Password-reset e-mails sent to one address per hour.
+PASSWORD_RESET_LIMIT_PER_HOUR = 3
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -6,7 +6,7 @@ import re
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -22,6 +22,7 @@ from fourfold.ledger.models import Category, Transaction
 from fourfold.ledger.services import POOL
 from fourfold.lib.dates import DAY_CODES, RHYTHMS, cadence_rule
 from fourfold.production.services import MAX_PLANNING_WEEKS
+from fourfold.web.devices import device_user_id
 
 
 def add_domain_error(form: forms.Form, error: FourfoldError) -> None:
@@ -48,7 +49,7 @@ class SignupForm(forms.Form):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing once an account has had too many failures."""
+    """Django's login form, refusing a client that has had too many failures."""
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -56,7 +57,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         if username is not None and password:
             try:
                 self.user_cache = account_services.user_login_check(
-                    request=self.request, username=username, password=password
+                    request=self.request,
+                    username=username,
+                    password=password,
+                    device_user_id=device_user_id(self.request),
                 )
             except FourfoldError as error:
                 raise forms.ValidationError(error.detail, code=error.code) from error
@@ -76,6 +80,15 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             url=reverse("web:password_reset"),
         )
         return forms.ValidationError(message, code="invalid_login")
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending one address no more than a few e-mails an hour. The page
+    after it reads the same either way, so it tells no one whether an account exists."""
+
+    def save(self, *args, **kwargs) -> None:
+        if account_services.password_reset_allowed(email=self.cleaned_data["email"]):
+            super().save(*args, **kwargs)
 
 
 TIME_ZONE_CHOICES = sorted(

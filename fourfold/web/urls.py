@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from fourfold.web.forms import ThrottledPasswordResetForm
 from fourfold.web.views import (
     accounts,
     calendar,
@@ -21,9 +22,16 @@ urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("account/tokens/", accounts.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        accounts.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=ThrottledPasswordResetForm,
             success_url=reverse_lazy("web:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
         ),

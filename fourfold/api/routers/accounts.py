@@ -1,14 +1,27 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
-from fourfold.accounts import services
+from fourfold.accounts import selectors, services
 from fourfold.api.schemas import SignupIn, TokenIn, TokenOut, UserOut, errors
 from fourfold.errors import FourfoldError
 
 router = Router(tags=["accounts"])
+
+
+class TokenInfoOut(Schema):
+    """One of your API tokens, without its secret (only its digest is stored). It ends at
+    ``expires_at``: 90 days after it was last used (the last use is noted at most hourly)."""
+
+    id: int
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    current: bool
 
 
 class WrongCredentials(FourfoldError):
@@ -43,4 +56,17 @@ def token_revoke(request: HttpRequest):
     """End the token this request is made with (log out of the API). A new password ends
     all of a person's tokens."""
     services.token_revoke(token=request.api_token)
+    return Status(204, None)
+
+
+@router.get("/auth/tokens", response={200: list[TokenInfoOut], **errors()})
+def tokens(request: HttpRequest):
+    """Your live API tokens, newest first; ``current`` marks the one this request uses."""
+    return selectors.token_list(user=request.user, current_token=request.api_token)
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None, **errors(404)})
+def token_revoke_by_id(request: HttpRequest, token_id: int):
+    """End one of your tokens (a lost laptop's, say); another person's is not found."""
+    services.token_revoke_by_id(user=request.user, token_id=token_id)
     return Status(204, None)

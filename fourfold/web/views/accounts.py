@@ -3,19 +3,30 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from fourfold.accounts import services
+from fourfold.accounts import selectors, services
 from fourfold.errors import FourfoldError
+from fourfold.web.devices import remember_device
 from fourfold.web.forms import SignupForm, ThrottledAuthenticationForm, add_domain_error
 
 
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser is now the owner's: strangers' failures elsewhere do not lock it out.
+        remember_device(response, user_id=form.get_user().pk)
+        return response
 
 
 def _next_url(request: HttpRequest) -> str | None:
@@ -39,7 +50,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome, %(name)s.") % {"name": user.username})
-            return redirect(_next_url(request) or "web:my_coops")
+            response = redirect(_next_url(request) or "web:my_coops")
+            remember_device(response, user_id=user.pk)
+            return response
     return render(
         request, "registration/signup.html", {"form": form, "next": _next_url(request) or ""}
     )
@@ -48,5 +61,35 @@ def signup(request: HttpRequest) -> HttpResponse:
 class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
-        messages.info(request, _("You are logged out. See you on production day."))
+        # Logging out ends this browser's session and nothing else; say so, and where to end
+        # the rest.
+        messages.info(
+            request,
+            format_html(
+                _(
+                    "You are logged out here. Your API tokens and other devices stay signed "
+                    'in; manage them at <a href="{url}">your API tokens</a>.'
+                ),
+                url=reverse("web:api_tokens"),
+            ),
+        )
         return response
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "web/api_tokens.html", {"tokens": selectors.token_list(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        services.token_revoke_by_id(user=request.user, token_id=token_id)
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("The token is revoked: it no longer opens the API."))
+    return redirect("web:api_tokens")
