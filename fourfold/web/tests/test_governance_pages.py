@@ -99,7 +99,8 @@ def test_the_facilitator_of_the_month_is_planned_the_first_time_anyone_looks(
     assert not FacilitatorDuty.objects.exists()
     response = alice_client.get(DECISIONS)
     duty = FacilitatorDuty.objects.get(
-        coop=personas.coop, month=timezone.localdate().replace(day=1)
+        coop=personas.coop,
+        month=timezone.now().astimezone(personas.coop.zone).date().replace(day=1),
     )
     assert f"{duty.member.username} facilitates in" in text(response)
     assert "no extra power" in text(response)
