@@ -66,7 +66,7 @@ COOP_FIELDS = (
     "admission_mode",
 )
 PERSON_FIELDS = ("username", "email", "first_name", "last_name")
-MEMBERSHIP_FIELDS = ("user", "status", "joined_on")
+MEMBERSHIP_FIELDS = ("user", "status", "joined_on", "removed_at")
 SHARE_FIELDS = ("member", "units", "paused", "updated_at")
 UNAVAILABILITY_FIELDS = ("member", "start", "end", "note", "created_at")
 BATCH_FIELDS = (

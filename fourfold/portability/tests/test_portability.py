@@ -279,3 +279,14 @@ def test_an_open_proposal_still_closes_at_its_deadline_after_the_move(
         copy_ = import_coop(exported, slug="home-copy")
     [closing] = default_task_backend.results
     assert closing.task.run_after == copy_.proposals.get(status="open").closes_at
+
+
+def test_a_removal_by_vote_survives_the_move(busy):
+    from fourfold.coops.models import Membership
+
+    Membership.objects.filter(user__username="carol").update(
+        status=Membership.Status.LEFT, removed_at=busy.founded_at
+    )
+    copy_ = import_coop(data=export_coop(coop=busy), slug="home-copy")
+    moved = Membership.objects.get(coop=copy_, user__username="carol")
+    assert moved.removed_at == busy.founded_at
