@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fourfold.web.middleware.ResetTimezoneMiddleware",
+    "fourfold.api.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "fourfold.urls"
