@@ -42,10 +42,17 @@ def run_import(*, path: str, slug: str | None, stdin: TextIO, stdout: TextIO) ->
         text = stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise SystemExit(f"Cannot read {path}: {error.strerror or error}.") from error
+    except UnicodeDecodeError as error:
+        raise SystemExit(
+            f"{path} is not UTF-8 text (byte {error.start} cannot be read): "
+            "an export is UTF-8 JSON."
+        ) from error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise SystemExit(f"{path} is not JSON: {error}.") from error
+    except RecursionError as error:
+        raise SystemExit(f"{path} is nested too deeply to be a fourfold export.") from error
     try:
         coop = services.import_coop(data=data, slug=slug)
     except Conflict as error:

@@ -124,6 +124,9 @@ class Membership(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     joined_on = models.DateField(help_text=_("The co-op's local date."))
+    # Set when the members remove this person by vote, cleared when they admit them again:
+    # until then an invitation makes them an applicant, whatever the admission rule.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

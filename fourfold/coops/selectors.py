@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
@@ -54,3 +57,24 @@ def invitation_for_code(*, code: str) -> Invitation:
     if invitation is None:
         raise NotFound(_("This invitation does not exist. Ask a member for a new link."))
     return invitation
+
+
+def invitation_closed(*, invitation: Invitation, now: datetime | None = None) -> str | None:
+    """Why ``invitation`` can no longer be accepted, or None while it can. An invitation
+    speaks for the member who made it, so it works only while they could make it again:
+    once they leave, are removed or pause, their links stop working."""
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used. Ask a member for a new link.")
+    if invitation.expires_at <= (now or timezone.now()):
+        return _("This invitation has expired. Ask a member for a new link.")
+    inviter_active = Membership.objects.filter(
+        coop_id=invitation.coop_id,
+        user_id=invitation.created_by_id,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+    if not inviter_active:
+        return _(
+            "This invitation no longer works: the member who made it is no longer an active "
+            "member. Ask a member for a new link."
+        )
+    return None

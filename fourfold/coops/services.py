@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.audit import audit_record
 from fourfold.coops.models import Cooperative, Invitation, Membership
+from fourfold.coops.selectors import invitation_closed
 from fourfold.errors import Conflict, Invalid, NotFound
 from fourfold.lib.dates import is_time_zone, normalise_cadence, parse_cadence
 from fourfold.lib.money import is_currency
@@ -189,17 +190,19 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
         )
         if invitation is None:
             raise NotFound(_("This invitation does not exist. Ask a member for a new link."))
-        if invitation.accepted_at is not None:
-            raise Conflict(_("This invitation has already been used. Ask a member for a new link."))
-        if invitation.expires_at <= now:
-            raise Conflict(_("This invitation has expired. Ask a member for a new link."))
+        closed = invitation_closed(invitation=invitation, now=now)
+        if closed is not None:
+            raise Conflict(closed)
         coop = invitation.coop
         membership = Membership.objects.select_for_update().filter(coop=coop, user=user).first()
         if membership is not None and membership.status != Membership.Status.LEFT:
             raise Conflict(_("You are already a member of %(coop)s.") % {"coop": coop.name})
         today = now.astimezone(coop.zone).date()
-        # Admission by vote: the newcomer waits as pending until the members pass it.
-        by_vote = coop.admission_mode == Cooperative.Admission.VOTE
+        # Admission by vote: the newcomer waits as pending until the members pass it. Someone
+        # the members removed by vote comes back only by vote too, whatever the admission
+        # rule: one member's link does not undo a decision of all of them.
+        removed = membership is not None and membership.removed_at is not None
+        by_vote = coop.admission_mode == Cooperative.Admission.VOTE or removed
         status = Membership.Status.PENDING if by_vote else Membership.Status.ACTIVE
         if membership is None:
             membership = Membership.objects.create(
@@ -218,7 +221,12 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
                 kind="admit_member",
                 subject=user,
                 title=_("Admit %(name)s") % {"name": user.username},
-                body=_("Invited by %(name)s.") % {"name": invitation.created_by},
+                body=(
+                    _("Invited back by %(name)s after the members removed them by vote.")
+                    if removed
+                    else _("Invited by %(name)s.")
+                )
+                % {"name": invitation.created_by},
                 now=now,
             )
         invitation.accepted_by = user

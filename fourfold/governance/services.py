@@ -536,7 +536,11 @@ def _apply(proposal: Proposal, now: datetime) -> None:
     elif proposal.kind == Proposal.Kind.ADMIT_MEMBER:
         admitted = Membership.objects.filter(
             coop=coop, user=proposal.subject, status=Membership.Status.PENDING
-        ).update(status=Membership.Status.ACTIVE, joined_on=now.astimezone(coop.zone).date())
+        ).update(
+            status=Membership.Status.ACTIVE,
+            joined_on=now.astimezone(coop.zone).date(),
+            removed_at=None,
+        )
         if admitted:
             audit_record(
                 coop=coop,
@@ -549,7 +553,8 @@ def _apply(proposal: Proposal, now: datetime) -> None:
         membership = Membership.objects.filter(coop=coop, user=proposal.subject).first()
         if membership and membership.status != Membership.Status.LEFT:
             membership.status = Membership.Status.LEFT
-            membership.save(update_fields=["status"])
+            membership.removed_at = now
+            membership.save(update_fields=["status", "removed_at"])
             coops._after_membership_change(coop, proposal.subject, Membership.Status.LEFT)
             audit_record(
                 coop=coop,

@@ -146,6 +146,37 @@ def _category(raw: str | None) -> str:
     return value
 
 
+def entry_principles_check(
+    *,
+    coop: Cooperative,
+    kind: str,
+    payer: User | None = None,
+    payee: User | None = None,
+    category: str = "",
+    supplier: str = "",
+    description: str = "",
+) -> None:
+    """The principles a money entry that arrives whole (an import) keeps, by kind: the same
+    refusals the posting services make of what people write, and money moves only among
+    members. Who was active on the entry's day is not known afterwards, so any member of
+    record may be a side; an applicant never is."""
+    if kind == Transaction.Kind.CONTRIBUTION:
+        _refuse_outside_money(description)
+    elif kind == Transaction.Kind.EXPENSE:
+        _refuse_labour(supplier, description)
+        _refuse_outside_money(description)
+        _refuse_labour(category)
+        _refuse_outside_money(category)
+    elif kind == Transaction.Kind.TRANSFER:
+        _refuse_outside_money(description)
+        _refuse_labour(description)
+    else:
+        return
+    for side in (payer, payee):
+        if side is not None:
+            _require_member_of_record(coop, side)
+
+
 def _account(
     coop: Cooperative, kind: str, *, user: User | None = None, category: str = ""
 ) -> Account:

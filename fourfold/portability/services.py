@@ -26,19 +26,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
+from fourfold.accounts.services import RESERVED_USERNAMES
 from fourfold.audit import audit_record
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import CoopFields, coop_validate
-from fourfold.errors import Conflict, Invalid
+from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.governance.tasks import close_due_proposals
 from fourfold.ledger.models import Account, Category, Leg, Transaction
+from fourfold.ledger.services import entry_principles_check
 from fourfold.lib.money import from_minor, to_minor
 from fourfold.production.models import Batch, Shift, Swap, Unavailability
 
 FORMAT = "fourfold-coop"
 VERSION = 1
+# The export nests six levels at most (a proposal's result); far deeper is not an export, and
+# would exhaust the stack of whatever walks it next.
+MAX_DEPTH = 32
 
 # What each record carries, by model field name; a user field holds a username.
 COOP_FIELDS = (
@@ -66,7 +71,7 @@ COOP_FIELDS = (
     "admission_mode",
 )
 PERSON_FIELDS = ("username", "email", "first_name", "last_name")
-MEMBERSHIP_FIELDS = ("user", "status", "joined_on")
+MEMBERSHIP_FIELDS = ("user", "status", "joined_on", "removed_at")
 SHARE_FIELDS = ("member", "units", "paused", "updated_at")
 UNAVAILABILITY_FIELDS = ("member", "start", "end", "note", "created_at")
 BATCH_FIELDS = (
@@ -152,6 +157,26 @@ def _refused(where: str, why: str) -> Invalid:
     return Invalid(
         _("This file cannot be imported: %(where)s: %(why)s") % {"where": where, "why": why}
     )
+
+
+def _scan(data: Any) -> None:
+    """Refuse, before anything is read, what no database keeps the same: text with a NUL
+    character (PostgreSQL refuses it, SQLite would keep it), and nesting no export has."""
+    stack: list[tuple[Any, str, int]] = [(data, _("the file"), 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _refused(where, _("nested deeper than %(n)d levels") % {"n": MAX_DEPTH})
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise _refused(where, _("text may not contain NUL characters"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    raise _refused(where, _("text may not contain NUL characters"))
+                stack.append((item, f"{where}.{key}" if depth > 1 else key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))
 
 
 def _object(raw: Any, where: str) -> dict:
@@ -432,6 +457,7 @@ def import_coop(data: Any, *, slug: str | None = None) -> Cooperative:
     with the exported e-mail and no usable password (they reset it by e-mail). Raises
     ``Conflict`` if the short name is taken and ``Invalid`` for a file it cannot read."""
     data = _object(data, _("the file"))
+    _scan(data)
     if data.get("format") != FORMAT:
         raise Invalid(_("This file is not a fourfold co-op export."))
     version = data.get("version")
@@ -550,6 +576,11 @@ def _people(rows: list) -> dict[str, User]:
             raise _refused(
                 f"{where}.username", _("%(name)r is not a username") % {"name": username}
             ) from error
+        if username.lower() in RESERVED_USERNAMES:
+            # "pool" would read as the co-op's shared money wherever a payload names a side.
+            raise _refused(
+                f"{where}.username", _("%(name)r is a reserved name") % {"name": username}
+            )
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
             values = {
@@ -644,6 +675,18 @@ def _ledger(
             **refs,
             **_load(Transaction, raw, TRANSACTION_FIELDS, people, where),
         )
+        try:
+            entry_principles_check(
+                coop=coop,
+                kind=posted.kind,
+                payer=posted.payer,
+                payee=posted.payee,
+                category=posted.category,
+                supplier=posted.supplier,
+                description=posted.description,
+            )
+        except PrincipleViolation as error:
+            raise _refused(where, error.detail) from error
         total = debit = 0
         for leg_index, leg in enumerate(_list(raw.get("legs"), f"{where}.legs")):
             leg_where = f"{where}.legs[{leg_index}]"

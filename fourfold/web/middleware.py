@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class ResetTimezoneMiddleware:
@@ -16,3 +17,49 @@ class ResetTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# Self only: the pages load their script, styles and images from our own static files, and
+# nothing is framed, posted elsewhere or rebased. data: images are the favicon and the icons
+# of the API's docs page.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every response, and ``Cache-Control: private, no-store``
+    on every response that holds someone's data (a page seen logged in, any API answer, a CSV
+    export), so no shared cache or browser history keeps a copy. The API's answers also depend
+    on the token sent, which ``Vary: Authorization`` tells caches.
+
+    Listed first in MIDDLEWARE so it sees every response, static files and errors included;
+    it reads ``request.user`` only after the inner middleware set it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        api = request.path.startswith("/api/")
+        if api:
+            patch_vary_headers(response, ["Authorization"])
+        user = getattr(request, "user", None)
+        personal = (
+            api
+            or (user is not None and user.is_authenticated)
+            or response.get("Content-Type", "").startswith("text/csv")
+        )
+        if personal:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

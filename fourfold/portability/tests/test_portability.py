@@ -279,3 +279,92 @@ def test_an_open_proposal_still_closes_at_its_deadline_after_the_move(
         copy_ = import_coop(exported, slug="home-copy")
     [closing] = default_task_backend.results
     assert closing.task.run_after == copy_.proposals.get(status="open").closes_at
+
+
+def test_a_removal_by_vote_survives_the_move(busy):
+    from fourfold.coops.models import Membership
+
+    Membership.objects.filter(user__username="carol").update(
+        status=Membership.Status.LEFT, removed_at=busy.founded_at
+    )
+    copy_ = import_coop(data=export_coop(coop=busy), slug="home-copy")
+    moved = Membership.objects.get(coop=copy_, user__username="carol")
+    assert moved.removed_at == busy.founded_at
+
+
+def contribution_in(exported: dict) -> dict:
+    return next(t for t in exported["ledger"]["transactions"] if t["kind"] == "contribution")
+
+
+def test_it_refuses_the_reserved_username_pool(busy):
+    exported = export_coop(coop=busy)
+    exported["people"].append({"username": "pool", "email": "pool@example.org"})
+    exported["memberships"].append({"user": "pool", "status": "active", "joined_on": "2026-01-01"})
+    with pytest.raises(Invalid, match=r"people\[\d+\]\.username: 'pool' is a reserved name"):
+        import_coop(data=exported, slug="broken")
+    assert not User.objects.filter(username="pool").exists()
+    assert not Cooperative.objects.filter(slug="broken").exists()
+
+
+def test_it_refuses_a_grant_paid_in_as_the_api_does(busy, personas):
+    from fourfold.errors import PrincipleViolation
+
+    with pytest.raises(PrincipleViolation) as posted:
+        ledger.contribution_post(
+            coop=busy,
+            payer=personas.alice,
+            amount="500.00",
+            entered_by=personas.alice,
+            description="grant from the city",
+        )
+    exported = export_coop(coop=busy)
+    contribution_in(exported)["description"] = "grant from the city"
+    with pytest.raises(Invalid) as imported:
+        import_coop(data=exported, slug="broken")
+    assert posted.value.detail in imported.value.detail
+    assert "ledger.transactions[" in imported.value.detail
+    assert not Cooperative.objects.filter(slug="broken").exists()
+
+
+def test_it_refuses_an_expense_that_pays_for_labour(busy):
+    exported = export_coop(coop=busy)
+    expense = next(t for t in exported["ledger"]["transactions"] if t["kind"] == "expense")
+    expense["supplier"] = "the babysitter"
+    with pytest.raises(Invalid, match="never pays anyone for labour"):
+        import_coop(data=exported, slug="broken")
+
+
+def test_it_refuses_money_from_someone_who_is_not_a_member(busy):
+    exported = export_coop(coop=busy)
+    exported["people"].append({"username": "patron", "email": "patron@example.org"})
+    contribution_in(exported)["payer"] = "patron"
+    with pytest.raises(Invalid, match="patron is not a member of this co-op"):
+        import_coop(data=exported, slug="broken")
+
+
+@pytest.mark.parametrize(
+    ("place", "where"),
+    [
+        (lambda d: contribution_in(d).update(description="march\x00share"), r"\.description"),
+        (lambda d: d["coop"].update(name="Home\x00"), r"coop\.name"),
+        (lambda d: d["proposals"][0]["result"].update({"n\x00": 1}), r"proposals\[0\]\.result"),
+    ],
+)
+def test_it_refuses_a_nul_character_and_says_where(busy, place, where):
+    exported = export_coop(coop=busy)
+    place(exported)
+    before = counts()
+    with pytest.raises(Invalid, match=rf"{where}: text may not contain NUL characters"):
+        import_coop(data=exported, slug="broken")
+    assert counts() == before
+
+
+def test_it_refuses_a_file_nested_far_deeper_than_an_export(busy):
+    exported = export_coop(coop=busy)
+    deep: dict = {}
+    exported["proposals"][0]["result"] = deep
+    for _level in range(200):
+        deep["more"] = {}
+        deep = deep["more"]
+    with pytest.raises(Invalid, match=r"proposals\[0\]\.result\.more.*nested deeper than 32"):
+        import_coop(data=exported, slug="broken")

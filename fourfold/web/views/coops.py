@@ -7,12 +7,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fourfold.coops import selectors, services
-from fourfold.coops.models import Invitation, Membership
+from fourfold.coops.models import Membership
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.ledger.selectors import balances_left_behind
 from fourfold.production.selectors import coop_today
@@ -97,16 +96,6 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("web:coop_detail", slug=coop.slug)
 
 
-def _invitation_closed(invitation: Invitation) -> str | None:
-    """Why ``invitation`` can no longer be accepted, or None while it can. The same checks
-    ``services.invitation_accept`` makes, so a link that would fail shows why up front."""
-    if invitation.accepted_at is not None:
-        return _("This invitation has already been used. Ask a member for a new link.")
-    if invitation.expires_at <= timezone.now():
-        return _("This invitation has expired. Ask a member for a new link.")
-    return None
-
-
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
     """An invitation link. Anyone holding an open one sees which co-op it is for, then signs
     up or logs in and comes back here to accept; only accepting needs an account."""
@@ -122,7 +111,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         membership = selectors.membership_of(coop=found.coop, user=request.user)
     if request.method == "POST":
         try:
-            services.invitation_accept(code=code, user=request.user)
+            joined = services.invitation_accept(code=code, user=request.user)
         except FourfoldError as error:
             return render(
                 request,
@@ -130,6 +119,13 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
                 {"invitation": found, "error": error.detail},
                 status=error.status,
             )
+        if joined.status == Membership.Status.PENDING:
+            messages.success(
+                request,
+                _("You asked to join %(name)s: the members vote on admitting you.")
+                % {"name": found.coop},
+            )
+            return redirect("web:home")
         messages.success(request, _("You are now a member of %(name)s.") % {"name": found.coop})
         return redirect("web:coop_detail", slug=found.coop.slug)
     if membership is not None and membership.status != Membership.Status.LEFT:
@@ -137,7 +133,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
             request, "web/invitation.html", {"invitation": found, "membership": membership}
         )
     # Co-op data is for members: a spent or stale link shows nothing of the co-op, to anyone.
-    closed = _invitation_closed(found)
+    closed = selectors.invitation_closed(invitation=found)
     if closed is not None:
         return render(request, "web/invitation.html", {"error": closed}, status=404)
     if not request.user.is_authenticated:
