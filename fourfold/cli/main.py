@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        # Loading Django and the rotation's solver, migrating and checking the demo take
+        # seconds: the first line comes before all of them, so the wait is never silent.
+        print("Getting the demo ready: checking the database first...", flush=True)
     _setup_django()
     from fourfold.cli import demo, serve
 

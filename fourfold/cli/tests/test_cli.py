@@ -74,8 +74,28 @@ def test_demo_builds_once_and_reuses_on_a_second_run(fresh_env):
     assert second.returncode == 0, second.stderr
     assert "Reusing the demo co-ops" in second.stdout
     for output in (first.stdout, second.stdout):
+        # Said at once, built or reused: before the migrations, the build and the logins.
+        assert output.startswith("Getting the demo ready")
         assert "(/c/somerville/): log in as dee, eli, flo" in output
         assert "(/c/bike-kitchen/): log in as dee, eli, ana, gus, nia, oli, pat, raj" in output
+
+
+def test_the_demo_says_it_is_starting_before_any_heavy_work(monkeypatch, capsys):
+    from fourfold.cli import main
+
+    class Stopped(Exception):
+        pass
+
+    def heavy_work_begins():
+        # Loading Django is the first slow step; migrating and building come after it.
+        raise Stopped(capsys.readouterr().out)
+
+    monkeypatch.setattr(main, "_setup_django", heavy_work_begins)
+    for argv in (["demo", "--no-serve"], ["demo"]):
+        with pytest.raises(Stopped) as stopped:
+            main.main(argv)
+        [first_line] = str(stopped.value).splitlines()
+        assert first_line.startswith("Getting the demo ready")
 
 
 @pytest.mark.django_db
