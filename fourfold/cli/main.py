@@ -65,8 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="a co-op's principles audit and economics",
-        description="The principles audit (holds / at risk / broken, with the figure behind "
-        "each) and the economics of a co-op.",
+        description="The principles audit (holds / at risk / broken / not yet measured, with "
+        "the figure behind each) and the economics of a co-op.",
     )
     report.add_argument("slug", help="the co-op's short name, e.g. somerville")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
