@@ -381,3 +381,14 @@ NAMES = [
     "members_only",
     "all_four_roles",
 ]
+
+
+def test_the_report_of_a_new_coop_reads_not_yet_with_what_will_measure_each():
+    from fourfold.insights import report
+
+    coop, _people = co_op(2)
+    with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
+        text = report.as_text(report.health(coop=coop), coop.name)
+    assert "BROKEN" not in text
+    assert "AT RISK" not in text
+    assert "  not yet  consistent_production  Measured once the first batch is due." in text

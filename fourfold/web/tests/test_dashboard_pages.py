@@ -241,3 +241,10 @@ def test_the_insight_pages_take_a_fixed_number_of_queries(
     client.force_login(personas.alice)
     with django_assert_max_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_every_status_of_the_audit_has_a_symbol_and_a_word():
+    from fourfold.insights import selectors
+    from fourfold.web.views.insights import STATUSES
+
+    assert set(STATUSES) == set(selectors.STATUSES)
