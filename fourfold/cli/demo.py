@@ -3,6 +3,7 @@ of each built through the services."""
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -175,7 +176,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         )
         # The week's decisions are taken on its first evening: a batch made that day comes
         # before them, a batch later in the week follows what they decided (the new target).
-        decisions = lambda: _decisions(coop, members, week, day, by_name)  # noqa: B023, E731
+        decisions = functools.partial(_decisions, coop, members, week, day, by_name)
         for batch in _in_order(week_batches, day, decisions):
             buyer = members[week % len(members)]
             ledger.expense_post(
