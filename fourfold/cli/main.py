@@ -65,8 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="a co-op's principles audit and economics",
-        description="The principles audit (holds / at risk / broken, with the figure behind "
-        "each) and the economics of a co-op.",
+        description="The principles audit (holds / at risk / broken / not yet measured, with "
+        "the figure behind each) and the economics of a co-op.",
     )
     report.add_argument("slug", help="the co-op's short name, e.g. somerville")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        # Loading Django and the rotation's solver, migrating and checking the demo take
+        # seconds: the first line comes before all of them, so the wait is never silent.
+        print("Getting the demo ready: checking the database first...", flush=True)
     _setup_django()
     from fourfold.cli import demo, serve
 

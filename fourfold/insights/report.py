@@ -69,9 +69,9 @@ def roles(*, coop: Cooperative, today: date | None = None) -> list[dict]:
 
 def as_text(report: dict, name: str) -> str:
     lines = [f"{name} — principles over the last {report['window_weeks']} weeks", ""]
-    marks = {"holds": "holds  ", "at_risk": "AT RISK", "broken": "BROKEN "}
+    marks = {"holds": "holds", "at_risk": "AT RISK", "broken": "BROKEN", "not_yet": "not yet"}
     for p in report["principles"]:
-        lines.append(f"  {marks[p['status']]}  {p['name']:<22} {p['figure']}")
+        lines.append(f"  {marks[p['status']]:<7}  {p['name']:<22} {p['figure']}")
         if p["fix"]:
             lines.append(f"           {'':<22} → {p['fix']}")
     four = report["all_four_roles"]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -288,26 +288,52 @@ def _money(coop: Cooperative, ids: list[int], start: date, end: date):
 @dataclass(frozen=True)
 class PrincipleStatus:
     name: str
-    status: str  # holds / at_risk / broken
+    status: str  # holds / at_risk / broken / not_yet
     figure: str
     fix: str = ""
+
+
+# A principle with nothing to measure yet (a new co-op) is neither kept nor broken: it reads
+# "not measured yet", and its figure says what will measure it.
+STATUSES = ("holds", "at_risk", "broken", "not_yet")
+
+
+def _not_yet(name: str, figure: str) -> PrincipleStatus:
+    return PrincipleStatus(name, "not_yet", figure)
+
+
+def _batches_due(coop: Cooperative, today: date):
+    """The batches whose day has come: before today, or today's once recorded. A batch
+    planned for today is not late yet; its producers may still be at the stove."""
+    return Batch.objects.filter(coop=coop).filter(
+        Q(date__lt=today) | Q(date=today) & ~Q(status=Batch.Status.PLANNED)
+    )
 
 
 def principles_audit(
     *, coop: Cooperative, today: date | None = None, roles: list[MemberRoles] | None = None
 ) -> list[PrincipleStatus]:
-    """Each principle of DESIGN.md as holds / at risk / broken, with the figure behind it."""
+    """Each principle of DESIGN.md as holds / at risk / broken, with the figure behind it;
+    not yet measured while the co-op has no history to measure it by."""
     start, end = window(coop, today)
     roles = roles if roles is not None else member_roles(coop=coop, today=today)
     active_ids = {r.user_id for r in roles}
     members_ever = set(Membership.objects.filter(coop=coop).values_list("user_id", flat=True))
+    due = list(
+        _batches_due(coop, end)
+        .filter(date__gte=start)
+        .order_by("date")
+        .values_list("status", "made_quantity", "planned_quantity")
+    )
+    # Asked of the database only when the window has no batch due.
+    first_batch_due = bool(due) or _batches_due(coop, end).exists()
     return [
         _self_funded(coop, start, end, members_ever),
         _no_paid_staff(coop),
         _flat(coop, start, end, len(active_ids)),
-        _consistent(coop, start, end),
+        _consistent(due, first_batch_due),
         _members_only(coop, members_ever, end),
-        _all_four(roles),
+        _all_four(roles, first_batch_due),
     ]
 
 
@@ -333,6 +359,13 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
     by_payer = dict(
         money_in.values("payer_id").annotate(s=Sum("amount_minor")).values_list("payer_id", "s")
     )
+    if (
+        not by_payer
+        and not Transaction.objects.filter(
+            coop=coop, kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE]
+        ).exists()
+    ):
+        return _not_yet("self_funded", _("Measured once the first money is recorded."))
     total = sum(by_payer.values())
     if total and max(by_payer.values()) > ONE_FUNDER * total and len(members_ever) > 2:
         share = Decimal(max(by_payer.values())) / total
@@ -363,12 +396,16 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
 def _no_paid_staff(coop) -> PrincipleStatus:
     from fourfold.ledger.services import LABOUR
 
-    suspicious = [
-        t
-        for t in Transaction.objects.filter(
+    expenses = list(
+        Transaction.objects.filter(
             coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True
         ).only("description", "supplier")
-        if LABOUR.search(t.description or "") or LABOUR.search(t.supplier or "")
+    )
+    ever = Transaction.objects.filter(coop=coop, kind=Transaction.Kind.EXPENSE)
+    if not expenses and not ever.exists():
+        return _not_yet("no_paid_staff", _("Measured once the first expense is recorded."))
+    suspicious = [
+        t for t in expenses if LABOUR.search(t.description or "") or LABOUR.search(t.supplier or "")
     ]
     if suspicious:
         return PrincipleStatus(
@@ -389,6 +426,8 @@ def _flat(coop, start, end, active_count) -> PrincipleStatus:
     closed = list(
         Proposal.objects.filter(coop=coop, closed_at__date__gte=start, closed_at__date__lte=end)
     )
+    if not closed and not Proposal.objects.filter(coop=coop, closed_at__isnull=False).exists():
+        return _not_yet("flat", _("Measured once the members take their first decision."))
     if not closed:
         return PrincipleStatus(
             "flat",
@@ -427,12 +466,10 @@ def _flat(coop, start, end, active_count) -> PrincipleStatus:
     return PrincipleStatus("flat", "holds", figure)
 
 
-def _consistent(coop, start, end) -> PrincipleStatus:
-    batches = list(
-        Batch.objects.filter(coop=coop, date__gte=start, date__lte=end)
-        .order_by("date")
-        .values_list("status", "made_quantity", "planned_quantity")
-    )
+def _consistent(batches, first_batch_due) -> PrincipleStatus:
+    """``batches``: (status, made, planned) of the batches due in the window, by date."""
+    if not first_batch_due:
+        return _not_yet("consistent_production", _("Measured once the first batch is due."))
     if not batches:
         return PrincipleStatus(
             "consistent_production",
@@ -473,14 +510,18 @@ def _consistent(coop, start, end) -> PrincipleStatus:
 
 
 def _members_only(coop, members_ever, today) -> PrincipleStatus:
-    outside_shifts = (
-        Shift.objects.filter(batch__coop=coop, member__isnull=False)
-        .exclude(member_id__in=members_ever)
-        .count()
+    outside = ~Q(member_id__in=members_ever)
+    shifts = Shift.objects.filter(batch__coop=coop, member__isnull=False).aggregate(
+        dealt=Count("pk"), outside=Count("pk", filter=outside)
     )
-    outside_takers = (
-        Allocation.objects.filter(batch__coop=coop).exclude(member_id__in=members_ever).count()
+    shares = Allocation.objects.filter(batch__coop=coop).aggregate(
+        taken=Count("pk"), outside=Count("pk", filter=outside)
     )
+    if not shifts["dealt"] and not shares["taken"]:
+        return _not_yet(
+            "members_only", _("Measured once the first shift is dealt or share handed out.")
+        )
+    outside_shifts, outside_takers = shifts["outside"], shares["outside"]
     if outside_shifts or outside_takers:
         return PrincipleStatus(
             "members_only",
@@ -510,9 +551,12 @@ def _members_only(coop, members_ever, today) -> PrincipleStatus:
     return PrincipleStatus("members_only", "holds", _("every producer and consumer is a member"))
 
 
-def _all_four(roles: list[MemberRoles]) -> PrincipleStatus:
+def _all_four(roles: list[MemberRoles], first_batch_due: bool) -> PrincipleStatus:
     if not roles:
         return PrincipleStatus("all_four_roles", "broken", _("no active members"))
+    if not first_batch_due:
+        # Nobody can have produced or consumed before the first batch.
+        return _not_yet("all_four_roles", _("Measured once the first batch is due."))
     share = Decimal(sum(1 for r in roles if r.all_four)) / len(roles)
     figure = ngettext(
         "%(n)d of %(all)d member active in all four roles",

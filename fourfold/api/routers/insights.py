@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
@@ -16,7 +18,10 @@ class PrincipleOut(Schema):
         description="self_funded, no_paid_staff, flat, consistent_production, "
         "members_only or all_four_roles."
     )
-    status: str = Field(description="holds, at_risk or broken.")
+    status: Literal["holds", "at_risk", "broken", "not_yet"] = Field(
+        description="holds, at_risk or broken; not_yet while the co-op has no history to "
+        "measure the principle by (the figure says what will measure it)."
+    )
     figure: str
     fix: str
 
@@ -45,7 +50,8 @@ class RolesOut(Schema):
 
 @router.get("/coops/{slug}/health", response={200: HealthOut, **errors(404)})
 def health(request: HttpRequest, slug: str):
-    """The principles audit (each holds / at risk / broken, with its figure) and economics."""
+    """The principles audit (each holds / at risk / broken / not yet measured, with its
+    figure) and economics."""
     return report.health(coop=coop_for_member(user=request.auth, slug=slug))
 
 

@@ -494,7 +494,7 @@ def test_health_roles_and_members_answer():
     assert len(principles) == 6
     assert {p["name"] for p in principles} == PRINCIPLES
     for principle in principles:
-        assert principle["status"] in {"holds", "at_risk", "broken"}
+        assert principle["status"] in {"holds", "at_risk", "broken", "not_yet"}
         assert "figure" in principle
 
     roles = eli.get(f"{HOME}/roles")

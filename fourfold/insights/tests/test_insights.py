@@ -77,6 +77,8 @@ def test_self_funded_holds_and_is_at_risk_when_one_member_pays_for_everything():
 
 def test_self_funded_figures_read_right_for_none_one_and_many_payments():
     coop, people = co_op(2)
+    with time_machine.travel(f"{TODAY - timedelta(weeks=20)}T12:00:00-04:00"):
+        ledger.contribution_post(coop=coop, payer=people[0], amount="10", entered_by=people[0])
     assert status(coop, "self_funded").figure == "no money came in over 12 weeks"
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         ledger.contribution_post(coop=coop, payer=people[0], amount="10", entered_by=people[0])
@@ -84,10 +86,20 @@ def test_self_funded_figures_read_right_for_none_one_and_many_payments():
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         ledger.contribution_post(coop=coop, payer=people[1], amount="10", entered_by=people[1])
     assert status(coop, "self_funded").figure == "all 2 payments in 12 weeks came from members"
+    assert status(coop, "self_funded").status == "holds"
 
 
 def test_no_paid_staff_holds():
-    coop, _ = co_op()
+    coop, people = co_op()
+    with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
+        ledger.expense_post(
+            coop=coop,
+            payer=people[0],
+            amount="12.00",
+            category="supplies",
+            supplier="Shaw's",
+            entered_by=people[0],
+        )
     assert status(coop, "no_paid_staff").status == "holds"
 
 
@@ -236,9 +248,9 @@ def test_members_only_holds_is_at_risk_and_breaks():
     from fourfold.coops.models import Membership
 
     coop, _people = co_op()
-    assert status(coop, "members_only").status == "holds"
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         production.batches_plan(coop=coop, weeks=4, by=None, today=TODAY)
+    assert status(coop, "members_only").status == "holds"
     holder = (
         Shift.objects.filter(batch__coop=coop, member__isnull=False, batch__date__gte=TODAY)
         .first()
@@ -305,3 +317,78 @@ def test_a_member_is_asked_only_about_decisions_they_could_vote_on():
     # A vote cast on an open proposal already counts.
     assert roles[people[0].pk].manager.figure == "voted on 3 of 3 decisions"
     assert roles[people[1].pk].manager.figure == "voted on 2 of 2 decisions"
+
+
+def test_a_new_coop_is_not_measured_yet_rather_than_broken():
+    coop, _people = co_op(3)
+    audit = {p.name: p for p in [status(coop, name) for name in NAMES]}
+    assert {p.status for p in audit.values()} == {"not_yet"}
+    assert audit["consistent_production"].figure == "Measured once the first batch is due."
+    assert audit["self_funded"].figure == "Measured once the first money is recorded."
+    assert all(p.figure.startswith("Measured once") for p in audit.values())
+
+
+def test_a_batch_planned_for_today_is_not_due_yet():
+    coop, _people = co_op(3)
+    with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
+        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
+    Batch.objects.filter(coop=coop).update(date=TODAY)
+    assert status(coop, "consistent_production").status == "not_yet"
+    assert status(coop, "all_four_roles").status == "not_yet"
+    # The rotation has dealt the batch's shifts: who holds them is measured already.
+    assert status(coop, "members_only").status == "holds"
+
+
+def test_with_history_the_not_yet_principles_hold_or_break_as_before():
+    coop, _people = co_op(4)
+    run_weeks(coop, 3, missed=(2, 1))
+    broken = status(coop, "consistent_production")
+    assert broken.status == "broken"
+    assert "2 batches missed in a row" in broken.figure
+    # Only the producers of the one batch made have produced: most members lack a role.
+    assert status(coop, "all_four_roles").status == "broken"
+    coop2, _people2 = co_op(4)
+    run_weeks(coop2, 3)
+    assert status(coop2, "consistent_production").status == "holds"
+    assert status(coop2, "members_only").status == "holds"
+
+
+def test_the_batch_of_today_counts_once_it_is_recorded():
+    coop, _people = co_op(3)
+    run_weeks(coop, 10)
+    with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
+        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
+    today_batch = Batch.objects.get(coop=coop, status="planned", date__lt=TODAY + timedelta(7))
+    Batch.objects.filter(pk=today_batch.pk).update(date=TODAY)
+    # Still at the stove: today's batch is not late, 10 of 10.
+    assert status(coop, "consistent_production").figure.startswith("10 of 10 ")
+    producer = Shift.objects.filter(batch=today_batch).exclude(member=None).first().member
+    production.batch_record_made(
+        batch=Batch.objects.get(pk=today_batch.pk),
+        by=producer,
+        quantity=coop.target_quantity - 1,
+        hours="2",
+        today=TODAY,
+    )
+    assert status(coop, "consistent_production").figure.startswith("10 of 11 ")
+
+
+NAMES = [
+    "self_funded",
+    "no_paid_staff",
+    "flat",
+    "consistent_production",
+    "members_only",
+    "all_four_roles",
+]
+
+
+def test_the_report_of_a_new_coop_reads_not_yet_with_what_will_measure_each():
+    from fourfold.insights import report
+
+    coop, _people = co_op(2)
+    with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
+        text = report.as_text(report.health(coop=coop), coop.name)
+    assert "BROKEN" not in text
+    assert "AT RISK" not in text
+    assert "  not yet  consistent_production  Measured once the first batch is due." in text

@@ -102,3 +102,20 @@ def test_the_dashboard_works_without_javascript(riverside, new_page):
     log_in_to(page, "eli", "/c/riverside/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_have_text("How Riverside Yogurt is doing")
     expect(page.get_by_role("img", name="Consistency per month")).to_be_visible()
+
+
+def test_a_founder_reads_a_new_coops_principles_as_not_measured_yet(db, new_page, check_page):
+    coop = CoopFactory(slug="sprouts", name="Sprouts")
+    MembershipFactory(coop=coop, user__username="dee")
+    page = new_page()
+    log_in_to(page, "dee", "/c/sprouts/")
+    principles = page.get_by_role("region", name="Our principles")
+    expect(principles.get_by_role("listitem")).to_have_count(6)
+    expect(principles).not_to_contain_text("Broken")
+    expect(principles.get_by_role("listitem").first).to_contain_text("Not measured yet Self-funded")
+    check_page(page)
+    coop_nav(page, "Dashboard")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Measured once the first batch is due.")
+    expect(main).not_to_contain_text("Broken")
+    check_page(page)

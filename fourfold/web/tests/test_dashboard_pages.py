@@ -121,9 +121,15 @@ def test_a_new_coop_dashboard_says_what_is_still_missing(alice_client, personas)
     text = text_of(response)
     assert "No batch has come due yet" in text
     assert "Nothing has been made yet" in text
-    assert "Broken Consistent production" not in text
-    assert "At risk Consistent production" in text
-    assert "no batch in 12 weeks What to do: Plan batches from the cadence." in text
+    # Nothing to measure is not a broken principle: the founder is told what will measure it.
+    assert "Broken" not in text
+    assert "At risk" not in text
+    assert "Not measured yet Consistent production" in text
+    assert "Measured once the first batch is due." in text
+    assert "Not measured yet Everyone in all four roles" in text
+    overview = text_of(alice_client.get("/c/home/"))
+    assert "Broken" not in overview
+    assert "Not measured yet Self-funded Measured once the first money is recorded." in overview
 
 
 def test_the_dashboard_is_linked_from_the_co_op_nav(alice_client, personas):
@@ -223,7 +229,8 @@ def test_one_coops_dashboard_counts_only_its_own_members(alice_client, personas)
 @pytest.mark.parametrize("size", [2, 20])
 @pytest.mark.parametrize(
     ("path", "queries"),
-    [(DASHBOARD, 29), ("/c/home/", 28), ("/c/home/members/bob/", 16)],
+    # One more than before when the window holds no decision: has the co-op ever decided?
+    [(DASHBOARD, 30), ("/c/home/", 29), ("/c/home/members/bob/", 16)],
 )
 def test_the_insight_pages_take_a_fixed_number_of_queries(
     client, personas, size, path, queries, django_assert_max_num_queries
@@ -234,3 +241,10 @@ def test_the_insight_pages_take_a_fixed_number_of_queries(
     client.force_login(personas.alice)
     with django_assert_max_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_every_status_of_the_audit_has_a_symbol_and_a_word():
+    from fourfold.insights import selectors
+    from fourfold.web.views.insights import STATUSES
+
+    assert set(STATUSES) == set(selectors.STATUSES)

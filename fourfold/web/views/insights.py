@@ -45,6 +45,7 @@ STATUSES = {
     "holds": ("\u2713", gettext_lazy("Holds")),
     "at_risk": ("!", gettext_lazy("At risk")),
     "broken": ("\u2717", gettext_lazy("Broken")),
+    "not_yet": ("\u2014", gettext_lazy("Not measured yet")),
 }
 ROLE_TITLES = {
     "producer": gettext_lazy("Producer"),
