@@ -20,6 +20,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
+from fourfold.ledger.retry import retry_on_conflict
 from fourfold.lib.money import (
     format_money,
     from_minor,
@@ -174,6 +175,22 @@ def _member_accounts(coop: Cooperative, users: list[User]) -> dict[int, Account]
     return found
 
 
+def _lock(accounts) -> None:
+    """Lock every account a service call will move, all at once and in one order (by id),
+    before it writes anything.
+
+    A posting moves its accounts' running totals, and the database locks each row it
+    updates until commit. An expense then its allocation would otherwise take those locks
+    in two steps and two orders (the payer and the cost account, then the sharers and the
+    cost account again), and two such calls at once deadlock. Taking them in id order up
+    front makes concurrent calls queue instead; locking a row this transaction already
+    holds is free, so nested services may lock again.
+    """
+    ids = sorted({account.pk for account in accounts})
+    if ids:
+        list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
 def _post(
     *,
     coop: Cooperative,
@@ -265,6 +282,7 @@ def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[Use
     return weights
 
 
+@retry_on_conflict
 def cost_allocate(
     *,
     coop: Cooperative,
@@ -288,15 +306,17 @@ def cost_allocate(
     members = sorted(clean, key=lambda user: user.username)
     with transaction.atomic():
         now = timezone.now()
+        accounts = _member_accounts(coop, members)
+        cost = _account(coop, Account.Kind.COST, category=category)
+        _lock([cost, *accounts.values()])
         rotate = Transaction.objects.filter(
             coop=coop, kind=Transaction.Kind.COST_ALLOCATION
         ).count()
         parts = split_largest_remainder(
             amount, [clean[m] for m in members], coop.currency, rotate=rotate
         )
-        accounts = _member_accounts(coop, members)
         legs = [(accounts[member.pk], part) for member, part in zip(members, parts, strict=True)]
-        legs.append((_account(coop, Account.Kind.COST, category=category), -amount))
+        legs.append((cost, -amount))
         return _post(
             coop=coop,
             kind=Transaction.Kind.COST_ALLOCATION,
@@ -311,6 +331,7 @@ def cost_allocate(
         )
 
 
+@retry_on_conflict
 def contribution_post(
     *,
     coop: Cooperative,
@@ -330,6 +351,7 @@ def contribution_post(
             (_account(coop, Account.Kind.POOL), amount),
             (_account(coop, Account.Kind.MEMBER, user=payer), -amount),
         ]
+        _lock(account for account, _amount in legs)
         return _post(
             coop=coop,
             kind=Transaction.Kind.CONTRIBUTION,
@@ -342,6 +364,7 @@ def contribution_post(
         )
 
 
+@retry_on_conflict
 def expense_post(
     *,
     coop: Cooperative,
@@ -385,12 +408,23 @@ def expense_post(
 
         approval = spending_approval(coop=coop, amount=amount, proposal_id=proposal)
         now = timezone.now()
-        if payer is None:
-            _require_pool_holds(coop, amount)
         legs = [
             (_account(coop, Account.Kind.COST, category=category), amount),
             (_side_account(coop, payer), -amount),
         ]
+        touched = [account for account, _amount in legs]
+        if weights is not None:
+            # The allocation's accounts too, so the whole call locks once, in one order.
+            sharers = sorted(weights, key=lambda user: user.username)
+            touched += _member_accounts(coop, sharers).values()
+        elif batch is not None and batch.status == Batch.Status.MADE:
+            # The batch's consumers are charged now; which of the members they are is for
+            # consumption to say, so every account of the co-op is locked (settle-up does
+            # the same).
+            touched += Account.objects.filter(coop=coop)
+        _lock(touched)
+        if payer is None:
+            _require_pool_holds(coop, amount)
         expense = _post(
             coop=coop,
             kind=Transaction.Kind.EXPENSE,
@@ -424,6 +458,7 @@ def expense_post(
     return expense
 
 
+@retry_on_conflict
 def transfer_post(
     *,
     coop: Cooperative,
@@ -446,9 +481,10 @@ def transfer_post(
         if side is not None:
             _require_member_of_record(coop, side)
     with transaction.atomic():
+        legs = [(_side_account(coop, payee), amount), (_side_account(coop, payer), -amount)]
+        _lock(account for account, _amount in legs)
         if payer is None:
             _require_pool_holds(coop, amount)
-        legs = [(_side_account(coop, payee), amount), (_side_account(coop, payer), -amount)]
         return _post(
             coop=coop,
             kind=Transaction.Kind.TRANSFER,
@@ -508,6 +544,7 @@ def _side_account(coop: Cooperative, user: User | None) -> Account:
     return _account(coop, Account.Kind.MEMBER, user=user)
 
 
+@retry_on_conflict
 def transaction_reverse(
     *, original: Transaction, entered_by: User, reason: str = ""
 ) -> Transaction:
@@ -526,6 +563,7 @@ def transaction_reverse(
             dependants = [locked]
             if locked.kind == Transaction.Kind.EXPENSE:
                 dependants += list(locked.allocations.filter(reversed_by__isnull=True))
+            _lock(Account.objects.filter(legs__transaction__in=dependants).distinct().only("pk"))
             _require_pool_covers_reversal(coop, dependants)
             reversals = [
                 _post(
@@ -554,6 +592,7 @@ def transaction_reverse(
     return reversals[0]
 
 
+@retry_on_conflict
 def settlement_record(
     *,
     coop: Cooperative,
@@ -616,10 +655,17 @@ def idempotent(
     rolls its own posting back and returns the winner's transaction.
     """
     if not key:
-        return post(), True
+        return post(), True  # the service retries its own transaction
     if len(key) > 255:
         raise Invalid(_("An Idempotency-Key has at most 255 characters."))
-    fingerprint = _fingerprint(payload)
+    return _once_per_key(coop=coop, key=key, fingerprint=_fingerprint(payload), post=post)
+
+
+@retry_on_conflict
+def _once_per_key(
+    *, coop: Cooperative, key: str, fingerprint: str, post
+) -> tuple[Transaction, bool]:
+    # The key row and the posting share one transaction, so it is this one that retries.
     existing = (
         IdempotencyKey.objects.filter(coop=coop, key=key).select_related("transaction").first()
     )
