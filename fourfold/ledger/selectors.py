@@ -226,6 +226,45 @@ def statement(*, coop: Cooperative, member: User) -> QuerySet[Leg]:
     )
 
 
+def charge_legs(*, coop: Cooperative) -> QuerySet[Leg]:
+    """What members are charged for the co-op's costs: the member legs of every cost
+    allocation and of every reversal of one. A charge taken back (re-shared after an extra
+    was claimed, or corrected) cancels against its reversal, so summing these legs counts
+    each cost once, as the member's statement does. Positive: charged to the member.
+
+    This is the one definition of "cost charged to a member"; callers narrow it (by member,
+    batch or dates) and sum ``amount_minor``.
+    """
+    return Leg.objects.filter(account__coop=coop, account__kind=Account.Kind.MEMBER).filter(
+        Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
+        | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
+    )
+
+
+def member_charges(
+    *,
+    coop: Cooperative,
+    member_ids: list[int] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[int, Decimal]:
+    """Cost charged to each member (by user id), net of reversals, in entries dated from
+    ``start`` to ``end``: one aggregate query. Members charged nothing are absent."""
+    legs = charge_legs(coop=coop)
+    if member_ids is not None:
+        legs = legs.filter(account__user_id__in=member_ids)
+    if start is not None:
+        legs = legs.filter(transaction__occurred_on__gte=start)
+    if end is not None:
+        legs = legs.filter(transaction__occurred_on__lte=end)
+    rows = (
+        legs.values("account__user_id")
+        .annotate(total=Sum("amount_minor"))
+        .values_list("account__user_id", "total")
+    )
+    return {user_id: from_minor(total, coop.currency) for user_id, total in rows}
+
+
 def member_by_username(*, coop: Cooperative, username: str) -> User | None:
     """A member (or former member) of ``coop``; None for anyone else."""
     return User.objects.filter(username__iexact=username, memberships__coop=coop).first()
