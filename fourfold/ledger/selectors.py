@@ -90,6 +90,41 @@ def _balance_rows(coop: Cooperative, rows) -> list[MemberBalance]:
     ]
 
 
+# A pay-in or an expense above this many times the co-op's median entry asks for a second
+# look (a slip of the keyboard: 100000 for 1000.00), and never below this many whole units of
+# the co-op's currency: a new co-op's first entries set no usual yet.
+LARGE_ENTRY_MULTIPLE = 10
+LARGE_ENTRY_FLOOR = Decimal(1000)
+
+
+@dataclass(frozen=True)
+class LargeEntry:
+    threshold: Decimal  # above it, a pay-in or an expense is confirmed first
+    median: Decimal | None  # the co-op's median pay-in or expense; None before the first
+
+
+def large_entry_threshold(*, coop: Cooperative) -> LargeEntry:
+    """Ten times the median of the co-op's pay-ins and expenses (those not reversed), never
+    below 1,000 in its currency. Two queries: a count, then the middle one or two rows."""
+    entries = (
+        Transaction.objects.filter(
+            coop=coop,
+            kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
+            reversed_by__isnull=True,
+        )
+        .order_by("amount_minor")
+        .values_list("amount_minor", flat=True)
+    )
+    count = entries.count()
+    if not count:
+        return LargeEntry(threshold=LARGE_ENTRY_FLOOR, median=None)
+    middle = list(entries[(count - 1) // 2 : count // 2 + 1])
+    median = from_minor(sum(middle), coop.currency) / len(middle)
+    # Exact: ten times the mean of one or two amounts in minor units is whole minor units.
+    threshold = from_minor(LARGE_ENTRY_MULTIPLE * sum(middle) // len(middle), coop.currency)
+    return LargeEntry(threshold=max(threshold, LARGE_ENTRY_FLOOR), median=median)
+
+
 def member_balances(*, coop: Cooperative) -> list[MemberBalance]:
     """Every member's balance in one query; members with no money yet show 0."""
     return _balance_rows(coop, _member_rows(coop))

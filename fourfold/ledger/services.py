@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.errors import Conflict, Invalid, PrincipleViolation
+from fourfold.errors import Conflict, Invalid, NeedsConfirmation, PrincipleViolation
 from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
 from fourfold.ledger.retry import retry_on_conflict
@@ -25,6 +25,7 @@ from fourfold.lib.money import (
     format_money,
     from_minor,
     minor_unit,
+    quantize,
     split_largest_remainder,
     to_minor,
 )
@@ -133,6 +134,33 @@ def _refuse_labour(*texts: str) -> None:
                 "no_paid_staff",
                 _("the co-op never pays anyone for labour; members produce in turns."),
             )
+
+
+def _require_confirmed_if_large(coop: Cooperative, amount: Decimal, confirmed: bool) -> None:
+    """A pay-in or an expense far above the co-op's usual entries is recorded only once the
+    member confirms it: a second look catches 100000 typed for 1000.00."""
+    if confirmed:
+        return
+    usual = selectors.large_entry_threshold(coop=coop)
+    if amount <= usual.threshold:
+        return
+    if usual.median is None:
+        why = _("a second look is asked above %(threshold)s") % {
+            "threshold": format_money(usual.threshold, coop.currency)
+        }
+    else:
+        why = _("the median entry is %(median)s; a second look is asked above %(threshold)s") % {
+            "median": format_money(quantize(usual.median, coop.currency), coop.currency),
+            "threshold": format_money(usual.threshold, coop.currency),
+        }
+    raise NeedsConfirmation(
+        _(
+            "Are you sure? %(amount)s is far above this co-op's usual entries (%(why)s). "
+            "Confirm the amount to record it."
+        )
+        % {"amount": format_money(amount, coop.currency), "why": why},
+        field="confirm_large",
+    )
 
 
 def _category(raw: str | None) -> str:
@@ -341,11 +369,14 @@ def contribution_post(
     description: str = "",
     source: str = "",
     occurred_on: date | None = None,
+    confirm_large: bool = False,
 ) -> Transaction:
-    """A member pays money into the co-op's pool."""
+    """A member pays money into the co-op's pool. An amount far above the co-op's usual
+    entries needs ``confirm_large``."""
     _refuse_outside_money(source, description)
     amount = parse_amount(amount, currency=coop.currency)
     _require_active_funder(coop, payer)
+    _require_confirmed_if_large(coop, amount, confirm_large)
     with transaction.atomic():
         legs = [
             (_account(coop, Account.Kind.POOL), amount),
@@ -378,8 +409,10 @@ def expense_post(
     occurred_on: date | None = None,
     batch=None,
     proposal: int | None = None,
+    confirm_large: bool = False,
 ) -> Transaction:
-    """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool.
+    """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool. An
+    amount far above the co-op's usual entries needs ``confirm_large``.
 
     With ``split``, the cost is allocated to those members at once, in the same transaction.
     Without it, a cost for a ``batch`` goes to the batch's consumers by units received (now if
@@ -407,6 +440,8 @@ def expense_post(
         from fourfold.governance.services import spending_approval
 
         approval = spending_approval(coop=coop, amount=amount, proposal_id=proposal)
+        # Asked after every refusal: no one confirms an amount only to hear it is refused.
+        _require_confirmed_if_large(coop, amount, confirm_large)
         now = timezone.now()
         legs = [
             (_account(coop, Account.Kind.COST, category=category), amount),
@@ -735,6 +770,7 @@ def entry_record(
     occurred_on: date | None = None,
     batch: int | None = None,
     proposal: int | None = None,
+    confirm_large: bool = False,
 ) -> Transaction:
     """Record what a member tells the ledger, naming people by username.
 
@@ -770,6 +806,7 @@ def entry_record(
             description=description,
             source=source or category or "",
             occurred_on=occurred_on,
+            confirm_large=confirm_large,
         )
     if kind == Transaction.Kind.EXPENSE:
         weights = None
@@ -791,6 +828,7 @@ def entry_record(
             occurred_on=occurred_on,
             batch=_batch(coop, batch),
             proposal=proposal,
+            confirm_large=confirm_large,
         )
     if kind == Transaction.Kind.TRANSFER:
         if payee is None:
