@@ -26,6 +26,13 @@ class Invalid(FourfoldError):
     status = 400
 
 
+class NeedsConfirmation(Invalid):
+    """Allowed, but unusual enough that the member confirms it first (a far larger amount
+    than the co-op's usual entries): sent again with the confirmation, it goes through."""
+
+    code = "confirm_large"
+
+
 class NotFound(FourfoldError):
     """Also what a non-member is told about a co-op: never reveal that it exists."""
 

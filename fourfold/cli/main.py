@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("slug", help="the co-op's short name, e.g. somerville")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    check = commands.add_parser(
+        "check",
+        help="check a co-op's books; exits 1 naming what is wrong",
+        description="Verify the co-op's books as the database holds them: every "
+        "transaction's legs sum to zero, every account's total equals the sum of its legs, "
+        "nothing is reversed twice, the pool never fell below zero. Prints one OK line, or "
+        "each problem and exits 1.",
+    )
+    check.add_argument("slug", help="the co-op's short name, e.g. somerville")
+
     export = commands.add_parser(
         "export",
         help="write a whole co-op as versioned JSON to stdout",
@@ -127,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         from fourfold.cli.report import run as report
 
         return report(slug=args.slug, as_json=args.json, stdout=sys.stdout)
+    if args.command == "check":
+        from fourfold.cli.check import run as check
+
+        return check(slug=args.slug, stdout=sys.stdout)
     if args.command == "export":
         from fourfold.cli.portability import run_export
 

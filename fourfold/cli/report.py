@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from fourfold.cli.check import books_lines
 from fourfold.coops.models import Cooperative
 from fourfold.insights import report
+from fourfold.ledger import selectors as ledger
 
 
 def run(*, slug: str, as_json: bool, stdout: TextIO) -> int:
@@ -14,8 +16,12 @@ def run(*, slug: str, as_json: bool, stdout: TextIO) -> int:
     if coop is None:
         raise SystemExit(f"No co-op with the short name {slug!r}.")
     data = report.health(coop=coop)
+    problems = ledger.books_check(coop=coop)
+    # The same verdict as `fourfold check`; the report is read, not scripted, so it exits 0.
+    data["books"] = {"sound": not problems, "problems": problems}
     if as_json:
         stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         stdout.write(report.as_text(data, coop.name))
+        stdout.write("\n" + books_lines(coop=coop, problems=problems))
     return 0

@@ -13,7 +13,7 @@ from django.utils import timezone
 from fourfold.accounts.models import User
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.money import from_minor, quantize
 from fourfold.production.models import Batch
 
@@ -96,15 +96,8 @@ def batch_costs(*, coop: Cooperative, batches: list[Batch]) -> list[BatchCost]:
         .values_list("batch_id", "n")
     )
     charged = dict(
-        Leg.objects.filter(
-            transaction__batch_id__in=ids,
-            account__kind=Account.Kind.MEMBER,
-            transaction__kind__in=[Transaction.Kind.COST_ALLOCATION, Transaction.Kind.REVERSAL],
-        )
-        .filter(
-            Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
-            | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
-        )
+        ledger_selectors.charge_legs(coop=coop)
+        .filter(transaction__batch_id__in=ids)
         .values("transaction__batch_id")
         .annotate(total=Sum("amount_minor"))
         .values_list("transaction__batch_id", "total")
@@ -125,15 +118,8 @@ def member_batch_costs(
 ) -> dict[int, Decimal]:
     """What ``member`` was charged for each batch (their share's cost)."""
     rows = (
-        Leg.objects.filter(
-            transaction__batch_id__in=[b.pk for b in batches],
-            account__kind=Account.Kind.MEMBER,
-            account__user=member,
-        )
-        .filter(
-            Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
-            | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
-        )
+        ledger_selectors.charge_legs(coop=coop)
+        .filter(transaction__batch_id__in=[b.pk for b in batches], account__user=member)
         .values("transaction__batch_id")
         .annotate(total=Sum("amount_minor"))
     )
@@ -190,16 +176,8 @@ def member_costs(*, coop: Cooperative, start, end) -> dict[int, MemberYear]:
         .values_list("member_id", "n")
     )
     charged = dict(
-        Leg.objects.filter(
-            transaction__coop=coop,
-            transaction__batch__date__gte=start,
-            transaction__batch__date__lte=end,
-            account__kind=Account.Kind.MEMBER,
-        )
-        .filter(
-            Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
-            | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
-        )
+        ledger_selectors.charge_legs(coop=coop)
+        .filter(transaction__batch__date__gte=start, transaction__batch__date__lte=end)
         .values("account__user_id")
         .annotate(total=Sum("amount_minor"))
         .values_list("account__user_id", "total")

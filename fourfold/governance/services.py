@@ -149,6 +149,30 @@ def rule_change_validate(coop: Cooperative, change: dict) -> dict:
     return clean
 
 
+def _refuse_more_producers_than_members(coop: Cooperative, change: dict) -> None:
+    """A batch needs its producers from among the active members: asking for more than there
+    are could never be met. Checked when the proposal opens, not again when it passes (a member
+    leaving meanwhile leaves a place open, as it would under the current rule)."""
+    wanted = change.get("producers_per_batch")
+    if wanted is None:
+        return
+    active = Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE).count()
+    if wanted > active:
+        raise Invalid(
+            ngettext(
+                "A batch cannot need %(wanted)d producers: the co-op has %(active)d active "
+                "member, so at most %(active)d can produce it. Propose %(active)d or fewer, or "
+                "admit members first.",
+                "A batch cannot need %(wanted)d producers: the co-op has %(active)d active "
+                "members, so at most %(active)d can produce it. Propose %(active)d or fewer, or "
+                "admit members first.",
+                active,
+            )
+            % {"wanted": wanted, "active": active},
+            field="change",
+        )
+
+
 def _active(coop: Cooperative, user: User) -> bool:
     return Membership.objects.filter(coop=coop, user=user, status=Membership.Status.ACTIVE).exists()
 
@@ -190,6 +214,7 @@ def proposal_open(
     fields: dict = {}
     if kind == Proposal.Kind.RULE_CHANGE:
         fields["change"] = rule_change_validate(coop, change or {})
+        _refuse_more_producers_than_members(coop, fields["change"])
         # What the rules were when it was proposed: a failed proposal is read against these,
         # not against whatever they became later.
         fields["result"] = {

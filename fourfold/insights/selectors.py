@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance.models import FacilitatorDuty, Proposal, Vote
+from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.lib.money import format_money, from_minor, quantize
 from fourfold.production.models import Batch, Shift
@@ -264,12 +265,7 @@ def _money(coop: Cooperative, ids: list[int], start: date, end: date):
         .annotate(s=Sum("amount_minor"))
         .values_list("account__user_id", "s")
     )
-    charged_minor = dict(
-        legs.filter(transaction__kind=Transaction.Kind.COST_ALLOCATION)
-        .values("account__user_id")
-        .annotate(s=Sum("amount_minor"))
-        .values_list("account__user_id", "s")
-    )
+    charges = ledger_selectors.member_charges(coop=coop, member_ids=ids, start=start, end=end)
     totals = dict(
         Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user_id__in=ids).values_list(
             "user_id", "total_minor"
@@ -280,7 +276,7 @@ def _money(coop: Cooperative, ids: list[int], start: date, end: date):
     balance = defaultdict(Decimal)
     for uid in ids:
         paid[uid] = from_minor(-paid_minor.get(uid, 0), coop.currency)
-        charged[uid] = from_minor(charged_minor.get(uid, 0), coop.currency)
+        charged[uid] = charges.get(uid, Decimal(0))
         balance[uid] = from_minor(-totals.get(uid, 0), coop.currency)
     return paid, charged, balance
 
@@ -644,16 +640,8 @@ def economics(*, coop: Cooperative, months: int = 12, today: date | None = None)
         hours_by_month[day.replace(day=1)] += hours or 0
     cost_by_month: dict[date, Decimal] = defaultdict(Decimal)
     for day, minor in (
-        Leg.objects.filter(
-            account__coop=coop,
-            account__kind=Account.Kind.MEMBER,
-            transaction__batch__date__gte=start,
-            transaction__batch__date__lte=today,
-        )
-        .filter(
-            Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
-            | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
-        )
+        ledger_selectors.charge_legs(coop=coop)
+        .filter(transaction__batch__date__gte=start, transaction__batch__date__lte=today)
         .values_list("transaction__batch__date", "amount_minor")
     ):
         cost_by_month[day.replace(day=1)] += from_minor(minor, coop.currency)

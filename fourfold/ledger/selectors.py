@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     F,
     FilteredRelation,
     Prefetch,
@@ -18,12 +19,13 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.lib.csv import csv_writer
-from fourfold.lib.money import from_minor, to_minor
+from fourfold.lib.money import format_money, from_minor, to_minor
 from fourfold.lib.settlement import settle
 
 
@@ -86,6 +88,41 @@ def _balance_rows(coop: Cooperative, rows) -> list[MemberBalance]:
         for row in rows
         if row[3] or row[2] != Membership.Status.LEFT
     ]
+
+
+# A pay-in or an expense above this many times the co-op's median entry asks for a second
+# look (a slip of the keyboard: 100000 for 1000.00), and never below this many whole units of
+# the co-op's currency: a new co-op's first entries set no usual yet.
+LARGE_ENTRY_MULTIPLE = 10
+LARGE_ENTRY_FLOOR = Decimal(1000)
+
+
+@dataclass(frozen=True)
+class LargeEntry:
+    threshold: Decimal  # above it, a pay-in or an expense is confirmed first
+    median: Decimal | None  # the co-op's median pay-in or expense; None before the first
+
+
+def large_entry_threshold(*, coop: Cooperative) -> LargeEntry:
+    """Ten times the median of the co-op's pay-ins and expenses (those not reversed), never
+    below 1,000 in its currency. Two queries: a count, then the middle one or two rows."""
+    entries = (
+        Transaction.objects.filter(
+            coop=coop,
+            kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
+            reversed_by__isnull=True,
+        )
+        .order_by("amount_minor")
+        .values_list("amount_minor", flat=True)
+    )
+    count = entries.count()
+    if not count:
+        return LargeEntry(threshold=LARGE_ENTRY_FLOOR, median=None)
+    middle = list(entries[(count - 1) // 2 : count // 2 + 1])
+    median = from_minor(sum(middle), coop.currency) / len(middle)
+    # Exact: ten times the mean of one or two amounts in minor units is whole minor units.
+    threshold = from_minor(LARGE_ENTRY_MULTIPLE * sum(middle) // len(middle), coop.currency)
+    return LargeEntry(threshold=max(threshold, LARGE_ENTRY_FLOOR), median=median)
 
 
 def member_balances(*, coop: Cooperative) -> list[MemberBalance]:
@@ -226,6 +263,45 @@ def statement(*, coop: Cooperative, member: User) -> QuerySet[Leg]:
     )
 
 
+def charge_legs(*, coop: Cooperative) -> QuerySet[Leg]:
+    """What members are charged for the co-op's costs: the member legs of every cost
+    allocation and of every reversal of one. A charge taken back (re-shared after an extra
+    was claimed, or corrected) cancels against its reversal, so summing these legs counts
+    each cost once, as the member's statement does. Positive: charged to the member.
+
+    This is the one definition of "cost charged to a member"; callers narrow it (by member,
+    batch or dates) and sum ``amount_minor``.
+    """
+    return Leg.objects.filter(account__coop=coop, account__kind=Account.Kind.MEMBER).filter(
+        Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
+        | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
+    )
+
+
+def member_charges(
+    *,
+    coop: Cooperative,
+    member_ids: list[int] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[int, Decimal]:
+    """Cost charged to each member (by user id), net of reversals, in entries dated from
+    ``start`` to ``end``: one aggregate query. Members charged nothing are absent."""
+    legs = charge_legs(coop=coop)
+    if member_ids is not None:
+        legs = legs.filter(account__user_id__in=member_ids)
+    if start is not None:
+        legs = legs.filter(transaction__occurred_on__gte=start)
+    if end is not None:
+        legs = legs.filter(transaction__occurred_on__lte=end)
+    rows = (
+        legs.values("account__user_id")
+        .annotate(total=Sum("amount_minor"))
+        .values_list("account__user_id", "total")
+    )
+    return {user_id: from_minor(total, coop.currency) for user_id, total in rows}
+
+
 def member_by_username(*, coop: Cooperative, username: str) -> User | None:
     """A member (or former member) of ``coop``; None for anyone else."""
     return User.objects.filter(username__iexact=username, memberships__coop=coop).first()
@@ -318,3 +394,105 @@ def balances_left_behind(*, user: User) -> list[LeftBalance]:
         LeftBalance(coop=a.coop, balance=from_minor(-a.total_minor, a.coop.currency))
         for a in accounts
     ]
+
+
+def account_name(account: Account) -> str:
+    """How an account is named in exports and checks: member:<username>, pool, cost:<category>."""
+    if account.kind == Account.Kind.MEMBER:
+        return f"member:{account.user.username}"
+    if account.kind == Account.Kind.COST:
+        return f"cost:{account.category}"
+    return "pool"
+
+
+def books_check(*, coop: Cooperative) -> list[str]:
+    """What is wrong with the co-op's books, one sentence per problem; empty when they are
+    sound. The services keep these true on every posting; this looks at what the database
+    holds, so it also finds what a hand at the database changed behind their back:
+
+    - every transaction's legs sum to zero, and its debits to its amount;
+    - every account's running total equals the sum of its legs;
+    - nothing is reversed twice, and no reversal is reversed;
+    - the pool never held less than nothing, posting after posting.
+
+    Five aggregate queries, whatever the size of the ledger.
+    """
+
+    def money(minor: int) -> str:
+        return format_money(from_minor(minor, coop.currency), coop.currency)
+
+    problems: list[str] = []
+    unbalanced = (
+        Transaction.objects.filter(coop=coop)
+        .annotate(
+            leg_sum=Coalesce(Sum("legs__amount_minor"), 0),
+            debits=Coalesce(Sum("legs__amount_minor", filter=Q(legs__amount_minor__gt=0)), 0),
+        )
+        .filter(~Q(leg_sum=0) | ~Q(debits=F("amount_minor")))
+        .order_by("pk")
+        .values_list("pk", "amount_minor", "leg_sum", "debits")
+    )
+    for pk, amount, leg_sum, debits in unbalanced:
+        if leg_sum:
+            problems.append(
+                _("Transaction #%(id)d: its legs sum to %(sum)s, not zero.")
+                % {"id": pk, "sum": money(leg_sum)}
+            )
+        if debits != amount:
+            problems.append(
+                _("Transaction #%(id)d: its amount is %(amount)s, but its legs move %(debits)s.")
+                % {"id": pk, "amount": money(amount), "debits": money(debits)}
+            )
+    drifted = (
+        Account.objects.filter(coop=coop)
+        .annotate(leg_sum=Coalesce(Sum("legs__amount_minor"), 0))
+        .exclude(leg_sum=F("total_minor"))
+        .select_related("user")
+        .order_by("pk")
+    )
+    for account in drifted:
+        problems.append(
+            _("Account %(account)s: its total is %(total)s, but its legs sum to %(sum)s.")
+            % {
+                "account": account_name(account),
+                "total": money(account.total_minor),
+                "sum": money(account.leg_sum),
+            }
+        )
+    twice = (
+        Transaction.objects.filter(coop=coop, reverses__isnull=False)
+        .values("reverses_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("reverses_id")
+        .values_list("reverses_id", "n")
+    )
+    for pk, count in twice:
+        problems.append(
+            _("Transaction #%(id)d is reversed %(n)d times; once is the most.")
+            % {"id": pk, "n": count}
+        )
+    for pk, of in (
+        Transaction.objects.filter(coop=coop, reverses__kind=Transaction.Kind.REVERSAL)
+        .order_by("pk")
+        .values_list("pk", "reverses_id")
+    ):
+        problems.append(
+            _("Reversal #%(id)d reverses #%(of)d, itself a reversal.") % {"id": pk, "of": of}
+        )
+    # In the order the postings were made (their ids): a backdated entry is still paid from
+    # what the pool held when it was entered.
+    overdrawn = (
+        Leg.objects.filter(account__coop=coop, account__kind=Account.Kind.POOL)
+        .annotate(held=Window(Sum("amount_minor"), order_by=["transaction_id", "pk"]))
+        .filter(held__lt=0)
+        .order_by("transaction_id", "pk")
+        .values_list("transaction_id", "held")
+        .first()
+    )
+    if overdrawn is not None:
+        problems.append(
+            _("The pool fell to %(held)s with transaction #%(id)d; it pays only what it holds.")
+            % {"held": money(overdrawn[1]), "id": overdrawn[0]}
+        )
+    return problems

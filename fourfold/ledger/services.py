@@ -17,13 +17,15 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.errors import Conflict, Invalid, PrincipleViolation
+from fourfold.errors import Conflict, Invalid, NeedsConfirmation, PrincipleViolation
 from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
+from fourfold.ledger.retry import retry_on_conflict
 from fourfold.lib.money import (
     format_money,
     from_minor,
     minor_unit,
+    quantize,
     split_largest_remainder,
     to_minor,
 )
@@ -134,6 +136,33 @@ def _refuse_labour(*texts: str) -> None:
             )
 
 
+def _require_confirmed_if_large(coop: Cooperative, amount: Decimal, confirmed: bool) -> None:
+    """A pay-in or an expense far above the co-op's usual entries is recorded only once the
+    member confirms it: a second look catches 100000 typed for 1000.00."""
+    if confirmed:
+        return
+    usual = selectors.large_entry_threshold(coop=coop)
+    if amount <= usual.threshold:
+        return
+    if usual.median is None:
+        why = _("a second look is asked above %(threshold)s") % {
+            "threshold": format_money(usual.threshold, coop.currency)
+        }
+    else:
+        why = _("the median entry is %(median)s; a second look is asked above %(threshold)s") % {
+            "median": format_money(quantize(usual.median, coop.currency), coop.currency),
+            "threshold": format_money(usual.threshold, coop.currency),
+        }
+    raise NeedsConfirmation(
+        _(
+            "Are you sure? %(amount)s is far above this co-op's usual entries (%(why)s). "
+            "Confirm the amount to record it."
+        )
+        % {"amount": format_money(amount, coop.currency), "why": why},
+        field="confirm_large",
+    )
+
+
 def _category(raw: str | None) -> str:
     value = (raw or "").strip().lower()
     _refuse_labour(value)
@@ -203,6 +232,22 @@ def _member_accounts(coop: Cooperative, users: list[User]) -> dict[int, Account]
             for a in Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user__in=users)
         }
     return found
+
+
+def _lock(accounts) -> None:
+    """Lock every account a service call will move, all at once and in one order (by id),
+    before it writes anything.
+
+    A posting moves its accounts' running totals, and the database locks each row it
+    updates until commit. An expense then its allocation would otherwise take those locks
+    in two steps and two orders (the payer and the cost account, then the sharers and the
+    cost account again), and two such calls at once deadlock. Taking them in id order up
+    front makes concurrent calls queue instead; locking a row this transaction already
+    holds is free, so nested services may lock again.
+    """
+    ids = sorted({account.pk for account in accounts})
+    if ids:
+        list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
 def _post(
@@ -296,6 +341,7 @@ def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[Use
     return weights
 
 
+@retry_on_conflict
 def cost_allocate(
     *,
     coop: Cooperative,
@@ -319,15 +365,17 @@ def cost_allocate(
     members = sorted(clean, key=lambda user: user.username)
     with transaction.atomic():
         now = timezone.now()
+        accounts = _member_accounts(coop, members)
+        cost = _account(coop, Account.Kind.COST, category=category)
+        _lock([cost, *accounts.values()])
         rotate = Transaction.objects.filter(
             coop=coop, kind=Transaction.Kind.COST_ALLOCATION
         ).count()
         parts = split_largest_remainder(
             amount, [clean[m] for m in members], coop.currency, rotate=rotate
         )
-        accounts = _member_accounts(coop, members)
         legs = [(accounts[member.pk], part) for member, part in zip(members, parts, strict=True)]
-        legs.append((_account(coop, Account.Kind.COST, category=category), -amount))
+        legs.append((cost, -amount))
         return _post(
             coop=coop,
             kind=Transaction.Kind.COST_ALLOCATION,
@@ -342,6 +390,7 @@ def cost_allocate(
         )
 
 
+@retry_on_conflict
 def contribution_post(
     *,
     coop: Cooperative,
@@ -351,16 +400,20 @@ def contribution_post(
     description: str = "",
     source: str = "",
     occurred_on: date | None = None,
+    confirm_large: bool = False,
 ) -> Transaction:
-    """A member pays money into the co-op's pool."""
+    """A member pays money into the co-op's pool. An amount far above the co-op's usual
+    entries needs ``confirm_large``."""
     _refuse_outside_money(source, description)
     amount = parse_amount(amount, currency=coop.currency)
     _require_active_funder(coop, payer)
+    _require_confirmed_if_large(coop, amount, confirm_large)
     with transaction.atomic():
         legs = [
             (_account(coop, Account.Kind.POOL), amount),
             (_account(coop, Account.Kind.MEMBER, user=payer), -amount),
         ]
+        _lock(account for account, _amount in legs)
         return _post(
             coop=coop,
             kind=Transaction.Kind.CONTRIBUTION,
@@ -373,6 +426,7 @@ def contribution_post(
         )
 
 
+@retry_on_conflict
 def expense_post(
     *,
     coop: Cooperative,
@@ -386,8 +440,10 @@ def expense_post(
     occurred_on: date | None = None,
     batch=None,
     proposal: int | None = None,
+    confirm_large: bool = False,
 ) -> Transaction:
-    """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool.
+    """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool. An
+    amount far above the co-op's usual entries needs ``confirm_large``.
 
     With ``split``, the cost is allocated to those members at once, in the same transaction.
     Without it, a cost for a ``batch`` goes to the batch's consumers by units received (now if
@@ -415,13 +471,26 @@ def expense_post(
         from fourfold.governance.services import spending_approval
 
         approval = spending_approval(coop=coop, amount=amount, proposal_id=proposal)
+        # Asked after every refusal: no one confirms an amount only to hear it is refused.
+        _require_confirmed_if_large(coop, amount, confirm_large)
         now = timezone.now()
-        if payer is None:
-            _require_pool_holds(coop, amount)
         legs = [
             (_account(coop, Account.Kind.COST, category=category), amount),
             (_side_account(coop, payer), -amount),
         ]
+        touched = [account for account, _amount in legs]
+        if weights is not None:
+            # The allocation's accounts too, so the whole call locks once, in one order.
+            sharers = sorted(weights, key=lambda user: user.username)
+            touched += _member_accounts(coop, sharers).values()
+        elif batch is not None and batch.status == Batch.Status.MADE:
+            # The batch's consumers are charged now; which of the members they are is for
+            # consumption to say, so every account of the co-op is locked (settle-up does
+            # the same).
+            touched += Account.objects.filter(coop=coop)
+        _lock(touched)
+        if payer is None:
+            _require_pool_holds(coop, amount)
         expense = _post(
             coop=coop,
             kind=Transaction.Kind.EXPENSE,
@@ -455,6 +524,7 @@ def expense_post(
     return expense
 
 
+@retry_on_conflict
 def transfer_post(
     *,
     coop: Cooperative,
@@ -477,9 +547,10 @@ def transfer_post(
         if side is not None:
             _require_member_of_record(coop, side)
     with transaction.atomic():
+        legs = [(_side_account(coop, payee), amount), (_side_account(coop, payer), -amount)]
+        _lock(account for account, _amount in legs)
         if payer is None:
             _require_pool_holds(coop, amount)
-        legs = [(_side_account(coop, payee), amount), (_side_account(coop, payer), -amount)]
         return _post(
             coop=coop,
             kind=Transaction.Kind.TRANSFER,
@@ -539,6 +610,7 @@ def _side_account(coop: Cooperative, user: User | None) -> Account:
     return _account(coop, Account.Kind.MEMBER, user=user)
 
 
+@retry_on_conflict
 def transaction_reverse(
     *, original: Transaction, entered_by: User, reason: str = ""
 ) -> Transaction:
@@ -557,6 +629,7 @@ def transaction_reverse(
             dependants = [locked]
             if locked.kind == Transaction.Kind.EXPENSE:
                 dependants += list(locked.allocations.filter(reversed_by__isnull=True))
+            _lock(Account.objects.filter(legs__transaction__in=dependants).distinct().only("pk"))
             _require_pool_covers_reversal(coop, dependants)
             reversals = [
                 _post(
@@ -585,6 +658,7 @@ def transaction_reverse(
     return reversals[0]
 
 
+@retry_on_conflict
 def settlement_record(
     *,
     coop: Cooperative,
@@ -647,10 +721,17 @@ def idempotent(
     rolls its own posting back and returns the winner's transaction.
     """
     if not key:
-        return post(), True
+        return post(), True  # the service retries its own transaction
     if len(key) > 255:
         raise Invalid(_("An Idempotency-Key has at most 255 characters."))
-    fingerprint = _fingerprint(payload)
+    return _once_per_key(coop=coop, key=key, fingerprint=_fingerprint(payload), post=post)
+
+
+@retry_on_conflict
+def _once_per_key(
+    *, coop: Cooperative, key: str, fingerprint: str, post
+) -> tuple[Transaction, bool]:
+    # The key row and the posting share one transaction, so it is this one that retries.
     existing = (
         IdempotencyKey.objects.filter(coop=coop, key=key).select_related("transaction").first()
     )
@@ -720,6 +801,7 @@ def entry_record(
     occurred_on: date | None = None,
     batch: int | None = None,
     proposal: int | None = None,
+    confirm_large: bool = False,
 ) -> Transaction:
     """Record what a member tells the ledger, naming people by username.
 
@@ -755,6 +837,7 @@ def entry_record(
             description=description,
             source=source or category or "",
             occurred_on=occurred_on,
+            confirm_large=confirm_large,
         )
     if kind == Transaction.Kind.EXPENSE:
         weights = None
@@ -776,6 +859,7 @@ def entry_record(
             occurred_on=occurred_on,
             batch=_batch(coop, batch),
             proposal=proposal,
+            confirm_large=confirm_large,
         )
     if kind == Transaction.Kind.TRANSFER:
         if payee is None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from fourfold.accounts import services as account_services
 from fourfold.consumption.services import MAX_UNITS
 from fourfold.coops.models import Cooperative
-from fourfold.errors import FourfoldError
+from fourfold.errors import FourfoldError, NeedsConfirmation
 from fourfold.governance.models import Proposal, Vote
 from fourfold.ledger.models import Category, Transaction
 from fourfold.ledger.services import POOL
@@ -26,8 +26,11 @@ from fourfold.web.devices import device_user_id
 
 
 def add_domain_error(form: forms.Form, error: FourfoldError) -> None:
-    """Put a service's refusal next to the field it names, or atop the form."""
+    """Put a service's refusal next to the field it names, or atop the form. A question
+    (``NeedsConfirmation``) shows its field, a checkbox, to answer it."""
     field = error.field if error.field in form.fields else None
+    if field is not None and isinstance(error, NeedsConfirmation):
+        form.fields[field].widget = forms.CheckboxInput()
     form.add_error(field, error.detail)
 
 
@@ -221,6 +224,14 @@ def _amount_field() -> forms.CharField:
     )
 
 
+def _confirm_large_field() -> forms.BooleanField:
+    # Hidden until the service asks for it (add_domain_error shows it with its question); once
+    # ticked it rides along hidden if the form comes back for another reason.
+    return forms.BooleanField(
+        label=_("Yes, this amount is right"), required=False, widget=forms.HiddenInput()
+    )
+
+
 def _occurred_on_field() -> forms.DateField:
     # ``timezone.localdate`` runs when the form is built, after the page has activated the
     # co-op's zone: "today" is the co-op's today.
@@ -258,6 +269,7 @@ class ExpenseForm(forms.Form):
         coerce=int,
         empty_value=None,
     )
+    confirm_large = _confirm_large_field()
 
     def __init__(
         self,
@@ -305,6 +317,7 @@ class ContributionForm(forms.Form):
         help_text=_("For example: monthly share for March."),
     )
     occurred_on = _occurred_on_field()
+    confirm_large = _confirm_large_field()
 
     def __init__(self, *args, currency: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -62,6 +62,12 @@ class TransactionIn(Schema):
         description="Expenses above the spending limit: "
         "the passed spending proposal that approves them.",
     )
+    confirm_large: bool = Field(
+        False,
+        description="Contributions and expenses far above the co-op's usual entries (over ten "
+        "times its median entry, and over 1,000 in its currency) are refused with a 400 "
+        '`"code": "confirm_large"` until sent again with this set to true.',
+    )
 
 
 class LegOut(Schema):

@@ -46,6 +46,19 @@ def test_an_invalid_rule_is_refused_at_opening(api_client, personas):
     assert response.json()["code"] == "invalid"
 
 
+def test_more_producers_per_batch_than_active_members_is_refused_with_the_reason(
+    api_client, personas, carol
+):
+    response = api_client(personas.alice).post(
+        f"{BASE}/proposals",
+        {"kind": "rule_change", "title": "x", "change": {"producers_per_batch": 4}},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(
+        "A batch cannot need 4 producers: the co-op has 3 active members"
+    )
+
+
 def test_a_bad_position_is_refused(api_client, personas):
     proposal = (
         api_client(personas.alice)

@@ -402,3 +402,16 @@ def test_a_rule_value_that_is_not_a_whole_number_is_refused_with_a_message(perso
         rule_change(personas.coop, personas.alice, target_quantity=value)
     with pytest.raises(Invalid, match="whole number"):
         rule_change(personas.coop, personas.alice, quorum_percent="40.5")
+
+
+def test_a_rule_change_to_more_producers_per_batch_than_active_members_is_refused(personas):
+    with pytest.raises(Invalid) as refused:
+        rule_change(personas.coop, personas.alice, producers_per_batch=3)
+    assert refused.value.detail == (
+        "A batch cannot need 3 producers: the co-op has 2 active members, so at most 2 can "
+        "produce it. Propose 2 or fewer, or admit members first."
+    )
+    assert not Proposal.objects.exists()
+    assert rule_change(personas.coop, personas.alice, producers_per_batch=1).change == {
+        "producers_per_batch": 1
+    }
