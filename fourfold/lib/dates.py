@@ -14,6 +14,7 @@ from django.utils.translation import ngettext, pgettext
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CADENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_INTERVAL = 366
+CADENCE_SAMPLE = 60
 
 
 def is_time_zone(name: str) -> bool:
@@ -40,6 +41,12 @@ def parse_cadence(rule: str, *, tz: str = "UTC") -> rrule:
     interval = parts.get("INTERVAL", "1")
     if not interval.isdigit() or not 1 <= int(interval) <= MAX_INTERVAL:
         raise ValueError(f"INTERVAL is a whole number from 1 to {MAX_INTERVAL}")
+    # A batch is one per day (production keys batches on the co-op and the date): a rule with
+    # two times of day would plan two batches on one date. Until sessions with times exist,
+    # a cadence names at most one time of day.
+    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        if "," in parts.get(part, ""):
+            raise ValueError(f"a cadence makes at most one batch a day: give {part} one value")
     start = datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))
     try:
         parsed = rrulestr(text, dtstart=start)
@@ -51,6 +58,11 @@ def parse_cadence(rule: str, *, tz: str = "UTC") -> rrule:
     # dateutil would search its calendar for years to find out: look in a bounded window.
     if not parsed.between(start, start.replace(year=start.year + 5), inc=True, count=1):
         raise ValueError("this rule gives no day in five years")
+    # Whatever else might repeat within a day (BYSETPOS, a parser's quirk) shows in the
+    # first occurrences: two on one local date is one batch too many.
+    days = [moment.date() for moment in parsed.xafter(start, count=CADENCE_SAMPLE, inc=True)]
+    if len(set(days)) < len(days):
+        raise ValueError("a cadence makes at most one batch a day")
     return parsed
 
 

@@ -34,6 +34,7 @@ def test_founding_a_coop_answers_201_and_it_is_listed_as_mine(api_client):
     ("change", "field"),
     [
         ({"cadence": "every sunday"}, "cadence"),
+        ({"cadence": "FREQ=WEEKLY;BYDAY=TH;BYHOUR=10,18"}, "cadence"),
         ({"target_quantity": 0}, "target_quantity"),
         ({"target_quantity": -3}, "target_quantity"),
         ({"currency": "XYZ"}, "currency"),

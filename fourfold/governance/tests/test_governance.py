@@ -81,6 +81,7 @@ def test_a_failed_rule_change_changes_nothing(personas, six):
     [
         ({"target_quantity": 0}, "at least 1"),
         ({"cadence": "sometimes"}, "cadence"),
+        ({"cadence": "FREQ=WEEKLY;BYDAY=TH;BYHOUR=10,18"}, "one batch a day"),
         ({"quorum_percent": 0}, "quorum_percent"),
         ({"threshold": "1/4"}, "threshold"),
         ({"wages": 10}, "Unknown rule"),

@@ -71,3 +71,21 @@ def test_describing_any_rule_never_fails(parts):
 def test_a_cadence_that_would_hang_or_never_fall_is_refused(rule, reason):
     with pytest.raises(ValueError, match=reason):
         parse_cadence(rule)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;BYDAY=TH;BYHOUR=10,18",
+        "FREQ=DAILY;BYMINUTE=0,30",
+        "FREQ=WEEKLY;BYDAY=SU;BYHOUR=9;BYSECOND=0,1",
+        "FREQ=HOURLY;INTERVAL=12",
+    ],
+)
+def test_a_cadence_with_two_sessions_on_one_day_is_refused(rule):
+    with pytest.raises(ValueError, match="batch a day|daily, weekly"):
+        parse_cadence(rule, tz="America/New_York")
+
+
+def test_a_cadence_with_one_time_of_day_is_kept():
+    assert parse_cadence("FREQ=WEEKLY;BYDAY=TH;BYHOUR=18", tz="America/New_York")
