@@ -83,7 +83,7 @@ def test_a_cadence_that_would_hang_or_never_fall_is_refused(rule, reason):
     ],
 )
 def test_a_cadence_with_two_sessions_on_one_day_is_refused(rule):
-    with pytest.raises(ValueError, match="batch a day|daily, weekly"):
+    with pytest.raises(ValueError, match=r"batch a day|daily, weekly"):
         parse_cadence(rule, tz="America/New_York")
 
 
