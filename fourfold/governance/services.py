@@ -21,6 +21,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.governance import selectors
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
+from fourfold.lib.dates import date_within_reach
 from fourfold.lib.irv import instant_runoff
 from fourfold.lib.money import format_money
 from fourfold.production import services as production
@@ -351,6 +352,11 @@ def proxy_grant(
         raise Invalid(_("Name another member."), field="holder")
     if proposal is None and until is None:
         raise Invalid(_("Name a proposal or a last day."), field="until")
+    if until is not None:
+        try:
+            date_within_reach(until, today=timezone.now().astimezone(coop.zone).date())
+        except ValueError as error:
+            raise Invalid(str(error), field="until") from error
     try:
         with transaction.atomic():
             return Proxy.objects.create(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
@@ -15,6 +15,36 @@ DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CADENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_INTERVAL = 366
 CADENCE_SAMPLE = 60
+
+
+# How far from today a date a person gives may lie. Beyond it no plan is meant, and date
+# arithmetic on what is stored (a week after the 31st of December 9999) would overflow.
+DATE_REACH_YEARS = 10
+
+
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # the 29th of February in a year that has none; or past year 9999
+        if not date.min.year <= day.year + years <= date.max.year:
+            return date.max if years > 0 else date.min
+        return day.replace(year=day.year + years, day=28)
+
+
+def date_within_reach(day: date, *, today: date, years: int = DATE_REACH_YEARS) -> date:
+    """``day`` when it lies within ``years`` of ``today`` (the co-op's today, in its time
+    zone); else ``ValueError`` with a sentence to show the person who gave it."""
+    earliest, latest = _years_from(today, -years), _years_from(today, years)
+    if not earliest <= day <= latest:
+        raise ValueError(
+            ngettext(
+                "Choose a date within %(n)d year of today (%(earliest)s to %(latest)s).",
+                "Choose a date within %(n)d years of today (%(earliest)s to %(latest)s).",
+                years,
+            )
+            % {"n": years, "earliest": earliest.isoformat(), "latest": latest.isoformat()}
+        )
+    return day
 
 
 def is_time_zone(name: str) -> bool:

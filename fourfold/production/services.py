@@ -19,7 +19,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import MEMBER_STATUSES
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.ledger.models import Transaction
-from fourfold.lib.dates import parse_cadence
+from fourfold.lib.dates import date_within_reach, parse_cadence
 from fourfold.production import rotation, selectors
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 
@@ -329,11 +329,16 @@ def unavailability_add(
     *, coop: Cooperative, member: User, start: date, end: date, note: str = "", replan: bool = True
 ) -> Unavailability:
     """Mark ``member`` away from ``start`` to ``end`` (inclusive); re-plan what can move."""
+    today = selectors.coop_today(coop)
+    for field, day in (("start", start), ("end", end)):
+        try:
+            date_within_reach(day, today=today)
+        except ValueError as error:
+            raise Invalid(str(error), field=field) from error
     if end < start:
         raise Invalid(_("The last day comes on or after the first."), field="end")
     if (end - start).days >= MAX_UNAVAILABLE_DAYS:
         raise Invalid(_("Mark at most a year at a time."), field="end")
-    today = selectors.coop_today(coop)
     if end < today:
         raise Invalid(_("That is in the past."), field="end")
     with transaction.atomic():
