@@ -330,11 +330,11 @@ def unavailability_add(
 ) -> Unavailability:
     """Mark ``member`` away from ``start`` to ``end`` (inclusive); re-plan what can move."""
     today = selectors.coop_today(coop)
-    for field, day in (("start", start), ("end", end)):
+    for name, day in (("start", start), ("end", end)):
         try:
             date_within_reach(day, today=today)
         except ValueError as error:
-            raise Invalid(str(error), field=field) from error
+            raise Invalid(str(error), field=name) from error
     if end < start:
         raise Invalid(_("The last day comes on or after the first."), field="end")
     if (end - start).days >= MAX_UNAVAILABLE_DAYS:
