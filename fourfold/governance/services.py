@@ -27,6 +27,7 @@ from fourfold.lib.money import format_money
 from fourfold.production import services as production
 
 COOP_FIELDS = (
+    "unit_plural",
     "target_quantity",
     "producers_per_batch",
     "cadence",

@@ -329,18 +329,18 @@ def unavailability_add(
     *, coop: Cooperative, member: User, start: date, end: date, note: str = "", replan: bool = True
 ) -> Unavailability:
     """Mark ``member`` away from ``start`` to ``end`` (inclusive); re-plan what can move."""
+    if end < start:
+        raise Invalid(_("The last day comes on or after the first."), field="end")
+    if (end - start).days >= MAX_UNAVAILABLE_DAYS:
+        raise Invalid(_("Mark at most a year at a time."), field="end")
     today = selectors.coop_today(coop)
+    if end < today:
+        raise Invalid(_("That is in the past."), field="end")
     for name, day in (("start", start), ("end", end)):
         try:
             date_within_reach(day, today=today)
         except ValueError as error:
             raise Invalid(str(error), field=name) from error
-    if end < start:
-        raise Invalid(_("The last day comes on or after the first."), field="end")
-    if (end - start).days >= MAX_UNAVAILABLE_DAYS:
-        raise Invalid(_("Mark at most a year at a time."), field="end")
-    if end < today:
-        raise Invalid(_("That is in the past."), field="end")
     with transaction.atomic():
         spell = Unavailability.objects.create(
             coop=coop,

@@ -105,7 +105,12 @@ def _shift_reminders(now: datetime) -> list[Reminder]:
         what = _(
             "You are one of the producers of tomorrow's batch: %(day)s, %(n)d %(unit)s of "
             "%(product)s."
-        ) % {"day": day, "n": batch.planned_quantity, "unit": coop.unit, "product": coop.product}
+        ) % {
+            "day": day,
+            "n": batch.planned_quantity,
+            "unit": coop.unit_for(batch.planned_quantity),
+            "product": coop.product,
+        }
         swap = _("If you cannot come, offer your shift on the swap board: %(link)s") % {
             "link": _link("production_shifts", coop.slug)
         }

@@ -102,6 +102,15 @@ class CoopForm(forms.Form):
     unit = forms.CharField(
         label=_("Unit"), max_length=40, help_text=_("How a share is counted: quart, loaf, repair.")
     )
+    unit_plural = forms.CharField(
+        label=_("Unit, for more than one"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "As in “24 quarts” or “8 repair slots”. Leave it empty and fourfold adds an s "
+            "(or es, ies); members can change it later by a rule change."
+        ),
+    )
     rhythm = forms.ChoiceField(
         label=_("How often you make a batch"),
         required=False,

@@ -172,8 +172,8 @@ def test_availability_ending_before_it_starts_is_refused(api_client, crew):
     ("start", "end", "field"),
     [
         ("9999-12-31", "9999-12-31", "start"),
-        ("2026-03-10", "2036-03-05", "end"),  # ten years and a day from 4 March 2026
-        ("2016-03-03", "2026-03-10", "start"),
+        ("2036-03-05", "2036-03-05", "start"),  # ten years and a day from 4 March 2026
+        ("2036-03-04", "2036-03-05", "end"),
     ],
 )
 def test_a_day_away_beyond_ten_years_is_refused_and_the_pages_stay_up(

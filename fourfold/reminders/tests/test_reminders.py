@@ -78,7 +78,7 @@ def test_the_letters_name_the_coop_and_link_to_what_to_do(busy):
     services.send_reminders(now=NOW)
     by_subject = {message.subject: message for message in mail.outbox if "bob" in message.to[0]}
     shift = by_subject["[Home Co-op] Your shift tomorrow, Sunday 15 March"]
-    assert "tomorrow's batch: Sunday 15 March, 20 quart of yogurt" in shift.body
+    assert "tomorrow's batch: Sunday 15 March, 20 quarts of yogurt" in shift.body
     assert "/c/home/production/shifts/" in shift.body
     assert "member of Home Co-op" in shift.body and "/c/home/reminders/" in shift.body
     vote = by_subject["[Home Co-op] Vote closing soon: Try goat milk"]

@@ -67,3 +67,17 @@ def percent(ratio: float | None) -> str:
     if ratio is None:
         return "\u2014"
     return format_ratio(ratio)
+
+
+@register.simple_tag
+def units(count: int, coop) -> str:
+    """``{% units batch.planned_quantity coop %}``: "1 quart", "24 quarts" — the co-op's unit
+    for that count (see ``Cooperative.unit_for``)."""
+    return coop.units(count)
+
+
+@register.filter
+def unit_for(coop, count: int) -> str:
+    """``{{ coop|unit_for:n }}``: the unit alone for ``n`` of it, where a sentence places the
+    number itself: "quart" for 1, "quarts" for any other count."""
+    return coop.unit_for(count)

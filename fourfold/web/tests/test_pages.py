@@ -110,6 +110,26 @@ def test_founding_a_coop_through_the_form(client):
     assert h1_count(page) == 1
 
 
+def test_the_founding_form_asks_the_plural_of_the_unit_and_the_pages_use_it(client):
+    client.force_login(UserFactory(username="dee"))
+    form = client.get("/coops/new/").content.decode()
+    assert 'name="unit_plural"' in form
+    assert "8 repair slots" in form
+    founded = {**FOUNDING, "unit": "loaf", "unit_plural": "loaves", "target_quantity": "24"}
+    assert client.post("/coops/new/", founded).status_code == 302
+    page = client.get("/c/somerville/").content.decode()
+    assert "24 loaves, made by 2 members" in page
+    guessed = {**FOUNDING, "slug": "bikes", "unit": "repair slot", "unit_plural": ""}
+    assert client.post("/coops/new/", guessed).status_code == 302
+    assert Cooperative.objects.get(slug="bikes").unit_plural == "repair slots"
+
+
+def test_a_batch_of_one_reads_in_the_singular(client):
+    client.force_login(UserFactory(username="dee"))
+    assert client.post("/coops/new/", {**FOUNDING, "target_quantity": "1"}).status_code == 302
+    assert "1 quart, made by 2 members" in client.get("/c/somerville/").content.decode()
+
+
 @pytest.mark.parametrize(
     ("choices", "rule"),
     [

@@ -157,7 +157,7 @@ def share_set(request: HttpRequest, slug: str) -> HttpResponse:
             "You now take %(n)d %(unit)s of every batch.",
             "You now take %(n)d %(unit)s of every batch.",
             units,
-        ) % {"n": units, "unit": coop.unit}
+        ) % {"n": units, "unit": coop.unit_for(units)}
         if share.paused:
             text += " " + _("Your share stays paused until you resume it.")
         messages.success(request, text)
@@ -187,7 +187,7 @@ def share_pause(request: HttpRequest, slug: str) -> HttpResponse:
                 _("Your share is paused: you take nothing from the next batches until you resume.")
                 if paused
                 else _("Your share is back: you take %(n)d %(unit)s of every batch.")
-                % {"n": share.units, "unit": coop.unit},
+                % {"n": share.units, "unit": coop.unit_for(share.units)},
             )
     return redirect("web:shares", slug=coop.slug)
 
@@ -217,7 +217,7 @@ def reservation_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "You take %(n)d %(unit)s of the batch of %(day)s.",
                 units,
             )
-            % {"n": units, "unit": coop.unit, "day": day},
+            % {"n": units, "unit": coop.unit_for(units), "day": day},
         )
     else:
         messages.success(request, _("You skip the batch of %(day)s.") % {"day": day})

@@ -245,7 +245,7 @@ def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 % {
                     "date": _day(batch.date),
                     "n": form.cleaned_data["quantity"],
-                    "unit": coop.unit,
+                    "unit": coop.unit_for(form.cleaned_data["quantity"]),
                 },
             )
             return redirect("web:production", slug=coop.slug)
