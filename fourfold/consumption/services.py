@@ -19,6 +19,7 @@ from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.lib.allocation import allocate
+from fourfold.lib.dates import format_day
 from fourfold.production.models import Batch
 
 MAX_UNITS = 1000
@@ -99,7 +100,7 @@ def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
     if now >= cutoff:
         raise Conflict(
             _("Reservations for %(date)s closed %(hours)d hours before the batch.")
-            % {"date": batch.date.isoformat(), "hours": coop.reservation_cutoff_hours}
+            % {"date": format_day(batch.date), "hours": coop.reservation_cutoff_hours}
         )
     with transaction.atomic():
         reservation, _created = Reservation.objects.update_or_create(

@@ -6,7 +6,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -15,6 +17,26 @@ DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CADENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_INTERVAL = 366
 CADENCE_SAMPLE = 60
+
+
+# The one way fourfold writes a day and a moment, on every page, e-mail and message: "Tue 1
+# Dec 2026" and "Tue 1 Dec 2026, 16:45". Django writes the day and month names in the
+# reader's language; the time is on a 24-hour clock, never "4:50 p.m.".
+DAY_FORMAT = "D j M Y"
+MOMENT_FORMAT = "D j M Y, H:i"
+
+
+def format_day(day: date) -> str:
+    """A calendar day as fourfold writes it: "Tue 1 Dec 2026"."""
+    return date_format(day, DAY_FORMAT)
+
+
+def format_moment(moment: datetime, zone: ZoneInfo | None = None) -> str:
+    """An instant as fourfold writes it, in ``zone`` (the co-op's; else the active one, which
+    a co-op's pages set to the co-op's): "Tue 1 Dec 2026, 16:45"."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment, zone)
+    return date_format(moment, MOMENT_FORMAT)
 
 
 # How far from today a date a person gives may lie. Beyond it no plan is meant, and date

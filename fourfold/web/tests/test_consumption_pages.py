@@ -283,7 +283,7 @@ def test_a_reservation_after_the_cut_off_is_refused_with_the_message(
     response = alice_client.post(reserve_url(batch), {f"batch-{batch.pk}-units": "5"}, follow=True)
     assert not Reservation.objects.exists()
     assert messages_of(response) == [
-        "Reservations for 2026-06-14 closed 48 hours before the batch."
+        "Reservations for Sun 14 Jun 2026 closed 48 hours before the batch."
     ]
     content = response.content.decode()
     assert (

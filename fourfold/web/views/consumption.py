@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
 from fourfold.ledger import selectors as ledger_selectors
+from fourfold.lib.dates import format_day
 from fourfold.production import selectors as production
 from fourfold.production.models import Batch
 from fourfold.web.forms import ReservationForm, ShareForm, SharePauseForm
@@ -36,11 +36,10 @@ SECTION = "shares"
 # Reservations are for the batches just ahead; the production page lists the rest.
 NEXT_BATCHES = 3
 COSTS_PER_PAGE = 20
-DAY_FORMAT = "D j M Y"  # as the production pages show a batch's day: Sun 14 Jun 2026
 
 
 def _day(day: date) -> str:
-    return date_format(day, DAY_FORMAT)
+    return format_day(day)
 
 
 def _form_error(form) -> str:
