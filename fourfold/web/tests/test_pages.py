@@ -184,6 +184,24 @@ def test_a_member_creates_an_invitation_link_without_javascript(client, personas
     assert f"/invite/{invitation.code}/".encode() in response.content
 
 
+def test_invite_a_neighbour_comes_before_the_list_of_members(client, personas):
+    client.force_login(personas.alice)
+    for path in ("/c/home/", "/c/home/members/"):
+        page = client.get(path).content.decode()
+        assert page.index("Invite a neighbour") < page.index(">alice</a>"), path
+
+
+def test_the_members_page_invites_and_comes_back_with_the_link_and_a_copy_button(client, personas):
+    client.force_login(personas.alice)
+    response = client.post("/c/home/invitations/", {"back": "members"})
+    assert response["Location"] == "/c/home/members/"
+    page = client.get("/c/home/members/").content.decode()
+    link = re.search(r'<textarea id="invitation-url"[^>]*>([^<]+)</textarea>', page)
+    assert link and "/invite/" in link.group(1)
+    assert 'data-copy="invitation-url"' in page
+    assert "<script>" not in page and "onclick" not in page and "style=" not in page
+
+
 def test_with_htmx_the_invitation_link_comes_back_as_a_fragment(client, personas):
     client.force_login(personas.alice)
     response = client.post("/c/home/invitations/", HTTP_HX_REQUEST="true")
@@ -431,10 +449,10 @@ def test_members_page_is_paginated(client, personas):
 
 
 @pytest.mark.parametrize("members", [3, 40])
-# The overview carries the principles audit: its queries are pinned on their own in
+# The overview carries the principles audit and the savings: its queries are pinned on their own in
 # test_dashboard_pages.py.
 @pytest.mark.parametrize(
-    ("path", "queries"), [("/coops/", 8), ("/c/home/", 28), ("/c/home/members/", 8)]
+    ("path", "queries"), [("/coops/", 8), ("/c/home/", 31), ("/c/home/members/", 8)]
 )
 def test_main_pages_take_a_fixed_number_of_queries(
     client, personas, members, path, queries, django_assert_max_num_queries
