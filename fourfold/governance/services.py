@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -142,8 +143,10 @@ def rule_change_validate(coop: Cooperative, change: dict) -> dict:
         try:
             clean[rule] = OTHER_RULES[rule](change[rule])
         except ValueError as error:
+            # The rule as members read it ("Quorum (%)"), not its name in the code.
+            name = capfirst(Cooperative._meta.get_field(rule).verbose_name)
             raise Invalid(
-                _("%(rule)s must be %(why)s.") % {"rule": rule, "why": error}, field="change"
+                _("%(rule)s must be %(why)s.") % {"rule": name, "why": error}, field="change"
             ) from error
     same = [rule for rule, value in clean.items() if str(_rule_value(coop, rule)) == str(value)]
     if len(same) == len(clean):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel.dates import get_timezone_name
 from babel.numbers import format_decimal, format_percent
 from django.utils.translation import get_language, to_locale
 
@@ -67,3 +68,21 @@ def count_noun(count: int, singular: str, plural: str) -> str:
     so this is the English rule, n == 1, in every language; the co-op writes both forms in
     the language its members speak."""
     return singular if count == 1 else (plural or singular)
+
+
+def zone_in_words(name: str) -> str:
+    """A time zone as people say it ("Eastern Time"), in the reader's language; the zone's
+    own name when there is no common one (or only an offset from UTC)."""
+    try:
+        words = get_timezone_name(name, width="long", locale=reader_locale())
+    except (LookupError, ValueError):
+        return name
+    return name if "UTC" in words or "GMT" in words else words
+
+
+def zone_with_city(name: str) -> str:
+    """A time zone to pick from a list: "Eastern Time (New York)", or "UTC"."""
+    words = zone_in_words(name)
+    if words == name:
+        return name.replace("_", " ")
+    return f"{words} ({name.rpartition('/')[2].replace('_', ' ')})"

@@ -3,12 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from babel.dates import get_timezone_name
 from django import template
 from django.utils.translation import gettext as _
 
 from fourfold.lib.dates import describe_cadence, format_day, format_moment
-from fourfold.lib.language import format_ratio, reader_locale
+from fourfold.lib.language import format_ratio, zone_in_words
 from fourfold.lib.money import format_money, from_minor
 
 register = template.Library()
@@ -51,11 +50,7 @@ def until(moment: datetime) -> str:
 def zone(name: str) -> str:
     """``{{ coop.timezone|zone }}``: the time zone as people say it ("Eastern Time"), in the
     reader's language; the zone's own name when there is no common one."""
-    try:
-        words = get_timezone_name(name, width="long", locale=reader_locale())
-    except (LookupError, ValueError):
-        return name
-    return name if "UTC" in words or "GMT" in words else words
+    return zone_in_words(name)
 
 
 @register.filter

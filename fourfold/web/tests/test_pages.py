@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from fourfold.accounts.models import User
 from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.testing import PASSWORD, MembershipFactory, UserFactory
@@ -55,6 +56,31 @@ def test_signing_up_with_a_weak_password_shows_the_error_by_the_field(client):
     assert response.status_code == 200
     assert response.context["form"].errors["password"]
     assert b'aria-invalid="true"' in response.content
+
+
+def test_a_signup_form_shows_every_error_at_once(client):
+    response = client.post(
+        "/accounts/signup/", {"username": "dee dee!", "email": "not-an-address", "password": "123"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"username", "email", "password"} <= set(errors)
+    assert response.content.count(b'aria-invalid="true"') == 3
+    assert not User.objects.filter(username__startswith="dee").exists()
+
+
+def test_the_founding_form_offers_the_common_time_zones_first_in_words(client):
+    client.force_login(UserFactory())
+    page = client.get("/coops/new/").content.decode()
+    common, everything = (
+        page.index('<optgroup label="Common time zones">'),
+        page.index('<optgroup label="All time zones">'),
+    )
+    assert common < everything
+    assert '<option value="America/New_York" selected>Eastern Time (New York)</option>' in page
+    assert page.index("Eastern Time (New York)") < everything
+    assert '<option value="Pacific/Chatham">Pacific/Chatham</option>' in page[everything:]
+    assert page.count('value="America/New_York" selected') == 1
 
 
 def test_logging_in_and_out(client):
