@@ -606,7 +606,7 @@ def populate(personas, size: int) -> None:
         (SHIFTS, 21),
         (AVAILABILITY, 6),
         (SWAPS, 5),
-        ("/c/home/", 28),  # with the principles audit
+        ("/c/home/", 31),  # with the principles audit and the savings
     ],
 )
 def test_the_production_pages_take_a_fixed_number_of_queries(
