@@ -16,6 +16,7 @@ from django.utils import timezone as django_timezone
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.lib.language import plural_guess
 
 PASSWORD = "correct-horse-battery"
 
@@ -55,6 +56,7 @@ class CoopFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Co-op {n}")
     product = "yogurt"
     unit = "quart"
+    unit_plural = factory.LazyAttribute(lambda coop: plural_guess(coop.unit))
     cadence = "FREQ=WEEKLY;BYDAY=SU"
     timezone = "America/New_York"
     target_quantity = 20

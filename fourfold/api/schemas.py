@@ -79,6 +79,12 @@ class CoopIn(Schema):
     name: str = Field(max_length=120, examples=["Somerville Yogurt Cooperative"])
     product: str = Field(max_length=120, examples=["yogurt"])
     unit: str = Field(max_length=40, examples=["quart"])
+    unit_plural: str = Field(
+        "",
+        max_length=40,
+        description='The unit for more than one ("quarts"); empty: guessed from unit.',
+        examples=["quarts"],
+    )
     cadence: str = Field(
         max_length=255, description="An RFC 5545 RRULE.", examples=["FREQ=WEEKLY;BYDAY=SU"]
     )
@@ -100,6 +106,7 @@ class CoopOut(Schema):
     name: str
     product: str
     unit: str
+    unit_plural: str
     cadence: str
     timezone: str
     target_quantity: int

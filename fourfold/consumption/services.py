@@ -19,6 +19,7 @@ from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.lib.allocation import allocate
+from fourfold.lib.dates import format_day
 from fourfold.production.models import Batch
 
 MAX_UNITS = 1000
@@ -38,14 +39,14 @@ def _require_consumer(coop: Cooperative, member: User) -> None:
         )
 
 
-def _units(units, *, batch_size: int, unit: str) -> int:
+def _units(units, *, batch_size: int, coop: Cooperative) -> int:
     """A share or reservation: whole units, at most what a batch makes (no one can take
     more than the whole batch)."""
     most = min(MAX_UNITS, batch_size)
     if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= most:
         raise Invalid(
             _("A batch makes %(most)d %(unit)s: choose 0 to %(most)d.")
-            % {"most": most, "unit": unit},
+            % {"most": most, "unit": coop.unit_for(most)},
             field="units",
         )
     return units
@@ -55,7 +56,7 @@ def share_set(
     *, coop: Cooperative, member: User, units: int, paused: bool | None = None
 ) -> StandingShare | None:
     """Take ``units`` of every batch from now on (0 stops the share); pause or resume it."""
-    units = _units(units, batch_size=coop.target_quantity, unit=coop.unit)
+    units = _units(units, batch_size=coop.target_quantity, coop=coop)
     _require_consumer(coop, member)
     now = timezone.now()
     with transaction.atomic():
@@ -90,7 +91,7 @@ def share_set(
 def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
     """For this batch only: ``units`` instead of the standing share (0 skips it)."""
     coop = batch.coop
-    units = _units(units, batch_size=batch.planned_quantity, unit=coop.unit)
+    units = _units(units, batch_size=batch.planned_quantity, coop=coop)
     _require_consumer(coop, member)
     if batch.status != Batch.Status.PLANNED:
         raise Conflict(_("This batch is already recorded; claim extras instead."))
@@ -99,7 +100,7 @@ def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
     if now >= cutoff:
         raise Conflict(
             _("Reservations for %(date)s closed %(hours)d hours before the batch.")
-            % {"date": batch.date.isoformat(), "hours": coop.reservation_cutoff_hours}
+            % {"date": format_day(batch.date), "hours": coop.reservation_cutoff_hours}
         )
     with transaction.atomic():
         reservation, _created = Reservation.objects.update_or_create(
@@ -168,7 +169,8 @@ def extras_claim(*, batch: Batch, member: User, units: int = 1) -> Allocation:
             raise Conflict(_("No extras are left: the last one was just claimed."))
         if left < units:
             raise Conflict(
-                _("Only %(left)d extra %(unit)s left.") % {"left": left, "unit": coop.unit}
+                _("Only %(left)d extra %(unit)s left.")
+                % {"left": left, "unit": coop.unit_for(left)}
             )
         allocation, _created = Allocation.objects.get_or_create(
             batch=locked, member=member, defaults={"requested": 0, "units": 0}

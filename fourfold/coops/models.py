@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fourfold.lib.language import count_noun, format_count
+
 
 class Cooperative(models.Model):
     """A group of neighbours producing one good or service for themselves on a cadence."""
@@ -15,6 +17,11 @@ class Cooperative(models.Model):
     name = models.CharField(_("name"), max_length=120)
     product = models.CharField(_("product or service"), max_length=120)
     unit = models.CharField(_("unit"), max_length=40)
+    unit_plural = models.CharField(
+        _("unit, plural"),
+        max_length=40,
+        help_text=_('The unit for more than one, as in "24 quarts" or "8 repair slots".'),
+    )
     cadence = models.CharField(_("cadence (RRULE)"), max_length=255)
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     target_quantity = models.PositiveIntegerField(_("target quantity per batch"))
@@ -109,6 +116,14 @@ class Cooperative(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def unit_for(self, count: int) -> str:
+        """The unit for ``count`` of it: "quart" for 1, "quarts" for 0 or 24."""
+        return count_noun(count, self.unit, self.unit_plural)
+
+    def units(self, count: int) -> str:
+        """``count`` with its unit, as a member reads it: "1 quart", "24 quarts"."""
+        return f"{format_count(count)} {self.unit_for(count)}"
 
 
 class Membership(models.Model):

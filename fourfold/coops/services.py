@@ -19,6 +19,7 @@ from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.coops.selectors import invitation_closed
 from fourfold.errors import Conflict, Invalid, NotFound
 from fourfold.lib.dates import is_time_zone, normalise_cadence, parse_cadence
+from fourfold.lib.language import plural_guess
 from fourfold.lib.money import is_currency
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -40,6 +41,8 @@ class CoopFields:
     commercial_unit_price: Decimal
     diy_minutes_per_unit: Decimal
     timezone: str = "UTC"
+    # Blank: guessed from ``unit`` ("quart" → "quarts"); the founder may correct it.
+    unit_plural: str = ""
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -76,10 +79,11 @@ def coop_validate(fields: CoopFields) -> CoopFields:
     for field in ("name", "product", "unit"):
         if not getattr(fields, field).strip():
             raise Invalid(_("This field is required."), field=field)
-    limits = {"name": 120, "product": 120, "unit": 40}
+    limits = {"name": 120, "product": 120, "unit": 40, "unit_plural": 40}
     for field, limit in limits.items():
         if len(getattr(fields, field).strip()) > limit:
             raise Invalid(_("Use at most %(n)d characters.") % {"n": limit}, field=field)
+    unit_plural = fields.unit_plural.strip() or plural_guess(fields.unit)[:40]
     if not is_time_zone(fields.timezone):
         raise Invalid(
             _("Unknown time zone; use a name such as America/New_York."), field="timezone"
@@ -127,6 +131,7 @@ def coop_validate(fields: CoopFields) -> CoopFields:
         name=fields.name.strip(),
         product=fields.product.strip(),
         unit=fields.unit.strip(),
+        unit_plural=unit_plural,
         cadence=normalise_cadence(fields.cadence),
         timezone=fields.timezone,
         target_quantity=target,

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,11 +22,13 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.governance import selectors
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
+from fourfold.lib.dates import date_within_reach
 from fourfold.lib.irv import instant_runoff
 from fourfold.lib.money import format_money
 from fourfold.production import services as production
 
 COOP_FIELDS = (
+    "unit_plural",
     "target_quantity",
     "producers_per_batch",
     "cadence",
@@ -140,8 +143,10 @@ def rule_change_validate(coop: Cooperative, change: dict) -> dict:
         try:
             clean[rule] = OTHER_RULES[rule](change[rule])
         except ValueError as error:
+            # The rule as members read it ("Quorum (%)"), not its name in the code.
+            name = capfirst(Cooperative._meta.get_field(rule).verbose_name)
             raise Invalid(
-                _("%(rule)s must be %(why)s.") % {"rule": rule, "why": error}, field="change"
+                _("%(rule)s must be %(why)s.") % {"rule": name, "why": error}, field="change"
             ) from error
     same = [rule for rule, value in clean.items() if str(_rule_value(coop, rule)) == str(value)]
     if len(same) == len(clean):
@@ -376,6 +381,11 @@ def proxy_grant(
         raise Invalid(_("Name another member."), field="holder")
     if proposal is None and until is None:
         raise Invalid(_("Name a proposal or a last day."), field="until")
+    if until is not None:
+        try:
+            date_within_reach(until, today=timezone.now().astimezone(coop.zone).date())
+        except ValueError as error:
+            raise Invalid(str(error), field="until") from error
     try:
         with transaction.atomic():
             return Proxy.objects.create(

@@ -172,7 +172,12 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
                 "%(units)d %(unit)s from %(n)d of %(made)d batches",
                 made,
             )
-            % {"units": took[uid], "unit": coop.unit, "n": batches_taken[uid], "made": made},
+            % {
+                "units": took[uid],
+                "unit": coop.unit_for(took[uid]),
+                "n": batches_taken[uid],
+                "made": made,
+            },
         )
         asked = [
             pk

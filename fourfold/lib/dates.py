@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -14,6 +16,57 @@ from django.utils.translation import ngettext, pgettext
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CADENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_INTERVAL = 366
+CADENCE_SAMPLE = 60
+
+
+# The one way fourfold writes a day and a moment, on every page, e-mail and message: "Tue 1
+# Dec 2026" and "Tue 1 Dec 2026, 16:45". Django writes the day and month names in the
+# reader's language; the time is on a 24-hour clock, never "4:50 p.m.".
+DAY_FORMAT = "D j M Y"
+MOMENT_FORMAT = "D j M Y, H:i"
+
+
+def format_day(day: date) -> str:
+    """A calendar day as fourfold writes it: "Tue 1 Dec 2026"."""
+    return date_format(day, DAY_FORMAT)
+
+
+def format_moment(moment: datetime, zone: ZoneInfo | None = None) -> str:
+    """An instant as fourfold writes it, in ``zone`` (the co-op's; else the active one, which
+    a co-op's pages set to the co-op's): "Tue 1 Dec 2026, 16:45"."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment, zone)
+    return date_format(moment, MOMENT_FORMAT)
+
+
+# How far from today a date a person gives may lie. Beyond it no plan is meant, and date
+# arithmetic on what is stored (a week after the 31st of December 9999) would overflow.
+DATE_REACH_YEARS = 10
+
+
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # the 29th of February in a year that has none; or past year 9999
+        if not date.min.year <= day.year + years <= date.max.year:
+            return date.max if years > 0 else date.min
+        return day.replace(year=day.year + years, day=28)
+
+
+def date_within_reach(day: date, *, today: date, years: int = DATE_REACH_YEARS) -> date:
+    """``day`` when it lies within ``years`` of ``today`` (the co-op's today, in its time
+    zone); else ``ValueError`` with a sentence to show the person who gave it."""
+    earliest, latest = _years_from(today, -years), _years_from(today, years)
+    if not earliest <= day <= latest:
+        raise ValueError(
+            ngettext(
+                "Choose a date within %(n)d year of today (%(earliest)s to %(latest)s).",
+                "Choose a date within %(n)d years of today (%(earliest)s to %(latest)s).",
+                years,
+            )
+            % {"n": years, "earliest": earliest.isoformat(), "latest": latest.isoformat()}
+        )
+    return day
 
 
 def is_time_zone(name: str) -> bool:
@@ -40,6 +93,12 @@ def parse_cadence(rule: str, *, tz: str = "UTC") -> rrule:
     interval = parts.get("INTERVAL", "1")
     if not interval.isdigit() or not 1 <= int(interval) <= MAX_INTERVAL:
         raise ValueError(f"INTERVAL is a whole number from 1 to {MAX_INTERVAL}")
+    # A batch is one per day (production keys batches on the co-op and the date): a rule with
+    # two times of day would plan two batches on one date. Until sessions with times exist,
+    # a cadence names at most one time of day.
+    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        if "," in parts.get(part, ""):
+            raise ValueError(f"a cadence makes at most one batch a day: give {part} one value")
     start = datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))
     try:
         parsed = rrulestr(text, dtstart=start)
@@ -51,6 +110,11 @@ def parse_cadence(rule: str, *, tz: str = "UTC") -> rrule:
     # dateutil would search its calendar for years to find out: look in a bounded window.
     if not parsed.between(start, start.replace(year=start.year + 5), inc=True, count=1):
         raise ValueError("this rule gives no day in five years")
+    # Whatever else might repeat within a day (BYSETPOS, a parser's quirk) shows in the
+    # first occurrences: two on one local date is one batch too many.
+    days = [moment.date() for moment in parsed.xafter(start, count=CADENCE_SAMPLE, inc=True)]
+    if len(set(days)) < len(days):
+        raise ValueError("a cadence makes at most one batch a day")
     return parsed
 
 

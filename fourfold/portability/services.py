@@ -51,6 +51,7 @@ COOP_FIELDS = (
     "name",
     "product",
     "unit",
+    "unit_plural",
     "cadence",
     "timezone",
     "target_quantity",
@@ -601,6 +602,8 @@ def _people(rows: list) -> dict[str, User]:
 
 
 def _coop(raw: dict, slug: str | None, people: dict[str, User]) -> Cooperative:
+    if isinstance(raw, dict) and "unit_plural" not in raw:
+        raw = {**raw, "unit_plural": ""}  # written before units had a plural: guessed below
     values = _load(Cooperative, raw, COOP_FIELDS, people, "coop")
     if slug is not None:
         values["slug"] = slug
@@ -613,6 +616,8 @@ def _coop(raw: dict, slug: str | None, people: dict[str, User]) -> Cooperative:
     except Invalid as error:
         raise _refused(f"coop.{error.field}", error.detail) from error
     values["slug"] = clean.slug
+    # A document from before units had a plural form: guessed, as at founding.
+    values["unit_plural"] = clean.unit_plural
     if Cooperative.objects.filter(slug=clean.slug).exists():
         raise _taken(clean.slug)
     return Cooperative.objects.create(**values)

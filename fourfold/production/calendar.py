@@ -54,7 +54,11 @@ def feed_ics(feed: CalendarFeed) -> bytes:
         event.add(
             "description",
             _("%(quantity)d %(unit)s. Producers: %(names)s.")
-            % {"quantity": batch.planned_quantity, "unit": coop.unit, "names": names},
+            % {
+                "quantity": batch.planned_quantity,
+                "unit": coop.unit_for(batch.planned_quantity),
+                "names": names,
+            },
         )
         event.add("status", "CANCELLED" if batch.status == Batch.Status.MISSED else "CONFIRMED")
         event.add("transp", "OPAQUE" if mine else "TRANSPARENT")

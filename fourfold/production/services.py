@@ -19,7 +19,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import MEMBER_STATUSES
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.ledger.models import Transaction
-from fourfold.lib.dates import parse_cadence
+from fourfold.lib.dates import date_within_reach, format_day, parse_cadence
 from fourfold.production import rotation, selectors
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 
@@ -39,7 +39,7 @@ class OpenPlace:
     def reason(self) -> str:
         places = ngettext(
             "%(n)d place open on %(date)s", "%(n)d places open on %(date)s", self.places
-        ) % {"n": self.places, "date": self.batch.date.isoformat()}
+        ) % {"n": self.places, "date": format_day(self.batch.date)}
         away = ngettext("%(n)d member away", "%(n)d members away", self.away) % {"n": self.away}
         return _(
             "%(places)s: %(away)s, %(share)d at their fair share, %(producing)d already "
@@ -336,6 +336,11 @@ def unavailability_add(
     today = selectors.coop_today(coop)
     if end < today:
         raise Invalid(_("That is in the past."), field="end")
+    for name, day in (("start", start), ("end", end)):
+        try:
+            date_within_reach(day, today=today)
+        except ValueError as error:
+            raise Invalid(str(error), field=name) from error
     with transaction.atomic():
         spell = Unavailability.objects.create(
             coop=coop,
@@ -460,7 +465,7 @@ def _recordable(batch: Batch, by: User, today: date) -> None:
     if batch.date > today:
         raise Conflict(
             _("This batch is still ahead; record it on or after %(date)s.")
-            % {"date": batch.date.isoformat()}
+            % {"date": format_day(batch.date)}
         )
     if batch.status != Batch.Status.PLANNED:
         raise Conflict(

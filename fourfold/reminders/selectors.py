@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -22,6 +21,7 @@ from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
 from fourfold.insights.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, _money, window
 from fourfold.ledger.models import Account
+from fourfold.lib.dates import format_day, format_moment
 from fourfold.lib.money import format_money
 from fourfold.production.models import Batch, Shift
 from fourfold.reminders.models import ReminderPreference, SentReminder
@@ -101,11 +101,16 @@ def _shift_reminders(now: datetime) -> list[Reminder]:
         member = members[coop.pk].get(shift.member_id)
         if member is None:  # paused or gone: the rotation will give the shift to someone else
             continue
-        day = date_format(batch.date, "l j F")
+        day = format_day(batch.date)
         what = _(
             "You are one of the producers of tomorrow's batch: %(day)s, %(n)d %(unit)s of "
             "%(product)s."
-        ) % {"day": day, "n": batch.planned_quantity, "unit": coop.unit, "product": coop.product}
+        ) % {
+            "day": day,
+            "n": batch.planned_quantity,
+            "unit": coop.unit_for(batch.planned_quantity),
+            "product": coop.product,
+        }
         swap = _("If you cannot come, offer your shift on the swap board: %(link)s") % {
             "link": _link("production_shifts", coop.slug)
         }
@@ -128,7 +133,7 @@ def _vote_reminders(now: datetime) -> list[Reminder]:
         coop = proposal.coop
         # Counted: who voted, and who named a proxy who voted. Neither needs reminding.
         counted = governance.tally(proposal, now)["counted"]
-        closes = date_format(proposal.closes_at.astimezone(coop.zone), "l j F, H:i")
+        closes = format_moment(proposal.closes_at, coop.zone)
         what = _("“%(title)s” closes on %(closes)s (%(zone)s), and you have not voted yet.") % {
             "title": proposal.title,
             "closes": closes,

@@ -6,7 +6,9 @@ import re
 import zoneinfo
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -14,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.accounts import services as account_services
+from fourfold.accounts.models import User
 from fourfold.consumption.services import MAX_UNITS
 from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError, NeedsConfirmation
@@ -21,6 +24,7 @@ from fourfold.governance.models import Proposal, Vote
 from fourfold.ledger.models import Category, Transaction
 from fourfold.ledger.services import POOL
 from fourfold.lib.dates import DAY_CODES, RHYTHMS, cadence_rule
+from fourfold.lib.language import zone_with_city
 from fourfold.production.services import MAX_PLANNING_WEEKS
 from fourfold.web.devices import device_user_id
 
@@ -49,6 +53,27 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters; not only digits, not a common password."),
     )
+
+    # The sign-up service checks the same and refuses at the first fault; checked here too,
+    # so a form with three faults shows all three at once, each by its field.
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        try:
+            User.username_validator(username)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        password = data.get("password")
+        if password is not None:
+            probe = User(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(password, user=probe)
+            except ValidationError as error:
+                self.add_error("password", error.messages)
+        return data
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -94,9 +119,46 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             super().save(*args, **kwargs)
 
 
-TIME_ZONE_CHOICES = sorted(
-    (name, name.replace("_", " ")) for name in zoneinfo.available_timezones()
+# The zones most co-ops would pick, offered first and in words; every zone follows.
+COMMON_TIME_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Halifax",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Athens",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
 )
+
+
+def time_zone_choices() -> list:
+    """Two groups for a <select>: the common zones as people say them ("Eastern Time (New
+    York)", in the reader's language, so built per form, not at import), then all zones."""
+    return [
+        (_("Common time zones"), [(name, zone_with_city(name)) for name in COMMON_TIME_ZONES]),
+        (
+            _("All time zones"),
+            sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones()),
+        ),
+    ]
 
 
 class CoopForm(forms.Form):
@@ -117,6 +179,15 @@ class CoopForm(forms.Form):
     )
     unit = forms.CharField(
         label=_("Unit"), max_length=40, help_text=_("How a share is counted: quart, loaf, repair.")
+    )
+    unit_plural = forms.CharField(
+        label=_("Unit, for more than one"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "As in “24 quarts” or “8 repair slots”. Leave it empty and fourfold adds an s "
+            "(or es, ies); members can change it later by a rule change."
+        ),
     )
     rhythm = forms.ChoiceField(
         label=_("How often you make a batch"),
@@ -158,7 +229,7 @@ class CoopForm(forms.Form):
         ),
     )
     timezone = forms.ChoiceField(
-        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="America/New_York"
+        label=_("Time zone"), choices=time_zone_choices, initial="America/New_York"
     )
     target_quantity = forms.IntegerField(
         label=_("Target quantity per batch"), min_value=1, initial=20

@@ -34,6 +34,7 @@ def test_founding_a_coop_answers_201_and_it_is_listed_as_mine(api_client):
     ("change", "field"),
     [
         ({"cadence": "every sunday"}, "cadence"),
+        ({"cadence": "FREQ=WEEKLY;BYDAY=TH;BYHOUR=10,18"}, "cadence"),
         ({"target_quantity": 0}, "target_quantity"),
         ({"target_quantity": -3}, "target_quantity"),
         ({"currency": "XYZ"}, "currency"),
@@ -123,3 +124,12 @@ def test_listing_members_costs_the_same_queries_at_any_size(
     client = api_client(personas.alice)
     with django_assert_max_num_queries(4):
         assert client.get("/api/v1/coops/home/members").status_code == 200
+
+
+def test_founding_takes_a_plural_unit_or_guesses_one(api_client):
+    client = api_client(UserFactory(username="dee"))
+    given = client.post("/api/v1/coops", {**SOMERVILLE, "unit": "loaf", "unit_plural": "loaves"})
+    assert given.status_code == 201
+    assert (given.json()["unit"], given.json()["unit_plural"]) == ("loaf", "loaves")
+    guessed = client.post("/api/v1/coops", {**SOMERVILLE, "slug": "bikes", "unit": "repair slot"})
+    assert guessed.json()["unit_plural"] == "repair slots"

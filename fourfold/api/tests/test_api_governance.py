@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from fourfold.coops.models import Cooperative
 from fourfold.testing import MembershipFactory
@@ -99,3 +102,11 @@ def test_proxies(api_client, personas, carol):
     votes = api_client(carol).get(f"{BASE}/proposals/{proposal['id']}/votes").json()
     assert votes[0]["by_proxy_for"] == ["carol"]
     assert api_client(carol).delete(f"{BASE}/proxies/mine").status_code == 204
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "2046-01-01"])
+def test_a_proxy_until_a_date_beyond_ten_years_is_refused(api_client, personas, carol, until):
+    with time_machine.travel(datetime(2026, 12, 1, 16, tzinfo=UTC), tick=False):
+        response = api_client(carol).post(f"{BASE}/proxies", {"holder": "alice", "until": until})
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("invalid", "until")

@@ -168,6 +168,33 @@ def test_availability_ending_before_it_starts_is_refused(api_client, crew):
     assert (response.json()["code"], response.json()["field"]) == ("invalid", "end")
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("9999-12-31", "9999-12-31", "start"),
+        ("2036-03-05", "2036-03-05", "start"),  # ten years and a day from 4 March 2026
+        ("2036-03-04", "2036-03-05", "end"),
+    ],
+)
+def test_a_day_away_beyond_ten_years_is_refused_and_the_pages_stay_up(
+    api_client, crew, start, end, field
+):
+    client = api_client(crew["alice"])
+    response = client.post(f"{HOME}/availability", {"start": start, "end": end})
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("invalid", field)
+    assert "within 10 years" in response.json()["detail"]
+    assert not Unavailability.objects.exists()
+    assert client.get(f"{HOME}/shifts/explanation").status_code == 200
+
+
+def test_a_day_away_ten_years_ahead_is_still_accepted(api_client, crew):
+    response = api_client(crew["alice"]).post(
+        f"{HOME}/availability", {"start": "2036-03-04", "end": "2036-03-04"}
+    )
+    assert response.status_code == 201
+
+
 def test_my_shifts_and_why_i_have_them(api_client, crew, planned):
     client = api_client(crew["dee"])
     mine = client.get(f"{HOME}/shifts", {"member": "me"}).json()

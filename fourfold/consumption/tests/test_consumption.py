@@ -71,7 +71,7 @@ def test_a_reservation_overrides_the_share_until_the_cut_off(personas):
 def test_no_one_takes_more_than_a_whole_batch(personas):
     assert personas.coop.target_quantity == 20
     services.share_set(coop=personas.coop, member=personas.alice, units=20)
-    with pytest.raises(Invalid, match=r"A batch makes 20 quart: choose 0 to 20\."):
+    with pytest.raises(Invalid, match=r"A batch makes 20 quarts: choose 0 to 20\."):
         services.share_set(coop=personas.coop, member=personas.alice, units=21)
     batch = plan_sunday(personas.coop)
     with time_machine.travel("2026-02-26T12:00:00-05:00"), pytest.raises(Invalid):

@@ -66,6 +66,13 @@ def test_a_passed_rule_change_reaches_the_batches_already_planned(personas, six)
     assert later and all(batch.shifts.count() == 3 for batch in later)
 
 
+def test_a_passed_rule_change_corrects_the_plural_of_the_unit(personas, six):
+    proposal = rule_change(personas.coop, personas.bob, unit_plural="quarts of yogurt")
+    assert vote_all(proposal, six, ["agree"] * 6).status == "passed"
+    coop = Cooperative.objects.get(pk=personas.coop.pk)
+    assert (coop.units(1), coop.units(24)) == ("1 quart", "24 quarts of yogurt")
+
+
 def test_a_failed_rule_change_changes_nothing(personas, six):
     proposal = rule_change(personas.coop, personas.alice, target_quantity=24)
     proposal = vote_all(
@@ -81,8 +88,9 @@ def test_a_failed_rule_change_changes_nothing(personas, six):
     [
         ({"target_quantity": 0}, "at least 1"),
         ({"cadence": "sometimes"}, "cadence"),
-        ({"quorum_percent": 0}, "quorum_percent"),
-        ({"threshold": "1/4"}, "threshold"),
+        ({"cadence": "FREQ=WEEKLY;BYDAY=TH;BYHOUR=10,18"}, "one batch a day"),
+        ({"quorum_percent": 0}, r"Quorum \(%\) must be from 1 to 100"),
+        ({"threshold": "1/4"}, "Threshold must be from 1/2 to 1"),
         ({"wages": 10}, "Unknown rule"),
         ({"target_quantity": 20}, "already"),
     ],

@@ -1,8 +1,10 @@
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fourfold.lib.dates import describe_cadence, parse_cadence
+from fourfold.lib.dates import date_within_reach, describe_cadence, parse_cadence
 
 
 @pytest.mark.parametrize(
@@ -71,3 +73,51 @@ def test_describing_any_rule_never_fails(parts):
 def test_a_cadence_that_would_hang_or_never_fall_is_refused(rule, reason):
     with pytest.raises(ValueError, match=reason):
         parse_cadence(rule)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;BYDAY=TH;BYHOUR=10,18",
+        "FREQ=DAILY;BYMINUTE=0,30",
+        "FREQ=WEEKLY;BYDAY=SU;BYHOUR=9;BYSECOND=0,1",
+        "FREQ=HOURLY;INTERVAL=12",
+    ],
+)
+def test_a_cadence_with_two_sessions_on_one_day_is_refused(rule):
+    with pytest.raises(ValueError, match=r"batch a day|daily, weekly"):
+        parse_cadence(rule, tz="America/New_York")
+
+
+def test_a_cadence_with_one_time_of_day_is_kept():
+    assert parse_cadence("FREQ=WEEKLY;BYDAY=TH;BYHOUR=18", tz="America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("day", "today"),
+    [
+        (date(2036, 12, 1), date(2026, 12, 1)),
+        (date(2016, 12, 1), date(2026, 12, 1)),
+        (date(2034, 2, 28), date(2024, 2, 29)),  # ten years from a leap day
+    ],
+)
+def test_a_date_ten_years_away_is_within_reach(day, today):
+    assert date_within_reach(day, today=today) == day
+
+
+@pytest.mark.parametrize(
+    ("day", "today"),
+    [
+        (date(9999, 12, 31), date(2026, 12, 1)),
+        (date(2036, 12, 2), date(2026, 12, 1)),
+        (date(1, 1, 1), date(2026, 12, 1)),
+        (date(2034, 3, 1), date(2024, 2, 29)),
+    ],
+)
+def test_a_date_beyond_ten_years_is_refused_in_words(day, today):
+    with pytest.raises(ValueError, match="within 10 years of today"):
+        date_within_reach(day, today=today)
+
+
+def test_reach_near_the_last_year_stops_at_it_without_overflow():
+    assert date_within_reach(date(9999, 12, 31), today=date(9995, 1, 1)) == date(9999, 12, 31)

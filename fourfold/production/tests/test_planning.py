@@ -248,7 +248,7 @@ def test_when_everyone_is_away_the_places_stay_open_and_the_plan_says_why(coop, 
     [place] = result.open_places
     assert place.batch.date == SUNDAYS[2]
     assert (place.places, place.away) == (2, 4)
-    assert "2 places open on 2026-03-22" in place.reason
+    assert "2 places open on Sun 22 Mar 2026" in place.reason
     assert "4 members away" in place.reason
     assert result.assigned == 6
 
@@ -579,7 +579,7 @@ def test_fourfold_schedule_lists_the_open_places(coop, members):
         )
     out = io.StringIO()
     schedule.run(slug="yogurt", weeks=2, stdout=out)
-    assert "  open: 2 places open on 2026-03-15: 4 members away" in out.getvalue()
+    assert "  open: 2 places open on Sun 15 Mar 2026: 4 members away" in out.getvalue()
 
 
 def test_fourfold_schedule_refuses_an_unknown_co_op_or_too_many_weeks(coop, members):

@@ -63,10 +63,10 @@ def sent_to() -> list[tuple[str, str]]:
 def test_each_reminder_goes_out_once(busy):
     assert services.send_reminders(now=NOW) == 4
     assert sent_to() == [
-        ("alice", "[Home Co-op] Your shift tomorrow, Sunday 15 March"),
+        ("alice", "[Home Co-op] Your shift tomorrow, Sun 15 Mar 2026"),
         ("bob", "[Home Co-op] Vote closing soon: Try goat milk"),
         ("bob", "[Home Co-op] Your balance is overdue"),
-        ("bob", "[Home Co-op] Your shift tomorrow, Sunday 15 March"),
+        ("bob", "[Home Co-op] Your shift tomorrow, Sun 15 Mar 2026"),
     ]
     assert SentReminder.objects.count() == 4
 
@@ -77,12 +77,12 @@ def test_each_reminder_goes_out_once(busy):
 def test_the_letters_name_the_coop_and_link_to_what_to_do(busy):
     services.send_reminders(now=NOW)
     by_subject = {message.subject: message for message in mail.outbox if "bob" in message.to[0]}
-    shift = by_subject["[Home Co-op] Your shift tomorrow, Sunday 15 March"]
-    assert "tomorrow's batch: Sunday 15 March, 20 quart of yogurt" in shift.body
+    shift = by_subject["[Home Co-op] Your shift tomorrow, Sun 15 Mar 2026"]
+    assert "tomorrow's batch: Sun 15 Mar 2026, 20 quarts of yogurt" in shift.body
     assert "/c/home/production/shifts/" in shift.body
     assert "member of Home Co-op" in shift.body and "/c/home/reminders/" in shift.body
     vote = by_subject["[Home Co-op] Vote closing soon: Try goat milk"]
-    assert "closes on Sunday 15 March, 18:00 (America/New_York)" in vote.body
+    assert "closes on Sun 15 Mar 2026, 18:00 (America/New_York)" in vote.body
     assert f"/c/home/decisions/{Proposal.objects.get().pk}/" in vote.body
     balance = by_subject["[Home Co-op] Your balance is overdue"]
     assert "You owe the co-op $15.00, more than 4 weeks" in balance.body
@@ -154,7 +154,7 @@ def test_a_member_can_turn_each_kind_off(busy):
     )
     services.send_reminders(now=NOW)
     assert sent_to() == [
-        ("alice", "[Home Co-op] Your shift tomorrow, Sunday 15 March"),
+        ("alice", "[Home Co-op] Your shift tomorrow, Sun 15 Mar 2026"),
         ("bob", "[Home Co-op] Vote closing soon: Try goat milk"),
     ]
 

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from babel.dates import get_timezone_name
 from django import template
-from django.template.defaultfilters import date as date_format
 from django.utils.translation import gettext as _
 
-from fourfold.lib.dates import describe_cadence
-from fourfold.lib.language import format_ratio, reader_locale
+from fourfold.lib.dates import describe_cadence, format_day, format_moment
+from fourfold.lib.language import format_ratio, zone_in_words
 from fourfold.lib.money import format_money, from_minor
 
 register = template.Library()
@@ -22,26 +20,37 @@ def cadence(rule: str) -> str:
     return describe_cadence(rule) or rule
 
 
+@register.filter
+def day(value: date | datetime | None) -> str:
+    """``{{ batch.date|day }}``: the one way a day is written, "Tue 1 Dec 2026"."""
+    if value is None or value == "":
+        return ""
+    return format_day(value)
+
+
+@register.filter(expects_localtime=True)
+def moment(value: datetime | None) -> str:
+    """``{{ entry.entered_at|moment }}``: the one way an instant is written, in the co-op's
+    time zone: "Tue 1 Dec 2026, 16:45"."""
+    if value is None or value == "":
+        return ""
+    return format_moment(value)
+
+
 @register.filter(expects_localtime=True)
 def until(moment: datetime) -> str:
     """A deadline as people read it: one at midnight is "the end of" the day before (a
     deadline of "Fri 00:00" reads as Friday evening to most), else the day and the time."""
     if moment.time() == time(0):
-        return _("the end of %(day)s") % {
-            "day": date_format(moment.date() - timedelta(days=1), "D j M Y")
-        }
-    return date_format(moment, "D j M Y, H:i")
+        return _("the end of %(day)s") % {"day": format_day(moment.date() - timedelta(days=1))}
+    return format_moment(moment)
 
 
 @register.filter
 def zone(name: str) -> str:
     """``{{ coop.timezone|zone }}``: the time zone as people say it ("Eastern Time"), in the
     reader's language; the zone's own name when there is no common one."""
-    try:
-        words = get_timezone_name(name, width="long", locale=reader_locale())
-    except (LookupError, ValueError):
-        return name
-    return name if "UTC" in words or "GMT" in words else words
+    return zone_in_words(name)
 
 
 @register.filter
@@ -67,3 +76,17 @@ def percent(ratio: float | None) -> str:
     if ratio is None:
         return "\u2014"
     return format_ratio(ratio)
+
+
+@register.simple_tag
+def units(count: int, coop) -> str:
+    """``{% units batch.planned_quantity coop %}``: "1 quart", "24 quarts" — the co-op's unit
+    for that count (see ``Cooperative.unit_for``)."""
+    return coop.units(count)
+
+
+@register.filter
+def unit_for(coop, count: int) -> str:
+    """``{{ coop|unit_for:n }}``: the unit alone for ``n`` of it, where a sentence places the
+    number itself: "quart" for 1, "quarts" for any other count."""
+    return coop.unit_for(count)

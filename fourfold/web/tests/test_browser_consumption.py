@@ -62,15 +62,15 @@ def test_a_member_changes_her_share_and_claims_an_extra(
     log_in_to(page, "dee", "/c/riverside/")
     page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Shares").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Shares in Riverside Yogurt")
-    expect(page.locator("#my-share")).to_contain_text("You take 2 quart of every batch.")
+    expect(page.locator("#my-share")).to_contain_text("You take 2 quarts of every batch.")
     expect(row_of(page, "standing shares", "eli")).to_contain_text("3")
     check_page(page)
 
     # One click.
     page.get_by_role("button", name="One quart more").click()
-    expect(page.get_by_role("status").first).to_have_text("You now take 3 quart of every batch.")
-    expect(page.locator("#my-share")).to_contain_text("You take 3 quart of every batch.")
-    expect(page.get_by_role("main")).to_contain_text("Together we take 6 of the 20 quart")
+    expect(page.get_by_role("status").first).to_have_text("You now take 3 quarts of every batch.")
+    expect(page.locator("#my-share")).to_contain_text("You take 3 quarts of every batch.")
+    expect(page.get_by_role("main")).to_contain_text("Together we take 6 of the 20 quarts")
     check_page(page)
     page.screenshot(path=artifacts_dir / "shares-page.png", full_page=True)
 
@@ -87,7 +87,7 @@ def test_a_member_changes_her_share_and_claims_an_extra(
 
     page.get_by_role("button", name="Claim an extra quart").click()
     expect(page.get_by_role("status").first).to_contain_text("You claimed an extra quart")
-    expect(page.locator("#mine")).to_contain_text("You get 3 quart (you asked for 2).")
+    expect(page.locator("#mine")).to_contain_text("You get 3 quarts (you asked for 2).")
     expect(row_of(page, "shares", "dee")).to_contain_text("1 extra claimed")
     expect(page.get_by_role("main")).to_contain_text("$2.00 per quart")  # 12.00 over 6
     check_page(page)
@@ -114,7 +114,7 @@ def test_a_member_changes_her_share_and_claims_an_extra(
 def test_the_share_buttons_work_without_javascript(riverside, new_page):
     page = new_page(java_script_enabled=False)
     log_in_to(page, "flo", "/c/riverside/shares/")
-    expect(page.locator("#my-share")).to_contain_text("You take no quart of the batches yet.")
+    expect(page.locator("#my-share")).to_contain_text("You take no quarts of the batches yet.")
     page.get_by_role("button", name="One quart more").click()
     expect(page.locator("#my-share")).to_contain_text("You take 1 quart of every batch.")
     page.get_by_role("button", name="One quart less").click()

@@ -123,7 +123,7 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
     page.get_by_role("link", name="My co-ops").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My co-ops")
     card = page.get_by_role("article").filter(has_text="Riverside Bread Co-op")
-    expect(card).to_contain_text("12 loaf of sourdough bread per batch · 1 active member")
+    expect(card).to_contain_text("12 loaves of sourdough bread per batch · 1 active member")
     check_page(page)
     card.get_by_role("link", name="Riverside Bread Co-op").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverside Bread Co-op")

@@ -167,10 +167,10 @@ def test_a_producer_records_a_batch(orchard, new_page, check_page, time_machine,
     page.get_by_role("button", name=re.compile("^Mark made")).click()
 
     expect(page.get_by_role("status").first).to_have_text(
-        f"The batch of {shown(first.date)} is recorded as made: 19 quart."
+        f"The batch of {shown(first.date)} is recorded as made: 19 quarts."
     )
     expect(page.get_by_role("region", name="Recently recorded")).to_contain_text(
-        "made 19 quart in 2.5 hours"
+        "made 19 quarts in 2.5 hours"
     )
     # 19 of a target of 20 is made, but not at target.
     expect(page.get_by_role("region", name="Consistency")).to_contain_text(

@@ -162,7 +162,7 @@ def test_a_batch_of_another_coop_is_not_found(alice_client, personas):
 
 def test_the_plus_and_minus_buttons_post_my_next_size(alice_client, shared):
     content = alice_client.get(SHARES).content.decode()
-    assert "You take <strong>2 quart</strong> of every batch." in content
+    assert "You take <strong>2 quarts</strong> of every batch." in content
     hidden = re.findall(r'<input type="hidden" name="units" value="(\d+)">', content)
     assert hidden == ["1", "3"]
 
@@ -170,8 +170,8 @@ def test_the_plus_and_minus_buttons_post_my_next_size(alice_client, shared):
 def test_plus_and_minus_change_my_share(alice_client, shared):
     response = alice_client.post(SHARE_SET, {"units": "3"}, follow=True)
     assert share(shared.coop, shared.alice) == 3
-    assert messages_of(response) == ["You now take 3 quart of every batch."]
-    assert "You take <strong>3 quart</strong>" in response.content.decode()
+    assert messages_of(response) == ["You now take 3 quarts of every batch."]
+    assert "You take <strong>3 quarts</strong>" in response.content.decode()
 
     alice_client.post(SHARE_SET, {"units": "2"})
     assert share(shared.coop, shared.alice) == 2
@@ -221,7 +221,7 @@ def test_everyone_s_shares_add_up_against_the_target(alice_client, shared):
     ]
     assert response.context["asked"] == 5  # carol's paused share counts as nothing
     content = response.content.decode()
-    assert "Together we take 5 of the 20 quart a batch aims to make." in content
+    assert "Together we take 5 of the 20 quarts a batch aims to make." in content
     assert "share paused: counts as nothing" in content
 
 
@@ -260,14 +260,14 @@ def test_the_next_batches_show_their_cut_off_in_the_coops_zone(alice_client, sha
     # A midnight deadline reads as the end of the day before, as people say it.
     assert '<time datetime="2026-06-12T00:00:00-04:00">the end of Thu 11 Jun 2026</time>' in content
     assert "Times are in the co-op's time zone, Eastern Time." in content
-    assert "Everyone together: 5 of the 20 quart planned." in content
+    assert "Everyone together: 5 of the 20 quarts planned." in content
 
 
 def test_a_reservation_before_the_cut_off_is_saved(alice_client, shared):
     batch = plan(shared.coop)[0]
     response = alice_client.post(reserve_url(batch), {f"batch-{batch.pk}-units": "5"}, follow=True)
     assert Reservation.objects.get(batch=batch, member=shared.alice).units == 5
-    assert messages_of(response) == ["You take 5 quart of the batch of Sun 14 Jun 2026."]
+    assert messages_of(response) == ["You take 5 quarts of the batch of Sun 14 Jun 2026."]
     [first, _second] = response.context["upcoming"]
     assert (first.mine, first.asked, first.open) == (5, 8, True)
 
@@ -283,7 +283,7 @@ def test_a_reservation_after_the_cut_off_is_refused_with_the_message(
     response = alice_client.post(reserve_url(batch), {f"batch-{batch.pk}-units": "5"}, follow=True)
     assert not Reservation.objects.exists()
     assert messages_of(response) == [
-        "Reservations for 2026-06-14 closed 48 hours before the batch."
+        "Reservations for Sun 14 Jun 2026 closed 48 hours before the batch."
     ]
     content = response.content.decode()
     assert (
@@ -317,7 +317,7 @@ def test_the_batch_page_shows_who_got_what_and_the_cost_per_unit(alice_client, m
     assert "Everyone got what they asked for." in content
     assert "$2.00 per quart" in content  # 10.00 over 5 quarts
     assert "It costs you $4.00." in content
-    assert "5 quart are left over for anyone to claim." in content
+    assert "5 quarts are left over for anyone to claim." in content
 
 
 def test_scarcity_is_explained(alice_client, shared):
@@ -325,7 +325,7 @@ def test_scarcity_is_explained(alice_client, shared):
     response = alice_client.get(BATCH)
     assert units_of(batch) == {"alice": 2, "bob": 2}
     content = response.content.decode()
-    assert "More was asked (5 quart) than was made (4)" in content
+    assert "More was asked (5 quarts) than was made (4)" in content
     assert "fair share: 1 fewer than asked" in content
 
 
@@ -336,7 +336,7 @@ def test_claiming_an_extra_increases_my_units_and_shows(alice_client, made):
         "You claimed an extra quart: you take 3 of the batch of Sun 14 Jun 2026."
     ]
     content = response.content.decode()
-    assert "You get <strong>3 quart</strong> (you asked for 2)." in content
+    assert "You get <strong>3 quarts</strong> (you asked for 2)." in content
     assert "1 of them is an extra." in content
     # The costs are shared again by the new units: 10.00 over 6 quarts, 5.00 for alice's 3.
     assert "$1.67 per quart" in content
@@ -377,7 +377,7 @@ def test_the_costs_page_shows_cost_per_unit_my_cost_and_waste(alice_client, made
     assert (row.cost.per_unit, row.mine) == (Decimal("2.00"), Decimal("4.00"))
     content = response.content.decode()
     assert "$2.00" in content and "$4.00" in content
-    assert "2 of the 5 quart shared out were not collected within 3 days: 40%." in content
+    assert "2 of the 5 quarts shared out were not collected within 3 days: 40%." in content
 
 
 # --- My membership ------------------------------------------------------------------------

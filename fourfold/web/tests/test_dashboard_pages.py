@@ -142,6 +142,22 @@ def test_the_dashboard_is_linked_from_the_co_op_nav(alice_client, personas):
 # --- The overview -------------------------------------------------------------------------
 
 
+def test_the_overview_shows_what_doing_it_together_saves_as_the_dashboard_does(
+    alice_client, history
+):
+    overview, dashboard = (
+        text_of(alice_client.get("/c/home/")),
+        text_of(alice_client.get(DASHBOARD)),
+    )
+    saving = re.compile(
+        r"What doing it together saves Cost per quart \$1\.9\d, against \$6\.50 to buy "
+        r"Money saved \$[\d.]+ per member per month "
+        r"Time per quart [\d.]+ member minutes, against 30 alone "
+        r"Time saved [\d.]+ hours per member per month"
+    )
+    assert saving.search(overview).group(0) == saving.search(dashboard).group(0)
+
+
 def test_the_overview_shows_the_audit_summary(alice_client, history):
     response = alice_client.get("/c/home/")
     assert h1_count(response) == 1
@@ -229,8 +245,9 @@ def test_one_coops_dashboard_counts_only_its_own_members(alice_client, personas)
 @pytest.mark.parametrize("size", [2, 20])
 @pytest.mark.parametrize(
     ("path", "queries"),
-    # One more than before when the window holds no decision: has the co-op ever decided?
-    [(DASHBOARD, 30), ("/c/home/", 29), ("/c/home/members/bob/", 16)],
+    # One more than before when the window holds no decision (has the co-op ever decided?);
+    # the overview also shows what doing it together saves.
+    [(DASHBOARD, 30), ("/c/home/", 32), ("/c/home/members/bob/", 16)],
 )
 def test_the_insight_pages_take_a_fixed_number_of_queries(
     client, personas, size, path, queries, django_assert_max_num_queries

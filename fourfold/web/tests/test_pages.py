@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from fourfold.accounts.models import User
 from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.testing import PASSWORD, MembershipFactory, UserFactory
@@ -55,6 +56,31 @@ def test_signing_up_with_a_weak_password_shows_the_error_by_the_field(client):
     assert response.status_code == 200
     assert response.context["form"].errors["password"]
     assert b'aria-invalid="true"' in response.content
+
+
+def test_a_signup_form_shows_every_error_at_once(client):
+    response = client.post(
+        "/accounts/signup/", {"username": "dee dee!", "email": "not-an-address", "password": "123"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"username", "email", "password"} <= set(errors)
+    assert response.content.count(b'aria-invalid="true"') == 3
+    assert not User.objects.filter(username__startswith="dee").exists()
+
+
+def test_the_founding_form_offers_the_common_time_zones_first_in_words(client):
+    client.force_login(UserFactory())
+    page = client.get("/coops/new/").content.decode()
+    common, everything = (
+        page.index('<optgroup label="Common time zones">'),
+        page.index('<optgroup label="All time zones">'),
+    )
+    assert common < everything
+    assert '<option value="America/New_York" selected>Eastern Time (New York)</option>' in page
+    assert page.index("Eastern Time (New York)") < everything
+    assert '<option value="Pacific/Chatham">Pacific/Chatham</option>' in page[everything:]
+    assert page.count('value="America/New_York" selected') == 1
 
 
 def test_logging_in_and_out(client):
@@ -110,6 +136,26 @@ def test_founding_a_coop_through_the_form(client):
     assert h1_count(page) == 1
 
 
+def test_the_founding_form_asks_the_plural_of_the_unit_and_the_pages_use_it(client):
+    client.force_login(UserFactory(username="dee"))
+    form = client.get("/coops/new/").content.decode()
+    assert 'name="unit_plural"' in form
+    assert "8 repair slots" in form
+    founded = {**FOUNDING, "unit": "loaf", "unit_plural": "loaves", "target_quantity": "24"}
+    assert client.post("/coops/new/", founded).status_code == 302
+    page = client.get("/c/somerville/").content.decode()
+    assert "24 loaves, made by 2 members" in page
+    guessed = {**FOUNDING, "slug": "bikes", "unit": "repair slot", "unit_plural": ""}
+    assert client.post("/coops/new/", guessed).status_code == 302
+    assert Cooperative.objects.get(slug="bikes").unit_plural == "repair slots"
+
+
+def test_a_batch_of_one_reads_in_the_singular(client):
+    client.force_login(UserFactory(username="dee"))
+    assert client.post("/coops/new/", {**FOUNDING, "target_quantity": "1"}).status_code == 302
+    assert "1 quart, made by 2 members" in client.get("/c/somerville/").content.decode()
+
+
 @pytest.mark.parametrize(
     ("choices", "rule"),
     [
@@ -162,6 +208,24 @@ def test_a_member_creates_an_invitation_link_without_javascript(client, personas
     response = client.post("/c/home/invitations/", follow=True)
     invitation = Invitation.objects.get()
     assert f"/invite/{invitation.code}/".encode() in response.content
+
+
+def test_invite_a_neighbour_comes_before_the_list_of_members(client, personas):
+    client.force_login(personas.alice)
+    for path in ("/c/home/", "/c/home/members/"):
+        page = client.get(path).content.decode()
+        assert page.index("Invite a neighbour") < page.index(">alice</a>"), path
+
+
+def test_the_members_page_invites_and_comes_back_with_the_link_and_a_copy_button(client, personas):
+    client.force_login(personas.alice)
+    response = client.post("/c/home/invitations/", {"back": "members"})
+    assert response["Location"] == "/c/home/members/"
+    page = client.get("/c/home/members/").content.decode()
+    link = re.search(r'<textarea id="invitation-url"[^>]*>([^<]+)</textarea>', page)
+    assert link and "/invite/" in link.group(1)
+    assert 'data-copy="invitation-url"' in page
+    assert "<script>" not in page and "onclick" not in page and "style=" not in page
 
 
 def test_with_htmx_the_invitation_link_comes_back_as_a_fragment(client, personas):
@@ -411,11 +475,11 @@ def test_members_page_is_paginated(client, personas):
 
 
 @pytest.mark.parametrize("members", [3, 40])
-# The overview carries the principles audit: its queries are pinned on their own in
-# test_dashboard_pages.py. A co-op with no history asks once more, per principle with nothing
-# in the window, whether there was ever anything to measure.
+# The overview carries the principles audit and the savings: its queries are pinned on their
+# own in test_dashboard_pages.py. A co-op with no history asks once more, per principle with
+# nothing in the window, whether there was ever anything to measure.
 @pytest.mark.parametrize(
-    ("path", "queries"), [("/coops/", 8), ("/c/home/", 29), ("/c/home/members/", 8)]
+    ("path", "queries"), [("/coops/", 8), ("/c/home/", 32), ("/c/home/members/", 8)]
 )
 def test_main_pages_take_a_fixed_number_of_queries(
     client, personas, members, path, queries, django_assert_max_num_queries

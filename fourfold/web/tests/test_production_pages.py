@@ -402,8 +402,8 @@ def test_a_producer_marks_a_batch_made(client, past_batches, personas):
     assert str(batch.hours_spent) == "3.50"
     assert batch.recorded_by == producer
     assert set(Shift.objects.filter(batch=batch).values_list("done", flat=True)) == {True}
-    assert any("is recorded as made: 20 quart" in text for text in messages_of(response))
-    assert b"made 20 quart in 3.5 hours" in response.content
+    assert any("is recorded as made: 20 quarts" in text for text in messages_of(response))
+    assert b"made 20 quarts in 3.5 hours" in response.content
 
 
 def test_a_producer_marks_a_batch_missed(client, past_batches):
@@ -614,7 +614,7 @@ def populate(personas, size: int) -> None:
         (SHIFTS, 21),
         (AVAILABILITY, 6),
         (SWAPS, 5),
-        ("/c/home/", 28),  # with the principles audit
+        ("/c/home/", 32),  # the audit (one more with no decision yet) and the savings
     ],
 )
 def test_the_production_pages_take_a_fixed_number_of_queries(

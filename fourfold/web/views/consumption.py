@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
 from fourfold.ledger import selectors as ledger_selectors
+from fourfold.lib.dates import format_day
 from fourfold.production import selectors as production
 from fourfold.production.models import Batch
 from fourfold.web.forms import ReservationForm, ShareForm, SharePauseForm
@@ -36,11 +36,10 @@ SECTION = "shares"
 # Reservations are for the batches just ahead; the production page lists the rest.
 NEXT_BATCHES = 3
 COSTS_PER_PAGE = 20
-DAY_FORMAT = "D j M Y"  # as the production pages show a batch's day: Sun 14 Jun 2026
 
 
 def _day(day: date) -> str:
-    return date_format(day, DAY_FORMAT)
+    return format_day(day)
 
 
 def _form_error(form) -> str:
@@ -157,7 +156,7 @@ def share_set(request: HttpRequest, slug: str) -> HttpResponse:
             "You now take %(n)d %(unit)s of every batch.",
             "You now take %(n)d %(unit)s of every batch.",
             units,
-        ) % {"n": units, "unit": coop.unit}
+        ) % {"n": units, "unit": coop.unit_for(units)}
         if share.paused:
             text += " " + _("Your share stays paused until you resume it.")
         messages.success(request, text)
@@ -187,7 +186,7 @@ def share_pause(request: HttpRequest, slug: str) -> HttpResponse:
                 _("Your share is paused: you take nothing from the next batches until you resume.")
                 if paused
                 else _("Your share is back: you take %(n)d %(unit)s of every batch.")
-                % {"n": share.units, "unit": coop.unit},
+                % {"n": share.units, "unit": coop.unit_for(share.units)},
             )
     return redirect("web:shares", slug=coop.slug)
 
@@ -217,7 +216,7 @@ def reservation_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "You take %(n)d %(unit)s of the batch of %(day)s.",
                 units,
             )
-            % {"n": units, "unit": coop.unit, "day": day},
+            % {"n": units, "unit": coop.unit_for(units), "day": day},
         )
     else:
         messages.success(request, _("You skip the batch of %(day)s.") % {"day": day})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from fourfold.coops import selectors, services
 from fourfold.coops.models import Membership
 from fourfold.errors import FourfoldError, NotFound
+from fourfold.insights.selectors import economics
 from fourfold.ledger.selectors import balances_left_behind
 from fourfold.production.selectors import coop_today
 from fourfold.web.forms import CoopForm, add_domain_error
@@ -57,6 +58,7 @@ def coop_found(request: HttpRequest) -> HttpResponse:
 def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     members = selectors.coop_members(coop=coop)
+    today = coop_today(coop)
     return render(
         request,
         "web/coop_detail.html",
@@ -66,7 +68,9 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "member_count": members.count(),
             "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
             "consistency": consistency_summary(coop),
-            "audit": audit_for(coop, coop_today(coop)),
+            "audit": audit_for(coop, today),
+            # What the dashboard shows of the savings, from the same selector and partial.
+            "money": economics(coop=coop, today=today),
         },
     )
 
@@ -77,7 +81,15 @@ def coop_members(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(selectors.coop_members(coop=coop), MEMBERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "web/coop_members.html", {"coop": coop, "page": page})
+    return render(
+        request,
+        "web/coop_members.html",
+        {
+            "coop": coop,
+            "page": page,
+            "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
+        },
+    )
 
 
 @login_required
@@ -93,6 +105,9 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         return render(request, "web/_invitation_link.html", {"invitation_url": url})
     request.session[f"invitation:{coop.slug}"] = url
+    # Without scripts the form posts normally: back to the page it was on.
+    if request.POST.get("back") == "members":
+        return redirect("web:coop_members", slug=coop.slug)
     return redirect("web:coop_detail", slug=coop.slug)
 
 

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
+from fourfold.lib.dates import format_day
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, Shift
 from fourfold.web.forms import (
@@ -41,11 +41,8 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-DAY_FORMAT = "D j M Y"  # as the templates show a batch's day: Sun 14 Jun 2026
-
-
 def _day(day: date) -> str:
-    return date_format(day, DAY_FORMAT)
+    return format_day(day)
 
 
 # --- Consistency (also on the co-op's overview) ------------------------------------------
@@ -245,7 +242,7 @@ def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 % {
                     "date": _day(batch.date),
                     "n": form.cleaned_data["quantity"],
-                    "unit": coop.unit,
+                    "unit": coop.unit_for(form.cleaned_data["quantity"]),
                 },
             )
             return redirect("web:production", slug=coop.slug)
