@@ -24,9 +24,14 @@ class Input(Schema):
 def _decimal_number(value):
     # A quantity that is not money (hours, minutes, a weight) may be a JSON number, as a person
     # would write it: 3, 3.5 or "3.5". Never money: money is a decimal string, for the cents.
+    # Any JSON number is a number here (the service says if it is out of range); a string must
+    # read as a person writes a number, as the documented pattern says.
     try:
-        if isinstance(value, float):
-            return decimal_from_text(repr(value))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = Decimal(repr(value) if isinstance(value, float) else str(value))
+            if number.is_finite():
+                return number
+            raise ValueError(value)
         return decimal_from_text(value)
     except ValueError:
         raise PydanticCustomError("decimal", _("enter a number such as 3.5")) from None
@@ -55,7 +60,9 @@ def _money_text(value):
 MoneyIn = Annotated[
     str,
     BeforeValidator(_money_text),
-    Field(max_length=32, json_schema_extra={"pattern": PLAIN_DECIMAL_PATTERN}),
+    # No pattern here: the service's parse refuses what it cannot read (400, naming the field),
+    # the same for the web's forms.
+    Field(max_length=32),
 ]
 
 
