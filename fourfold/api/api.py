@@ -80,7 +80,7 @@ def _message(error: dict) -> str:
         "string_too_short": lambda: (
             _("use at least %(n)s characters") % {"n": context["min_length"]}
         ),
-        "too_long": lambda: _("give at most %(n)s") % {"n": context["max_length"]},
+        "too_long": lambda: _("give at most %(n)s items") % {"n": context["max_length"]},
         "greater_than_equal": lambda: _("enter %(n)s or more") % {"n": context["ge"]},
         "less_than_equal": lambda: _("enter %(n)s or less") % {"n": context["le"]},
         "bool_type": lambda: _("enter true or false"),

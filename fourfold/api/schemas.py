@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from fourfold.lib.money import PLAIN_DECIMAL_PATTERN, decimal_from_text, plain
+from fourfold.lib.money import PLAIN_DECIMAL, PLAIN_DECIMAL_PATTERN, plain
 
 
 class Input(Schema):
@@ -23,18 +23,16 @@ class Input(Schema):
 
 def _decimal_number(value):
     # A quantity that is not money (hours, minutes, a weight) may be a JSON number, as a person
-    # would write it: 3, 3.5 or "3.5". Never money: money is a decimal string, for the cents.
-    # Any JSON number is a number here (the service says if it is out of range); a string must
-    # read as a person writes a number, as the documented pattern says.
-    try:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = Decimal(repr(value) if isinstance(value, float) else str(value))
-            if number.is_finite():
-                return number
-            raise ValueError(value)
-        return decimal_from_text(value)
-    except ValueError:
-        raise PydanticCustomError("decimal", _("enter a number such as 3.5")) from None
+    # would write it: 3, 3.5 or "3.5". Any JSON number is taken (the service says whether it is
+    # in range); a string must match the documented pattern exactly. Never money: money is a
+    # decimal string, for the cents.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(repr(value) if isinstance(value, float) else str(value))
+        if number.is_finite():
+            return number
+    if isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value):
+        return Decimal(value)
+    raise PydanticCustomError("decimal", _("enter a number such as 3.5"))
 
 
 # A decimal arrives as a JSON number or a decimal string ("6.50"). Pydantic documents any string;
