@@ -113,7 +113,7 @@ MAX_OPTION_LENGTH = 200
 
 def _rule_text(coop: Cooperative, rule: str, value):
     if value is None or value == "":
-        return None if value is None else value
+        return value
     if rule in MONEY_RULES:
         return plain(Decimal(str(value)), coop.currency)
     return str(value) if isinstance(value, Decimal) else value
