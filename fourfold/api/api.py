@@ -27,8 +27,8 @@ api = NinjaAPI(
     "consumes. Authenticate with `POST /api/v1/auth/token`, then send "
     "`Authorization: Bearer <token>`.\n\n"
     "Every error is JSON `{detail, code}`. Besides the answers each operation lists, any "
-    "address may answer 405 (a method it does not take; the `Allow` header names those it "
-    "does), 414 (an address over 4096 characters) or 431 (a header over 4096 characters).",
+    "address may answer 405 for a method it does not take (the `Allow` header names those "
+    "it does).",
     auth=BearerToken(),
     urls_namespace="api",
     docs_url="/docs",
