@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 # Below gunicorn's own limits (``fourfold serve``), so a long address or header meets this
-# JSON answer first; only beyond gunicorn's limits does its plain 400 answer instead.
+# JSON answer first; only beyond gunicorn's limits does its plain 400 answer instead. Both say
+# 400, as gunicorn does: a client that knows 400 needs to know no more (the code tells which).
 MAX_URL_LENGTH = 4096
 MAX_HEADER_LENGTH = 4096
 
@@ -33,7 +34,7 @@ class ApiErrorsMiddleware:
                     % {"n": MAX_URL_LENGTH},
                     "code": "uri_too_long",
                 },
-                status=414,
+                status=400,
             )
         for name, value in request.META.items():
             if name.startswith("HTTP_") and len(value) > MAX_HEADER_LENGTH:
@@ -43,7 +44,7 @@ class ApiErrorsMiddleware:
                         % {"n": MAX_HEADER_LENGTH},
                         "code": "header_too_large",
                     },
-                    status=431,
+                    status=400,
                 )
         response = self.get_response(request)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(

@@ -186,15 +186,15 @@ class InvitationOut(Schema):
     expires_at: datetime
 
 
-# Every operation may answer these: 400 a body that is not JSON, 413 a body over the size
-# limit, 414 an address too long, 422 input that does not fit the schema, 431 a header too
-# long, 503 while the database is unreachable.
-ALWAYS = (400, 413, 414, 422, 431, 503)
+# Every operation may answer these: 400 a body that is not JSON (or an address or a header
+# too long), 413 a body over the size limit, 422 input that does not fit the schema, 503 while
+# the database is unreachable.
+ALWAYS = (400, 413, 422, 503)
 
 
 def errors(*codes: int, authenticated: bool = True) -> dict:
     """The error answers an operation documents: every one may refuse malformed input (400 for
-    a body that is not JSON, 413 for one too large, 414 and 431 for an address or a header too
-    long, 422 for input that does not fit the schema) or be unable to reach the database
-    (503); an authenticated one may also refuse a missing or wrong token (401)."""
+    a body that is not JSON or an address or header too long, 413 for a body too large, 422
+    for input that does not fit the schema) or be unable to reach the database (503); an
+    authenticated one may also refuse a missing or wrong token (401)."""
     return {frozenset({*ALWAYS, *codes, *((401,) if authenticated else ())}): Error}
