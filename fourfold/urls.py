@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("fourfold.web.urls")),
 ]
 
+handler400 = "fourfold.web.views.errors.bad_request"
 handler404 = "fourfold.web.views.errors.page_not_found"
 handler500 = "fourfold.web.views.errors.server_error"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import DataError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -24,7 +25,10 @@ api = NinjaAPI(
     version="1",
     description="Run a community cooperative: every member produces, funds, manages and "
     "consumes. Authenticate with `POST /api/v1/auth/token`, then send "
-    "`Authorization: Bearer <token>`.",
+    "`Authorization: Bearer <token>`.\n\n"
+    "Every error is JSON `{detail, code}`. Besides the answers each operation lists, any "
+    "address may answer 405 for a method it does not take (the `Allow` header names those "
+    "it does).",
     auth=BearerToken(),
     urls_namespace="api",
     docs_url="/docs",
@@ -48,9 +52,67 @@ def domain_error(request: HttpRequest, error: FourfoldError):
     return api.create_response(request, body, status=error.status)
 
 
+# Where ninja says an input came from, and the names of the parameters that carry it: neither
+# is part of the field's name as the client wrote it.
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+_CARRIERS = {"payload", "filters", "page"}
+
+
+def _field_name(loc) -> str:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    if parts and parts[0] in _CARRIERS:
+        parts = parts[1:]
+    # A union names the branch it tried ("list[str]", "function-after[...]"); the client did
+    # not write that either.
+    parts = [part for part in parts if "[" not in part]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict) -> str:
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    messages = {
+        "missing": lambda: _("this field is required"),
+        "extra_forbidden": lambda: _("not a field of this request; leave it out"),
+        "string_type": lambda: _("enter text"),
+        "string_too_long": lambda: _("use at most %(n)s characters") % {"n": context["max_length"]},
+        "string_too_short": lambda: (
+            _("use at least %(n)s characters") % {"n": context["min_length"]}
+        ),
+        "too_long": lambda: _("give at most %(n)s items") % {"n": context["max_length"]},
+        "greater_than_equal": lambda: _("enter %(n)s or more") % {"n": context["ge"]},
+        "less_than_equal": lambda: _("enter %(n)s or less") % {"n": context["le"]},
+        "bool_type": lambda: _("enter true or false"),
+        "list_type": lambda: _("send a list"),
+        "dict_type": lambda: _("send an object"),
+        "model_type": lambda: _("send an object"),
+        "model_attributes_type": lambda: _("send an object"),
+        "string_pattern_mismatch": lambda: _("not in the expected form"),
+    }
+    try:
+        return messages[kind]() if kind in messages else str(error.get("msg", ""))
+    except KeyError:
+        return str(error.get("msg", ""))
+
+
+def field_errors(raw: list[dict]) -> list[dict]:
+    """Pydantic's errors as one message per field, in words: the first each field had (a
+    field that may take two forms fails once for each; one reason is enough)."""
+    seen: dict[str, dict] = {}
+    for error in raw:
+        field = _field_name(error.get("loc", ()))
+        seen.setdefault(field.split(".")[0], {"field": field, "message": _message(error)})
+    return list(seen.values())
+
+
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, error: ValidationError):
-    return api.create_response(request, {"detail": error.errors, "code": "invalid"}, status=422)
+    errors = field_errors(error.errors)
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(
+        request, {"detail": detail, "code": "invalid", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)

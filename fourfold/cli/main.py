@@ -10,8 +10,31 @@ import sys
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fourfold.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        # A setting from the environment is wrong: say which, in one line.
+        raise SystemExit(f"fourfold: {error}") from None
+
+
+def _require_database() -> None:
+    """Connect once before any command runs: an unreachable or misspelt database is one line
+    naming it, not a traceback from deep inside a query."""
+    from django.db import DatabaseError, connection
+
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        settings = connection.settings_dict
+        where = settings["NAME"]
+        if settings.get("HOST"):
+            where = f"{settings['HOST']}:{settings.get('PORT') or 'default port'}/{where}"
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SystemExit(
+            f"fourfold: cannot reach the database {where} (from DATABASE_URL): {reason}"
+        ) from None
 
 
 def _add_serve_options(parser: argparse.ArgumentParser) -> None:
@@ -127,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         # seconds: the first line comes before all of them, so the wait is never silent.
         print("Getting the demo ready: checking the database first...", flush=True)
     _setup_django()
+    _require_database()
     from fourfold.cli import demo, serve
 
     if args.command == "schedule":

@@ -65,14 +65,36 @@ def run(*, host: str, port: int, workers: int, stdout: TextIO) -> int:
     connection.close()
     stdout.write(f"Serving fourfold on http://{host}:{port}/ (Ctrl-C to stop)\n")
     stdout.flush()
-    _Gunicorn(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": 4,
-            "accesslog": "-",
-            "timeout": 60,
-        }
-    ).run()
+    _Gunicorn(gunicorn_options(host=host, port=port, workers=workers)).run()
     return 0
+
+
+# A Unix socket's path holds at most 108 bytes on Linux (104 on macOS).
+_SOCKET_PATH_MAX = 100
+
+
+def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
+    """gunicorn's settings. The control socket lives in this installation's data directory:
+    gunicorn's default (~/.gunicorn/gunicorn.ctl) is one file for every instance on the
+    machine, so a second one would take over the first one's. The request limits sit above
+    the API's own (fourfold.api.middleware), which answers in JSON; only beyond these does
+    gunicorn answer with its plain 400."""
+    control = Path(settings.DATA_DIR) / "gunicorn.ctl"
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "accesslog": "-",
+        "timeout": 60,
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+    }
+    if len(str(control).encode()) <= _SOCKET_PATH_MAX:
+        control.parent.mkdir(parents=True, exist_ok=True)
+        options["control_socket"] = str(control)
+    else:
+        # Too long a path for a socket: better no control socket than someone else's.
+        options["control_socket_disable"] = True
+    return options

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from fourfold.accounts.models import User
@@ -19,15 +19,21 @@ from fourfold.production.models import Batch
 
 
 def shares(*, coop: Cooperative) -> QuerySet[StandingShare]:
+    """Every standing share; ``member_paused`` tells that its member's membership is paused
+    (a paused member takes nothing, whatever the share says)."""
+    membership_paused = Membership.objects.filter(
+        coop=coop, user=OuterRef("member_id"), status=Membership.Status.PAUSED
+    )
     return (
         StandingShare.objects.filter(coop=coop)
         .select_related("member")
+        .annotate(member_paused=Exists(membership_paused))
         .order_by("member__username")
     )
 
 
 def share_of(*, coop: Cooperative, member: User) -> StandingShare | None:
-    return StandingShare.objects.filter(coop=coop, member=member).first()
+    return shares(coop=coop).filter(member=member).first()
 
 
 def reservation_cutoff(batch: Batch, coop: Cooperative) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -20,7 +20,7 @@ from fourfold.coops.selectors import invitation_closed
 from fourfold.errors import Conflict, Invalid, NotFound
 from fourfold.lib.dates import is_time_zone, normalise_cadence, parse_cadence
 from fourfold.lib.language import plural_guess
-from fourfold.lib.money import is_currency
+from fourfold.lib.money import decimal_from_text, is_currency
 
 INVITATION_LIFETIME = timedelta(days=14)
 RESERVED_SLUGS = {"new", "api", "static", "admin", "accounts", "invite"}
@@ -45,10 +45,13 @@ class CoopFields:
     unit_plural: str = ""
 
 
-def _decimal(value, field: str) -> Decimal:
+def _decimal(value, field: str, *, money: bool = False) -> Decimal:
+    if isinstance(value, float) and not money:
+        # A quantity (minutes) may come as a JSON number; money never does.
+        value = repr(value)
     try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError) as error:
+        number = decimal_from_text(value)
+    except ValueError as error:
         raise Invalid(_("Enter a number."), field=field) from error
     if not number.is_finite():
         raise Invalid(_("Enter a number."), field=field)
@@ -114,7 +117,7 @@ def coop_validate(fields: CoopFields) -> CoopFields:
         raise Invalid(
             _("Unknown currency; use an ISO 4217 code such as USD or EUR."), field="currency"
         )
-    price = _decimal(fields.commercial_unit_price, "commercial_unit_price")
+    price = _decimal(fields.commercial_unit_price, "commercial_unit_price", money=True)
     if price < 0 or price >= Decimal("1e10") or price.as_tuple().exponent < -4:
         raise Invalid(
             _("Enter a price from 0 up to 9,999,999,999 with at most 4 decimals."),

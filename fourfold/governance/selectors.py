@@ -18,7 +18,7 @@ def proposals(*, coop: Cooperative, status: str | None = None) -> QuerySet[Propo
         items = items.filter(status=status)
     votes = Vote.objects.select_related("member").order_by("member__username")
     return (
-        items.select_related("opened_by", "subject")
+        items.select_related("coop", "opened_by", "subject")
         .prefetch_related(Prefetch("votes", votes))
         .annotate(vote_count=Count("votes", distinct=True))
         .order_by("-opened_at", "-pk")

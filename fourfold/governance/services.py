@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
@@ -24,7 +24,7 @@ from fourfold.governance import selectors
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.lib.dates import date_within_reach
 from fourfold.lib.irv import instant_runoff
-from fourfold.lib.money import format_money
+from fourfold.lib.money import format_money, parse_money, plain
 from fourfold.production import services as production
 
 COOP_FIELDS = (
@@ -71,16 +71,13 @@ def _threshold(value) -> str:
     return str(share)
 
 
-def _limit(value) -> str | None:
+def _limit(value, currency: str) -> str | None:
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation as error:
-        raise ValueError(_("an amount, or empty for no limit")) from error
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-        raise ValueError(_("an amount from 0"))
-    return str(amount)
+        return plain(parse_money(value, currency, maximum=MAX_APPROVAL, zero=True), currency)
+    except ValueError as error:
+        raise ValueError(_("an amount from 0, or empty for no limit")) from error
 
 
 def _choice(*allowed: str):
@@ -100,6 +97,7 @@ OTHER_RULES = {
     "reservation_cutoff_hours": _between(0, 24 * 14),
     "lock_window_days": _between(0, 60),
     "pickup_days": _between(0, 60),
+    # Checked with the co-op's currency: see rule_change_validate.
     "spending_limit": _limit,
     "admission_mode": _choice("invite", "vote"),
     "general_cost_mode": _choice("units", "equal"),
@@ -107,9 +105,25 @@ OTHER_RULES = {
 RULES = (*COOP_FIELDS, *OTHER_RULES)
 
 
-def _rule_value(coop: Cooperative, rule: str):
-    value = getattr(coop, rule)
+# Rules that are money: written as a plain decimal string with the currency's decimals.
+MONEY_RULES = ("commercial_unit_price", "spending_limit")
+# The largest amount a spending proposal approves, or a spending limit.
+MAX_APPROVAL = Decimal("1e10")
+# Bounds of a choice: the options are read on a ballot, so a handful of short lines.
+MAX_OPTIONS = 20
+MAX_OPTION_LENGTH = 200
+
+
+def _rule_text(coop: Cooperative, rule: str, value):
+    if value is None or value == "":
+        return value
+    if rule in MONEY_RULES:
+        return plain(Decimal(str(value)), coop.currency)
     return str(value) if isinstance(value, Decimal) else value
+
+
+def _rule_value(coop: Cooperative, rule: str):
+    return _rule_text(coop, rule, getattr(coop, rule))
 
 
 def rule_change_validate(coop: Cooperative, change: dict) -> dict:
@@ -137,11 +151,13 @@ def rule_change_validate(coop: Cooperative, change: dict) -> dict:
         )
         valid = coops.coop_validate(fields)
         for field in set(change) & set(COOP_FIELDS):
-            value = getattr(valid, field)
-            clean[field] = str(value) if isinstance(value, Decimal) else value
+            clean[field] = _rule_text(coop, field, getattr(valid, field))
     for rule in set(change) & set(OTHER_RULES):
         try:
-            clean[rule] = OTHER_RULES[rule](change[rule])
+            if rule == "spending_limit":
+                clean[rule] = _limit(change[rule], coop.currency)
+            else:
+                clean[rule] = OTHER_RULES[rule](change[rule])
         except ValueError as error:
             # The rule as members read it ("Quorum (%)"), not its name in the code.
             name = capfirst(Cooperative._meta.get_field(rule).verbose_name)
@@ -231,8 +247,15 @@ def proposal_open(
         }
     elif kind == Proposal.Kind.CHOICE:
         clean = [str(o).strip() for o in (options or []) if str(o).strip()]
-        if len(clean) < 2 or len(set(clean)) != len(clean) or len(clean) > 20:
-            raise Invalid(_("Give 2 to 20 different options."), field="options")
+        if len(clean) < 2 or len(set(clean)) != len(clean) or len(clean) > MAX_OPTIONS:
+            raise Invalid(
+                _("Give 2 to %(n)d different options.") % {"n": MAX_OPTIONS}, field="options"
+            )
+        if any(len(option) > MAX_OPTION_LENGTH for option in clean):
+            raise Invalid(
+                _("An option is at most %(n)d characters.") % {"n": MAX_OPTION_LENGTH},
+                field="options",
+            )
         fields["options"] = clean
     elif kind in (Proposal.Kind.ADMIT_MEMBER, Proposal.Kind.REMOVE_MEMBER):
         if subject is None:
@@ -258,13 +281,14 @@ def proposal_open(
             )
         fields["subject"] = subject
     elif kind == Proposal.Kind.SPENDING:
-        try:
-            value = Decimal(str(amount))
-        except InvalidOperation as error:
-            raise Invalid(_("Give the amount to approve."), field="amount") from error
-        if not value.is_finite() or value <= 0 or value >= Decimal("1e10"):
+        if amount in (None, ""):
             raise Invalid(_("Give the amount to approve."), field="amount")
-        fields["amount"] = value
+        try:
+            # The ledger's own parse: an approval no payment could match to the cent
+            # ("99.999 USD") is refused, not stored.
+            fields["amount"] = parse_money(amount, coop.currency, maximum=MAX_APPROVAL)
+        except ValueError as error:
+            raise Invalid(str(error), field="amount") from error
     with transaction.atomic():
         proposal = Proposal.objects.create(
             coop=coop,
@@ -303,6 +327,11 @@ def vote_cast(
     now = now or timezone.now()
     coop = proposal.coop
     _require_active(coop, member, _("vote"))
+    if ranking and proposal.kind != Proposal.Kind.CHOICE:
+        raise Invalid(
+            _("Only a choice between options is ranked; vote agree, abstain, disagree or block."),
+            field="ranking",
+        )
     if proposal.kind == Proposal.Kind.CHOICE:
         ranking = [str(o) for o in (ranking or [])]
         if not ranking or len(set(ranking)) != len(ranking) or set(ranking) - set(proposal.options):
@@ -381,6 +410,8 @@ def proxy_grant(
         raise Invalid(_("Name another member."), field="holder")
     if proposal is None and until is None:
         raise Invalid(_("Name a proposal or a last day."), field="until")
+    if until is not None and until < timezone.now().astimezone(coop.zone).date():
+        raise Invalid(_("The last day is already past; choose today or later."), field="until")
     if until is not None:
         try:
             date_within_reach(until, today=timezone.now().astimezone(coop.zone).date())

@@ -10,7 +10,11 @@ from fourfold.insights import selectors
 from fourfold.lib.money import plain
 
 
-def _money(value: Decimal | None) -> str | None:
+def _money(value: Decimal | None, currency: str) -> str | None:
+    return None if value is None else plain(value, currency)
+
+
+def _figure(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
@@ -29,18 +33,20 @@ def health(*, coop: Cooperative, today: date | None = None) -> dict:
         "economics": {
             "currency": coop.currency,
             "unit": coop.unit,
-            "cost_per_unit": _money(money.cost_per_unit),
+            "cost_per_unit": _money(money.cost_per_unit, coop.currency),
             "commercial_unit_price": plain(money.commercial_unit_price, coop.currency),
-            "money_saved_per_member_month": _money(money.money_saved_per_member_month),
-            "member_minutes_per_unit": _money(money.minutes_per_unit),
+            "money_saved_per_member_month": _money(
+                money.money_saved_per_member_month, coop.currency
+            ),
+            "member_minutes_per_unit": _figure(money.minutes_per_unit),
             "diy_minutes_per_unit": f"{money.diy_minutes_per_unit.normalize():f}",
-            "hours_saved_per_member_month": _money(money.hours_saved_per_member_month),
+            "hours_saved_per_member_month": _figure(money.hours_saved_per_member_month),
             "months": [
                 {
                     "month": m.month.isoformat(),
                     "units": m.units,
-                    "cost": str(m.cost),
-                    "cost_per_unit": _money(m.cost_per_unit),
+                    "cost": plain(m.cost, coop.currency),
+                    "cost_per_unit": _money(m.cost_per_unit, coop.currency),
                 }
                 for m in money.months
             ],

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
@@ -22,9 +22,10 @@ from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
 from fourfold.ledger.retry import retry_on_conflict
 from fourfold.lib.money import (
+    decimal_from_text,
     format_money,
     from_minor,
-    minor_unit,
+    parse_money,
     quantize,
     split_largest_remainder,
     to_minor,
@@ -66,23 +67,10 @@ LABOUR_CATEGORIES = {
 
 def parse_amount(raw, *, currency: str, field: str = "amount") -> Decimal:
     """A positive amount in ``currency``, no finer than its minor unit. Never a float."""
-    if isinstance(raw, float):
-        raise Invalid(_('Send amounts as decimal strings, e.g. "12.50".'), field=field)
     try:
-        amount = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError) as error:
-        raise Invalid(_("Enter an amount such as 12.50."), field=field) from error
-    if not amount.is_finite() or amount <= 0:
-        raise Invalid(_("Enter an amount above zero."), field=field)
-    if amount >= MAX_AMOUNT:
-        raise Invalid(_("That amount is too large."), field=field)
-    if amount != amount.quantize(minor_unit(currency)):
-        raise Invalid(
-            _("%(currency)s amounts have at most %(digits)d decimals.")
-            % {"currency": currency, "digits": max(0, -minor_unit(currency).as_tuple().exponent)},
-            field=field,
-        )
-    return amount.quantize(minor_unit(currency))
+        return parse_money(raw, currency, maximum=MAX_AMOUNT)
+    except ValueError as error:
+        raise Invalid(str(error), field=field) from error
 
 
 def _membership(coop: Cooperative, user: User | None) -> Membership | None:
@@ -309,8 +297,8 @@ def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[Use
     weights: dict[User, Decimal] = {}
     for user, weight in split.items():
         try:
-            value = Decimal(str(weight))
-        except (InvalidOperation, ValueError) as error:
+            value = decimal_from_text(weight)
+        except ValueError as error:
             raise Invalid(_("Weights are numbers."), field="split") from error
         if not value.is_finite() or value <= 0:
             raise Invalid(_("Every weight must be above zero."), field="split")
@@ -785,6 +773,20 @@ def _batch(coop: Cooperative, batch_id: int | None) -> Batch | None:
     return found
 
 
+def _check_occurred_on(coop: Cooperative, occurred_on: date) -> None:
+    """Money changes hands within the co-op's life: not before it was founded, not ahead."""
+    today = timezone.now().astimezone(coop.zone).date()
+    if occurred_on > today:
+        raise Invalid(_("Record money when it has changed hands, not ahead."), field="occurred_on")
+    founded = coop.founded_at.astimezone(coop.zone).date()
+    if occurred_on < founded:
+        raise Invalid(
+            _("The co-op was founded on %(date)s; money it holds changed hands since.")
+            % {"date": founded.isoformat()},
+            field="occurred_on",
+        )
+
+
 def entry_record(
     *,
     coop: Cooperative,
@@ -802,12 +804,14 @@ def entry_record(
     batch: int | None = None,
     proposal: int | None = None,
     confirm_large: bool = False,
+    currency: str | None = None,
 ) -> Transaction:
     """Record what a member tells the ledger, naming people by username.
 
     ``payer`` defaults to the member entering it; ``"pool"`` names the co-op's pool (an
     expense paid from it, or a transfer out of it). ``split`` (expenses only) is a list of
-    usernames sharing equally or ``{username: weight}``.
+    usernames sharing equally or ``{username: weight}``. ``currency``, if given, must be the
+    co-op's: nothing is converted.
     """
 
     def side(name: str | None, role: str, principle: str) -> User | None:
@@ -821,8 +825,16 @@ def entry_record(
             return None
         return _resolve(coop, name.strip(), principle=principle, role=role)
 
-    if occurred_on is not None and occurred_on > timezone.now().astimezone(coop.zone).date():
-        raise Invalid(_("Record money when it has changed hands, not ahead."), field="occurred_on")
+    if currency is not None and currency.strip().upper() != coop.currency:
+        raise Invalid(
+            _("This co-op keeps its books in %(currency)s; nothing is converted.")
+            % {"currency": coop.currency},
+            field="currency",
+        )
+    if occurred_on is not None:
+        _check_occurred_on(coop, occurred_on)
+    if split is not None and kind != Transaction.Kind.EXPENSE:
+        raise Invalid(_("Only an expense is split among members."), field="split")
     if kind == Transaction.Kind.CONTRIBUTION:
         member = side(payer, "payer", "self_funded")
         if member is None:
@@ -843,10 +855,16 @@ def entry_record(
         weights = None
         if split is not None:
             pairs = split.items() if isinstance(split, Mapping) else ((name, 1) for name in split)
-            weights = {
-                _resolve(coop, name, principle="members_only", role="split"): weight
-                for name, weight in pairs
-            }
+            weights = {}
+            for name, weight in pairs:
+                member = _resolve(coop, name, principle="members_only", role="split")
+                if member in weights:
+                    # "bob" twice (or "bob" and "Bob") would silently count once.
+                    raise Invalid(
+                        _("%(name)s is named twice in the split.") % {"name": member.username},
+                        field="split",
+                    )
+                weights[member] = weight
         return expense_post(
             coop=coop,
             payer=side(payer, "payer", "self_funded"),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_currency, get_currency_precision, list_currencies
+from django.utils.translation import gettext as _
 
 from fourfold.lib.language import reader_locale
 
@@ -43,6 +45,48 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(minor_unit(currency), rounding=ROUND_HALF_EVEN)
 
 
+# What a person writes for a number: ASCII digits, one optional point, an optional minus. Not
+# "5_000" or "1e1" (Python's Decimal reads both), not full-width or Arabic-Indic digits.
+PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,20}(\.[0-9]{1,20})?")
+# The same, for a JSON Schema "pattern".
+PLAIN_DECIMAL_PATTERN = r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$"
+
+
+def decimal_from_text(raw) -> Decimal:
+    """The one parse of a decimal given as text ("12.50", " 3 "); ``ValueError`` for anything
+    else, a float included (money never passes through binary floating point)."""
+    if not isinstance(raw, str | int | Decimal) or isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, Decimal) and (not raw.is_finite() or raw.adjusted() > 20):
+        raise ValueError(raw)
+    text = f"{raw:f}" if isinstance(raw, Decimal) else str(raw).strip()
+    if not PLAIN_DECIMAL.fullmatch(text):
+        raise ValueError(raw)
+    return Decimal(text)
+
+
+def parse_money(raw, currency: str, *, maximum: Decimal, zero: bool = False) -> Decimal:
+    """An amount of ``currency`` given as a decimal string, at most to its minor unit, above
+    zero (or from zero with ``zero``) and below ``maximum``. ``ValueError`` says what is wrong,
+    in words."""
+    if isinstance(raw, float):
+        raise ValueError(_('Send amounts as decimal strings, e.g. "12.50".'))
+    try:
+        amount = decimal_from_text(raw)
+    except ValueError as error:
+        raise ValueError(_("Enter an amount such as 12.50.")) from error
+    if amount < 0 or (amount == 0 and not zero):
+        raise ValueError(_("Enter an amount above zero."))
+    if amount >= maximum:
+        raise ValueError(_("That amount is too large."))
+    if amount != amount.quantize(minor_unit(currency)):
+        raise ValueError(
+            _("%(currency)s amounts have at most %(digits)d decimals.")
+            % {"currency": currency, "digits": get_currency_precision(currency)}
+        )
+    return amount.quantize(minor_unit(currency))
+
+
 def format_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
     """``amount`` with its currency, in the active language unless ``locale`` says: $6.50."""
     return format_currency(amount, currency, locale=locale or reader_locale())
@@ -53,8 +97,8 @@ def plain(amount: Decimal, currency: str) -> str:
     ("6.50", not "6.5000"), keeping finer digits when it has them ("0.125")."""
     at_minor = amount.quantize(minor_unit(currency))
     if at_minor == amount:
-        return str(at_minor)
-    return str(amount.normalize())
+        return f"{at_minor:f}"
+    return f"{amount.normalize():f}"
 
 
 def to_minor(amount: Decimal, currency: str) -> int:

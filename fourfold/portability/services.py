@@ -36,7 +36,7 @@ from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.governance.tasks import close_due_proposals
 from fourfold.ledger.models import Account, Category, Leg, Transaction
 from fourfold.ledger.services import entry_principles_check
-from fourfold.lib.money import from_minor, to_minor
+from fourfold.lib.money import decimal_from_text, from_minor, to_minor
 from fourfold.production.models import Batch, Shift, Swap, Unavailability
 
 FORMAT = "fourfold-coop"
@@ -267,7 +267,8 @@ def _load(
 def _money(raw: Any, currency: str, where: str) -> int:
     """An amount in minor units, exactly: "12.50" is 1250 cents, "12.505" is refused."""
     try:
-        return to_minor(Decimal(_text(raw, where)), currency)
+        # The one parse of a decimal: no "5_000", no "1e1".
+        return to_minor(decimal_from_text(_text(raw, where)), currency)
     except (ValueError, InvalidOperation) as error:
         raise _refused(
             where,

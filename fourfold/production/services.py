@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -20,6 +20,7 @@ from fourfold.coops.selectors import MEMBER_STATUSES
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.ledger.models import Transaction
 from fourfold.lib.dates import date_within_reach, format_day, parse_cadence
+from fourfold.lib.money import decimal_from_text
 from fourfold.production import rotation, selectors
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 
@@ -451,8 +452,8 @@ def swap_cancel(*, swap: Swap, by: User) -> Swap:
 
 def _parse_hours(hours) -> Decimal:
     try:
-        value = Decimal(str(hours))
-    except (InvalidOperation, ValueError) as error:
+        value = decimal_from_text(hours)
+    except ValueError as error:
         raise Invalid(_("Enter the hours spent, e.g. 3.5."), field="hours") from error
     if not value.is_finite() or value < 0 or value > 1000:
         raise Invalid(_("Enter the hours spent, from 0 to 1000."), field="hours")

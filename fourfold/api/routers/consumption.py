@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -8,16 +9,17 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
 from fourfold.api.pagination import Page, paginate
-from fourfold.api.schemas import IsoDate, JsonInt, errors
+from fourfold.api.schemas import Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors, services
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
+from fourfold.lib.money import plain
 from fourfold.production import selectors as production
 
 router = Router(tags=["consumption"])
 
 
-class ShareIn(Schema):
+class ShareIn(Input):
     units: JsonInt = Field(
         ge=0, le=services.MAX_UNITS, description="Units of every batch; 0 stops.", examples=[2]
     )
@@ -30,7 +32,7 @@ class ShareOut(Schema):
     paused: bool
 
 
-class ReservationIn(Schema):
+class ReservationIn(Input):
     batch: JsonInt = Field(ge=1)
     units: JsonInt = Field(ge=0, le=services.MAX_UNITS, description="0 skips this batch.")
 
@@ -50,7 +52,7 @@ class AllocationOut(Schema):
     collected: bool
 
 
-class ExtrasIn(Schema):
+class ExtrasIn(Input):
     units: JsonInt = Field(1, ge=1, le=services.MAX_UNITS)
 
 
@@ -76,7 +78,8 @@ def share_out(share, member) -> dict:
     return {
         "username": member.username,
         "units": share.units if share else 0,
-        "paused": bool(share and share.paused),
+        # Paused by the share or by the membership: either way nothing is taken.
+        "paused": bool(share and (share.paused or getattr(share, "member_paused", False))),
     }
 
 
@@ -110,9 +113,13 @@ def share_mine(request: HttpRequest, slug: str):
     return share_out(selectors.share_of(coop=coop, member=request.auth), request.auth)
 
 
-@router.put("/coops/{slug}/subscriptions/me", response={200: ShareOut, **errors(400, 403, 404)})
+@router.put(
+    "/coops/{slug}/subscriptions/me", response={200: ShareOut, **errors(400, 403, 404, 409)}
+)
 def share_set(request: HttpRequest, slug: str, payload: ShareIn):
-    """Set your standing share (0 stops it); your share of production follows it."""
+    """Set your standing share (0 stops it); your share of production follows it.
+
+    While your membership is paused this is refused (409): resume it first."""
     coop = coop_for_member(user=request.auth, slug=slug)
     share = services.share_set(
         coop=coop, member=request.auth, units=payload.units, paused=payload.paused
@@ -199,9 +206,9 @@ def costs(
             "batch": c.batch.pk,
             "date": c.batch.date,
             "units": c.units,
-            "cost": str(c.cost),
-            "per_unit": str(c.per_unit) if c.per_unit is not None else None,
-            "mine": str(mine.get(c.batch.pk, 0)),
+            "cost": plain(c.cost, coop.currency),
+            "per_unit": plain(c.per_unit, coop.currency) if c.per_unit is not None else None,
+            "mine": plain(Decimal(mine.get(c.batch.pk, 0)), coop.currency),
         }
         for c in selectors.batch_costs(coop=coop, batches=batches)
     ]

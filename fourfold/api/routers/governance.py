@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -9,17 +10,21 @@ from pydantic import Field
 
 from fourfold.accounts.models import User
 from fourfold.api.pagination import Page, paginate
-from fourfold.api.schemas import IsoDate, errors
+from fourfold.api.schemas import Input, IsoDate, MoneyIn, errors
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import Invalid, NotFound
 from fourfold.governance import selectors, services
 from fourfold.governance.models import Proposal
 from fourfold.ledger.selectors import member_by_username
+from fourfold.lib.money import plain
 
 router = Router(tags=["governance"])
 
 
-class ProposalIn(Schema):
+Option = Annotated[str, Field(max_length=services.MAX_OPTION_LENGTH)]
+
+
+class ProposalIn(Input):
     kind: str = Field(
         description="general, rule_change, admit_member, remove_member, spending or choice.",
         examples=["rule_change"],
@@ -29,20 +34,19 @@ class ProposalIn(Schema):
     change: dict | None = Field(
         None, description="rule_change: {rule: new value}.", examples=[{"target_quantity": 24}]
     )
-    options: list[str] | None = Field(None, description="choice: the options.")
-    subject: str | None = Field(None, max_length=150, description="admit/remove: a username.")
-    amount: str | None = Field(
-        None,
-        max_length=32,
-        pattern=r"^[0-9]+(\.[0-9]+)?$",
-        description="spending: the amount to approve.",
+    options: list[Option] | None = Field(
+        None, max_length=services.MAX_OPTIONS, description="choice: the options."
     )
+    subject: str | None = Field(None, max_length=150, description="admit/remove: a username.")
+    amount: MoneyIn | None = Field(None, description="spending: the amount to approve.")
 
 
-class VoteIn(Schema):
+class VoteIn(Input):
     position: str = Field("", description="agree, abstain, disagree or block.", examples=["agree"])
     reason: str = Field("", max_length=1000)
-    ranking: list[str] | None = Field(None, description="choice: options, best first.")
+    ranking: list[Option] | None = Field(
+        None, max_length=services.MAX_OPTIONS, description="choice: options, best first."
+    )
 
 
 class VoteOut(Schema):
@@ -71,7 +75,7 @@ class ProposalOut(Schema):
     tally: dict
 
 
-class ProxyIn(Schema):
+class ProxyIn(Input):
     holder: str = Field(max_length=150)
     proposal: int | None = Field(None, ge=1)
     until: IsoDate | None = None
@@ -97,7 +101,9 @@ def proposal_out(proposal: Proposal) -> dict:
         "change": proposal.change,
         "options": proposal.options,
         "subject": proposal.subject.username if proposal.subject_id else None,
-        "amount": str(proposal.amount.normalize()) if proposal.amount is not None else None,
+        "amount": plain(proposal.amount, proposal.coop.currency)
+        if proposal.amount is not None
+        else None,
         "opened_by": proposal.opened_by.username if proposal.opened_by_id else None,
         "opened_at": proposal.opened_at,
         "closes_at": proposal.closes_at,

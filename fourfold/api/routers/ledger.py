@@ -8,20 +8,23 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
 from fourfold.api.pagination import Page, paginate
-from fourfold.api.schemas import IsoDate, errors
+from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn, errors
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Transaction
-from fourfold.lib.money import from_minor
+from fourfold.lib.money import from_minor, plain
 
 router = Router(tags=["ledger"])
 
 
-class TransactionIn(Schema):
+class TransactionIn(Input):
     kind: str = Field(description="contribution, expense or transfer.", examples=["expense"])
-    amount: str = Field(
-        max_length=32, description="A decimal string in the co-op's currency.", examples=["12.50"]
+    amount: MoneyIn = Field(
+        description="A decimal string in the co-op's currency.", examples=["12.50"]
+    )
+    currency: str | None = Field(
+        None, max_length=3, description="If given, the co-op's currency (nothing is converted)."
     )
     payer: str | None = Field(
         None,
@@ -37,7 +40,7 @@ class TransactionIn(Schema):
         description="Expenses: ingredients, supplies, equipment, space or other.",
         examples=["ingredients"],
     )
-    split: list[str] | dict[str, str] | None = Field(
+    split: list[str] | dict[str, DecimalIn] | None = Field(
         None,
         description="Expenses: usernames sharing the cost equally, or "
         "{username: weight}. The cost is allocated at once.",
@@ -124,7 +127,7 @@ class SettlementOut(Schema):
     )
 
 
-class SettlementIn(Schema):
+class SettlementIn(Input):
     fingerprint: str | None = Field(
         None,
         max_length=64,
@@ -136,7 +139,7 @@ class RecordedSettlementOut(Schema):
     transfers: list[TransactionOut]
 
 
-class ReverseIn(Schema):
+class ReverseIn(Input):
     reason: str = Field("", max_length=500)
 
 
@@ -169,13 +172,17 @@ def _account_name(account) -> str:
     return "pool"
 
 
+def _money(minor: int, currency: str) -> str:
+    return plain(from_minor(minor, currency), currency)
+
+
 def transaction_out(item: Transaction, currency: str) -> dict:
     pool_side = item.kind in {Transaction.Kind.EXPENSE, Transaction.Kind.TRANSFER}
     reversed_by = getattr(item, "reversed_by", None)
     return {
         "id": item.pk,
         "kind": item.kind,
-        "amount": str(from_minor(item.amount_minor, currency)),
+        "amount": _money(item.amount_minor, currency),
         "currency": currency,
         "payer": _name(item.payer) or ("pool" if pool_side else None),
         "payee": _name(item.payee) or ("pool" if item.kind == Transaction.Kind.TRANSFER else None),
@@ -192,7 +199,7 @@ def transaction_out(item: Transaction, currency: str) -> dict:
         "legs": [
             {
                 "account": _account_name(leg.account),
-                "amount": str(from_minor(leg.amount_minor, currency)),
+                "amount": _money(leg.amount_minor, currency),
             }
             for leg in item.legs.all()
         ],
@@ -314,7 +321,11 @@ def transaction_reverse(
 
 def _balances(coop) -> list[dict]:
     return [
-        {"username": row.user.username, "balance": str(row.balance), "status": row.status}
+        {
+            "username": row.user.username,
+            "balance": plain(row.balance, coop.currency),
+            "status": row.status,
+        }
         for row in selectors.member_balances(coop=coop)
     ]
 
@@ -349,23 +360,23 @@ def pool(request: HttpRequest, slug: str):
     state = selectors.books(coop=coop)
     return {
         "currency": coop.currency,
-        "pool": str(state.pool),
-        "unallocated": str(state.unallocated),
-        "members_total": str(state.members_total),
+        "pool": plain(state.pool, coop.currency),
+        "unallocated": plain(state.unallocated, coop.currency),
+        "members_total": plain(state.members_total, coop.currency),
     }
 
 
-def _plan_out(plan) -> dict:
+def _plan_out(plan, currency: str) -> dict:
     return {
         "transfers": [
             {
                 "from": _name(step.payer) or "pool",
                 "to": _name(step.payee) or "pool",
-                "amount": str(step.amount),
+                "amount": plain(step.amount, currency),
             }
             for step in plan.transfers
         ],
-        "unallocated": str(plan.unallocated),
+        "unallocated": plain(plan.unallocated, currency),
         "fingerprint": plan.fingerprint,
     }
 
@@ -376,7 +387,7 @@ def _plan_out(plan) -> dict:
 def settlement(request: HttpRequest, slug: str):
     """The fewest transfers that bring every balance to zero ("pool" is the co-op's pool)."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    return _plan_out(selectors.settlement_plan(coop=coop))
+    return _plan_out(selectors.settlement_plan(coop=coop), coop.currency)
 
 
 @router.post(
@@ -414,8 +425,8 @@ def statement(
             "kind": line.transaction.kind,
             "occurred_on": line.transaction.occurred_on,
             "description": line.transaction.description,
-            "amount": str(from_minor(-line.amount_minor, coop.currency)),
-            "balance": str(from_minor(-line.running_total, coop.currency)),
+            "amount": _money(-line.amount_minor, coop.currency),
+            "balance": _money(-line.running_total, coop.currency),
         }
         for line in lines
     ]

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fourfold.api.pagination import Page, paginate
-from fourfold.api.schemas import IsoDate, JsonInt, errors
+from fourfold.api.schemas import DecimalIn, Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors as consumption
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
@@ -18,7 +18,7 @@ from fourfold.production import selectors, services
 router = Router(tags=["production"])
 
 
-class PlanIn(Schema):
+class PlanIn(Input):
     weeks: JsonInt = Field(ge=1, le=services.MAX_PLANNING_WEEKS, examples=[8])
 
 
@@ -69,16 +69,16 @@ class BatchDetailOut(BatchOut):
     allocations: list[UnitsOut] = Field(description="Who got how many units, once made.")
 
 
-class MadeIn(Schema):
+class MadeIn(Input):
     quantity: JsonInt = Field(ge=0, le=1_000_000, examples=[20])
-    hours: str = Field(max_length=12, pattern=r"^[0-9]+(\.[0-9]+)?$", examples=["3.5"])
+    hours: DecimalIn = Field(description="A number or a decimal string.", examples=["3.5"])
 
 
-class MissedIn(Schema):
+class MissedIn(Input):
     reason: str = Field(min_length=1, max_length=500, examples=["Power cut"])
 
 
-class AvailabilityIn(Schema):
+class AvailabilityIn(Input):
     start: IsoDate
     end: IsoDate
     note: str = Field("", max_length=200)

@@ -317,3 +317,34 @@ def test_a_paused_member_cannot_plan(api_client, crew):
         "principle_violation",
         "members_only",
     )
+
+
+@pytest.mark.parametrize("hours, shown", [(3, "3.00"), (3.5, "3.50"), ("3.5", "3.50")])
+def test_the_hours_and_quantity_may_be_json_numbers(
+    api_client, crew, planned, time_machine, hours, shown
+):
+    time_machine.move_to(datetime(2026, 3, 8, 17, tzinfo=NEW_YORK), tick=False)
+    batch = planned[SUNDAYS[0].isoformat()]
+    producer = crew[batch["producers"][0]]
+
+    response = api_client(producer).post(
+        f"{HOME}/batches/{batch['id']}/made", {"quantity": 20, "hours": hours}
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["made_quantity"], response.json()["hours_spent"]) == (20, shown)
+
+
+def test_hours_that_are_not_a_number_are_named_in_one_sentence(api_client, crew, planned):
+    batch = planned[SUNDAYS[0].isoformat()]
+
+    response = api_client(crew["alice"]).post(
+        f"{HOME}/batches/{batch['id']}/made", {"quantity": 20, "hours": "three"}
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "hours: enter a number such as 3.5",
+        "code": "invalid",
+        "errors": [{"field": "hours", "message": "enter a number such as 3.5"}],
+    }

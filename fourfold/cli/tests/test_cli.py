@@ -246,6 +246,8 @@ def test_serve_runs_gunicorn_with_static_files_over_plain_http(fresh_env):
                     raise
                 time.sleep(0.3)
         assert "gunicorn" in server_header.lower()
+        # Its own control socket, in its own data directory: not one file for the machine.
+        assert (Path(fresh_env["FOURFOLD_DATA_DIR"]) / "gunicorn.ctl").exists()
         stylesheet = page.split('rel="stylesheet" href="')[1].split('"')[0]
         assert ".classless." in stylesheet and stylesheet.count(".") >= 3  # hashed name
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}") as response:
@@ -261,6 +263,59 @@ def test_serve_refuses_an_unmigrated_database(fresh_env):
     result = run(["serve", "--port", str(_free_port())], fresh_env)
     assert result.returncode != 0
     assert "fourfold manage migrate" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url, named",
+    [
+        ("postgress://someone@127.0.0.1/coop", "DATABASE_URL is not a database address"),
+        ("postgres://postgres@127.0.0.1:{port}/coop", "cannot reach the database 127.0.0.1:"),
+    ],
+    ids=["misspelt", "unreachable"],
+)
+def test_serve_names_a_wrong_database_url_in_one_line(fresh_env, url, named):
+    result = run(
+        ["serve", "--port", str(_free_port())],
+        {**fresh_env, "DATABASE_URL": url.format(port=_free_port())},
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert named in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_keeps_its_control_socket_in_the_data_directory(settings, tmp_path):
+    from fourfold.cli.serve import gunicorn_options
+
+    settings.DATA_DIR = tmp_path / "data"
+    options = gunicorn_options(host="127.0.0.1", port=8000, workers=1)
+
+    assert options["control_socket"] == str(tmp_path / "data" / "gunicorn.ctl")
+
+
+def test_serve_has_no_control_socket_rather_than_a_shared_one_when_the_path_is_too_long(
+    settings, tmp_path
+):
+    from fourfold.cli.serve import gunicorn_options
+
+    settings.DATA_DIR = tmp_path / ("d" * 120)
+    options = gunicorn_options(host="127.0.0.1", port=8000, workers=1)
+
+    assert "control_socket" not in options
+    assert options["control_socket_disable"] is True
+
+
+def test_serve_bounds_the_request_line_and_headers():
+    from fourfold.api.middleware import MAX_HEADER_LENGTH, MAX_URL_LENGTH
+    from fourfold.cli.serve import gunicorn_options
+
+    options = gunicorn_options(host="127.0.0.1", port=8000, workers=1)
+
+    # Above the API's own limits, which answer in JSON first.
+    assert options["limit_request_line"] > MAX_URL_LENGTH
+    assert options["limit_request_field_size"] > MAX_HEADER_LENGTH
+    assert options["limit_request_fields"] == 100
 
 
 def test_check_deploy_is_clean_with_production_settings(fresh_env):

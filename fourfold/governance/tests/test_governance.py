@@ -423,3 +423,46 @@ def test_a_rule_change_to_more_producers_per_batch_than_active_members_is_refuse
     assert rule_change(personas.coop, personas.alice, producers_per_batch=1).change == {
         "producers_per_batch": 1
     }
+
+
+def test_an_option_too_long_for_a_ballot_is_refused_on_every_edge(personas):
+    # In the service, so the web's form and the API refuse it alike.
+    with pytest.raises(Invalid) as refused:
+        services.proposal_open(
+            coop=personas.coop,
+            by=personas.alice,
+            kind="choice",
+            title="Which day?",
+            options=["Tuesday", "x" * (services.MAX_OPTION_LENGTH + 1)],
+        )
+    assert refused.value.field == "options"
+    assert not Proposal.objects.exists()
+
+
+def test_a_spending_approval_finer_than_the_currencys_minor_unit_is_refused(personas):
+    with pytest.raises(Invalid) as refused:
+        services.proposal_open(
+            coop=personas.coop, by=personas.alice, kind="spending", title="Pots", amount="10.005"
+        )
+    assert refused.value.field == "amount"
+
+
+def test_a_ranking_on_a_yes_or_no_proposal_is_refused(personas):
+    proposal = services.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="Picnic"
+    )
+    with pytest.raises(Invalid) as refused:
+        services.vote_cast(
+            proposal=proposal, member=personas.bob, position="agree", ranking=["yes"]
+        )
+    assert refused.value.field == "ranking"
+    assert not proposal.votes.exists()
+
+
+def test_a_proxy_until_a_day_already_past_is_refused(personas):
+    yesterday = timezone.now().astimezone(personas.coop.zone).date() - timedelta(days=1)
+    with pytest.raises(Invalid) as refused:
+        services.proxy_grant(
+            coop=personas.coop, giver=personas.alice, holder=personas.bob, until=yesterday
+        )
+    assert refused.value.field == "until"

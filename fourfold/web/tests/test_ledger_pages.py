@@ -142,6 +142,9 @@ def test_an_expense_form_checks_every_active_member_by_default(alice_client, per
 
 
 def test_an_expense_paid_from_the_pool_by_another_member_or_on_a_past_date(alice_client, personas):
+    # Founded a month ago: money dated last week is within the co-op's life.
+    personas.coop.founded_at -= timedelta(days=30)
+    personas.coop.save(update_fields=["founded_at"])
     services.contribution_post(
         coop=personas.coop, payer=personas.bob, amount="20", entered_by=personas.bob
     )
@@ -158,6 +161,16 @@ def test_an_expense_paid_from_the_pool_by_another_member_or_on_a_past_date(alice
     assert from_pool.occurred_on == last_week
     assert (by_bob.payer, by_bob.entered_by) == (personas.bob, personas.alice)
     assert balances(personas.coop) == {"alice": Decimal("-6.00"), "bob": Decimal("18.00")}
+
+
+def test_an_expense_dated_before_the_co_op_was_founded_is_refused(alice_client, personas):
+    before = personas.coop.founded_at.astimezone(personas.coop.zone).date() - timedelta(days=1)
+    page = alice_client.post(
+        EXPENSE, expense_form(amount="8.00", split=["alice"], occurred_on=before.isoformat())
+    )
+    assert page.status_code == 200
+    assert "was founded on" in page.context["form"].errors["occurred_on"][0]
+    assert not Transaction.objects.exists()
 
 
 @pytest.mark.parametrize(
