@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.coops.selectors import invitation_closed
 from fourfold.errors import Conflict, Invalid, NotFound

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
 from fourfold.coops import services as coops
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.governance import selectors

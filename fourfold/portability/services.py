@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.accounts.services import RESERVED_USERNAMES
-from fourfold.audit import audit_record
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import CoopFields, coop_validate
 from fourfold.errors import Conflict, Invalid, PrincipleViolation

@@ -12,9 +12,9 @@ from icalendar import Calendar
 
 from fourfold.coops import services as coops
 from fourfold.production import services
-from fourfold.production.calendar import feed_ics
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows.calendar import feed_ics
 
 pytestmark = pytest.mark.django_db
 
