@@ -52,6 +52,7 @@ def main() -> None:
     from fourfold.production import services as production
     from fourfold.production.models import Batch, Shift
     from fourfold.testing import CoopFactory
+    from fourfold.workflows import production as production_flow
 
     call_command("migrate", verbosity=0)
     rng = random.Random(7)
@@ -91,7 +92,7 @@ def main() -> None:
             occurred_on=batch.date,
         )
         begin = time.perf_counter()
-        production.batch_record_made(
+        production_flow.batch_record_made(
             batch=batch,
             by=producer,
             quantity=rng.randint(args.members, 2 * args.members),

@@ -27,6 +27,7 @@ from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import production as production_flow
 
 DEMO_SLUG = "somerville"
 DEMO_PASSWORD = "yogurt-on-sunday"
@@ -405,7 +406,7 @@ def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
     # for the odd short batch the story tells of.
     quantity = batch.planned_quantity - SHORT_BATCHES.get(weeks_ago, 0)
     hours = Decimal(rng.choice(["3.25", "3.5", "3.75", "4.0"]))
-    production.batch_record_made(
+    production_flow.batch_record_made(
         batch=batch, by=producer.member, quantity=quantity, hours=hours, today=batch.date
     )
 
@@ -500,7 +501,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
                     batch=evening,
                 )
             mechanic = evening.shifts.exclude(member=None).first().member
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=evening,
                 by=mechanic,
                 # Every slot of the evening taken, but on the two evenings a mechanic was

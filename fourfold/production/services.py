@@ -485,7 +485,8 @@ def _close_open_swaps(batch: Batch) -> None:
 def batch_record_made(
     *, batch: Batch, by: User, quantity: int, hours, today: date | None = None
 ) -> Batch:
-    """A producer records what was made and the hours it took; the shifts count as done."""
+    """A producer records what was made and the hours it took; the shifts count as done.
+    Sharing it out is consumption's: the edges call ``workflows.production.batch_record_made``."""
     if isinstance(quantity, bool) or int(quantity) < 0 or int(quantity) > 1_000_000:
         raise Invalid(_("Enter the quantity made, 0 or more."), field="quantity")
     hours_spent = _parse_hours(hours)
@@ -510,10 +511,6 @@ def batch_record_made(
             quantity=int(quantity),
             hours=str(hours_spent),
         )
-        # What was made is shared out at once. Imported here: consumption builds on production.
-        from fourfold.consumption.services import batch_allocate
-
-        batch_allocate(batch=batch, by=by)
     return batch
 
 

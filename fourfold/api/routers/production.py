@@ -14,6 +14,7 @@ from fourfold.consumption import selectors as consumption
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
 from fourfold.production import selectors, services
+from fourfold.workflows import production as production_flow
 
 router = Router(tags=["production"])
 
@@ -219,7 +220,7 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int):
 def batch_made(request: HttpRequest, slug: str, batch_id: int, payload: MadeIn):
     """A producer of the batch records the quantity made and the hours it took."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.batch_record_made(
+    production_flow.batch_record_made(
         batch=_batch(coop, batch_id),
         by=request.auth,
         quantity=payload.quantity,

@@ -5,6 +5,7 @@ import time_machine
 
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def made_batch(personas, api_client):
             production.batches_plan(coop=personas.coop, weeks=1, by=None)
         batch = Batch.objects.get(coop=personas.coop)
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        return production.batch_record_made(
+        return production_flow.batch_record_made(
             batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
         )
 
@@ -94,7 +95,9 @@ def test_costs_per_unit_and_mine(api_client, personas, made_batch):
         {"kind": "expense", "amount": "8.00", "category": "ingredients", "batch": batch.pk},
     )
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    production.batch_record_made(batch=batch, by=producer, quantity=4, hours="3", today=batch.date)
+    production_flow.batch_record_made(
+        batch=batch, by=producer, quantity=4, hours="3", today=batch.date
+    )
     [row] = client.get(f"{BASE}/costs").json()
     assert (row["units"], row["cost"], row["per_unit"], row["mine"]) == (4, "8.00", "2.00", "6.00")
 

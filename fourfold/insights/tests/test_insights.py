@@ -11,6 +11,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def run_weeks(coop, weeks, *, missed=(), short=()):
                 )
             else:
                 quantity = coop.target_quantity - (1 if week in short else 0)
-                production.batch_record_made(
+                production_flow.batch_record_made(
                     batch=batch, by=producer, quantity=quantity, hours="2", today=batch.date
                 )
 
@@ -145,7 +146,7 @@ def test_a_member_who_only_consumes_and_pays_is_absent_as_producer_and_manager()
                 batch=batch,
                 occurred_on=batch.date,
             )
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch, by=producer, quantity=4, hours="1", today=batch.date
             )
         roles = {r.username: r for r in selectors.member_roles(coop=coop)}
@@ -177,7 +178,7 @@ def test_economics_compares_with_buying_and_making_alone():
             occurred_on=batch.date,
         )
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        production.batch_record_made(
+        production_flow.batch_record_made(
             batch=batch, by=producer, quantity=20, hours="4", today=batch.date
         )
         money = selectors.economics(coop=coop)
@@ -288,7 +289,7 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
                     occurred_on=batch.date,
                 )
             producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch, by=producer, quantity=2, hours="1", today=batch.date
             )
     holds = status(coop, "all_four_roles")
@@ -363,7 +364,7 @@ def test_the_batch_of_today_counts_once_it_is_recorded():
     # Still at the stove: today's batch is not late, 10 of 10.
     assert status(coop, "consistent_production").figure.startswith("10 of 10 ")
     producer = Shift.objects.filter(batch=today_batch).exclude(member=None).first().member
-    production.batch_record_made(
+    production_flow.batch_record_made(
         batch=Batch.objects.get(pk=today_batch.pk),
         by=producer,
         quantity=coop.target_quantity - 1,

@@ -14,6 +14,7 @@ from fourfold.ledger import selectors, services
 from fourfold.lib.money import format_money
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def reshared(personas):
             batch=batch,
         )
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        batch = production.batch_record_made(
+        batch = production_flow.batch_record_made(
             batch=batch, by=producer, quantity=3, hours="3", today=SUNDAY
         )
         consumption.extras_claim(batch=batch, member=personas.bob)

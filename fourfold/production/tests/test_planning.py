@@ -17,6 +17,7 @@ from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, Shift, Swap
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,7 @@ def test_done_shifts_never_move(coop, members, time_machine):
     travel_to(time_machine, SUNDAYS[0], hour=18)
     made = rota(coop)[SUNDAYS[0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
-    services.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
+    production_flow.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
     for name in made:
         services.unavailability_add(
             coop=coop, member=members[name], start=SUNDAYS[0], end=SUNDAYS[0]
@@ -191,7 +192,7 @@ def test_shifts_done_today_count_toward_fairness_and_spreading(coop, members, ti
     travel_to(time_machine, SUNDAYS[0], hour=18)
     made = rota(coop)[SUNDAYS[0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
-    services.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
+    production_flow.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
     # Planned the evening of the batch: next Sunday goes to the two who did not produce.
     result = services.batches_plan(coop=coop, weeks=2, by=None)
     assert [batch.date for batch in result.created] == [SUNDAYS[1]]
@@ -457,7 +458,7 @@ def test_a_producer_records_the_batch_made_on_its_day(coop, members, planned, ti
     travel_to(time_machine, SUNDAYS[0], hour=17)
     producer = members[planned[SUNDAYS[0]][0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
-    services.batch_record_made(batch=batch, by=producer, quantity=21, hours="3.5")
+    production_flow.batch_record_made(batch=batch, by=producer, quantity=21, hours="3.5")
     batch.refresh_from_db()
     assert (batch.status, batch.made_quantity, str(batch.hours_spent)) == ("made", 21, "3.50")
     assert batch.recorded_by == producer
@@ -469,7 +470,7 @@ def test_only_a_producer_of_the_batch_records_it(coop, members, planned, time_ma
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
     bystander = next(m for name, m in members.items() if name not in planned[SUNDAYS[0]])
     with pytest.raises(Conflict, match="producer"):
-        services.batch_record_made(batch=batch, by=bystander, quantity=20, hours="3")
+        production_flow.batch_record_made(batch=batch, by=bystander, quantity=20, hours="3")
     outsider = MembershipFactory(user__username="outsider").user
     with pytest.raises(Conflict):
         services.batch_record_missed(batch=batch, by=outsider, reason="no milk")
@@ -481,7 +482,7 @@ def test_a_batch_is_not_recorded_before_its_day(coop, members, planned):
     producer = members[planned[SUNDAYS[0]][0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
     with pytest.raises(Conflict, match="still ahead"):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
 
 
 def test_a_batch_is_recorded_once(coop, members, planned, time_machine):
@@ -493,7 +494,7 @@ def test_a_batch_is_recorded_once(coop, members, planned, time_machine):
     assert (batch.status, batch.missed_reason) == ("missed", "Power cut")
     assert not any(shift.done for shift in batch.shifts.all())
     with pytest.raises(Conflict, match="already recorded"):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
     with pytest.raises(Conflict):
         services.batch_record_missed(batch=batch, by=producer, reason="again")
 
@@ -505,11 +506,11 @@ def test_missing_needs_a_reason_and_made_needs_sane_figures(coop, members, plann
     with pytest.raises(Invalid):
         services.batch_record_missed(batch=batch, by=producer, reason="   ")
     with pytest.raises(Invalid):
-        services.batch_record_made(batch=batch, by=producer, quantity=-1, hours="3")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=-1, hours="3")
     with pytest.raises(Invalid):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="lots")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="lots")
     with pytest.raises(Invalid):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="NaN")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="NaN")
 
 
 # -- consistency ---------------------------------------------------------------------------------

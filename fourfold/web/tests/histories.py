@@ -12,6 +12,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.production.selectors import coop_today
+from fourfold.workflows import production as production_flow
 
 
 def build_history(
@@ -56,7 +57,7 @@ def build_history(
                 occurred_on=batch.date,
             )
             quantity = coop.target_quantity - (2 if week in short else 0)
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
             )
     for title in ("Add a vanilla batch", "Buy a second pot"):

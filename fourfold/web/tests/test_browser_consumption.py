@@ -13,6 +13,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +52,9 @@ def riverside(db):
         batch=batch,
     )
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    production.batch_record_made(batch=batch, by=producer, quantity=10, hours="3", today=batch.date)
+    production_flow.batch_record_made(
+        batch=batch, by=producer, quantity=10, hours="3", today=batch.date
+    )
     return coop
 
 

@@ -13,6 +13,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def plan(coop, weeks: int = 2) -> list[Batch]:
 
 def make(batch: Batch, quantity: int) -> Batch:
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    return production.batch_record_made(
+    return production_flow.batch_record_made(
         batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
     )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -572,7 +573,9 @@ def populate(personas, size: int) -> None:
     services.batches_plan(coop=coop, weeks=8, by=None, today=today - timedelta(weeks=9))
     for batch in Batch.objects.filter(coop=coop, date__lt=today - timedelta(days=7)):
         producer = Shift.objects.filter(batch=batch, member__isnull=False).first().member
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="3", today=today)
+        production_flow.batch_record_made(
+            batch=batch, by=producer, quantity=20, hours="3", today=today
+        )
     services.batches_plan(coop=coop, weeks=8, by=None)
     for person in people[:3]:
         services.unavailability_add(

@@ -29,6 +29,7 @@ from fourfold.web.forms import (
     add_domain_error,
 )
 from fourfold.web.views.common import coop_for_page
+from fourfold.workflows import production as production_flow
 
 SECTION = "production"
 UPCOMING_PER_PAGE = 20
@@ -226,7 +227,7 @@ def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = _made_form(batch, request.POST)
     if form.is_valid():
         try:
-            services.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch,
                 by=request.user,
                 quantity=form.cleaned_data["quantity"],
