@@ -48,10 +48,10 @@ def main() -> None:
     from fourfold.consumption import selectors
     from fourfold.consumption.models import StandingShare
     from fourfold.coops.models import Membership
-    from fourfold.ledger import services as ledger
     from fourfold.production import services as production
     from fourfold.production.models import Batch, Shift
     from fourfold.testing import CoopFactory
+    from fourfold.workflows import money as money_flow
     from fourfold.workflows import production as production_flow
 
     call_command("migrate", verbosity=0)
@@ -82,7 +82,7 @@ def main() -> None:
             .first()
         )
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=producer,
             amount=Decimal(rng.randint(300, 900)),

@@ -27,6 +27,7 @@ from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 DEMO_SLUG = "somerville"
@@ -139,7 +140,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             occurred_on=start,
         )
         consumption.share_set(coop=coop, member=member, units=DEMO_SHARES[member.username])
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=None,
         amount=Decimal("89.00"),
@@ -180,7 +181,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         decisions = functools.partial(_decisions, coop, members, week, day, by_name)
         for batch in _in_order(week_batches, day, decisions):
             buyer = members[week % len(members)]
-            ledger.expense_post(
+            money_flow.expense_post(
                 coop=coop,
                 payer=buyer,
                 amount=Decimal(rng.randint(3600, 4200)) / 100,
@@ -192,7 +193,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                 batch=batch,
             )
             if week % 4 == 0:
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=eli,
                     amount=Decimal("45.00"),
@@ -203,7 +204,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                     occurred_on=batch.date,
                 )
             if week % 13 == 0:
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=flo,
                     amount=Decimal("31.20"),
@@ -457,7 +458,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
             occurred_on=today - timedelta(days=364),
         )
         consumption.share_set(coop=coop, member=member, units=1)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=None,
         amount=Decimal("140.00"),
@@ -489,7 +490,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
         ):
             if week % 6 == 0:
                 buyer = members[week % len(members)]
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=buyer,
                     amount=Decimal(rng.randint(18, 60)),

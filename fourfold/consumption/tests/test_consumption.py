@@ -14,6 +14,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_a_batch_cost_is_charged_by_units_received_to_the_cent(personas, carol):
     for member, n in ((personas.alice, 1), (personas.bob, 2), (carol, 3)):
         services.share_set(coop=personas.coop, member=member, units=n)
     batch = plan_sunday(personas.coop)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="10.00",
@@ -112,7 +113,7 @@ def test_a_batch_cost_is_charged_by_units_received_to_the_cent(personas, carol):
 def test_a_general_cost_goes_to_the_next_batch_by_units(personas):
     services.share_set(coop=personas.coop, member=personas.alice, units=1)
     services.share_set(coop=personas.coop, member=personas.bob, units=3)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="8.00",
@@ -130,7 +131,7 @@ def test_a_general_cost_goes_to_the_next_batch_by_units(personas):
 def test_a_general_cost_can_be_shared_equally_at_once(personas, carol):
     personas.coop.general_cost_mode = "equal"
     personas.coop.save()
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop, payer=carol, amount="9.00", category="space", entered_by=carol
     )
     balances = {
@@ -147,7 +148,7 @@ def test_claiming_an_extra_reshares_the_costs_by_reversal(personas):
     services.share_set(coop=personas.coop, member=personas.alice, units=1)
     services.share_set(coop=personas.coop, member=personas.bob, units=1)
     batch = plan_sunday(personas.coop)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="9.00",
@@ -169,7 +170,7 @@ def test_claiming_an_extra_reshares_the_costs_by_reversal(personas):
 def test_a_missed_batch_passes_its_costs_to_the_next_one(personas):
     services.share_set(coop=personas.coop, member=personas.alice, units=2)
     missed = plan_sunday(personas.coop)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="12.00",

@@ -9,9 +9,9 @@ from django.db import connection
 from fourfold.errors import PrincipleViolation
 from fourfold.governance import services
 from fourfold.governance.models import Vote
-from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory, make_personas, race
+from fourfold.workflows import money as money_flow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +53,7 @@ def test_concurrent_expenses_never_spend_more_than_the_approval():
         services.vote_cast(proposal=approval, member=member, position="agree")
 
     def spend():
-        return ledger.expense_post(
+        return money_flow.expense_post(
             coop=people.coop,
             payer=people.alice,
             amount="120",

@@ -17,6 +17,7 @@ from fourfold.ledger.models import Transaction
 from fourfold.production import services as production
 from fourfold.production.models import Batch
 from fourfold.testing import MembershipFactory, UserFactory
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -299,7 +300,7 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
     personas.coop.spending_limit = Decimal("100")
     personas.coop.save()
     with pytest.raises(PrincipleViolation) as refused:
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.alice,
             amount="150",
@@ -311,7 +312,7 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
         coop=personas.coop, by=personas.alice, kind="spending", title="New fridge", amount="150"
     )
     vote_all(approval, six, ["agree"] * 6)
-    expense = ledger.expense_post(
+    expense = money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="150",
@@ -324,7 +325,7 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
 
 
 def spend(personas, amount, approval=None):
-    return ledger.expense_post(
+    return money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount=amount,

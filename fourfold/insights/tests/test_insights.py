@@ -11,6 +11,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_self_funded_figures_read_right_for_none_one_and_many_payments():
 def test_no_paid_staff_holds():
     coop, people = co_op()
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=people[0],
             amount="12.00",
@@ -137,7 +138,7 @@ def test_a_member_who_only_consumes_and_pays_is_absent_as_producer_and_manager()
             batch = Batch.objects.filter(coop=coop, status="planned", date__gte=day).first()
             Shift.objects.filter(batch=batch, member=buyer).update(member=people[2])
             producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-            ledger.expense_post(
+            money_flow.expense_post(
                 coop=coop,
                 payer=buyer,
                 amount="8",
@@ -168,7 +169,7 @@ def test_economics_compares_with_buying_and_making_alone():
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY - timedelta(days=7))
         batch = Batch.objects.get(coop=coop)
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=people[0],
             amount="40",
@@ -279,7 +280,7 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
             coop=coop, status="planned", date__gte=day, date__lt=day + timedelta(days=7)
         ):
             for person in people:
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=person,
                     amount="2",

@@ -10,10 +10,11 @@ from django.test import Client
 
 from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption import services as consumption
-from fourfold.ledger import selectors, services
+from fourfold.ledger import selectors
 from fourfold.lib.money import format_money
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def reshared(personas):
             coop=personas.coop, weeks=1, by=None, today=SUNDAY - timedelta(days=3)
         )
         batch = Batch.objects.get(coop=personas.coop, date=SUNDAY)
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.alice,
             amount="9.00",

@@ -25,6 +25,7 @@ from fourfold.portability.services import FORMAT, VERSION, export_coop, import_c
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def busy(personas):
     ledger.contribution_post(coop=coop, payer=alice, amount=Decimal("30.00"), entered_by=alice)
     mistake = ledger.contribution_post(coop=coop, payer=bob, amount=Decimal("3.00"), entered_by=bob)
     ledger.transaction_reverse(original=mistake, entered_by=bob, reason="typo")
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=bob,
         amount=Decimal("10.00"),
@@ -83,7 +84,7 @@ def busy(personas):
     )
     for member in (alice, bob, carol):
         governance.vote_cast(proposal=pot, member=member, position="agree")
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=alice,
         amount=Decimal("75.00"),

@@ -648,11 +648,11 @@ def test_fewer_producers_per_batch_leaves_the_lock_window_alone(coop, members, t
 def test_a_new_cadence_moves_the_planned_batches_to_its_days(coop, members, today):
     from decimal import Decimal
 
-    from fourfold.ledger import services as ledger
+    from fourfold.workflows import money as money_flow
 
     services.batches_plan(coop=coop, weeks=4, by=None, today=today)
     bought_for = Batch.objects.get(date=SUNDAYS[2])
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=members["ann"],
         amount=Decimal("12"),

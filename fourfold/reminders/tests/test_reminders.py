@@ -22,6 +22,7 @@ from fourfold.production.models import Batch, Shift
 from fourfold.reminders import selectors, services, tasks
 from fourfold.reminders.models import ReminderPreference, SentReminder
 from fourfold.testing import PASSWORD, MembershipFactory, make_personas, race
+from fourfold.workflows import money as money_flow
 
 NEW_YORK = ZoneInfo("America/New_York")
 # Saturday evening in Somerville; the batch is on Sunday.
@@ -42,7 +43,7 @@ def busy(personas):
         governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
         governance.vote_cast(proposal=proposal, member=alice, position="agree")
     with time_machine.travel(NOW - timedelta(days=3), tick=False):
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=alice,
             amount=Decimal("30.00"),

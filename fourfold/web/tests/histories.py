@@ -8,10 +8,10 @@ from fourfold.accounts.models import User
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
 from fourfold.governance import services as governance
-from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.production.selectors import coop_today
+from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 
@@ -45,7 +45,7 @@ def build_history(
                 )
                 continue
             payer = takers[week % len(takers)]
-            ledger.expense_post(
+            money_flow.expense_post(
                 coop=coop,
                 payer=payer,
                 amount="38.40",

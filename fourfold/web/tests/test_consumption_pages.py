@@ -13,6 +13,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def shared(personas):
 def made(shared):
     """Sunday's batch: 10 quarts made, 5 asked, its 10.00 of milk charged by units."""
     batch = plan(shared.coop)[0]
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=shared.coop,
         payer=shared.alice,
         amount="10.00",
@@ -473,7 +474,7 @@ def populate(personas, members: int, batches: int) -> None:
     services.share_set(coop=coop, member=personas.alice, units=2)
     made = plan(coop, weeks=batches + 3)[:batches]
     for batch in made:
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=personas.alice,
             amount="12.00",
