@@ -27,6 +27,8 @@ from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import membership as membership_flow
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
@@ -74,7 +76,7 @@ def _found(fields: services.CoopFields, members: list[User], *, on: date) -> Coo
     for minutes, member in enumerate(others, start=1):
         moment = evening + timedelta(minutes=minutes)
         invitation = services.invitation_create(coop=coop, by=founder, now=moment)
-        services.invitation_accept(code=invitation.code, user=member, now=moment)
+        membership_flow.invitation_accept(code=invitation.code, user=member, now=moment)
     return coop
 
 
@@ -266,7 +268,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
 
     def decide(proposal, positions=None, rankings=None):
         for index, member in enumerate(voters):
-            governance.vote_cast(
+            decisions_flow.vote_cast(
                 proposal=proposal,
                 member=member,
                 now=moment + timedelta(hours=index + 1),
@@ -329,7 +331,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         # Mo from Highland Ave accepts Dee's invitation, which asks the members to admit him.
         mo = _demo_user("mo")
         invitation = services.invitation_create(coop=coop, by=by_name["dee"], now=moment)
-        services.invitation_accept(code=invitation.code, user=mo, now=moment)
+        membership_flow.invitation_accept(code=invitation.code, user=mo, now=moment)
         decide(
             Proposal.objects.get(
                 coop=coop, kind=Proposal.Kind.ADMIT_MEMBER, subject=mo, status=Proposal.Status.OPEN
@@ -530,7 +532,7 @@ def _bike_decision(coop: Cooperative, members: list[User], day: date) -> None:
         change={"spending_limit": "100"},
     )
     for index, member in enumerate(members):
-        governance.vote_cast(
+        decisions_flow.vote_cast(
             proposal=proposal,
             member=member,
             now=moment + timedelta(minutes=10 * (index + 1)),

@@ -6,7 +6,6 @@ import time_machine
 
 from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, StandingShare
-from fourfold.coops import services as coops
 from fourfold.coops.models import Membership
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import selectors as ledger_selectors
@@ -14,6 +13,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import membership as membership_flow
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
@@ -201,12 +201,12 @@ def test_pausing_pauses_all_four_roles_and_resuming_restores_them(personas, caro
         services.share_set(coop=personas.coop, member=member, units=1)
     with time_machine.travel("2026-02-20T12:00:00-05:00"):
         production.batches_plan(coop=personas.coop, weeks=6, by=None)
-        coops.membership_pause(coop=personas.coop, member=carol)
+        membership_flow.membership_pause(coop=personas.coop, member=carol)
         later = Shift.objects.filter(batch__coop=personas.coop, batch__date__gte=date(2026, 3, 2))
         assert not later.filter(member=carol).exists()
-        coops.membership_resume(coop=personas.coop, member=carol)
+        membership_flow.membership_resume(coop=personas.coop, member=carol)
         assert later.filter(member=carol).exists()
-    coops.membership_pause(coop=personas.coop, member=carol)
+    membership_flow.membership_pause(coop=personas.coop, member=carol)
     batch = make(plan_sunday(personas.coop), 3)
     assert units(batch) == {"alice": 1, "bob": 1}
 
@@ -214,7 +214,7 @@ def test_pausing_pauses_all_four_roles_and_resuming_restores_them(personas, caro
 def test_leaving_ends_the_share_and_keeps_the_balance(personas, carol):
     services.share_set(coop=personas.coop, member=carol, units=2)
     ledger.contribution_post(coop=personas.coop, payer=carol, amount="5", entered_by=carol)
-    coops.membership_leave(coop=personas.coop, member=carol)
+    membership_flow.membership_leave(coop=personas.coop, member=carol)
     assert not StandingShare.objects.filter(member=carol).exists()
     assert Membership.objects.get(user=carol).status == "left"
     balances = {

@@ -11,6 +11,7 @@ from fourfold.governance import services
 from fourfold.governance.models import Vote
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory, make_personas, race
+from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -33,7 +34,7 @@ def test_concurrent_double_votes_leave_one_vote():
     chosen = [next(positions) for _ in range(10)]
 
     def vote():
-        return services.vote_cast(
+        return decisions_flow.vote_cast(
             proposal=proposal, member=people.bob, position=chosen.pop()
         ).position
 
@@ -50,7 +51,7 @@ def test_concurrent_expenses_never_spend_more_than_the_approval():
         coop=people.coop, by=people.alice, kind="spending", title="Jars", amount="500"
     )
     for member in (people.alice, people.bob):
-        services.vote_cast(proposal=approval, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=approval, member=member, position="agree")
 
     def spend():
         return money_flow.expense_post(

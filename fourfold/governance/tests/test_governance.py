@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.services import invitation_accept, invitation_create
+from fourfold.coops.services import invitation_create
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.governance import selectors, services
 from fourfold.governance.models import FacilitatorDuty, Proposal
@@ -17,7 +17,9 @@ from fourfold.ledger.models import Transaction
 from fourfold.production import services as production
 from fourfold.production.models import Batch
 from fourfold.testing import MembershipFactory, UserFactory
+from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
+from fourfold.workflows.membership import invitation_accept
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,7 @@ def six(personas):
 
 def vote_all(proposal, members, positions):
     for member, position in zip(members, positions, strict=False):
-        services.vote_cast(proposal=proposal, member=member, position=position)
+        decisions_flow.vote_cast(proposal=proposal, member=member, position=position)
     proposal.refresh_from_db()
     return proposal
 
@@ -107,7 +109,9 @@ def test_quorum_is_explained(personas, six):
         coop=personas.coop, by=personas.alice, kind="general", title="Buy a bigger pot"
     )
     vote_all(proposal, six[:2], ["agree", "agree"])
-    closed = services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    closed = decisions_flow.proposal_close(
+        proposal=proposal, now=timezone.now() + timedelta(days=8)
+    )
     assert closed.status == "failed"
     assert closed.outcome == "failed: quorum 2 of 6 voted, 3 needed."
 
@@ -136,15 +140,15 @@ def test_a_vote_can_change_until_the_close_and_is_one_per_member(personas, six):
     proposal = services.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Honey"
     )
-    services.vote_cast(proposal=proposal, member=personas.bob, position="disagree")
-    services.vote_cast(
+    decisions_flow.vote_cast(proposal=proposal, member=personas.bob, position="disagree")
+    decisions_flow.vote_cast(
         proposal=proposal, member=personas.bob, position="agree", reason="changed my mind"
     )
     assert proposal.votes.count() == 1
     assert proposal.votes.get().reason == "changed my mind"
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     with pytest.raises(Conflict, match="closed"):
-        services.vote_cast(proposal=proposal, member=personas.alice, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=personas.alice, position="agree")
 
 
 def test_due_proposals_close_by_command_and_it_is_idempotent(personas, six):
@@ -156,7 +160,7 @@ def test_due_proposals_close_by_command_and_it_is_idempotent(personas, six):
         call_command("close_due_proposals", stdout=io.StringIO())
         proposal.refresh_from_db()
         assert proposal.status == "passed"
-        assert services.close_due_proposals() == []
+        assert decisions_flow.close_due_proposals() == []
 
 
 def test_opening_a_proposal_schedules_its_closing_task(
@@ -178,10 +182,10 @@ def test_a_proxy_votes_for_an_absent_member_and_the_tally_says_so(personas, six)
         coop=personas.coop, by=personas.alice, kind="general", title="Proxy"
     )
     services.proxy_grant(coop=personas.coop, giver=six[5], holder=six[0], proposal=proposal)
-    services.vote_cast(proposal=proposal, member=six[0], position="agree")
+    decisions_flow.vote_cast(proposal=proposal, member=six[0], position="agree")
     counts = services.tally(proposal)
     assert (counts["voted"], counts["by_proxy"]) == (2, 1)
-    services.vote_cast(proposal=proposal, member=six[5], position="disagree")
+    decisions_flow.vote_cast(proposal=proposal, member=six[5], position="disagree")
     counts = services.tally(proposal)
     assert (counts["voted"], counts["by_proxy"]) == (2, 0)
 
@@ -219,7 +223,7 @@ def test_a_ranked_choice_is_decided_by_instant_runoff(personas, six):
     )
     ballots = [["vanilla", "honey"]] * 2 + [["honey"]] * 2 + [["plain", "honey"]] * 2
     for member, ranking in zip(six, ballots, strict=True):
-        services.vote_cast(proposal=proposal, member=member, ranking=ranking)
+        decisions_flow.vote_cast(proposal=proposal, member=member, ranking=ranking)
     proposal.refresh_from_db()
     assert proposal.status == "passed"
     assert proposal.result["winner"] == "honey"
@@ -263,7 +267,7 @@ def test_the_member_concerned_does_not_vote_on_their_removal(personas, six):
         subject=six[5],
     )
     with pytest.raises(Conflict, match="without your vote"):
-        services.vote_cast(proposal=proposal, member=six[5], position="block")
+        decisions_flow.vote_cast(proposal=proposal, member=six[5], position="block")
     proposal = vote_all(proposal, six[:5], ["agree"] * 5)
     # Five of the five who decide voted: it closed at once, and it passed.
     assert proposal.status == "passed"
@@ -292,7 +296,7 @@ def test_removing_a_member_ends_the_membership_and_keeps_the_balance(personas, s
         subject=six[5],
     )
     vote_all(proposal, six[:5], ["agree"] * 5)
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     assert Membership.objects.get(user=six[5]).status == "left"
 
 
@@ -390,7 +394,7 @@ def test_only_active_members_propose_or_vote(personas, six):
         coop=personas.coop, by=personas.alice, kind="general", title="x"
     )
     with pytest.raises(PrincipleViolation):
-        services.vote_cast(proposal=proposal, member=six[5], position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=six[5], position="agree")
 
 
 def test_the_facilitator_rotates_fairly(personas, six):
@@ -453,7 +457,7 @@ def test_a_ranking_on_a_yes_or_no_proposal_is_refused(personas):
         coop=personas.coop, by=personas.alice, kind="general", title="Picnic"
     )
     with pytest.raises(Invalid) as refused:
-        services.vote_cast(
+        decisions_flow.vote_cast(
             proposal=proposal, member=personas.bob, position="agree", ranking=["yes"]
         )
     assert refused.value.field == "ranking"

@@ -11,6 +11,7 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
@@ -109,9 +110,9 @@ def test_flat_is_at_risk_when_turnout_stays_below_quorum():
     coop, people = co_op(6)
     with time_machine.travel(f"{TODAY - timedelta(days=20)}T12:00:00-04:00"):
         proposal = governance.proposal_open(coop=coop, by=people[0], kind="general", title="x")
-        governance.vote_cast(proposal=proposal, member=people[0], position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=people[0], position="agree")
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
-        governance.close_due_proposals()
+        decisions_flow.close_due_proposals()
     assert status(coop, "flat").status == "at_risk"
 
 
@@ -232,7 +233,7 @@ def test_flat_holds_with_good_turnout_and_is_at_risk_when_one_member_opens_every
                 coop=coop, by=people[0], kind="general", title=f"x{index}"
             )
             for person in people:
-                governance.vote_cast(proposal=proposal, member=person, position="agree")
+                decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     at_risk = status(coop, "flat")
     assert at_risk.status == "at_risk"
     assert "one member opened" in at_risk.figure
@@ -240,7 +241,7 @@ def test_flat_holds_with_good_turnout_and_is_at_risk_when_one_member_opens_every
     with time_machine.travel(f"{TODAY - timedelta(days=20)}T12:00:00-04:00"):
         proposal = governance.proposal_open(coop=coop2, by=people2[1], kind="general", title="y")
         for person in people2:
-            governance.vote_cast(proposal=proposal, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     holds = status(coop2, "flat")
     assert holds.status == "holds"
     assert holds.figure == "1 decision, average turnout 100 %"
@@ -272,7 +273,7 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
         proposal = governance.proposal_open(coop=coop, by=people[0], kind="general", title="z")
         for person in people:
-            governance.vote_cast(proposal=proposal, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     for week in range(6, 0, -1):
         day = TODAY - timedelta(weeks=week)
         production.batches_plan(coop=coop, weeks=1, by=None, today=day)
@@ -302,15 +303,15 @@ def test_a_member_is_asked_only_about_decisions_they_could_vote_on():
     with time_machine.travel(f"{TODAY - timedelta(days=30)}T12:00:00-04:00"):
         early = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Early")
         for person in people:
-            governance.vote_cast(proposal=early, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=early, member=person, position="agree")
     late = MembershipFactory(coop=coop, joined_on=TODAY - timedelta(days=20)).user
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
         later = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Later")
         for person in people:
-            governance.vote_cast(proposal=later, member=person, position="agree")
-        governance.close_due_proposals(now=later.closes_at + timedelta(minutes=1))
+            decisions_flow.vote_cast(proposal=later, member=person, position="agree")
+        decisions_flow.close_due_proposals(now=later.closes_at + timedelta(minutes=1))
         still_open = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Open")
-        governance.vote_cast(proposal=still_open, member=people[0], position="agree")
+        decisions_flow.vote_cast(proposal=still_open, member=people[0], position="agree")
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         roles = {r.user_id: r for r in selectors.member_roles(coop=coop)}
     # The early decision closed before the newcomer joined; the open one waits for them.

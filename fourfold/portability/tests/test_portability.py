@@ -25,6 +25,7 @@ from fourfold.portability.services import FORMAT, VERSION, export_coop, import_c
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def busy(personas):
         coop=coop, by=alice, kind="spending", title="A bigger pot", amount="80"
     )
     for member in (alice, bob, carol):
-        governance.vote_cast(proposal=pot, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=pot, member=member, position="agree")
     money_flow.expense_post(
         coop=coop,
         payer=alice,
@@ -97,7 +98,7 @@ def busy(personas):
         coop=coop, by=alice, kind="general", title="Try goat milk", body="Once, to taste."
     )
     governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
-    governance.vote_cast(proposal=proposal, member=alice, position="agree", reason="Why not")
+    decisions_flow.vote_cast(proposal=proposal, member=alice, position="agree", reason="Why not")
     governance.facilitators_plan(coop=coop, months=2)
     return coop
 

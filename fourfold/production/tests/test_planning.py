@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fourfold.cli import schedule
-from fourfold.coops import services as coops
 from fourfold.coops.models import Membership
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, Shift, Swap
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import membership as membership_flow
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,7 @@ def test_a_paused_member_gets_no_new_shifts(coop, members):
     services.batches_plan(coop=coop, weeks=6, by=None)
     ann = members["ann"]
     locked = rota(coop)[SUNDAYS[0]]
-    coops.membership_pause(coop=coop, member=ann)
+    membership_flow.membership_pause(coop=coop, member=ann)
     assert counts(coop, start=SUNDAYS[1])["ann"] == 0
     assert rota(coop)[SUNDAYS[0]] == locked  # inside the lock window: stays
     services.batches_plan(coop=coop, weeks=8, by=None)
@@ -282,7 +282,7 @@ def test_only_active_members_of_the_co_op_are_ever_assigned(coop, members):
 def test_a_member_who_leaves_gives_up_all_their_future_shifts(coop, members):
     services.batches_plan(coop=coop, weeks=6, by=None)
     leaver = rota(coop)[SUNDAYS[0]][0]
-    coops.membership_leave(coop=coop, member=members[leaver])
+    membership_flow.membership_leave(coop=coop, member=members[leaver])
     # Even the one inside the lock window: only members produce.
     assert counts(coop)[leaver] == 0
     assert None not in [name for day in SUNDAYS[:6] for name in rota(coop)[day]]
@@ -405,7 +405,7 @@ def test_nobody_takes_a_swap_in_a_batch_they_already_produce(coop, members, plan
 
 def test_a_paused_member_cannot_take_a_swap(coop, members, planned):
     swap, _giver, taker = offer(coop, members, planned, SUNDAYS[3])
-    coops.membership_pause(coop=coop, member=taker)
+    membership_flow.membership_pause(coop=coop, member=taker)
     with pytest.raises(PrincipleViolation):
         services.swap_take(swap=swap, by=taker)
 

@@ -22,6 +22,7 @@ from fourfold.production.models import Batch, Shift
 from fourfold.reminders import selectors, services, tasks
 from fourfold.reminders.models import ReminderPreference, SentReminder
 from fourfold.testing import PASSWORD, MembershipFactory, make_personas, race
+from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -41,7 +42,7 @@ def busy(personas):
             coop=coop, by=alice, kind="general", title="Try goat milk"
         )
         governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
-        governance.vote_cast(proposal=proposal, member=alice, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=alice, position="agree")
     with time_machine.travel(NOW - timedelta(days=3), tick=False):
         money_flow.expense_post(
             coop=coop,

@@ -11,6 +11,7 @@ from fourfold.governance import services as governance
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.production.selectors import coop_today
+from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
@@ -63,4 +64,4 @@ def build_history(
     for title in ("Add a vanilla batch", "Buy a second pot"):
         proposal = governance.proposal_open(coop=coop, by=takers[0], kind="general", title=title)
         for person in takers:
-            governance.vote_cast(proposal=proposal, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")

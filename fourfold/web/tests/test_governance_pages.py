@@ -10,6 +10,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance import services
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import decisions as decisions_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def carol(personas):
 def test_each_governance_page_renders_with_one_heading(alice_client, personas):
     proposal = rule_change(personas)
     decided = general(personas, "Honey")
-    services.proposal_close(proposal=decided, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=decided, now=timezone.now() + timedelta(days=8))
     for path in (DECISIONS, LOG, SETTINGS, proposal_url(proposal), proposal_url(decided)):
         response = alice_client.get(path)
         assert response.status_code == 200, path
@@ -79,7 +80,7 @@ def test_the_decisions_page_lists_open_proposals_with_their_tally_and_closing_ti
 ):
     with time_machine.travel(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), tick=False):
         proposal = general(personas)
-        services.vote_cast(proposal=proposal, member=personas.bob, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=personas.bob, position="agree")
         response = alice_client.get(DECISIONS)
     page = text(response)
     assert "Buy a bigger pot" in page
@@ -265,7 +266,7 @@ def test_the_last_vote_closes_it_and_the_rule_changes_itself(alice_client, bob_c
 
 def test_a_closed_proposal_shows_its_outcome_and_takes_no_vote(bob_client, personas):
     proposal = general(personas)
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     response = bob_client.get(proposal_url(proposal))
     assert "Failed: quorum 0 of 2 voted, 1 needed." in text(response)
     assert 'name="position"' not in response.content.decode()
@@ -285,7 +286,7 @@ def test_the_tally_fragment_renders_and_stops_polling_once_closed(
     assert h1_count(fragment) == 0
     assert "1 of 2 members voted" in text(fragment)
     assert "Block: 1" in text(fragment)
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     closed = alice_client.get(proposal_url(proposal, "tally/"), headers={"HX-Request": "true"})
     assert closed.status_code == 286  # htmx's "stop polling"
     assert alice_client.get(proposal_url(proposal, "tally/")).status_code == 200
@@ -320,7 +321,7 @@ def test_a_member_names_a_proxy_for_a_proposal_and_revokes_it(
     assert response.status_code == 302
     proxy = Proxy.objects.get()
     assert (proxy.giver, proxy.holder, proxy.proposal) == (personas.alice, carol, proposal)
-    services.vote_cast(proposal=proposal, member=carol, position="agree", reason="yes")
+    decisions_flow.vote_cast(proposal=proposal, member=carol, position="agree", reason="yes")
     page = text(bob_client.get(proposal_url(proposal)))
     assert "2 of 3 members voted (1 by proxy)" in page
     assert "also for alice, by proxy" in page
@@ -345,7 +346,7 @@ def test_the_decision_log_shows_outcomes_and_before_and_after(alice_client, bob_
     for client in (alice_client, bob_client):
         client.post(proposal_url(change), {"position": "agree"})
     failed = general(personas, "Skim milk")
-    services.proposal_close(proposal=failed, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=failed, now=timezone.now() + timedelta(days=8))
     response = alice_client.get(LOG)
     page = text(response)
     assert page.index("Skim milk") < page.index("Make more")  # newest first
@@ -389,10 +390,10 @@ def test_the_log_settings_and_proposal_pages_take_a_fixed_number_of_queries(
     members = [MembershipFactory(coop=personas.coop).user for _ in range(size)]
     for index in range(size):
         closed = rule_change(personas, target_quantity=21 + index)
-        services.proposal_close(proposal=closed, now=timezone.now() + timedelta(days=8))
+        decisions_flow.proposal_close(proposal=closed, now=timezone.now() + timedelta(days=8))
     proposal = general(personas)
     for member in members:
-        services.vote_cast(proposal=proposal, member=member, position="agree", reason="yes")
+        decisions_flow.vote_cast(proposal=proposal, member=member, position="agree", reason="yes")
     alice_client.get(DECISIONS)  # plans the facilitators, once
     for path, queries in ((LOG, 6), (SETTINGS, 5), (proposal_url(proposal), 10)):
         with django_assert_num_queries(queries):
@@ -417,7 +418,7 @@ def test_a_closed_proposal_shows_the_count_it_was_decided_on(alice_client, perso
         coop=personas.coop, by=personas.alice, kind="general", title="Honey on the side"
     )
     for member in (personas.alice, personas.bob, carol):
-        services.vote_cast(proposal=proposal, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=member, position="agree")
     proposal.refresh_from_db()
     assert proposal.status == "passed"
     MembershipFactory(coop=personas.coop, user__username="newcomer")
@@ -438,7 +439,7 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
         change={"target_quantity": 30},
     )
     for member in people:
-        services.vote_cast(proposal=failed, member=member, position="disagree")
+        decisions_flow.vote_cast(proposal=failed, member=member, position="disagree")
     passed = services.proposal_open(
         coop=personas.coop,
         by=personas.bob,
@@ -447,7 +448,7 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
         change={"target_quantity": 24},
     )
     for member in people:
-        services.vote_cast(proposal=passed, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=passed, member=member, position="agree")
     assert "Target quantity per batch: 20 → 30" in text(alice_client.get(proposal_url(failed)))
     assert "Target quantity per batch: 20 → 24" in text(alice_client.get(proposal_url(passed)))
 

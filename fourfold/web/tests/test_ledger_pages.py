@@ -570,6 +570,7 @@ def test_an_expense_above_the_limit_draws_on_a_passed_spending_proposal(
     alice_client, personas, carol
 ):
     from fourfold.governance import services as governance
+    from fourfold.workflows import decisions as decisions_flow
 
     personas.coop.spending_limit = Decimal("100")
     personas.coop.save()
@@ -577,7 +578,7 @@ def test_an_expense_above_the_limit_draws_on_a_passed_spending_proposal(
         coop=personas.coop, by=personas.bob, kind="spending", title="A second fridge", amount="300"
     )
     for member in (personas.alice, personas.bob, carol):
-        governance.vote_cast(proposal=fridge, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=fridge, member=member, position="agree")
     fridge.refresh_from_db()
     assert fridge.status == "passed"
     page = alice_client.get(EXPENSE).content.decode()

@@ -38,6 +38,7 @@ from fourfold.web.forms import (
 )
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page
+from fourfold.workflows import decisions as decisions_flow
 
 SECTION = "decisions"
 DECISIONS_PER_PAGE = 20
@@ -323,7 +324,7 @@ def proposal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = _vote_form(request, item, mine)
     if request.method == "POST" and form.is_valid():
         try:
-            services.vote_cast(
+            decisions_flow.vote_cast(
                 proposal=item,
                 member=request.user,
                 position=form.cleaned_data.get("position", ""),
