@@ -55,7 +55,8 @@ def main() -> None:
     from fourfold.accounts.models import User
     from fourfold.consumption.models import StandingShare
     from fourfold.coops.models import Membership
-    from fourfold.production import rotation, selectors, services
+    from fourfold.lib import rotation
+    from fourfold.production import selectors, services
     from fourfold.production.models import Shift, Unavailability
     from fourfold.testing import CoopFactory
 

@@ -681,7 +681,7 @@ def facilitators_plan(
 ) -> list[FacilitatorDuty]:
     """Who facilitates each coming month, by the same fair rotation as shifts (one place a
     month, equal weights). Months already given keep their facilitator."""
-    from fourfold.production import rotation
+    from fourfold.lib import rotation
 
     today = today or timezone.now().astimezone(coop.zone).date()
     first = today.replace(day=1)

@@ -548,3 +548,12 @@ def member_money(coop: Cooperative, ids: list[int], start: date, end: date):
         charged[uid] = charges.get(uid, Decimal(0))
         balance[uid] = from_minor(-totals.get(uid, 0), coop.currency)
     return paid, charged, balance
+
+
+def batches_bought_for(*, coop: Cooperative, batch_ids) -> set[int]:
+    """Which of these batches something was already bought for (an entry names the batch)."""
+    return set(
+        Transaction.objects.filter(coop=coop, batch_id__in=batch_ids).values_list(
+            "batch_id", flat=True
+        )
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,10 +19,10 @@ from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import MEMBER_STATUSES
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
-from fourfold.ledger.models import Transaction
+from fourfold.lib import rotation
 from fourfold.lib.dates import date_within_reach, format_day, parse_cadence
 from fourfold.lib.money import decimal_from_text
-from fourfold.production import rotation, selectors
+from fourfold.production import selectors
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 
 MAX_PLANNING_WEEKS = 104
@@ -144,12 +145,15 @@ def _batch_new(coop: Cooperative, day: date) -> Batch:
     return batch
 
 
-def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
+def batches_follow_rules(
+    *, coop: Cooperative, today: date, bought_for: Collection[int]
+) -> PlanResult:
     """After the members change the target, the producers per batch or the cadence, the
     batches still planned follow the new rules: new target, as many producer places as the
     rule says (places are added, or the emptiest removed outside the lock window), no batch
     left on a day the cadence no longer has unless something was already bought for it, and
-    the rotation re-dealt for what changed."""
+    the rotation re-dealt for what changed. ``bought_for``: the batches something was bought
+    for (the ledger's; ``workflows.production.batches_follow_rules`` passes them)."""
     result = PlanResult()
     with transaction.atomic():
         coop = Cooperative.objects.select_for_update().get(pk=coop.pk)
@@ -160,11 +164,6 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
             return result
         # Inside the lock window the plan stands: members count on those days and shifts.
         on_cadence = set(cadence_dates(coop, lock_until, last))
-        bought_for = set(
-            Transaction.objects.filter(coop=coop, batch__in=planned).values_list(
-                "batch_id", flat=True
-            )
-        )
         off_cadence = [
             b.pk
             for b in planned

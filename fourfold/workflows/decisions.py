@@ -13,7 +13,7 @@ from fourfold.accounts.models import User
 from fourfold.coops.models import Membership
 from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal, Vote
-from fourfold.production import services as production
+from fourfold.workflows import production as production_flow
 from fourfold.workflows.membership import roles_follow
 
 PRODUCTION_RULES = {"target_quantity", "producers_per_batch", "cadence"}
@@ -25,7 +25,7 @@ def _follow(proposal: Proposal, now: datetime) -> None:
     coop = proposal.coop
     if proposal.kind == Proposal.Kind.RULE_CHANGE:
         if set(proposal.result.get("after", {})) & PRODUCTION_RULES:
-            production.batches_follow_rules(coop=coop, today=now.astimezone(coop.zone).date())
+            production_flow.batches_follow_rules(coop=coop, today=now.astimezone(coop.zone).date())
     elif proposal.kind == Proposal.Kind.REMOVE_MEMBER:
         removed = Membership.objects.filter(
             coop=coop, user=proposal.subject, status=Membership.Status.LEFT, removed_at=now

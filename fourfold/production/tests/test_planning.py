@@ -606,7 +606,7 @@ def test_planned_batches_take_a_new_target_and_made_ones_keep_theirs(coop, membe
     services.batches_plan(coop=coop, weeks=4, by=None, today=today)
     coop.target_quantity = 24
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     assert set(Batch.objects.values_list("planned_quantity", flat=True)) == {24}
     made_earlier = Batch.objects.create(
         coop=coop,
@@ -617,7 +617,7 @@ def test_planned_batches_take_a_new_target_and_made_ones_keep_theirs(coop, membe
     )
     coop.target_quantity = 30
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     made_earlier.refresh_from_db()
     assert made_earlier.planned_quantity == 20
     assert Batch.objects.filter(status="planned").first().planned_quantity == 30
@@ -627,7 +627,7 @@ def test_more_producers_per_batch_adds_places_and_fills_them(coop, members, toda
     services.batches_plan(coop=coop, weeks=4, by=None, today=today)
     coop.producers_per_batch = 3
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     assert [len(names) for names in rota(coop).values()] == [3, 3, 3, 3]
     for names in rota(coop).values():
         assert None not in names and len(set(names)) == 3
@@ -638,7 +638,7 @@ def test_fewer_producers_per_batch_leaves_the_lock_window_alone(coop, members, t
     before = rota(coop)
     coop.producers_per_batch = 1
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     after = rota(coop)
     # The first Sunday is inside the 7-day lock window: both producers keep their shift.
     assert after[SUNDAYS[0]] == before[SUNDAYS[0]]
@@ -662,7 +662,7 @@ def test_a_new_cadence_moves_the_planned_batches_to_its_days(coop, members, toda
     )
     coop.cadence = "FREQ=WEEKLY;BYDAY=SA"
     coop.save()
-    result = services.batches_follow_rules(coop=coop, today=today)
+    result = production_flow.batches_follow_rules(coop=coop, today=today)
     # The first Sunday is inside the 7-day lock window: it stands, and no Saturday is added
     # before the window ends. Milk was bought for the third Sunday: that batch stays for the
     # members to make or miss.
