@@ -75,7 +75,7 @@ def main() -> None:
     )
 
     def week(day, measure=False):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         batch = (
             Batch.objects.filter(coop=coop, date__gte=day, status="planned")
             .order_by("date")

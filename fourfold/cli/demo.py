@@ -159,7 +159,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         if week == 11:
             # Hal drifts out of the producer role: away on every production day since, while
             # still taking a share. The dashboard shows it.
-            production.unavailability_add(
+            production_flow.unavailability_add(
                 coop=coop,
                 member=by_name["hal"],
                 start=day,
@@ -168,7 +168,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             )
         # Plan the coming week as the co-op would have then, and record it once it happened,
         # so each week's rotation sees the shifts done before it.
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         settle_on = day
         week_batches = list(
             Batch.objects.filter(
@@ -228,8 +228,8 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                 coop=coop, entered_by=by_name[SETTLE_UPS[week]], occurred_on=settle_on
             )
     lou = by_name["lou"]
-    production.batches_plan(coop=coop, weeks=8, by=None, today=today)
-    production.unavailability_add(
+    production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    production_flow.unavailability_add(
         coop=coop,
         member=lou,
         start=today + timedelta(days=14),
@@ -486,7 +486,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
                 )
         if week == 30:
             _bike_decision(coop, members, day)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for evening in Batch.objects.filter(
             coop=coop, date__gte=day, status="planned", date__lt=min(day + timedelta(days=7), today)
         ):
@@ -515,7 +515,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
             )
             # A repair slot is taken by turning up that evening with one's bike.
             _pick_up(evening, pickups, now=now, hours=(18, 20), days=1)
-    production.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
     progress(52, 52)
     return coop
 

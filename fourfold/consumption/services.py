@@ -84,7 +84,7 @@ def share_set(
         # The rotation follows consumption: a new share moves the future shifts.
         from fourfold.production.services import replan_after_membership_change
 
-        replan_after_membership_change(coop=coop)
+        replan_after_membership_change(coop=coop, shares=selectors.share_weights(coop=coop))
     return share
 
 

@@ -91,9 +91,10 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
         ).values_list("member_id", flat=True)
     )
     total_done = sum(done.values())
+    from fourfold.consumption.selectors import share_weights
     from fourfold.production.selectors import rotation_weights
 
-    weights = rotation_weights(coop=coop, members=[m.user for m in members])
+    weights = rotation_weights(members=[m.user for m in members], shares=share_weights(coop=coop))
     weight_sum = sum(weights.values()) or 1
     made = Batch.objects.filter(
         coop=coop, date__gte=start, date__lte=end, status=Batch.Status.MADE

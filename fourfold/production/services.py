@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -90,7 +90,12 @@ def cadence_dates(coop: Cooperative, start: date, end: date) -> list[date]:
 
 
 def batches_plan(
-    *, coop: Cooperative, weeks: int, by: User | None, today: date | None = None
+    *,
+    coop: Cooperative,
+    weeks: int,
+    by: User | None,
+    shares: Mapping[int, int],
+    today: date | None = None,
 ) -> PlanResult:
     """Plan the next ``weeks`` of batches and assign their producers by the fair rotation.
 
@@ -123,7 +128,7 @@ def batches_plan(
             if day in existing:
                 continue
             result.created.append(_batch_new(coop, day))
-        _assign(coop, today, result)
+        _assign(coop, today, result, shares)
         audit_record(
             coop=coop,
             actor=by,
@@ -146,7 +151,7 @@ def _batch_new(coop: Cooperative, day: date) -> Batch:
 
 
 def batches_follow_rules(
-    *, coop: Cooperative, today: date, bought_for: Collection[int]
+    *, coop: Cooperative, today: date, bought_for: Collection[int], shares: Mapping[int, int]
 ) -> PlanResult:
     """After the members change the target, the producers per batch or the cadence, the
     batches still planned follow the new rules: new target, as many producer places as the
@@ -195,7 +200,7 @@ def batches_follow_rules(
                     key=lambda shift: (shift.member_id is not None, -shift.slot),
                 )
                 Shift.objects.filter(pk__in=[s.pk for s in removable[:-missing]]).delete()
-        _assign(coop, today, result)
+        _assign(coop, today, result, shares)
         audit_record(
             coop=coop,
             actor=None,
@@ -206,7 +211,7 @@ def batches_follow_rules(
     return result
 
 
-def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
+def _assign(coop: Cooperative, today: date, result: PlanResult, shares: Mapping[int, int]) -> None:
     lock_until = today + timedelta(days=coop.lock_window_days)
     history_start = today - timedelta(weeks=selectors.HISTORY_WEEKS)
     batches = list(Batch.objects.filter(coop=coop, date__gte=history_start).order_by("date"))
@@ -279,7 +284,7 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
     problem = rotation.Problem(
         batch_count=len(batches),
         members=[user.pk for user in producers],
-        weights=selectors.rotation_weights(coop=coop, members=producers),
+        weights=selectors.rotation_weights(members=producers, shares=shares),
         fixed={b: frozenset(members) for b, members in fixed.items()},
         slots=slots,
         unavailable={m: frozenset(days) for m, days in unavailable.items()},
@@ -317,16 +322,25 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
         )
 
 
-def replan_after_membership_change(*, coop: Cooperative, today: date | None = None) -> None:
+def replan_after_membership_change(
+    *, coop: Cooperative, shares: Mapping[int, int], today: date | None = None
+) -> None:
     """Give the future unlocked shifts of members who paused or left to others."""
     today = today or selectors.coop_today(coop)
     with transaction.atomic():
         Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-        _assign(coop, today, PlanResult())
+        _assign(coop, today, PlanResult(), shares)
 
 
 def unavailability_add(
-    *, coop: Cooperative, member: User, start: date, end: date, note: str = "", replan: bool = True
+    *,
+    coop: Cooperative,
+    member: User,
+    start: date,
+    end: date,
+    shares: Mapping[int, int],
+    note: str = "",
+    replan: bool = True,
 ) -> Unavailability:
     """Mark ``member`` away from ``start`` to ``end`` (inclusive); re-plan what can move."""
     if end < start:
@@ -359,18 +373,20 @@ def unavailability_add(
         )
         if replan:
             Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-            _assign(coop, today, PlanResult())
+            _assign(coop, today, PlanResult(), shares)
     return spell
 
 
-def unavailability_remove(*, coop: Cooperative, member: User, pk: int) -> None:
+def unavailability_remove(
+    *, coop: Cooperative, member: User, pk: int, shares: Mapping[int, int]
+) -> None:
     with transaction.atomic():
         deleted, _rows = Unavailability.objects.filter(coop=coop, member=member, pk=pk).delete()
         if not deleted:
             raise NotFound(_("No such period away."))
         audit_record(coop=coop, actor=member, action="production.available_again", period=pk)
         Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-        _assign(coop, selectors.coop_today(coop), PlanResult())
+        _assign(coop, selectors.coop_today(coop), PlanResult(), shares)
 
 
 def swap_offer(*, shift: Shift, by: User) -> Swap:

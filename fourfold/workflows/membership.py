@@ -14,7 +14,7 @@ from fourfold.consumption import services as consumption
 from fourfold.coops import services as coops
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.governance import services as governance
-from fourfold.production import services as production
+from fourfold.workflows import production as production_flow
 
 
 def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> Membership:
@@ -47,7 +47,7 @@ def roles_follow(*, coop: Cooperative, member: User, status: str) -> None:
     rotation is re-dealt among the active producers (production)."""
     if status == Membership.Status.LEFT:
         consumption.member_stop_consuming(coop=coop, member=member)
-    production.replan_after_membership_change(coop=coop)
+    production_flow.replan_after_membership_change(coop=coop)
 
 
 def membership_pause(*, coop: Cooperative, member: User) -> Membership:

@@ -1,5 +1,6 @@
 """Production's flows that reach other domains: a batch made is shared out at once; the
-batches follow new rules, but a batch something was bought for stays."""
+batches follow new rules, but a batch something was bought for stays; and the rotation, wherever
+it is dealt, follows the members' standing shares (consumption's), passed to production."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from datetime import date
 from django.db import transaction
 
 from fourfold.accounts.models import User
+from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
 from fourfold.ledger import selectors as ledger_selectors
+from fourfold.production import selectors as production_selectors
 from fourfold.production import services as production
-from fourfold.production.models import Batch
+from fourfold.production.models import Batch, Unavailability
+from fourfold.production.selectors import RotationExplanation
 from fourfold.production.services import PlanResult
 
 
@@ -39,4 +43,45 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
         bought_for = ledger_selectors.batches_bought_for(
             coop=coop, batch_ids=planned.values_list("pk", flat=True)
         )
-        return production.batches_follow_rules(coop=coop, today=today, bought_for=bought_for)
+        return production.batches_follow_rules(
+            coop=coop, today=today, bought_for=bought_for, shares=_shares(coop)
+        )
+
+
+def _shares(coop: Cooperative) -> dict[int, int]:
+    """The standing shares the rotation follows (consumption), read under the co-op's row lock
+    that the planner takes too."""
+    Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
+    return consumption_selectors.share_weights(coop=coop)
+
+
+def batches_plan(
+    *, coop: Cooperative, weeks: int, by: User | None, today: date | None = None
+) -> PlanResult:
+    """Plan the next ``weeks`` of batches, their producers dealt by the standing shares."""
+    with transaction.atomic():
+        return production.batches_plan(
+            coop=coop, weeks=weeks, by=by, today=today, shares=_shares(coop)
+        )
+
+
+def replan_after_membership_change(*, coop: Cooperative, today: date | None = None) -> None:
+    with transaction.atomic():
+        production.replan_after_membership_change(coop=coop, today=today, shares=_shares(coop))
+
+
+def unavailability_add(*, coop: Cooperative, **fields) -> Unavailability:
+    """``production.services.unavailability_add`` (same arguments), the shares passed in."""
+    with transaction.atomic():
+        return production.unavailability_add(coop=coop, shares=_shares(coop), **fields)
+
+
+def unavailability_remove(*, coop: Cooperative, member: User, pk: int) -> None:
+    with transaction.atomic():
+        production.unavailability_remove(coop=coop, member=member, pk=pk, shares=_shares(coop))
+
+
+def rotation_explanation(*, coop: Cooperative, member: User) -> RotationExplanation:
+    """Why a member has the shifts they have (production), by their standing share."""
+    shares = consumption_selectors.share_weights(coop=coop)
+    return production_selectors.rotation_explanation(coop=coop, member=member, shares=shares)

@@ -28,7 +28,7 @@ def carol(personas):
 
 
 def plan_sunday(coop, day=SUNDAY) -> Batch:
-    production.batches_plan(coop=coop, weeks=1, by=None, today=day - timedelta(days=3))
+    production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day - timedelta(days=3))
     return Batch.objects.get(coop=coop, date=day)
 
 
@@ -200,7 +200,7 @@ def test_pausing_pauses_all_four_roles_and_resuming_restores_them(personas, caro
     for member in (personas.alice, personas.bob, carol):
         services.share_set(coop=personas.coop, member=member, units=1)
     with time_machine.travel("2026-02-20T12:00:00-05:00"):
-        production.batches_plan(coop=personas.coop, weeks=6, by=None)
+        production_flow.batches_plan(coop=personas.coop, weeks=6, by=None)
         membership_flow.membership_pause(coop=personas.coop, member=carol)
         later = Shift.objects.filter(batch__coop=personas.coop, batch__date__gte=date(2026, 3, 2))
         assert not later.filter(member=carol).exists()
@@ -229,7 +229,7 @@ def test_the_rotation_follows_standing_shares(personas, carol):
     for member, n in shares.items():
         services.share_set(coop=personas.coop, member=member, units=n)
     with time_machine.travel("2026-02-20T12:00:00-05:00"):
-        production.batches_plan(coop=personas.coop, weeks=12, by=None)
+        production_flow.batches_plan(coop=personas.coop, weeks=12, by=None)
     counts = {m: Shift.objects.filter(member=m).count() for m in shares}
     total = sum(counts.values())
     for member, n in shares.items():

@@ -14,11 +14,11 @@ from fourfold.governance import selectors, services
 from fourfold.governance.models import FacilitatorDuty, Proposal
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
-from fourfold.production import services as production
 from fourfold.production.models import Batch
 from fourfold.testing import MembershipFactory, UserFactory
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 from fourfold.workflows.membership import invitation_accept
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +54,14 @@ def test_a_passed_rule_change_applies_itself_and_logs_before_and_after(personas,
     assert Cooperative.objects.get(pk=personas.coop.pk).target_quantity == 24
     assert proposal.result["before"] == {"target_quantity": "20"}
     assert proposal.result["after"] == {"target_quantity": "24"}
-    production.batches_plan(coop=Cooperative.objects.get(pk=personas.coop.pk), weeks=2, by=None)
+    production_flow.batches_plan(
+        coop=Cooperative.objects.get(pk=personas.coop.pk), weeks=2, by=None
+    )
     assert Batch.objects.filter(coop=personas.coop).first().planned_quantity == 24
 
 
 def test_a_passed_rule_change_reaches_the_batches_already_planned(personas, six):
-    production.batches_plan(coop=personas.coop, weeks=3, by=None)
+    production_flow.batches_plan(coop=personas.coop, weeks=3, by=None)
     proposal = rule_change(personas.coop, personas.bob, target_quantity=24, producers_per_batch=3)
     assert vote_all(proposal, six, ["agree"] * 6).status == "passed"
     planned = Batch.objects.filter(coop=personas.coop, status="planned")

@@ -35,7 +35,7 @@ def run_weeks(coop, weeks, *, missed=(), short=()):
     """Plan and record ``weeks`` Sundays before TODAY; ``missed``/``short`` are week numbers."""
     for week in range(weeks, 0, -1):
         day = TODAY - timedelta(weeks=week)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for batch in Batch.objects.filter(
             coop=coop, status="planned", date__gte=day, date__lt=day + timedelta(days=7)
         ):
@@ -135,7 +135,7 @@ def test_a_member_who_only_consumes_and_pays_is_absent_as_producer_and_manager()
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         for week in range(4, 0, -1):
             day = TODAY - timedelta(weeks=week)
-            production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+            production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
             batch = Batch.objects.filter(coop=coop, status="planned", date__gte=day).first()
             Shift.objects.filter(batch=batch, member=buyer).update(member=people[2])
             producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
@@ -168,7 +168,7 @@ def test_economics_compares_with_buying_and_making_alone():
     for person in people:
         consumption.share_set(coop=coop, member=person, units=5)
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY - timedelta(days=7))
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=TODAY - timedelta(days=7))
         batch = Batch.objects.get(coop=coop)
         money_flow.expense_post(
             coop=coop,
@@ -252,7 +252,7 @@ def test_members_only_holds_is_at_risk_and_breaks():
 
     coop, _people = co_op()
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=4, by=None, today=TODAY)
+        production_flow.batches_plan(coop=coop, weeks=4, by=None, today=TODAY)
     assert status(coop, "members_only").status == "holds"
     holder = (
         Shift.objects.filter(batch__coop=coop, member__isnull=False, batch__date__gte=TODAY)
@@ -276,7 +276,7 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
             decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     for week in range(6, 0, -1):
         day = TODAY - timedelta(weeks=week)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for batch in Batch.objects.filter(
             coop=coop, status="planned", date__gte=day, date__lt=day + timedelta(days=7)
         ):
@@ -334,7 +334,7 @@ def test_a_new_coop_is_not_measured_yet_rather_than_broken():
 def test_a_batch_planned_for_today_is_not_due_yet():
     coop, _people = co_op(3)
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
     Batch.objects.filter(coop=coop).update(date=TODAY)
     assert status(coop, "consistent_production").status == "not_yet"
     assert status(coop, "all_four_roles").status == "not_yet"
@@ -360,7 +360,7 @@ def test_the_batch_of_today_counts_once_it_is_recorded():
     coop, _people = co_op(3)
     run_weeks(coop, 10)
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
     today_batch = Batch.objects.get(coop=coop, status="planned", date__lt=TODAY + timedelta(7))
     Batch.objects.filter(pk=today_batch.pk).update(date=TODAY)
     # Still at the stove: today's batch is not late, 10 of 10.

@@ -12,7 +12,6 @@ from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption import services as consumption
 from fourfold.ledger import selectors
 from fourfold.lib.money import format_money
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
@@ -29,7 +28,7 @@ def reshared(personas):
     with time_machine.travel("2026-03-01 20:00Z", tick=False):
         consumption.share_set(coop=personas.coop, member=personas.alice, units=1)
         consumption.share_set(coop=personas.coop, member=personas.bob, units=1)
-        production.batches_plan(
+        production_flow.batches_plan(
             coop=personas.coop, weeks=1, by=None, today=SUNDAY - timedelta(days=3)
         )
         batch = Batch.objects.get(coop=personas.coop, date=SUNDAY)

@@ -27,6 +27,7 @@ from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -57,12 +58,12 @@ def busy(personas):
     carol = MembershipFactory(coop=coop, user__username="carol", user__first_name="Carol").user
     for member in (alice, bob, carol):
         consumption.share_set(coop=coop, member=member, units=2)
-    production.batches_plan(coop=coop, weeks=3, by=None)
+    production_flow.batches_plan(coop=coop, weeks=3, by=None)
     first, last = Batch.objects.filter(coop=coop).order_by("date")[::2]
     consumption.reservation_set(batch=last, member=carol, units=0)
     shift = Shift.objects.filter(batch=last, member__isnull=False).first()
     production.swap_offer(shift=shift, by=shift.member)
-    production.unavailability_add(
+    production_flow.unavailability_add(
         coop=coop, member=bob, start=last.date, end=last.date + timedelta(days=3), note="away"
     )
     ledger.contribution_post(coop=coop, payer=alice, amount=Decimal("30.00"), entered_by=alice)

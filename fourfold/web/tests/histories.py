@@ -35,7 +35,7 @@ def build_history(
         consumption.share_set(coop=coop, member=person, units=shares or 1 + index % 3)
     for week in range(weeks, 0, -1):
         day = today - timedelta(weeks=week)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for batch in Batch.objects.filter(
             coop=coop, status=Batch.Status.PLANNED, date__gte=day, date__lt=day + timedelta(days=7)
         ):

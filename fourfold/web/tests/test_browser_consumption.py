@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from fourfold.consumption import services
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
 from fourfold.workflows import money as money_flow
@@ -41,7 +40,7 @@ def riverside(db):
     }
     services.share_set(coop=coop, member=members["dee"], units=2)
     services.share_set(coop=coop, member=members["eli"], units=3)
-    production.batches_plan(coop=coop, weeks=3, by=None)
+    production_flow.batches_plan(coop=coop, weeks=3, by=None)
     batch = Batch.objects.filter(coop=coop).order_by("date").first()
     money_flow.expense_post(
         coop=coop,

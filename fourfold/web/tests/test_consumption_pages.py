@@ -10,7 +10,6 @@ from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Membership
 from fourfold.ledger import services as ledger
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
@@ -49,7 +48,7 @@ def messages_of(response) -> list[str]:
 
 
 def plan(coop, weeks: int = 2) -> list[Batch]:
-    production.batches_plan(coop=coop, weeks=weeks, by=None, today=date(2026, 6, 10))
+    production_flow.batches_plan(coop=coop, weeks=weeks, by=None, today=date(2026, 6, 10))
     return list(Batch.objects.filter(coop=coop).order_by("date"))
 
 
@@ -152,7 +151,9 @@ def test_a_member_of_another_coop_cannot_claim_an_extra(client, made, personas):
 
 
 def test_a_batch_of_another_coop_is_not_found(alice_client, personas):
-    production.batches_plan(coop=personas.other_coop, weeks=1, by=None, today=date(2026, 6, 10))
+    production_flow.batches_plan(
+        coop=personas.other_coop, weeks=1, by=None, today=date(2026, 6, 10)
+    )
     theirs = Batch.objects.get(coop=personas.other_coop)
     response = alice_client.post(reserve_url(theirs), {f"batch-{theirs.pk}-units": "1"})
     assert response.status_code == 404

@@ -9,7 +9,7 @@ import time_machine
 
 from fourfold.governance import services as governance
 from fourfold.ledger import services as ledger
-from fourfold.production import services as production
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,10 @@ def history(personas):
         governance.proxy_grant(
             coop=coop, giver=personas.bob, holder=personas.alice, until=date(2026, 12, 24)
         )
-        production.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop, member=personas.alice, start=date(2026, 12, 10), end=date(2026, 12, 12)
         )
-        production.batches_plan(coop=coop, weeks=4, by=personas.alice)
+        production_flow.batches_plan(coop=coop, weeks=4, by=personas.alice)
     return proposal
 
 

@@ -14,6 +14,7 @@ from fourfold.production import services
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory
 from fourfold.workflows import membership as membership_flow
+from fourfold.workflows import production as production_flow
 from fourfold.workflows.calendar import feed_ics
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def coop(time_machine):
     coop = CoopFactory(name="Yogurt Co-op", product="yogurt", producers_per_batch=1)
     for name in ("ann", "ben", "cy"):
         MembershipFactory(coop=coop, user__username=name)
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     return coop
 
 
@@ -99,7 +100,7 @@ def test_a_missed_batch_shows_as_cancelled(coop, ann, time_machine):
 def test_another_co_ops_batches_stay_out_of_the_feed(coop, ann):
     other = CoopFactory(product="bread")
     MembershipFactory(coop=other, user=ann)
-    services.batches_plan(coop=other, weeks=6, by=None)
+    production_flow.batches_plan(coop=other, weeks=6, by=None)
     found = events(feed_ics(services.calendar_feed_ensure(coop=coop, member=ann)))
     assert len(found) == len(SUNDAYS)
     assert not any("bread" in str(event["summary"]) for event in found)
