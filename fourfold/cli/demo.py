@@ -22,7 +22,6 @@ from fourfold.consumption import services as consumption
 from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
@@ -279,7 +278,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
 
     if week == 48:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["gus"],
                 kind="rule_change",
@@ -291,7 +290,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         )
     if week == 30:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["ivy"],
                 kind="choice",
@@ -303,7 +302,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         )
     if week == 20:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["ana"],
                 kind="rule_change",
@@ -316,7 +315,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         )
     if week == 14:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["dee"],
                 kind="rule_change",
@@ -523,7 +522,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
 def _bike_decision(coop: Cooperative, members: list[User], day: date) -> None:
     """The bike kitchen's one decision of the year, taken by everyone that evening."""
     moment = datetime.combine(day, time(19), tzinfo=coop.zone)
-    proposal = governance.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop,
         by=members[5],
         kind="rule_change",

@@ -302,15 +302,7 @@ def proposal_open(
         audit_record(
             coop=coop, actor=by, action="governance.opened", at=now, proposal=proposal.pk, kind=kind
         )
-        # The deadline closes it even if nobody looks: a database task, run by a worker.
-        transaction.on_commit(lambda: _schedule_close(proposal.closes_at))
     return proposal
-
-
-def _schedule_close(when: datetime) -> None:
-    from fourfold.governance.tasks import close_due_proposals
-
-    close_due_proposals.using(run_after=when).enqueue()
 
 
 def vote_cast(

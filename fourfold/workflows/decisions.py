@@ -15,6 +15,7 @@ from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal, Vote
 from fourfold.workflows import production as production_flow
 from fourfold.workflows.membership import roles_follow
+from fourfold.workflows.tasks import schedule_close
 
 PRODUCTION_RULES = {"target_quantity", "producers_per_batch", "cadence"}
 
@@ -67,3 +68,11 @@ def vote_cast(*, proposal: Proposal, member: User, now: datetime | None = None, 
     if governance.everyone_voted(fresh):
         proposal_close(proposal=fresh, now=now)
     return vote
+
+
+def proposal_open(**fields) -> Proposal:
+    """``governance.services.proposal_open`` (same arguments), its closing task queued."""
+    with transaction.atomic():
+        proposal = governance.proposal_open(**fields)
+        schedule_close(proposal.closes_at)
+    return proposal

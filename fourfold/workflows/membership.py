@@ -15,6 +15,7 @@ from fourfold.coops import services as coops
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.governance import services as governance
 from fourfold.workflows import production as production_flow
+from fourfold.workflows.tasks import schedule_close
 
 
 def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> Membership:
@@ -25,7 +26,7 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
         membership = coops.invitation_accept(code=code, user=user, now=now)
         if membership.status == Membership.Status.PENDING:
             invitation = Invitation.objects.select_related("created_by").get(code=code)
-            governance.proposal_open(
+            proposal = governance.proposal_open(
                 coop=membership.coop,
                 by=None,
                 kind="admit_member",
@@ -39,6 +40,7 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
                 % {"name": invitation.created_by},
                 now=now,
             )
+            schedule_close(proposal.closes_at)
     return membership
 
 

@@ -167,7 +167,7 @@ def proposal_open(request: HttpRequest, slug: str, payload: ProposalIn):
                 _("No member or applicant named %(name)s.") % {"name": payload.subject},
                 field="subject",
             )
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop,
         by=request.auth,
         kind=payload.kind,

@@ -73,10 +73,9 @@ def test_a_paused_member_cannot_invite(personas):
 
 def remove_by_vote(coop, member, *, by):
     """The members remove ``member``: every other active member agrees, so it closes at once."""
-    from fourfold.governance import services as governance
     from fourfold.workflows import decisions as decisions_flow
 
-    proposal = governance.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop, by=by, kind="remove_member", title="Remove", subject=member
     )
     for voter in Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE):

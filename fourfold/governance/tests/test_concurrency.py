@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 
 from fourfold.errors import PrincipleViolation
-from fourfold.governance import services
 from fourfold.governance.models import Vote
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory, make_personas, race
@@ -27,7 +26,7 @@ def test_concurrent_double_votes_leave_one_vote():
     people = make_personas()
     for _ in range(3):
         MembershipFactory(coop=people.coop)
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=people.coop, by=people.alice, kind="general", title="Race"
     )
     positions = iter(["agree", "disagree"] * 5)
@@ -47,7 +46,7 @@ def test_concurrent_expenses_never_spend_more_than_the_approval():
     people = make_personas()
     people.coop.spending_limit = Decimal("100")
     people.coop.save()
-    approval = services.proposal_open(
+    approval = decisions_flow.proposal_open(
         coop=people.coop, by=people.alice, kind="spending", title="Jars", amount="500"
     )
     for member in (people.alice, people.bob):

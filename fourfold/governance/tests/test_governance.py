@@ -42,7 +42,7 @@ def vote_all(proposal, members, positions):
 
 
 def rule_change(coop, by, **change):
-    return services.proposal_open(
+    return decisions_flow.proposal_open(
         coop=coop, by=by, kind="rule_change", title="Change", change=change
     )
 
@@ -107,7 +107,7 @@ def test_an_invalid_change_is_refused_when_opened(personas, change, message):
 
 
 def test_quorum_is_explained(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Buy a bigger pot"
     )
     vote_all(proposal, six[:2], ["agree", "agree"])
@@ -119,7 +119,7 @@ def test_quorum_is_explained(personas, six):
 
 
 def test_a_single_block_fails_it(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Switch to skim milk"
     )
     proposal = vote_all(proposal, six, ["agree"] * 5 + ["block"])
@@ -128,7 +128,7 @@ def test_a_single_block_fails_it(personas, six):
 
 
 def test_abstentions_count_for_quorum_but_not_the_threshold(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Try maple"
     )
     proposal = vote_all(
@@ -139,7 +139,7 @@ def test_abstentions_count_for_quorum_but_not_the_threshold(personas, six):
 
 
 def test_a_vote_can_change_until_the_close_and_is_one_per_member(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Honey"
     )
     decisions_flow.vote_cast(proposal=proposal, member=personas.bob, position="disagree")
@@ -154,7 +154,7 @@ def test_a_vote_can_change_until_the_close_and_is_one_per_member(personas, six):
 
 
 def test_due_proposals_close_by_command_and_it_is_idempotent(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Old"
     )
     vote_all(proposal, six[:4], ["agree"] * 4)
@@ -172,7 +172,7 @@ def test_opening_a_proposal_schedules_its_closing_task(
 
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = services.proposal_open(
+        proposal = decisions_flow.proposal_open(
             coop=personas.coop, by=personas.alice, kind="general", title="Later"
         )
     [result] = default_task_backend.results
@@ -180,7 +180,7 @@ def test_opening_a_proposal_schedules_its_closing_task(
 
 
 def test_a_proxy_votes_for_an_absent_member_and_the_tally_says_so(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Proxy"
     )
     services.proxy_grant(coop=personas.coop, giver=six[5], holder=six[0], proposal=proposal)
@@ -216,7 +216,7 @@ def test_nobody_holds_two_proxies(personas, six):
 
 
 def test_a_ranked_choice_is_decided_by_instant_runoff(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.bob,
         kind="choice",
@@ -261,7 +261,7 @@ def test_an_applicant_turned_down_may_be_invited_again(personas, six):
 
 
 def test_the_member_concerned_does_not_vote_on_their_removal(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="remove_member",
@@ -279,7 +279,7 @@ def test_the_member_concerned_does_not_vote_on_their_removal(personas, six):
 
 def test_only_someone_who_asked_to_join_can_be_proposed_for_admission(personas, six):
     with pytest.raises(Invalid, match="has not asked to join"):
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop,
             by=personas.alice,
             kind="admit_member",
@@ -290,7 +290,7 @@ def test_only_someone_who_asked_to_join_can_be_proposed_for_admission(personas, 
 
 def test_removing_a_member_ends_the_membership_and_keeps_the_balance(personas, six):
     ledger.contribution_post(coop=personas.coop, payer=six[5], amount="5", entered_by=six[5])
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="remove_member",
@@ -314,7 +314,7 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
             entered_by=personas.alice,
         )
     assert refused.value.principle == "flat"
-    approval = services.proposal_open(
+    approval = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="spending", title="New fridge", amount="150"
     )
     vote_all(approval, six, ["agree"] * 6)
@@ -344,7 +344,7 @@ def spend(personas, amount, approval=None):
 def test_a_spending_approval_covers_its_amount_once_and_a_reversal_gives_it_back(personas, six):
     personas.coop.spending_limit = Decimal("100")
     personas.coop.save()
-    approval = services.proposal_open(
+    approval = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.bob, kind="spending", title="Fridge and pot", amount="300"
     )
     vote_all(approval, six, ["agree"] * 6)
@@ -388,11 +388,11 @@ def test_a_refused_expense_names_the_limit_in_the_co_ops_currency(personas):
 
 def test_only_active_members_propose_or_vote(personas, six):
     with pytest.raises(PrincipleViolation):
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop, by=personas.outsider, kind="general", title="Outside"
         )
     Membership.objects.filter(user=six[5]).update(status="paused")
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="x"
     )
     with pytest.raises(PrincipleViolation):
@@ -435,7 +435,7 @@ def test_a_rule_change_to_more_producers_per_batch_than_active_members_is_refuse
 def test_an_option_too_long_for_a_ballot_is_refused_on_every_edge(personas):
     # In the service, so the web's form and the API refuse it alike.
     with pytest.raises(Invalid) as refused:
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop,
             by=personas.alice,
             kind="choice",
@@ -448,14 +448,14 @@ def test_an_option_too_long_for_a_ballot_is_refused_on_every_edge(personas):
 
 def test_a_spending_approval_finer_than_the_currencys_minor_unit_is_refused(personas):
     with pytest.raises(Invalid) as refused:
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop, by=personas.alice, kind="spending", title="Pots", amount="10.005"
         )
     assert refused.value.field == "amount"
 
 
 def test_a_ranking_on_a_yes_or_no_proposal_is_refused(personas):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Picnic"
     )
     with pytest.raises(Invalid) as refused:

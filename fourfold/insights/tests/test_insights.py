@@ -5,7 +5,6 @@ import pytest
 import time_machine
 
 from fourfold.consumption import services as consumption
-from fourfold.governance import services as governance
 from fourfold.insights import selectors
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
@@ -109,7 +108,7 @@ def test_no_paid_staff_holds():
 def test_flat_is_at_risk_when_turnout_stays_below_quorum():
     coop, people = co_op(6)
     with time_machine.travel(f"{TODAY - timedelta(days=20)}T12:00:00-04:00"):
-        proposal = governance.proposal_open(coop=coop, by=people[0], kind="general", title="x")
+        proposal = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="x")
         decisions_flow.vote_cast(proposal=proposal, member=people[0], position="agree")
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
         decisions_flow.close_due_proposals()
@@ -229,7 +228,7 @@ def test_flat_holds_with_good_turnout_and_is_at_risk_when_one_member_opens_every
     coop, people = co_op(4)
     for index in range(4):
         with time_machine.travel(f"{TODAY - timedelta(days=30 - index)}T12:00:00-04:00"):
-            proposal = governance.proposal_open(
+            proposal = decisions_flow.proposal_open(
                 coop=coop, by=people[0], kind="general", title=f"x{index}"
             )
             for person in people:
@@ -239,7 +238,9 @@ def test_flat_holds_with_good_turnout_and_is_at_risk_when_one_member_opens_every
     assert "one member opened" in at_risk.figure
     coop2, people2 = co_op(4)
     with time_machine.travel(f"{TODAY - timedelta(days=20)}T12:00:00-04:00"):
-        proposal = governance.proposal_open(coop=coop2, by=people2[1], kind="general", title="y")
+        proposal = decisions_flow.proposal_open(
+            coop=coop2, by=people2[1], kind="general", title="y"
+        )
         for person in people2:
             decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     holds = status(coop2, "flat")
@@ -271,7 +272,7 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
     for person in people:
         consumption.share_set(coop=coop, member=person, units=1)
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
-        proposal = governance.proposal_open(coop=coop, by=people[0], kind="general", title="z")
+        proposal = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="z")
         for person in people:
             decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     for week in range(6, 0, -1):
@@ -301,16 +302,18 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
 def test_a_member_is_asked_only_about_decisions_they_could_vote_on():
     coop, people = co_op(3)
     with time_machine.travel(f"{TODAY - timedelta(days=30)}T12:00:00-04:00"):
-        early = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Early")
+        early = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="Early")
         for person in people:
             decisions_flow.vote_cast(proposal=early, member=person, position="agree")
     late = MembershipFactory(coop=coop, joined_on=TODAY - timedelta(days=20)).user
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
-        later = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Later")
+        later = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="Later")
         for person in people:
             decisions_flow.vote_cast(proposal=later, member=person, position="agree")
         decisions_flow.close_due_proposals(now=later.closes_at + timedelta(minutes=1))
-        still_open = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Open")
+        still_open = decisions_flow.proposal_open(
+            coop=coop, by=people[0], kind="general", title="Open"
+        )
         decisions_flow.vote_cast(proposal=still_open, member=people[0], position="agree")
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         roles = {r.user_id: r for r in selectors.member_roles(coop=coop)}

@@ -21,13 +21,14 @@ from fourfold.governance import services as governance
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.portability.services import FORMAT, VERSION, export_coop, import_coop
+from fourfold.portability.services import FORMAT, VERSION, export_coop
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
+from fourfold.workflows.portability import import_coop
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def busy(personas):
     )
     coop.spending_limit = Decimal("50")
     coop.save()
-    pot = governance.proposal_open(
+    pot = decisions_flow.proposal_open(
         coop=coop, by=alice, kind="spending", title="A bigger pot", amount="80"
     )
     for member in (alice, bob, carol):
@@ -95,7 +96,7 @@ def busy(personas):
         split={alice: 1, bob: 1, carol: 1},
         proposal=pot.pk,
     )
-    proposal = governance.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop, by=alice, kind="general", title="Try goat milk", body="Once, to taste."
     )
     governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)

@@ -38,7 +38,7 @@ def busy(personas):
     coop, alice, bob = personas.coop, personas.alice, personas.bob
     carol = MembershipFactory(coop=coop, user__username="carol").user
     with time_machine.travel(NOW - timedelta(days=6), tick=False):
-        proposal = governance.proposal_open(
+        proposal = decisions_flow.proposal_open(
             coop=coop, by=alice, kind="general", title="Try goat milk"
         )
         governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from fourfold.accounts.models import User
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
-from fourfold.governance import services as governance
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.production.selectors import coop_today
@@ -62,6 +61,8 @@ def build_history(
                 batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
             )
     for title in ("Add a vanilla batch", "Buy a second pot"):
-        proposal = governance.proposal_open(coop=coop, by=takers[0], kind="general", title=title)
+        proposal = decisions_flow.proposal_open(
+            coop=coop, by=takers[0], kind="general", title=title
+        )
         for person in takers:
             decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")

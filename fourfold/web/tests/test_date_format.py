@@ -9,6 +9,7 @@ import time_machine
 
 from fourfold.governance import services as governance
 from fourfold.ledger import services as ledger
+from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def history(personas):
         ledger.contribution_post(
             coop=coop, payer=personas.alice, amount="40.00", entered_by=personas.alice
         )
-        proposal = governance.proposal_open(
+        proposal = decisions_flow.proposal_open(
             coop=coop, by=personas.alice, kind="general", title="Buy a bigger pot"
         )
         governance.proxy_grant(

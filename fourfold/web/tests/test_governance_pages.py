@@ -7,7 +7,6 @@ from django.test import Client
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.governance import services
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import decisions as decisions_flow
@@ -33,7 +32,7 @@ def text(response) -> str:
 
 
 def rule_change(personas, by=None, **change):
-    return services.proposal_open(
+    return decisions_flow.proposal_open(
         coop=personas.coop,
         by=by or personas.bob,
         kind="rule_change",
@@ -43,7 +42,9 @@ def rule_change(personas, by=None, **change):
 
 
 def general(personas, title="Buy a bigger pot"):
-    return services.proposal_open(coop=personas.coop, by=personas.bob, kind="general", title=title)
+    return decisions_flow.proposal_open(
+        coop=personas.coop, by=personas.bob, kind="general", title=title
+    )
 
 
 @pytest.fixture
@@ -293,7 +294,7 @@ def test_the_tally_fragment_renders_and_stops_polling_once_closed(
 
 
 def test_a_ranked_choice_vote_with_number_selects(alice_client, bob_client, personas):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="choice",
@@ -374,7 +375,7 @@ def test_an_outsider_gets_404_on_every_governance_page(client, personas):
 
 
 def test_a_proposal_of_another_coop_is_not_found(alice_client, personas):
-    elsewhere = services.proposal_open(
+    elsewhere = decisions_flow.proposal_open(
         coop=personas.other_coop, by=personas.outsider, kind="general", title="Theirs"
     )
     assert alice_client.get(proposal_url(elsewhere)).status_code == 404
@@ -414,7 +415,7 @@ def test_a_paused_member_sees_the_votes_but_does_not_vote(client, personas, caro
 
 
 def test_a_closed_proposal_shows_the_count_it_was_decided_on(alice_client, personas, carol):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Honey on the side"
     )
     for member in (personas.alice, personas.bob, carol):
@@ -431,7 +432,7 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
     alice_client, personas, carol
 ):
     people = (personas.alice, personas.bob, carol)
-    failed = services.proposal_open(
+    failed = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="rule_change",
@@ -440,7 +441,7 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
     )
     for member in people:
         decisions_flow.vote_cast(proposal=failed, member=member, position="disagree")
-    passed = services.proposal_open(
+    passed = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.bob,
         kind="rule_change",
@@ -454,7 +455,7 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
 
 
 def test_a_paused_member_is_not_offered_to_propose_or_vote(client, personas):
-    services.proposal_open(coop=personas.coop, by=personas.alice, kind="general", title="Jam")
+    decisions_flow.proposal_open(coop=personas.coop, by=personas.alice, kind="general", title="Jam")
     personas.coop.memberships.filter(user=personas.bob).update(status="paused")
     client.force_login(personas.bob)
     page = text(client.get("/c/home/decisions/"))

@@ -569,12 +569,11 @@ def test_the_ledger_pages_take_a_fixed_number_of_queries(
 def test_an_expense_above_the_limit_draws_on_a_passed_spending_proposal(
     alice_client, personas, carol
 ):
-    from fourfold.governance import services as governance
     from fourfold.workflows import decisions as decisions_flow
 
     personas.coop.spending_limit = Decimal("100")
     personas.coop.save()
-    fridge = governance.proposal_open(
+    fridge = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.bob, kind="spending", title="A second fridge", amount="300"
     )
     for member in (personas.alice, personas.bob, carol):

@@ -235,7 +235,7 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
         values = form.cleaned_data
         subject = next((m for m in members if m.username == values["subject"]), None)
         try:
-            proposal = services.proposal_open(
+            proposal = decisions_flow.proposal_open(
                 coop=coop,
                 by=request.user,
                 kind=values["kind"],
@@ -481,7 +481,7 @@ def coop_settings(request: HttpRequest, slug: str) -> HttpResponse:
         rule, value = form.cleaned_data["rule"], form.cleaned_data["value"]
         title = form.cleaned_data["title"] or _suggested_title(coop, rule, value)
         try:
-            proposal = services.proposal_open(
+            proposal = decisions_flow.proposal_open(
                 coop=coop,
                 by=request.user,
                 kind=Proposal.Kind.RULE_CHANGE,

@@ -145,11 +145,10 @@ def test_a_switched_off_account_loses_its_calendar(coop, ann):
 
 
 def test_the_feed_holds_the_deadlines_of_open_votes(coop, ann):
-    from fourfold.governance import services as governance
     from fourfold.workflows import decisions as decisions_flow
 
-    pot = governance.proposal_open(coop=coop, by=ann, kind="general", title="A bigger pot")
-    honey = governance.proposal_open(coop=coop, by=ann, kind="general", title="Honey")
+    pot = decisions_flow.proposal_open(coop=coop, by=ann, kind="general", title="A bigger pot")
+    honey = decisions_flow.proposal_open(coop=coop, by=ann, kind="general", title="Honey")
     decisions_flow.vote_cast(proposal=honey, member=ann, position="agree")
     feed = services.calendar_feed_ensure(coop=coop, member=ann)
     votes = {
