@@ -47,6 +47,7 @@ test-calendar: $(INSTALLED)  ## the date-sensitive tests, once at each awkward i
 lint: $(INSTALLED)
 	$(BIN)/ruff check fourfold bench conftest.py
 	$(BIN)/ruff format --check fourfold bench conftest.py
+	$(BIN)/lint-imports
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix fourfold bench conftest.py

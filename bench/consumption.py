@@ -48,10 +48,11 @@ def main() -> None:
     from fourfold.consumption import selectors
     from fourfold.consumption.models import StandingShare
     from fourfold.coops.models import Membership
-    from fourfold.ledger import services as ledger
     from fourfold.production import services as production
     from fourfold.production.models import Batch, Shift
     from fourfold.testing import CoopFactory
+    from fourfold.workflows import money as money_flow
+    from fourfold.workflows import production as production_flow
 
     call_command("migrate", verbosity=0)
     rng = random.Random(7)
@@ -74,14 +75,14 @@ def main() -> None:
     )
 
     def week(day, measure=False):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         batch = (
             Batch.objects.filter(coop=coop, date__gte=day, status="planned")
             .order_by("date")
             .first()
         )
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=producer,
             amount=Decimal(rng.randint(300, 900)),
@@ -91,7 +92,7 @@ def main() -> None:
             occurred_on=batch.date,
         )
         begin = time.perf_counter()
-        production.batch_record_made(
+        production_flow.batch_record_made(
             batch=batch,
             by=producer,
             quantity=rng.randint(args.members, 2 * args.members),

@@ -45,8 +45,9 @@ def main() -> None:
 
     from fourfold.accounts.models import User
     from fourfold.coops.models import Membership
-    from fourfold.ledger import selectors, services
+    from fourfold.ledger import selectors
     from fourfold.testing import CoopFactory
+    from fourfold.workflows import money as money_flow
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
@@ -68,7 +69,7 @@ def main() -> None:
         sharers = rng.sample(users, rng.randint(1, min(args.max_split, len(users))))
         cents = rng.randint(100, 20_000)
         with transaction.atomic():
-            services.expense_post(
+            money_flow.expense_post(
                 coop=coop,
                 payer=payer,
                 amount=Decimal(cents) / 100,

@@ -6,7 +6,7 @@ Two figures for the same co-op (random weights 1-4, each member away on a random
 production days, three producers per weekly batch):
 
 * the pure solver, ``rotation.solve``, on the instance built in memory;
-* the full service, ``services.batches_plan(coop, weeks=N)``, on a fresh co-op in the database
+* the full service, ``batches_plan(coop, weeks=N)``, on a fresh co-op in the database
   named by DATABASE_URL (default: a throw-away SQLite file): batches from the cadence, the
   rotation, the shifts written. The weights are the members' standing shares (the rotation
   follows consumption), drawn the same way. Then the same plan again, which must change nothing.
@@ -53,11 +53,14 @@ def main() -> None:
     from django.utils import timezone
 
     from fourfold.accounts.models import User
+    from fourfold.consumption import selectors as consumption_selectors
     from fourfold.consumption.models import StandingShare
     from fourfold.coops.models import Membership
-    from fourfold.production import rotation, selectors, services
+    from fourfold.lib import rotation
+    from fourfold.production import selectors, services
     from fourfold.production.models import Shift, Unavailability
     from fourfold.testing import CoopFactory
+    from fourfold.workflows import production as production_flow
 
     rng = random.Random(args.seed)
     weights = [rng.randint(1, args.max_weight) for _ in range(args.members)]
@@ -117,10 +120,10 @@ def main() -> None:
         ]
     )
     started = time.perf_counter()
-    result = services.batches_plan(coop=coop, weeks=args.weeks, by=None, today=today)
+    result = production_flow.batches_plan(coop=coop, weeks=args.weeks, by=None, today=today)
     plan_s = time.perf_counter() - started
     started = time.perf_counter()
-    again = services.batches_plan(coop=coop, weeks=args.weeks, by=None, today=today)
+    again = production_flow.batches_plan(coop=coop, weeks=args.weeks, by=None, today=today)
     replan_s = time.perf_counter() - started
 
     held = Counter(
@@ -129,7 +132,9 @@ def main() -> None:
         )
     )
     places = Shift.objects.filter(batch__coop=coop).count()
-    service_weights = selectors.rotation_weights(coop=coop, members=users)
+    service_weights = selectors.rotation_weights(
+        members=users, shares=consumption_selectors.share_weights(coop=coop)
+    )
     weight_sum = sum(service_weights.values())
     service_share = {user.pk: places * service_weights[user.pk] / weight_sum for user in users}
     # Nobody on a day away, nobody twice in a batch: checked here too, not only in the tests.
@@ -153,7 +158,7 @@ def main() -> None:
     print(f"  max |count-fair|  {deviation(plan.counts, plan.fair_share):.2f} shifts")
     print(f"  back-to-back      {plan.back_to_back} (proven fewest: {plan.proven_optimal})")
     print(f"  open places       {open_places} of {len(problem.slots)}")
-    print(f"services.batches_plan(weeks={args.weeks}) on {connection.vendor}")
+    print(f"production_flow.batches_plan(weeks={args.weeks}) on {connection.vendor}")
     print(
         f"  time              {plan_s * 1000:.0f} ms ({len(result.created)} batches, "
         f"{result.assigned} places assigned)"

@@ -22,11 +22,14 @@ from fourfold.consumption import services as consumption
 from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import membership as membership_flow
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 DEMO_SLUG = "somerville"
 DEMO_PASSWORD = "yogurt-on-sunday"
@@ -72,7 +75,7 @@ def _found(fields: services.CoopFields, members: list[User], *, on: date) -> Coo
     for minutes, member in enumerate(others, start=1):
         moment = evening + timedelta(minutes=minutes)
         invitation = services.invitation_create(coop=coop, by=founder, now=moment)
-        services.invitation_accept(code=invitation.code, user=member, now=moment)
+        membership_flow.invitation_accept(code=invitation.code, user=member, now=moment)
     return coop
 
 
@@ -138,7 +141,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             occurred_on=start,
         )
         consumption.share_set(coop=coop, member=member, units=DEMO_SHARES[member.username])
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=None,
         amount=Decimal("89.00"),
@@ -155,7 +158,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         if week == 11:
             # Hal drifts out of the producer role: away on every production day since, while
             # still taking a share. The dashboard shows it.
-            production.unavailability_add(
+            production_flow.unavailability_add(
                 coop=coop,
                 member=by_name["hal"],
                 start=day,
@@ -164,7 +167,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             )
         # Plan the coming week as the co-op would have then, and record it once it happened,
         # so each week's rotation sees the shifts done before it.
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         settle_on = day
         week_batches = list(
             Batch.objects.filter(
@@ -179,7 +182,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         decisions = functools.partial(_decisions, coop, members, week, day, by_name)
         for batch in _in_order(week_batches, day, decisions):
             buyer = members[week % len(members)]
-            ledger.expense_post(
+            money_flow.expense_post(
                 coop=coop,
                 payer=buyer,
                 amount=Decimal(rng.randint(3600, 4200)) / 100,
@@ -191,7 +194,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                 batch=batch,
             )
             if week % 4 == 0:
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=eli,
                     amount=Decimal("45.00"),
@@ -202,7 +205,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                     occurred_on=batch.date,
                 )
             if week % 13 == 0:
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=flo,
                     amount=Decimal("31.20"),
@@ -224,8 +227,8 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                 coop=coop, entered_by=by_name[SETTLE_UPS[week]], occurred_on=settle_on
             )
     lou = by_name["lou"]
-    production.batches_plan(coop=coop, weeks=8, by=None, today=today)
-    production.unavailability_add(
+    production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    production_flow.unavailability_add(
         coop=coop,
         member=lou,
         start=today + timedelta(days=14),
@@ -264,7 +267,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
 
     def decide(proposal, positions=None, rankings=None):
         for index, member in enumerate(voters):
-            governance.vote_cast(
+            decisions_flow.vote_cast(
                 proposal=proposal,
                 member=member,
                 now=moment + timedelta(hours=index + 1),
@@ -275,7 +278,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
 
     if week == 48:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["gus"],
                 kind="rule_change",
@@ -287,7 +290,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         )
     if week == 30:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["ivy"],
                 kind="choice",
@@ -299,7 +302,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         )
     if week == 20:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["ana"],
                 kind="rule_change",
@@ -312,7 +315,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         )
     if week == 14:
         decide(
-            governance.proposal_open(
+            decisions_flow.proposal_open(
                 coop=coop,
                 by=by_name["dee"],
                 kind="rule_change",
@@ -327,7 +330,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         # Mo from Highland Ave accepts Dee's invitation, which asks the members to admit him.
         mo = _demo_user("mo")
         invitation = services.invitation_create(coop=coop, by=by_name["dee"], now=moment)
-        services.invitation_accept(code=invitation.code, user=mo, now=moment)
+        membership_flow.invitation_accept(code=invitation.code, user=mo, now=moment)
         decide(
             Proposal.objects.get(
                 coop=coop, kind=Proposal.Kind.ADMIT_MEMBER, subject=mo, status=Proposal.Status.OPEN
@@ -405,7 +408,7 @@ def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
     # for the odd short batch the story tells of.
     quantity = batch.planned_quantity - SHORT_BATCHES.get(weeks_ago, 0)
     hours = Decimal(rng.choice(["3.25", "3.5", "3.75", "4.0"]))
-    production.batch_record_made(
+    production_flow.batch_record_made(
         batch=batch, by=producer.member, quantity=quantity, hours=hours, today=batch.date
     )
 
@@ -456,7 +459,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
             occurred_on=today - timedelta(days=364),
         )
         consumption.share_set(coop=coop, member=member, units=1)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=None,
         amount=Decimal("140.00"),
@@ -482,13 +485,13 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
                 )
         if week == 30:
             _bike_decision(coop, members, day)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for evening in Batch.objects.filter(
             coop=coop, date__gte=day, status="planned", date__lt=min(day + timedelta(days=7), today)
         ):
             if week % 6 == 0:
                 buyer = members[week % len(members)]
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=buyer,
                     amount=Decimal(rng.randint(18, 60)),
@@ -500,7 +503,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
                     batch=evening,
                 )
             mechanic = evening.shifts.exclude(member=None).first().member
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=evening,
                 by=mechanic,
                 # Every slot of the evening taken, but on the two evenings a mechanic was
@@ -511,7 +514,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
             )
             # A repair slot is taken by turning up that evening with one's bike.
             _pick_up(evening, pickups, now=now, hours=(18, 20), days=1)
-    production.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
     progress(52, 52)
     return coop
 
@@ -519,7 +522,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
 def _bike_decision(coop: Cooperative, members: list[User], day: date) -> None:
     """The bike kitchen's one decision of the year, taken by everyone that evening."""
     moment = datetime.combine(day, time(19), tzinfo=coop.zone)
-    proposal = governance.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop,
         by=members[5],
         kind="rule_change",
@@ -528,7 +531,7 @@ def _bike_decision(coop: Cooperative, members: list[User], day: date) -> None:
         change={"spending_limit": "100"},
     )
     for index, member in enumerate(members):
-        governance.vote_cast(
+        decisions_flow.vote_cast(
             proposal=proposal,
             member=member,
             now=moment + timedelta(minutes=10 * (index + 1)),

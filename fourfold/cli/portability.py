@@ -9,6 +9,7 @@ from typing import TextIO
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Conflict, FourfoldError
 from fourfold.portability import services
+from fourfold.workflows import portability as import_flow
 
 
 def _require_migrated() -> None:
@@ -54,7 +55,7 @@ def run_import(*, path: str, slug: str | None, stdin: TextIO, stdout: TextIO) ->
     except RecursionError as error:
         raise SystemExit(f"{path} is nested too deeply to be a fourfold export.") from error
     try:
-        coop = services.import_coop(data=data, slug=slug)
+        coop = import_flow.import_coop(data, slug=slug)
     except Conflict as error:
         raise SystemExit(f"{error.detail} (use --as NEW-SLUG)") from error
     except FourfoldError as error:

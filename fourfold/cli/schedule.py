@@ -6,7 +6,7 @@ from typing import TextIO
 
 from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError
-from fourfold.production import services
+from fourfold.workflows import production as production_flow
 
 
 def run(*, slug: str, weeks: int, stdout: TextIO) -> int:
@@ -14,7 +14,7 @@ def run(*, slug: str, weeks: int, stdout: TextIO) -> int:
     if coop is None:
         raise SystemExit(f"No co-op with the short name {slug!r}.")
     try:
-        result = services.batches_plan(coop=coop, weeks=weeks, by=None)
+        result = production_flow.batches_plan(coop=coop, weeks=weeks, by=None)
     except FourfoldError as error:
         raise SystemExit(error.detail) from error
     stdout.write(

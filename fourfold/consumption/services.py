@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
 from fourfold.consumption import selectors
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import services as ledger
@@ -84,7 +84,7 @@ def share_set(
         # The rotation follows consumption: a new share moves the future shifts.
         from fourfold.production.services import replan_after_membership_change
 
-        replan_after_membership_change(coop=coop)
+        replan_after_membership_change(coop=coop, shares=selectors.share_weights(coop=coop))
     return share
 
 

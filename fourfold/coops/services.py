@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.coops.selectors import invitation_closed
 from fourfold.errors import Conflict, Invalid, NotFound
@@ -189,7 +189,8 @@ def invitation_create(*, coop: Cooperative, by: User, now: datetime | None = Non
 
 
 def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> Membership:
-    """Join the invitation's co-op. The code is spent only when someone actually joins."""
+    """Join the invitation's co-op. The code is spent only when someone actually joins. The
+    admission vote, where there is one, is opened by ``workflows.membership``."""
     now = now or timezone.now()
     with transaction.atomic():
         # The row lock makes two people racing for one code queue: the second finds it spent.
@@ -220,23 +221,6 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
             membership.status = status
             membership.joined_on = today
             membership.save(update_fields=["status", "joined_on"])
-        if by_vote:
-            from fourfold.governance.services import proposal_open  # governance builds on us
-
-            proposal_open(
-                coop=coop,
-                by=None,
-                kind="admit_member",
-                subject=user,
-                title=_("Admit %(name)s") % {"name": user.username},
-                body=(
-                    _("Invited back by %(name)s after the members removed them by vote.")
-                    if removed
-                    else _("Invited by %(name)s.")
-                )
-                % {"name": invitation.created_by},
-                now=now,
-            )
         invitation.accepted_by = user
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_by", "accepted_at"])
@@ -259,19 +243,7 @@ def _membership_change(coop: Cooperative, member: User, *, to: str, action: str)
         membership.status = to
         membership.save(update_fields=["status"])
         audit_record(coop=coop, actor=member, action=action)
-        _after_membership_change(coop, member, to)
     return membership
-
-
-def _after_membership_change(coop: Cooperative, member: User, status: str) -> None:
-    """All four roles move together. Imported here: production and consumption build on
-    co-ops, not the other way round."""
-    from fourfold.consumption.services import member_stop_consuming
-    from fourfold.production.services import replan_after_membership_change
-
-    if status == Membership.Status.LEFT:
-        member_stop_consuming(coop=coop, member=member)
-    replan_after_membership_change(coop=coop)
 
 
 def membership_pause(*, coop: Cooperative, member: User) -> Membership:

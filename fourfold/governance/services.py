@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
 from fourfold.coops import services as coops
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.governance import selectors
@@ -25,7 +25,6 @@ from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.lib.dates import date_within_reach
 from fourfold.lib.irv import instant_runoff
 from fourfold.lib.money import format_money, parse_money, plain
-from fourfold.production import services as production
 
 COOP_FIELDS = (
     "unit_plural",
@@ -303,15 +302,7 @@ def proposal_open(
         audit_record(
             coop=coop, actor=by, action="governance.opened", at=now, proposal=proposal.pk, kind=kind
         )
-        # The deadline closes it even if nobody looks: a database task, run by a worker.
-        transaction.on_commit(lambda: _schedule_close(proposal.closes_at))
     return proposal
-
-
-def _schedule_close(when: datetime) -> None:
-    from fourfold.governance.tasks import close_due_proposals
-
-    close_due_proposals.using(run_after=when).enqueue()
 
 
 def vote_cast(
@@ -323,7 +314,8 @@ def vote_cast(
     ranking: list | None = None,
     now: datetime | None = None,
 ) -> Vote:
-    """Vote, or change your vote, until the proposal closes. One vote per member."""
+    """Vote, or change your vote, until the proposal closes. One vote per member. The last
+    vote closing it at once is ``workflows.decisions.vote_cast``'s."""
     now = now or timezone.now()
     coop = proposal.coop
     _require_active(coop, member, _("vote"))
@@ -377,10 +369,6 @@ def vote_cast(
             now,
         )
         vote.save()
-    # Fresh from the database: the caller's object may carry votes prefetched before this one.
-    fresh = Proposal.objects.select_related("coop").get(pk=proposal.pk)
-    if everyone_voted(fresh):
-        proposal_close(proposal=fresh, now=now)
     return vote
 
 
@@ -545,7 +533,8 @@ def _decide(proposal: Proposal, counts: dict) -> tuple[bool, str]:
 
 def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Proposal:
     """Count, decide, explain and, if it passed, apply — all at once. Closing twice does
-    nothing the second time."""
+    nothing the second time. What follows in the other domains (the batches after a rule
+    change, the roles of a member removed) is ``workflows.decisions.proposal_close``'s."""
     now = now or timezone.now()
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().select_related("coop").get(pk=proposal.pk)
@@ -597,8 +586,6 @@ def _apply(proposal: Proposal, now: datetime) -> None:
             k: str(v) if v is not None else None for k, v in before.items()
         }
         proposal.result["after"] = {k: str(v) if v is not None else None for k, v in change.items()}
-        if set(change) & {"target_quantity", "producers_per_batch", "cadence"}:
-            production.batches_follow_rules(coop=coop, today=now.astimezone(coop.zone).date())
     elif proposal.kind == Proposal.Kind.ADMIT_MEMBER:
         admitted = Membership.objects.filter(
             coop=coop, user=proposal.subject, status=Membership.Status.PENDING
@@ -621,7 +608,6 @@ def _apply(proposal: Proposal, now: datetime) -> None:
             membership.status = Membership.Status.LEFT
             membership.removed_at = now
             membership.save(update_fields=["status", "removed_at"])
-            coops._after_membership_change(coop, proposal.subject, Membership.Status.LEFT)
             audit_record(
                 coop=coop,
                 actor=None,
@@ -629,13 +615,6 @@ def _apply(proposal: Proposal, now: datetime) -> None:
                 at=now,
                 member=proposal.subject_id,
             )
-
-
-def close_due_proposals(*, now: datetime | None = None) -> list[Proposal]:
-    """Close every open proposal whose deadline has passed. Safe to run again and again."""
-    now = now or timezone.now()
-    due = Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now)
-    return [proposal_close(proposal=p, now=now) for p in due.order_by("closes_at", "pk")]
 
 
 def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | None):
@@ -694,7 +673,7 @@ def facilitators_plan(
 ) -> list[FacilitatorDuty]:
     """Who facilitates each coming month, by the same fair rotation as shifts (one place a
     month, equal weights). Months already given keep their facilitator."""
-    from fourfold.production import rotation
+    from fourfold.lib import rotation
 
     today = today or timezone.now().astimezone(coop.zone).date()
     first = today.replace(day=1)

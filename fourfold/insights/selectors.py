@@ -21,15 +21,15 @@ from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance.models import FacilitatorDuty, Proposal, Vote
 from fourfold.ledger import selectors as ledger_selectors
-from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.ledger.models import Transaction
+from fourfold.ledger.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, window
+from fourfold.ledger.selectors import member_money as _money
 from fourfold.lib.money import format_money, from_minor, quantize
 from fourfold.production.models import Batch, Shift
 
-WINDOW_WEEKS = 12
 ACTIVE_PRODUCER_SHARE = Decimal("0.75")  # done at least 75 % of one's fair share of shifts
 ACTIVE_CONSUMER_SHARE = Decimal("0.5")  # took a share of at least half the batches made
 ACTIVE_VOTER_SHARE = Decimal("0.5")  # voted on at least half the proposals
-FUNDER_DEBT_WEEKS = 4  # owing more than four weeks of one's costs is "long overdue"
 ALL_FOUR_HOLDS = Decimal("0.6")  # share of members active in all four roles
 ALL_FOUR_AT_RISK = Decimal("0.3")
 CONCENTRATION = Decimal("0.5")  # a quarter of the members doing over half the work
@@ -71,11 +71,6 @@ def _grade(value: Decimal, active_at: Decimal) -> str:
     return "light" if value > 0 else "absent"
 
 
-def window(coop: Cooperative, today: date | None = None) -> tuple[date, date]:
-    today = today or timezone.now().astimezone(coop.zone).date()
-    return today - timedelta(weeks=WINDOW_WEEKS), today
-
-
 def member_roles(*, coop: Cooperative, today: date | None = None) -> list[MemberRoles]:
     """Each active member's part in each role over the rolling window. A fixed number of
     queries, whatever the number of members."""
@@ -96,9 +91,10 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
         ).values_list("member_id", flat=True)
     )
     total_done = sum(done.values())
+    from fourfold.consumption.selectors import share_weights
     from fourfold.production.selectors import rotation_weights
 
-    weights = rotation_weights(coop=coop, members=[m.user for m in members])
+    weights = rotation_weights(members=[m.user for m in members], shares=share_weights(coop=coop))
     weight_sum = sum(weights.values()) or 1
     made = Batch.objects.filter(
         coop=coop, date__gte=start, date__lte=end, status=Batch.Status.MADE
@@ -245,45 +241,6 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
             )
         )
     return rows
-
-
-def _money(coop: Cooperative, ids: list[int], start: date, end: date):
-    """Per member: money paid in or for the co-op in the window, costs charged in it, and the
-    balance now. Three aggregate queries."""
-    legs = Leg.objects.filter(
-        account__coop=coop,
-        account__kind=Account.Kind.MEMBER,
-        account__user_id__in=ids,
-        transaction__occurred_on__gte=start,
-        transaction__occurred_on__lte=end,
-    )
-    paid_minor = dict(
-        legs.filter(
-            amount_minor__lt=0,
-            transaction__kind__in=[
-                Transaction.Kind.CONTRIBUTION,
-                Transaction.Kind.EXPENSE,
-                Transaction.Kind.TRANSFER,
-            ],
-        )
-        .values("account__user_id")
-        .annotate(s=Sum("amount_minor"))
-        .values_list("account__user_id", "s")
-    )
-    charges = ledger_selectors.member_charges(coop=coop, member_ids=ids, start=start, end=end)
-    totals = dict(
-        Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user_id__in=ids).values_list(
-            "user_id", "total_minor"
-        )
-    )
-    paid = defaultdict(Decimal)
-    charged = defaultdict(Decimal)
-    balance = defaultdict(Decimal)
-    for uid in ids:
-        paid[uid] = from_minor(-paid_minor.get(uid, 0), coop.currency)
-        charged[uid] = charges.get(uid, Decimal(0))
-        balance[uid] = from_minor(-totals.get(uid, 0), coop.currency)
-    return paid, charged, balance
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
@@ -496,3 +498,62 @@ def books_check(*, coop: Cooperative) -> list[str]:
             % {"held": money(overdrawn[1]), "id": overdrawn[0]}
         )
     return problems
+
+
+# The rolling window the four roles are measured over (insights) and the funder rule's
+# "long overdue": owing more than four weeks of one's costs (insights, reminders).
+WINDOW_WEEKS = 12
+FUNDER_DEBT_WEEKS = 4
+
+
+def window(coop: Cooperative, today: date | None = None) -> tuple[date, date]:
+    today = today or timezone.now().astimezone(coop.zone).date()
+    return today - timedelta(weeks=WINDOW_WEEKS), today
+
+
+def member_money(coop: Cooperative, ids: list[int], start: date, end: date):
+    """Per member (the four roles, the funder reminders): money paid in or for the co-op in
+    the window, costs charged in it, and the balance now. Three aggregate queries."""
+    legs = Leg.objects.filter(
+        account__coop=coop,
+        account__kind=Account.Kind.MEMBER,
+        account__user_id__in=ids,
+        transaction__occurred_on__gte=start,
+        transaction__occurred_on__lte=end,
+    )
+    paid_minor = dict(
+        legs.filter(
+            amount_minor__lt=0,
+            transaction__kind__in=[
+                Transaction.Kind.CONTRIBUTION,
+                Transaction.Kind.EXPENSE,
+                Transaction.Kind.TRANSFER,
+            ],
+        )
+        .values("account__user_id")
+        .annotate(s=Sum("amount_minor"))
+        .values_list("account__user_id", "s")
+    )
+    charges = member_charges(coop=coop, member_ids=ids, start=start, end=end)
+    totals = dict(
+        Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user_id__in=ids).values_list(
+            "user_id", "total_minor"
+        )
+    )
+    paid = defaultdict(Decimal)
+    charged = defaultdict(Decimal)
+    balance = defaultdict(Decimal)
+    for uid in ids:
+        paid[uid] = from_minor(-paid_minor.get(uid, 0), coop.currency)
+        charged[uid] = charges.get(uid, Decimal(0))
+        balance[uid] = from_minor(-totals.get(uid, 0), coop.currency)
+    return paid, charged, balance
+
+
+def batches_bought_for(*, coop: Cooperative, batch_ids) -> set[int]:
+    """Which of these batches something was already bought for (an entry names the batch)."""
+    return set(
+        Transaction.objects.filter(coop=coop, batch_id__in=batch_ids).values_list(
+            "batch_id", flat=True
+        )
+    )

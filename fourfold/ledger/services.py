@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import Conflict, Invalid, NeedsConfirmation, PrincipleViolation
 from fourfold.ledger import selectors
@@ -434,9 +434,10 @@ def expense_post(
     amount far above the co-op's usual entries needs ``confirm_large``.
 
     With ``split``, the cost is allocated to those members at once, in the same transaction.
-    Without it, a cost for a ``batch`` goes to the batch's consumers by units received (now if
-    the batch is made, else when it is); a general cost is shared per the co-op's rule: equally
-    among active members at once, or by units in the next batch made.
+    Without it, a cost for a ``batch`` goes to the batch's consumers by units received (now
+    if the batch is made, by ``workflows.money``, which the edges call; else when it is); a
+    general cost is shared per the co-op's rule: equally among active members at once, or by
+    units in the next batch made.
     """
     _refuse_labour(supplier, description)
     _refuse_outside_money(description)
@@ -504,11 +505,6 @@ def expense_post(
                 occurred_on=expense.occurred_on,
                 batch=batch,
             )
-        elif batch is not None:
-            # Imported here: consumption builds on the ledger, not the other way round.
-            from fourfold.consumption.services import batch_costs_allocate
-
-            batch_costs_allocate(batch=batch, by=entered_by)
     return expense
 
 

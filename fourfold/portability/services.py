@@ -27,13 +27,12 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.accounts.services import RESERVED_USERNAMES
-from fourfold.audit import audit_record
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import CoopFields, coop_validate
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
-from fourfold.governance.tasks import close_due_proposals
 from fourfold.ledger.models import Account, Category, Leg, Transaction
 from fourfold.ledger.services import entry_principles_check
 from fourfold.lib.money import decimal_from_text, from_minor, to_minor
@@ -755,16 +754,6 @@ def _governance(coop: Cooperative, data: dict, people: dict[str, User]) -> dict[
             )
     Proposal.objects.bulk_create(proposals.values())
     Vote.objects.bulk_create(votes)
-    # The closing tasks of open proposals were queued in the other database: queue them here,
-    # so each closes at its deadline as if it had been opened here.
-    deadlines = sorted(
-        {p.closes_at for p in proposals.values() if p.status == Proposal.Status.OPEN}
-    )
-    for deadline in deadlines:
-        transaction.on_commit(
-            lambda deadline=deadline: close_due_proposals.using(run_after=deadline).enqueue()
-        )
-
     proxies = []
     for index, raw in enumerate(_list(data.get("proxies", []), "proxies")):
         where = f"proxies[{index}]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -22,13 +23,10 @@ def coop_today(coop: Cooperative) -> date:
     return timezone.now().astimezone(coop.zone).date()
 
 
-def rotation_weights(*, coop: Cooperative, members: list[User]) -> dict[int, Fraction]:
+def rotation_weights(*, members: list[User], shares: Mapping[int, int]) -> dict[int, Fraction]:
     """Each producer's weight in the rotation: their standing share of the product, so that
     their share of the production follows ("producers as consumers"). Equal while nobody has
-    a standing share yet."""
-    from fourfold.consumption.selectors import share_weights  # consumption builds on production
-
-    shares = share_weights(coop=coop)
+    a standing share yet. ``shares``: consumption's ``share_weights``, passed in."""
     if not any(shares.get(member.pk, 0) for member in members):
         return {member.pk: Fraction(1) for member in members}
     return {member.pk: Fraction(shares.get(member.pk, 0)) for member in members}
@@ -199,7 +197,9 @@ class RotationExplanation:
     away_on: list[date]
 
 
-def rotation_explanation(*, coop: Cooperative, member: User) -> RotationExplanation:
+def rotation_explanation(
+    *, coop: Cooperative, member: User, shares: Mapping[int, int]
+) -> RotationExplanation:
     """Why a member has the shifts they have: their count, their fair share and their days away,
     over the same history and window the rotation uses."""
     today = coop_today(coop)
@@ -222,7 +222,7 @@ def rotation_explanation(*, coop: Cooperative, member: User) -> RotationExplanat
         member__in=producers,
     )
     total = window.count() + history.count()
-    weights = rotation_weights(coop=coop, members=producers)
+    weights = rotation_weights(members=producers, shares=shares)
     weight_sum = sum(weights.values())
     weight = weights.get(member.pk, Fraction(0))
     share = weight / weight_sum if weight_sum else Fraction(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -14,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import MEMBER_STATUSES
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
-from fourfold.ledger.models import Transaction
+from fourfold.lib import rotation
 from fourfold.lib.dates import date_within_reach, format_day, parse_cadence
 from fourfold.lib.money import decimal_from_text
-from fourfold.production import rotation, selectors
+from fourfold.production import selectors
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 
 MAX_PLANNING_WEEKS = 104
@@ -89,7 +90,12 @@ def cadence_dates(coop: Cooperative, start: date, end: date) -> list[date]:
 
 
 def batches_plan(
-    *, coop: Cooperative, weeks: int, by: User | None, today: date | None = None
+    *,
+    coop: Cooperative,
+    weeks: int,
+    by: User | None,
+    shares: Mapping[int, int],
+    today: date | None = None,
 ) -> PlanResult:
     """Plan the next ``weeks`` of batches and assign their producers by the fair rotation.
 
@@ -122,7 +128,7 @@ def batches_plan(
             if day in existing:
                 continue
             result.created.append(_batch_new(coop, day))
-        _assign(coop, today, result)
+        _assign(coop, today, result, shares)
         audit_record(
             coop=coop,
             actor=by,
@@ -144,12 +150,15 @@ def _batch_new(coop: Cooperative, day: date) -> Batch:
     return batch
 
 
-def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
+def batches_follow_rules(
+    *, coop: Cooperative, today: date, bought_for: Collection[int], shares: Mapping[int, int]
+) -> PlanResult:
     """After the members change the target, the producers per batch or the cadence, the
     batches still planned follow the new rules: new target, as many producer places as the
     rule says (places are added, or the emptiest removed outside the lock window), no batch
     left on a day the cadence no longer has unless something was already bought for it, and
-    the rotation re-dealt for what changed."""
+    the rotation re-dealt for what changed. ``bought_for``: the batches something was bought
+    for (the ledger's; ``workflows.production.batches_follow_rules`` passes them)."""
     result = PlanResult()
     with transaction.atomic():
         coop = Cooperative.objects.select_for_update().get(pk=coop.pk)
@@ -160,11 +169,6 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
             return result
         # Inside the lock window the plan stands: members count on those days and shifts.
         on_cadence = set(cadence_dates(coop, lock_until, last))
-        bought_for = set(
-            Transaction.objects.filter(coop=coop, batch__in=planned).values_list(
-                "batch_id", flat=True
-            )
-        )
         off_cadence = [
             b.pk
             for b in planned
@@ -196,7 +200,7 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
                     key=lambda shift: (shift.member_id is not None, -shift.slot),
                 )
                 Shift.objects.filter(pk__in=[s.pk for s in removable[:-missing]]).delete()
-        _assign(coop, today, result)
+        _assign(coop, today, result, shares)
         audit_record(
             coop=coop,
             actor=None,
@@ -207,7 +211,7 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
     return result
 
 
-def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
+def _assign(coop: Cooperative, today: date, result: PlanResult, shares: Mapping[int, int]) -> None:
     lock_until = today + timedelta(days=coop.lock_window_days)
     history_start = today - timedelta(weeks=selectors.HISTORY_WEEKS)
     batches = list(Batch.objects.filter(coop=coop, date__gte=history_start).order_by("date"))
@@ -280,7 +284,7 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
     problem = rotation.Problem(
         batch_count=len(batches),
         members=[user.pk for user in producers],
-        weights=selectors.rotation_weights(coop=coop, members=producers),
+        weights=selectors.rotation_weights(members=producers, shares=shares),
         fixed={b: frozenset(members) for b, members in fixed.items()},
         slots=slots,
         unavailable={m: frozenset(days) for m, days in unavailable.items()},
@@ -318,16 +322,25 @@ def _assign(coop: Cooperative, today: date, result: PlanResult) -> None:
         )
 
 
-def replan_after_membership_change(*, coop: Cooperative, today: date | None = None) -> None:
+def replan_after_membership_change(
+    *, coop: Cooperative, shares: Mapping[int, int], today: date | None = None
+) -> None:
     """Give the future unlocked shifts of members who paused or left to others."""
     today = today or selectors.coop_today(coop)
     with transaction.atomic():
         Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-        _assign(coop, today, PlanResult())
+        _assign(coop, today, PlanResult(), shares)
 
 
 def unavailability_add(
-    *, coop: Cooperative, member: User, start: date, end: date, note: str = "", replan: bool = True
+    *,
+    coop: Cooperative,
+    member: User,
+    start: date,
+    end: date,
+    shares: Mapping[int, int],
+    note: str = "",
+    replan: bool = True,
 ) -> Unavailability:
     """Mark ``member`` away from ``start`` to ``end`` (inclusive); re-plan what can move."""
     if end < start:
@@ -360,18 +373,20 @@ def unavailability_add(
         )
         if replan:
             Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-            _assign(coop, today, PlanResult())
+            _assign(coop, today, PlanResult(), shares)
     return spell
 
 
-def unavailability_remove(*, coop: Cooperative, member: User, pk: int) -> None:
+def unavailability_remove(
+    *, coop: Cooperative, member: User, pk: int, shares: Mapping[int, int]
+) -> None:
     with transaction.atomic():
         deleted, _rows = Unavailability.objects.filter(coop=coop, member=member, pk=pk).delete()
         if not deleted:
             raise NotFound(_("No such period away."))
         audit_record(coop=coop, actor=member, action="production.available_again", period=pk)
         Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-        _assign(coop, selectors.coop_today(coop), PlanResult())
+        _assign(coop, selectors.coop_today(coop), PlanResult(), shares)
 
 
 def swap_offer(*, shift: Shift, by: User) -> Swap:
@@ -485,7 +500,8 @@ def _close_open_swaps(batch: Batch) -> None:
 def batch_record_made(
     *, batch: Batch, by: User, quantity: int, hours, today: date | None = None
 ) -> Batch:
-    """A producer records what was made and the hours it took; the shifts count as done."""
+    """A producer records what was made and the hours it took; the shifts count as done.
+    Sharing it out is consumption's: the edges call ``workflows.production.batch_record_made``."""
     if isinstance(quantity, bool) or int(quantity) < 0 or int(quantity) > 1_000_000:
         raise Invalid(_("Enter the quantity made, 0 or more."), field="quantity")
     hours_spent = _parse_hours(hours)
@@ -510,10 +526,6 @@ def batch_record_made(
             quantity=int(quantity),
             hours=str(hours_spent),
         )
-        # What was made is shared out at once. Imported here: consumption builds on production.
-        from fourfold.consumption.services import batch_allocate
-
-        batch_allocate(batch=batch, by=by)
     return batch
 
 

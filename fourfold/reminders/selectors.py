@@ -19,8 +19,8 @@ from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
-from fourfold.insights.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, _money, window
 from fourfold.ledger.models import Account
+from fourfold.ledger.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, member_money, window
 from fourfold.lib.dates import format_day, format_moment
 from fourfold.lib.money import format_money
 from fourfold.production.models import Batch, Shift
@@ -161,7 +161,7 @@ def _balance_reminders(now: datetime) -> list[Reminder]:
     for coop in coops:
         today = now.astimezone(coop.zone).date()
         ids = sorted(members[coop.pk])
-        _paid, charged, balance = _money(coop, ids, *window(coop, today))
+        _paid, charged, balance = member_money(coop, ids, *window(coop, today))
         year, week, _weekday = today.isocalendar()
         for member_id in ids:
             # The funder audit's "long overdue" (insights): owing more than four weeks of

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fourfold.accounts.models import User
-from fourfold.audit import audit_record
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.reminders.models import ReminderPreference, SentReminder
 from fourfold.reminders.selectors import reminders_due

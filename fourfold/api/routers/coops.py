@@ -14,6 +14,7 @@ from fourfold.api.schemas import (
     errors,
 )
 from fourfold.coops import selectors, services
+from fourfold.workflows import membership as membership_flow
 
 router = Router(tags=["co-ops"])
 
@@ -53,7 +54,7 @@ def invitation_create(request: HttpRequest, slug: str):
 
 @router.post("/invitations/{code}/accept", response={201: MembershipOut, **errors(404, 409)})
 def invitation_accept(request: HttpRequest, code: str):
-    return Status(201, services.invitation_accept(code=code, user=request.auth))
+    return Status(201, membership_flow.invitation_accept(code=code, user=request.auth))
 
 
 def _membership_action(request: HttpRequest, slug: str, change) -> dict:
@@ -64,16 +65,16 @@ def _membership_action(request: HttpRequest, slug: str, change) -> dict:
 @router.post("/coops/{slug}/membership/pause", response={200: MembershipOut, **errors(404, 409)})
 def membership_pause(request: HttpRequest, slug: str):
     """Pause all four of your roles: no shares, no new shifts, no new costs."""
-    return _membership_action(request, slug, services.membership_pause)
+    return _membership_action(request, slug, membership_flow.membership_pause)
 
 
 @router.post("/coops/{slug}/membership/resume", response={200: MembershipOut, **errors(404, 409)})
 def membership_resume(request: HttpRequest, slug: str):
-    return _membership_action(request, slug, services.membership_resume)
+    return _membership_action(request, slug, membership_flow.membership_resume)
 
 
 @router.post("/coops/{slug}/membership/leave", response={200: MembershipOut, **errors(404, 409)})
 def membership_leave(request: HttpRequest, slug: str):
     """Leave the co-op: your share ends and your future shifts go to others; your balance stays
     in the ledger until it is settled."""
-    return _membership_action(request, slug, services.membership_leave)
+    return _membership_action(request, slug, membership_flow.membership_leave)

@@ -17,6 +17,7 @@ from fourfold.governance import selectors, services
 from fourfold.governance.models import Proposal
 from fourfold.ledger.selectors import member_by_username
 from fourfold.lib.money import plain
+from fourfold.workflows import decisions as decisions_flow
 
 router = Router(tags=["governance"])
 
@@ -166,7 +167,7 @@ def proposal_open(request: HttpRequest, slug: str, payload: ProposalIn):
                 _("No member or applicant named %(name)s.") % {"name": payload.subject},
                 field="subject",
             )
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop,
         by=request.auth,
         kind=payload.kind,
@@ -218,7 +219,7 @@ def votes_list(request: HttpRequest, slug: str, proposal_id: int):
 def vote_cast(request: HttpRequest, slug: str, proposal_id: int, payload: VoteIn):
     """Vote or change your vote until the proposal closes."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    vote = services.vote_cast(
+    vote = decisions_flow.vote_cast(
         proposal=_proposal(coop, proposal_id),
         member=request.auth,
         position=payload.position,

@@ -14,6 +14,7 @@ from fourfold.errors import NotFound
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Transaction
 from fourfold.lib.money import from_minor, plain
+from fourfold.workflows import money as money_flow
 
 router = Router(tags=["ledger"])
 
@@ -262,7 +263,7 @@ def transaction_create(
         # Who sends it is part of the request: the same body from another member (whose payer
         # defaults to themselves) is another transaction, never a replay of this one.
         payload={**fields, "entered_by": request.auth.pk},
-        post=lambda: services.entry_record(coop=coop, entered_by=request.auth, **fields),
+        post=lambda: money_flow.entry_record(coop=coop, entered_by=request.auth, **fields),
     )
     if not created:
         response["Idempotent-Replayed"] = "true"

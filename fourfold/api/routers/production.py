@@ -14,6 +14,7 @@ from fourfold.consumption import selectors as consumption
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
 from fourfold.production import selectors, services
+from fourfold.workflows import production as production_flow
 
 router = Router(tags=["production"])
 
@@ -167,7 +168,7 @@ def batches_plan(request: HttpRequest, slug: str, payload: PlanIn):
     """Plan the next `weeks` of batches from the cadence and assign producers fairly.
     Idempotent; done and locked shifts never move."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    result = services.batches_plan(coop=coop, weeks=payload.weeks, by=request.auth)
+    result = production_flow.batches_plan(coop=coop, weeks=payload.weeks, by=request.auth)
     return {
         "created": len(result.created),
         "assigned": result.assigned,
@@ -219,7 +220,7 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int):
 def batch_made(request: HttpRequest, slug: str, batch_id: int, payload: MadeIn):
     """A producer of the batch records the quantity made and the hours it took."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.batch_record_made(
+    production_flow.batch_record_made(
         batch=_batch(coop, batch_id),
         by=request.auth,
         quantity=payload.quantity,
@@ -268,7 +269,7 @@ def shifts_list(
 def shifts_explanation(request: HttpRequest, slug: str):
     """Why you have the shifts you have: your count against your fair share."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    why = selectors.rotation_explanation(coop=coop, member=request.auth)
+    why = production_flow.rotation_explanation(coop=coop, member=request.auth)
     return {
         "planned": why.planned,
         "done_recently": why.done_recently,
@@ -335,7 +336,7 @@ def availability_list(request: HttpRequest, slug: str):
 def availability_add(request: HttpRequest, slug: str, payload: AvailabilityIn):
     """Mark yourself unavailable from `start` to `end` (inclusive); the plan adapts."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    spell = services.unavailability_add(
+    spell = production_flow.unavailability_add(
         coop=coop, member=request.auth, start=payload.start, end=payload.end, note=payload.note
     )
     return Status(201, spell)
@@ -344,7 +345,7 @@ def availability_add(request: HttpRequest, slug: str, payload: AvailabilityIn):
 @router.delete("/coops/{slug}/availability/{period_id}", response={204: None, **errors(404)})
 def availability_remove(request: HttpRequest, slug: str, period_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.unavailability_remove(coop=coop, member=request.auth, pk=period_id)
+    production_flow.unavailability_remove(coop=coop, member=request.auth, pk=period_id)
     return Status(204, None)
 
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +15,10 @@ BASE = "/api/v1/coops/home"
 def made_batch(personas, api_client):
     def make(quantity: int) -> Batch:
         with time_machine.travel("2026-02-25T12:00:00-05:00"):
-            production.batches_plan(coop=personas.coop, weeks=1, by=None)
+            production_flow.batches_plan(coop=personas.coop, weeks=1, by=None)
         batch = Batch.objects.get(coop=personas.coop)
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        return production.batch_record_made(
+        return production_flow.batch_record_made(
             batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
         )
 
@@ -67,7 +67,7 @@ def test_a_made_batch_shows_who_got_what_and_extras_can_be_claimed(
 
 def test_reservations_close_at_the_cut_off(api_client, personas):
     with time_machine.travel("2026-02-25T12:00:00-05:00"):
-        production.batches_plan(coop=personas.coop, weeks=1, by=None)
+        production_flow.batches_plan(coop=personas.coop, weeks=1, by=None)
         batch = Batch.objects.get(coop=personas.coop)
         ok = api_client(personas.alice).post(
             f"{BASE}/reservations", {"batch": batch.pk, "units": 3}
@@ -86,7 +86,7 @@ def test_costs_per_unit_and_mine(api_client, personas, made_batch):
     api_client(personas.alice).put(f"{BASE}/subscriptions/me", {"units": 3})
     api_client(personas.bob).put(f"{BASE}/subscriptions/me", {"units": 1})
     with time_machine.travel("2026-02-25T12:00:00-05:00"):
-        production.batches_plan(coop=personas.coop, weeks=1, by=None)
+        production_flow.batches_plan(coop=personas.coop, weeks=1, by=None)
     batch = Batch.objects.get(coop=personas.coop)
     client = api_client(personas.alice)
     client.post(
@@ -94,7 +94,9 @@ def test_costs_per_unit_and_mine(api_client, personas, made_batch):
         {"kind": "expense", "amount": "8.00", "category": "ingredients", "batch": batch.pk},
     )
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    production.batch_record_made(batch=batch, by=producer, quantity=4, hours="3", today=batch.date)
+    production_flow.batch_record_made(
+        batch=batch, by=producer, quantity=4, hours="3", today=batch.date
+    )
     [row] = client.get(f"{BASE}/costs").json()
     assert (row["units"], row["cost"], row["per_unit"], row["mine"]) == (4, "8.00", "2.00", "6.00")
 

@@ -230,7 +230,7 @@ def test_listing_transactions_costs_the_same_queries_at_any_size(
 
 
 def test_an_expense_above_the_limit_names_the_spending_proposal_it_draws_on(api_client, personas):
-    from fourfold.governance import services as governance
+    from fourfold.workflows import decisions as decisions_flow
 
     personas.coop.spending_limit = "100"
     personas.coop.save()
@@ -239,11 +239,11 @@ def test_an_expense_above_the_limit_names_the_spending_proposal_it_draws_on(api_
     refused = client.post(f"{LEDGER}/transactions", payload)
     assert refused.status_code == 403
     assert refused.json()["code"] == "principle_violation"
-    pot = governance.proposal_open(
+    pot = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.bob, kind="spending", title="Big pot", amount="120"
     )
     for member in (personas.alice, personas.bob):
-        governance.vote_cast(proposal=pot, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=pot, member=member, position="agree")
     posted = client.post(f"{LEDGER}/transactions", {**payload, "proposal": pot.pk})
     assert posted.status_code == 201
     assert posted.json()["approval"] == pot.pk

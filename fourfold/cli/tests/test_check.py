@@ -8,6 +8,7 @@ from fourfold.cli.main import main
 from fourfold.ledger import services
 from fourfold.ledger.models import Leg
 from fourfold.ledger.tests.test_books_check import guard_lifted
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def coop(personas):
     services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
     )
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.bob,
         amount="8",

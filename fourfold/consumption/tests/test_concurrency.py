@@ -6,9 +6,9 @@ from django.db import connection
 from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation
 from fourfold.errors import Conflict
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory, race
+from fourfold.workflows import production as production_flow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +23,10 @@ def test_fifty_concurrent_claims_for_five_extras_take_exactly_five():
     coop = CoopFactory()
     members = [MembershipFactory(coop=coop).user for _ in range(50)]
     services.share_set(coop=coop, member=members[0], units=15)
-    production.batches_plan(coop=coop, weeks=1, by=None)
+    production_flow.batches_plan(coop=coop, weeks=1, by=None)
     batch = Batch.objects.filter(coop=coop).order_by("date").first()
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    batch = production.batch_record_made(
+    batch = production_flow.batch_record_made(
         batch=batch, by=producer, quantity=20, hours="3", today=batch.date
     )
     assert selectors.extras_left(batch=batch) == 5

@@ -6,7 +6,6 @@ import time_machine
 
 from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, StandingShare
-from fourfold.coops import services as coops
 from fourfold.coops.models import Membership
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger import selectors as ledger_selectors
@@ -14,6 +13,9 @@ from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import membership as membership_flow
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +28,13 @@ def carol(personas):
 
 
 def plan_sunday(coop, day=SUNDAY) -> Batch:
-    production.batches_plan(coop=coop, weeks=1, by=None, today=day - timedelta(days=3))
+    production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day - timedelta(days=3))
     return Batch.objects.get(coop=coop, date=day)
 
 
 def make(batch: Batch, quantity: int) -> Batch:
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    return production.batch_record_made(
+    return production_flow.batch_record_made(
         batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
     )
 
@@ -91,7 +93,7 @@ def test_a_batch_cost_is_charged_by_units_received_to_the_cent(personas, carol):
     for member, n in ((personas.alice, 1), (personas.bob, 2), (carol, 3)):
         services.share_set(coop=personas.coop, member=member, units=n)
     batch = plan_sunday(personas.coop)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="10.00",
@@ -111,7 +113,7 @@ def test_a_batch_cost_is_charged_by_units_received_to_the_cent(personas, carol):
 def test_a_general_cost_goes_to_the_next_batch_by_units(personas):
     services.share_set(coop=personas.coop, member=personas.alice, units=1)
     services.share_set(coop=personas.coop, member=personas.bob, units=3)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="8.00",
@@ -129,7 +131,7 @@ def test_a_general_cost_goes_to_the_next_batch_by_units(personas):
 def test_a_general_cost_can_be_shared_equally_at_once(personas, carol):
     personas.coop.general_cost_mode = "equal"
     personas.coop.save()
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop, payer=carol, amount="9.00", category="space", entered_by=carol
     )
     balances = {
@@ -146,7 +148,7 @@ def test_claiming_an_extra_reshares_the_costs_by_reversal(personas):
     services.share_set(coop=personas.coop, member=personas.alice, units=1)
     services.share_set(coop=personas.coop, member=personas.bob, units=1)
     batch = plan_sunday(personas.coop)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="9.00",
@@ -168,7 +170,7 @@ def test_claiming_an_extra_reshares_the_costs_by_reversal(personas):
 def test_a_missed_batch_passes_its_costs_to_the_next_one(personas):
     services.share_set(coop=personas.coop, member=personas.alice, units=2)
     missed = plan_sunday(personas.coop)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="12.00",
@@ -198,13 +200,13 @@ def test_pausing_pauses_all_four_roles_and_resuming_restores_them(personas, caro
     for member in (personas.alice, personas.bob, carol):
         services.share_set(coop=personas.coop, member=member, units=1)
     with time_machine.travel("2026-02-20T12:00:00-05:00"):
-        production.batches_plan(coop=personas.coop, weeks=6, by=None)
-        coops.membership_pause(coop=personas.coop, member=carol)
+        production_flow.batches_plan(coop=personas.coop, weeks=6, by=None)
+        membership_flow.membership_pause(coop=personas.coop, member=carol)
         later = Shift.objects.filter(batch__coop=personas.coop, batch__date__gte=date(2026, 3, 2))
         assert not later.filter(member=carol).exists()
-        coops.membership_resume(coop=personas.coop, member=carol)
+        membership_flow.membership_resume(coop=personas.coop, member=carol)
         assert later.filter(member=carol).exists()
-    coops.membership_pause(coop=personas.coop, member=carol)
+    membership_flow.membership_pause(coop=personas.coop, member=carol)
     batch = make(plan_sunday(personas.coop), 3)
     assert units(batch) == {"alice": 1, "bob": 1}
 
@@ -212,7 +214,7 @@ def test_pausing_pauses_all_four_roles_and_resuming_restores_them(personas, caro
 def test_leaving_ends_the_share_and_keeps_the_balance(personas, carol):
     services.share_set(coop=personas.coop, member=carol, units=2)
     ledger.contribution_post(coop=personas.coop, payer=carol, amount="5", entered_by=carol)
-    coops.membership_leave(coop=personas.coop, member=carol)
+    membership_flow.membership_leave(coop=personas.coop, member=carol)
     assert not StandingShare.objects.filter(member=carol).exists()
     assert Membership.objects.get(user=carol).status == "left"
     balances = {
@@ -227,7 +229,7 @@ def test_the_rotation_follows_standing_shares(personas, carol):
     for member, n in shares.items():
         services.share_set(coop=personas.coop, member=member, units=n)
     with time_machine.travel("2026-02-20T12:00:00-05:00"):
-        production.batches_plan(coop=personas.coop, weeks=12, by=None)
+        production_flow.batches_plan(coop=personas.coop, weeks=12, by=None)
     counts = {m: Shift.objects.filter(member=m).count() for m in shares}
     total = sum(counts.values())
     for member, n in shares.items():

@@ -5,9 +5,11 @@ import time_machine
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Invitation, Membership
-from fourfold.coops.services import invitation_accept, invitation_create, membership_leave
+from fourfold.coops.services import invitation_create
 from fourfold.errors import Conflict, NotFound
 from fourfold.testing import MembershipFactory, UserFactory
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows.membership import invitation_accept, membership_leave
 
 pytestmark = pytest.mark.django_db
 
@@ -71,14 +73,14 @@ def test_a_paused_member_cannot_invite(personas):
 
 def remove_by_vote(coop, member, *, by):
     """The members remove ``member``: every other active member agrees, so it closes at once."""
-    from fourfold.governance import services as governance
+    from fourfold.workflows import decisions as decisions_flow
 
-    proposal = governance.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop, by=by, kind="remove_member", title="Remove", subject=member
     )
     for voter in Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE):
         if voter.user != member:
-            governance.vote_cast(proposal=proposal, member=voter.user, position="agree")
+            decisions_flow.vote_cast(proposal=proposal, member=voter.user, position="agree")
     proposal.refresh_from_db()
     assert proposal.status == "passed"
     return proposal
@@ -123,7 +125,6 @@ def test_a_removed_member_comes_back_as_an_applicant_where_an_invitation_suffice
 
 
 def test_a_removed_member_admitted_again_is_a_member_like_any_other(personas):
-    from fourfold.governance import services as governance
     from fourfold.governance.models import Proposal
 
     remove_by_vote(personas.coop, personas.bob, by=personas.alice)
@@ -131,8 +132,8 @@ def test_a_removed_member_admitted_again_is_a_member_like_any_other(personas):
         code=invitation_create(coop=personas.coop, by=personas.alice).code, user=personas.bob
     )
     admission = Proposal.objects.get(kind="admit_member", status="open")
-    governance.vote_cast(proposal=admission, member=personas.alice, position="agree")
-    governance.proposal_close(proposal=admission, now=timezone.now() + timedelta(days=8))
+    decisions_flow.vote_cast(proposal=admission, member=personas.alice, position="agree")
+    decisions_flow.proposal_close(proposal=admission, now=timezone.now() + timedelta(days=8))
     bob = Membership.objects.get(user=personas.bob)
     assert (bob.status, bob.removed_at) == (Membership.Status.ACTIVE, None)
     # Leaving of their own accord and coming back follows the co-op's usual rule again.

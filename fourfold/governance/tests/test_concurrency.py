@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 
 from fourfold.errors import PrincipleViolation
-from fourfold.governance import services
 from fourfold.governance.models import Vote
-from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory, make_personas, race
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,14 +26,14 @@ def test_concurrent_double_votes_leave_one_vote():
     people = make_personas()
     for _ in range(3):
         MembershipFactory(coop=people.coop)
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=people.coop, by=people.alice, kind="general", title="Race"
     )
     positions = iter(["agree", "disagree"] * 5)
     chosen = [next(positions) for _ in range(10)]
 
     def vote():
-        return services.vote_cast(
+        return decisions_flow.vote_cast(
             proposal=proposal, member=people.bob, position=chosen.pop()
         ).position
 
@@ -46,14 +46,14 @@ def test_concurrent_expenses_never_spend_more_than_the_approval():
     people = make_personas()
     people.coop.spending_limit = Decimal("100")
     people.coop.save()
-    approval = services.proposal_open(
+    approval = decisions_flow.proposal_open(
         coop=people.coop, by=people.alice, kind="spending", title="Jars", amount="500"
     )
     for member in (people.alice, people.bob):
-        services.vote_cast(proposal=approval, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=approval, member=member, position="agree")
 
     def spend():
-        return ledger.expense_post(
+        return money_flow.expense_post(
             coop=people.coop,
             payer=people.alice,
             amount="120",

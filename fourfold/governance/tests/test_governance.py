@@ -8,15 +8,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.services import invitation_accept, invitation_create
+from fourfold.coops.services import invitation_create
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.governance import selectors, services
 from fourfold.governance.models import FacilitatorDuty, Proposal
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
-from fourfold.production import services as production
 from fourfold.production.models import Batch
 from fourfold.testing import MembershipFactory, UserFactory
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
+from fourfold.workflows.membership import invitation_accept
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +36,13 @@ def six(personas):
 
 def vote_all(proposal, members, positions):
     for member, position in zip(members, positions, strict=False):
-        services.vote_cast(proposal=proposal, member=member, position=position)
+        decisions_flow.vote_cast(proposal=proposal, member=member, position=position)
     proposal.refresh_from_db()
     return proposal
 
 
 def rule_change(coop, by, **change):
-    return services.proposal_open(
+    return decisions_flow.proposal_open(
         coop=coop, by=by, kind="rule_change", title="Change", change=change
     )
 
@@ -51,12 +54,14 @@ def test_a_passed_rule_change_applies_itself_and_logs_before_and_after(personas,
     assert Cooperative.objects.get(pk=personas.coop.pk).target_quantity == 24
     assert proposal.result["before"] == {"target_quantity": "20"}
     assert proposal.result["after"] == {"target_quantity": "24"}
-    production.batches_plan(coop=Cooperative.objects.get(pk=personas.coop.pk), weeks=2, by=None)
+    production_flow.batches_plan(
+        coop=Cooperative.objects.get(pk=personas.coop.pk), weeks=2, by=None
+    )
     assert Batch.objects.filter(coop=personas.coop).first().planned_quantity == 24
 
 
 def test_a_passed_rule_change_reaches_the_batches_already_planned(personas, six):
-    production.batches_plan(coop=personas.coop, weeks=3, by=None)
+    production_flow.batches_plan(coop=personas.coop, weeks=3, by=None)
     proposal = rule_change(personas.coop, personas.bob, target_quantity=24, producers_per_batch=3)
     assert vote_all(proposal, six, ["agree"] * 6).status == "passed"
     planned = Batch.objects.filter(coop=personas.coop, status="planned")
@@ -102,17 +107,19 @@ def test_an_invalid_change_is_refused_when_opened(personas, change, message):
 
 
 def test_quorum_is_explained(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Buy a bigger pot"
     )
     vote_all(proposal, six[:2], ["agree", "agree"])
-    closed = services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    closed = decisions_flow.proposal_close(
+        proposal=proposal, now=timezone.now() + timedelta(days=8)
+    )
     assert closed.status == "failed"
     assert closed.outcome == "failed: quorum 2 of 6 voted, 3 needed."
 
 
 def test_a_single_block_fails_it(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Switch to skim milk"
     )
     proposal = vote_all(proposal, six, ["agree"] * 5 + ["block"])
@@ -121,7 +128,7 @@ def test_a_single_block_fails_it(personas, six):
 
 
 def test_abstentions_count_for_quorum_but_not_the_threshold(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Try maple"
     )
     proposal = vote_all(
@@ -132,22 +139,22 @@ def test_abstentions_count_for_quorum_but_not_the_threshold(personas, six):
 
 
 def test_a_vote_can_change_until_the_close_and_is_one_per_member(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Honey"
     )
-    services.vote_cast(proposal=proposal, member=personas.bob, position="disagree")
-    services.vote_cast(
+    decisions_flow.vote_cast(proposal=proposal, member=personas.bob, position="disagree")
+    decisions_flow.vote_cast(
         proposal=proposal, member=personas.bob, position="agree", reason="changed my mind"
     )
     assert proposal.votes.count() == 1
     assert proposal.votes.get().reason == "changed my mind"
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     with pytest.raises(Conflict, match="closed"):
-        services.vote_cast(proposal=proposal, member=personas.alice, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=personas.alice, position="agree")
 
 
 def test_due_proposals_close_by_command_and_it_is_idempotent(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Old"
     )
     vote_all(proposal, six[:4], ["agree"] * 4)
@@ -155,7 +162,7 @@ def test_due_proposals_close_by_command_and_it_is_idempotent(personas, six):
         call_command("close_due_proposals", stdout=io.StringIO())
         proposal.refresh_from_db()
         assert proposal.status == "passed"
-        assert services.close_due_proposals() == []
+        assert decisions_flow.close_due_proposals() == []
 
 
 def test_opening_a_proposal_schedules_its_closing_task(
@@ -165,7 +172,7 @@ def test_opening_a_proposal_schedules_its_closing_task(
 
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = services.proposal_open(
+        proposal = decisions_flow.proposal_open(
             coop=personas.coop, by=personas.alice, kind="general", title="Later"
         )
     [result] = default_task_backend.results
@@ -173,14 +180,14 @@ def test_opening_a_proposal_schedules_its_closing_task(
 
 
 def test_a_proxy_votes_for_an_absent_member_and_the_tally_says_so(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Proxy"
     )
     services.proxy_grant(coop=personas.coop, giver=six[5], holder=six[0], proposal=proposal)
-    services.vote_cast(proposal=proposal, member=six[0], position="agree")
+    decisions_flow.vote_cast(proposal=proposal, member=six[0], position="agree")
     counts = services.tally(proposal)
     assert (counts["voted"], counts["by_proxy"]) == (2, 1)
-    services.vote_cast(proposal=proposal, member=six[5], position="disagree")
+    decisions_flow.vote_cast(proposal=proposal, member=six[5], position="disagree")
     counts = services.tally(proposal)
     assert (counts["voted"], counts["by_proxy"]) == (2, 0)
 
@@ -209,7 +216,7 @@ def test_nobody_holds_two_proxies(personas, six):
 
 
 def test_a_ranked_choice_is_decided_by_instant_runoff(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.bob,
         kind="choice",
@@ -218,7 +225,7 @@ def test_a_ranked_choice_is_decided_by_instant_runoff(personas, six):
     )
     ballots = [["vanilla", "honey"]] * 2 + [["honey"]] * 2 + [["plain", "honey"]] * 2
     for member, ranking in zip(six, ballots, strict=True):
-        services.vote_cast(proposal=proposal, member=member, ranking=ranking)
+        decisions_flow.vote_cast(proposal=proposal, member=member, ranking=ranking)
     proposal.refresh_from_db()
     assert proposal.status == "passed"
     assert proposal.result["winner"] == "honey"
@@ -254,7 +261,7 @@ def test_an_applicant_turned_down_may_be_invited_again(personas, six):
 
 
 def test_the_member_concerned_does_not_vote_on_their_removal(personas, six):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="remove_member",
@@ -262,7 +269,7 @@ def test_the_member_concerned_does_not_vote_on_their_removal(personas, six):
         subject=six[5],
     )
     with pytest.raises(Conflict, match="without your vote"):
-        services.vote_cast(proposal=proposal, member=six[5], position="block")
+        decisions_flow.vote_cast(proposal=proposal, member=six[5], position="block")
     proposal = vote_all(proposal, six[:5], ["agree"] * 5)
     # Five of the five who decide voted: it closed at once, and it passed.
     assert proposal.status == "passed"
@@ -272,7 +279,7 @@ def test_the_member_concerned_does_not_vote_on_their_removal(personas, six):
 
 def test_only_someone_who_asked_to_join_can_be_proposed_for_admission(personas, six):
     with pytest.raises(Invalid, match="has not asked to join"):
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop,
             by=personas.alice,
             kind="admit_member",
@@ -283,7 +290,7 @@ def test_only_someone_who_asked_to_join_can_be_proposed_for_admission(personas, 
 
 def test_removing_a_member_ends_the_membership_and_keeps_the_balance(personas, six):
     ledger.contribution_post(coop=personas.coop, payer=six[5], amount="5", entered_by=six[5])
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="remove_member",
@@ -291,7 +298,7 @@ def test_removing_a_member_ends_the_membership_and_keeps_the_balance(personas, s
         subject=six[5],
     )
     vote_all(proposal, six[:5], ["agree"] * 5)
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     assert Membership.objects.get(user=six[5]).status == "left"
 
 
@@ -299,7 +306,7 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
     personas.coop.spending_limit = Decimal("100")
     personas.coop.save()
     with pytest.raises(PrincipleViolation) as refused:
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.alice,
             amount="150",
@@ -307,11 +314,11 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
             entered_by=personas.alice,
         )
     assert refused.value.principle == "flat"
-    approval = services.proposal_open(
+    approval = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="spending", title="New fridge", amount="150"
     )
     vote_all(approval, six, ["agree"] * 6)
-    expense = ledger.expense_post(
+    expense = money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="150",
@@ -324,7 +331,7 @@ def test_spending_above_the_limit_needs_a_passed_proposal(personas, six):
 
 
 def spend(personas, amount, approval=None):
-    return ledger.expense_post(
+    return money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount=amount,
@@ -337,7 +344,7 @@ def spend(personas, amount, approval=None):
 def test_a_spending_approval_covers_its_amount_once_and_a_reversal_gives_it_back(personas, six):
     personas.coop.spending_limit = Decimal("100")
     personas.coop.save()
-    approval = services.proposal_open(
+    approval = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.bob, kind="spending", title="Fridge and pot", amount="300"
     )
     vote_all(approval, six, ["agree"] * 6)
@@ -381,15 +388,15 @@ def test_a_refused_expense_names_the_limit_in_the_co_ops_currency(personas):
 
 def test_only_active_members_propose_or_vote(personas, six):
     with pytest.raises(PrincipleViolation):
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop, by=personas.outsider, kind="general", title="Outside"
         )
     Membership.objects.filter(user=six[5]).update(status="paused")
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="x"
     )
     with pytest.raises(PrincipleViolation):
-        services.vote_cast(proposal=proposal, member=six[5], position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=six[5], position="agree")
 
 
 def test_the_facilitator_rotates_fairly(personas, six):
@@ -428,7 +435,7 @@ def test_a_rule_change_to_more_producers_per_batch_than_active_members_is_refuse
 def test_an_option_too_long_for_a_ballot_is_refused_on_every_edge(personas):
     # In the service, so the web's form and the API refuse it alike.
     with pytest.raises(Invalid) as refused:
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop,
             by=personas.alice,
             kind="choice",
@@ -441,18 +448,18 @@ def test_an_option_too_long_for_a_ballot_is_refused_on_every_edge(personas):
 
 def test_a_spending_approval_finer_than_the_currencys_minor_unit_is_refused(personas):
     with pytest.raises(Invalid) as refused:
-        services.proposal_open(
+        decisions_flow.proposal_open(
             coop=personas.coop, by=personas.alice, kind="spending", title="Pots", amount="10.005"
         )
     assert refused.value.field == "amount"
 
 
 def test_a_ranking_on_a_yes_or_no_proposal_is_refused(personas):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Picnic"
     )
     with pytest.raises(Invalid) as refused:
-        services.vote_cast(
+        decisions_flow.vote_cast(
             proposal=proposal, member=personas.bob, position="agree", ranking=["yes"]
         )
     assert refused.value.field == "ranking"

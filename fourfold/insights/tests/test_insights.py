@@ -5,12 +5,14 @@ import pytest
 import time_machine
 
 from fourfold.consumption import services as consumption
-from fourfold.governance import services as governance
 from fourfold.insights import selectors
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def run_weeks(coop, weeks, *, missed=(), short=()):
     """Plan and record ``weeks`` Sundays before TODAY; ``missed``/``short`` are week numbers."""
     for week in range(weeks, 0, -1):
         day = TODAY - timedelta(weeks=week)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for batch in Batch.objects.filter(
             coop=coop, status="planned", date__gte=day, date__lt=day + timedelta(days=7)
         ):
@@ -43,7 +45,7 @@ def run_weeks(coop, weeks, *, missed=(), short=()):
                 )
             else:
                 quantity = coop.target_quantity - (1 if week in short else 0)
-                production.batch_record_made(
+                production_flow.batch_record_made(
                     batch=batch, by=producer, quantity=quantity, hours="2", today=batch.date
                 )
 
@@ -92,7 +94,7 @@ def test_self_funded_figures_read_right_for_none_one_and_many_payments():
 def test_no_paid_staff_holds():
     coop, people = co_op()
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=people[0],
             amount="12.00",
@@ -106,10 +108,10 @@ def test_no_paid_staff_holds():
 def test_flat_is_at_risk_when_turnout_stays_below_quorum():
     coop, people = co_op(6)
     with time_machine.travel(f"{TODAY - timedelta(days=20)}T12:00:00-04:00"):
-        proposal = governance.proposal_open(coop=coop, by=people[0], kind="general", title="x")
-        governance.vote_cast(proposal=proposal, member=people[0], position="agree")
+        proposal = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="x")
+        decisions_flow.vote_cast(proposal=proposal, member=people[0], position="agree")
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
-        governance.close_due_proposals()
+        decisions_flow.close_due_proposals()
     assert status(coop, "flat").status == "at_risk"
 
 
@@ -132,11 +134,11 @@ def test_a_member_who_only_consumes_and_pays_is_absent_as_producer_and_manager()
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         for week in range(4, 0, -1):
             day = TODAY - timedelta(weeks=week)
-            production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+            production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
             batch = Batch.objects.filter(coop=coop, status="planned", date__gte=day).first()
             Shift.objects.filter(batch=batch, member=buyer).update(member=people[2])
             producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-            ledger.expense_post(
+            money_flow.expense_post(
                 coop=coop,
                 payer=buyer,
                 amount="8",
@@ -145,7 +147,7 @@ def test_a_member_who_only_consumes_and_pays_is_absent_as_producer_and_manager()
                 batch=batch,
                 occurred_on=batch.date,
             )
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch, by=producer, quantity=4, hours="1", today=batch.date
             )
         roles = {r.username: r for r in selectors.member_roles(coop=coop)}
@@ -165,9 +167,9 @@ def test_economics_compares_with_buying_and_making_alone():
     for person in people:
         consumption.share_set(coop=coop, member=person, units=5)
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY - timedelta(days=7))
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=TODAY - timedelta(days=7))
         batch = Batch.objects.get(coop=coop)
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=people[0],
             amount="40",
@@ -177,7 +179,7 @@ def test_economics_compares_with_buying_and_making_alone():
             occurred_on=batch.date,
         )
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        production.batch_record_made(
+        production_flow.batch_record_made(
             batch=batch, by=producer, quantity=20, hours="4", today=batch.date
         )
         money = selectors.economics(coop=coop)
@@ -226,19 +228,21 @@ def test_flat_holds_with_good_turnout_and_is_at_risk_when_one_member_opens_every
     coop, people = co_op(4)
     for index in range(4):
         with time_machine.travel(f"{TODAY - timedelta(days=30 - index)}T12:00:00-04:00"):
-            proposal = governance.proposal_open(
+            proposal = decisions_flow.proposal_open(
                 coop=coop, by=people[0], kind="general", title=f"x{index}"
             )
             for person in people:
-                governance.vote_cast(proposal=proposal, member=person, position="agree")
+                decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     at_risk = status(coop, "flat")
     assert at_risk.status == "at_risk"
     assert "one member opened" in at_risk.figure
     coop2, people2 = co_op(4)
     with time_machine.travel(f"{TODAY - timedelta(days=20)}T12:00:00-04:00"):
-        proposal = governance.proposal_open(coop=coop2, by=people2[1], kind="general", title="y")
+        proposal = decisions_flow.proposal_open(
+            coop=coop2, by=people2[1], kind="general", title="y"
+        )
         for person in people2:
-            governance.vote_cast(proposal=proposal, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     holds = status(coop2, "flat")
     assert holds.status == "holds"
     assert holds.figure == "1 decision, average turnout 100 %"
@@ -249,7 +253,7 @@ def test_members_only_holds_is_at_risk_and_breaks():
 
     coop, _people = co_op()
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=4, by=None, today=TODAY)
+        production_flow.batches_plan(coop=coop, weeks=4, by=None, today=TODAY)
     assert status(coop, "members_only").status == "holds"
     holder = (
         Shift.objects.filter(batch__coop=coop, member__isnull=False, batch__date__gte=TODAY)
@@ -268,17 +272,17 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
     for person in people:
         consumption.share_set(coop=coop, member=person, units=1)
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
-        proposal = governance.proposal_open(coop=coop, by=people[0], kind="general", title="z")
+        proposal = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="z")
         for person in people:
-            governance.vote_cast(proposal=proposal, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
     for week in range(6, 0, -1):
         day = TODAY - timedelta(weeks=week)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for batch in Batch.objects.filter(
             coop=coop, status="planned", date__gte=day, date__lt=day + timedelta(days=7)
         ):
             for person in people:
-                ledger.expense_post(
+                money_flow.expense_post(
                     coop=coop,
                     payer=person,
                     amount="2",
@@ -288,7 +292,7 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
                     occurred_on=batch.date,
                 )
             producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch, by=producer, quantity=2, hours="1", today=batch.date
             )
     holds = status(coop, "all_four_roles")
@@ -298,17 +302,19 @@ def test_all_four_roles_holds_when_most_members_play_them_all():
 def test_a_member_is_asked_only_about_decisions_they_could_vote_on():
     coop, people = co_op(3)
     with time_machine.travel(f"{TODAY - timedelta(days=30)}T12:00:00-04:00"):
-        early = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Early")
+        early = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="Early")
         for person in people:
-            governance.vote_cast(proposal=early, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=early, member=person, position="agree")
     late = MembershipFactory(coop=coop, joined_on=TODAY - timedelta(days=20)).user
     with time_machine.travel(f"{TODAY - timedelta(days=10)}T12:00:00-04:00"):
-        later = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Later")
+        later = decisions_flow.proposal_open(coop=coop, by=people[0], kind="general", title="Later")
         for person in people:
-            governance.vote_cast(proposal=later, member=person, position="agree")
-        governance.close_due_proposals(now=later.closes_at + timedelta(minutes=1))
-        still_open = governance.proposal_open(coop=coop, by=people[0], kind="general", title="Open")
-        governance.vote_cast(proposal=still_open, member=people[0], position="agree")
+            decisions_flow.vote_cast(proposal=later, member=person, position="agree")
+        decisions_flow.close_due_proposals(now=later.closes_at + timedelta(minutes=1))
+        still_open = decisions_flow.proposal_open(
+            coop=coop, by=people[0], kind="general", title="Open"
+        )
+        decisions_flow.vote_cast(proposal=still_open, member=people[0], position="agree")
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
         roles = {r.user_id: r for r in selectors.member_roles(coop=coop)}
     # The early decision closed before the newcomer joined; the open one waits for them.
@@ -331,7 +337,7 @@ def test_a_new_coop_is_not_measured_yet_rather_than_broken():
 def test_a_batch_planned_for_today_is_not_due_yet():
     coop, _people = co_op(3)
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
     Batch.objects.filter(coop=coop).update(date=TODAY)
     assert status(coop, "consistent_production").status == "not_yet"
     assert status(coop, "all_four_roles").status == "not_yet"
@@ -357,13 +363,13 @@ def test_the_batch_of_today_counts_once_it_is_recorded():
     coop, _people = co_op(3)
     run_weeks(coop, 10)
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        production.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=TODAY)
     today_batch = Batch.objects.get(coop=coop, status="planned", date__lt=TODAY + timedelta(7))
     Batch.objects.filter(pk=today_batch.pk).update(date=TODAY)
     # Still at the stove: today's batch is not late, 10 of 10.
     assert status(coop, "consistent_production").figure.startswith("10 of 10 ")
     producer = Shift.objects.filter(batch=today_batch).exclude(member=None).first().member
-    production.batch_record_made(
+    production_flow.batch_record_made(
         batch=Batch.objects.get(pk=today_batch.pk),
         by=producer,
         quantity=coop.target_quantity - 1,

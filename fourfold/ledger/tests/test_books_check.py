@@ -9,6 +9,7 @@ from django.utils import timezone
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def books(personas):
     coop, alice, bob = personas.coop, personas.alice, personas.bob
     carol = MembershipFactory(coop=coop, user__username="carol").user
     services.contribution_post(coop=coop, payer=alice, amount="30", entered_by=alice)
-    services.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=None,
         amount="12.00",

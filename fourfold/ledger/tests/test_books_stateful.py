@@ -12,6 +12,7 @@ from fourfold.errors import Conflict
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import money as money_flow
 
 amounts = st.integers(min_value=1, max_value=500_00).map(lambda cents: Decimal(cents) / 100)
 categories = st.sampled_from(["ingredients", "supplies", "equipment", "space", "other"])
@@ -50,7 +51,7 @@ class Books(RuleBasedStateMachine):
         split = None if sharers is None else {self.members[i]: weights[i] for i in sharers}
 
         def post():
-            return services.expense_post(
+            return money_flow.expense_post(
                 coop=self.coop,
                 payer=None if payer is None else self.members[payer],
                 amount=amount,

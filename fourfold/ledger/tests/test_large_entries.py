@@ -7,6 +7,7 @@ import pytest
 from fourfold.errors import NeedsConfirmation
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Transaction
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_an_amount_at_the_threshold_needs_no_confirmation(personas):
 
 def test_it_refuses_a_large_expense_until_confirmed(personas):
     def spend(**kwargs):
-        return services.expense_post(
+        return money_flow.expense_post(
             coop=personas.coop,
             payer=personas.bob,
             amount="5000",
@@ -87,7 +88,7 @@ def test_a_refused_expense_is_refused_before_it_is_questioned(personas):
     from fourfold.errors import PrincipleViolation
 
     with pytest.raises(PrincipleViolation, match="spending limit"):
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.bob,
             amount="5000",

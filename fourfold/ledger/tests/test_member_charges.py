@@ -10,10 +10,11 @@ from django.test import Client
 
 from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption import services as consumption
-from fourfold.ledger import selectors, services
+from fourfold.ledger import selectors
 from fourfold.lib.money import format_money
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +28,11 @@ def reshared(personas):
     with time_machine.travel("2026-03-01 20:00Z", tick=False):
         consumption.share_set(coop=personas.coop, member=personas.alice, units=1)
         consumption.share_set(coop=personas.coop, member=personas.bob, units=1)
-        production.batches_plan(
+        production_flow.batches_plan(
             coop=personas.coop, weeks=1, by=None, today=SUNDAY - timedelta(days=3)
         )
         batch = Batch.objects.get(coop=personas.coop, date=SUNDAY)
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.alice,
             amount="9.00",
@@ -40,7 +41,7 @@ def reshared(personas):
             batch=batch,
         )
         producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        batch = production.batch_record_made(
+        batch = production_flow.batch_record_made(
             batch=batch, by=producer, quantity=3, hours="3", today=SUNDAY
         )
         consumption.extras_claim(batch=batch, member=personas.bob)

@@ -7,6 +7,7 @@ from fourfold.errors import Invalid, PrincipleViolation
 from fourfold.ledger import services
 from fourfold.ledger.models import Leg, Transaction
 from fourfold.testing import UserFactory
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_a_contribution_marked_as_outside_money_is_refused(personas, nothing_wri
 @pytest.mark.parametrize("category", ["wages", "salary", "labour", "fees", "stipend"])
 def test_a_labour_category_is_refused_as_no_paid_staff(personas, nothing_written, category):
     with pytest.raises(PrincipleViolation) as refused:
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.alice,
             amount="50",
@@ -89,7 +90,7 @@ def test_a_labour_category_is_refused_as_no_paid_staff(personas, nothing_written
 )
 def test_an_expense_that_pays_for_labour_is_refused(personas, nothing_written, description):
     with pytest.raises(PrincipleViolation) as refused:
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=None,
             amount="50",
@@ -102,7 +103,7 @@ def test_an_expense_that_pays_for_labour_is_refused(personas, nothing_written, d
 
 def test_splitting_a_cost_with_a_non_member_is_refused(personas, nothing_written):
     with pytest.raises(PrincipleViolation) as refused:
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.alice,
             amount="9",
@@ -115,7 +116,7 @@ def test_splitting_a_cost_with_a_non_member_is_refused(personas, nothing_written
 
 def test_an_expense_paid_by_a_non_member_is_refused(personas, nothing_written):
     with pytest.raises(PrincipleViolation):
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=UserFactory(),
             amount="9",
@@ -135,7 +136,7 @@ def test_bad_amounts_are_refused(personas, nothing_written, amount):
 
 def test_an_unknown_category_is_invalid_not_a_principle(personas, nothing_written):
     with pytest.raises(Invalid) as refused:
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=personas.alice,
             amount="5",
@@ -146,7 +147,7 @@ def test_an_unknown_category_is_invalid_not_a_principle(personas, nothing_writte
 
 
 def test_milk_from_a_farm_is_an_ordinary_expense(personas):
-    expense = services.expense_post(
+    expense = money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="38.40",

@@ -5,6 +5,7 @@ import pytest
 from fourfold.errors import Conflict
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import AppendOnlyError, Leg, Transaction
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def balances(coop):
 
 def test_reversing_an_expense_restores_every_balance_and_its_allocation(personas):
     before = balances(personas.coop)
-    expense = services.expense_post(
+    expense = money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="10.00",
@@ -98,7 +99,7 @@ def test_postgresql_itself_refuses_to_change_a_leg(personas):
 
 
 def test_every_transaction_records_who_entered_it(personas):
-    expense = services.expense_post(
+    expense = money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="3",
@@ -114,7 +115,7 @@ def test_the_pool_pays_an_expense(personas):
     services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="30", entered_by=personas.alice
     )
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop, payer=None, amount="12.5", category="equipment", entered_by=personas.bob
     )
     _members, pool, unallocated = balances(personas.coop)

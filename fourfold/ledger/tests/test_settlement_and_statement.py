@@ -5,6 +5,7 @@ import pytest
 from fourfold.errors import Conflict
 from fourfold.ledger import selectors, services
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def member_balances(coop):
 def test_the_plan_brings_everyone_to_zero_and_recording_it_posts_the_transfers(personas):
     carol = MembershipFactory(coop=personas.coop, user__username="carol").user
     everyone = {personas.alice: 1, personas.bob: 1, carol: 1}
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="45.00",
@@ -24,7 +25,7 @@ def test_the_plan_brings_everyone_to_zero_and_recording_it_posts_the_transfers(p
         entered_by=personas.alice,
         split=everyone,
     )
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.bob,
         amount="10.00",
@@ -56,7 +57,7 @@ def test_money_in_the_pool_is_paid_back_as_part_of_the_plan(personas):
 
 
 def test_unallocated_costs_block_settling_up_with_a_reason(personas):
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="8",
@@ -74,7 +75,7 @@ def test_a_statement_shows_the_running_balance_newest_first(personas):
     services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
     )
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.bob,
         amount="10",
@@ -99,7 +100,7 @@ def test_all_balances_and_the_pool_take_one_query_whatever_the_size(
     personas, members, django_assert_num_queries
 ):
     people = [MembershipFactory(coop=personas.coop).user for _ in range(members)]
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.alice,
         amount="100",
@@ -155,7 +156,7 @@ def test_the_pool_never_pays_more_than_it_holds(personas):
         coop=personas.coop, payer=personas.alice, amount="20", entered_by=personas.alice
     )
     with pytest.raises(Conflict, match=r"The pool holds \$20\.00, less than \$20\.01"):
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=None,
             amount="20.01",
@@ -170,7 +171,7 @@ def test_the_pool_never_pays_more_than_it_holds(personas):
             amount="21",
             entered_by=personas.alice,
         )
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=None,
         amount="20.00",

@@ -6,6 +6,7 @@ import pytest
 
 from fourfold.ledger import selectors, services
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_dee_eli_and_flo_share_cultures_and_jars_then_flo_pays_dee():
         MembershipFactory(coop=coop, user__username=name).user for name in ("dee", "eli", "flo")
     )
     everyone = {dee: 1, eli: 1, flo: 1}
-    services.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=dee,
         amount="45.00",
@@ -34,7 +35,7 @@ def test_dee_eli_and_flo_share_cultures_and_jars_then_flo_pays_dee():
         "eli": Decimal("-15.00"),
         "flo": Decimal("-15.00"),
     }
-    services.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=eli,
         amount="10.00",

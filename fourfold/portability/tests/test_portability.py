@@ -21,10 +21,14 @@ from fourfold.governance import services as governance
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.portability.services import FORMAT, VERSION, export_coop, import_coop
+from fourfold.portability.services import FORMAT, VERSION, export_coop
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
+from fourfold.workflows.portability import import_coop
 
 pytestmark = pytest.mark.django_db
 
@@ -55,18 +59,18 @@ def busy(personas):
     carol = MembershipFactory(coop=coop, user__username="carol", user__first_name="Carol").user
     for member in (alice, bob, carol):
         consumption.share_set(coop=coop, member=member, units=2)
-    production.batches_plan(coop=coop, weeks=3, by=None)
+    production_flow.batches_plan(coop=coop, weeks=3, by=None)
     first, last = Batch.objects.filter(coop=coop).order_by("date")[::2]
     consumption.reservation_set(batch=last, member=carol, units=0)
     shift = Shift.objects.filter(batch=last, member__isnull=False).first()
     production.swap_offer(shift=shift, by=shift.member)
-    production.unavailability_add(
+    production_flow.unavailability_add(
         coop=coop, member=bob, start=last.date, end=last.date + timedelta(days=3), note="away"
     )
     ledger.contribution_post(coop=coop, payer=alice, amount=Decimal("30.00"), entered_by=alice)
     mistake = ledger.contribution_post(coop=coop, payer=bob, amount=Decimal("3.00"), entered_by=bob)
     ledger.transaction_reverse(original=mistake, entered_by=bob, reason="typo")
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=bob,
         amount=Decimal("10.00"),
@@ -78,12 +82,12 @@ def busy(personas):
     )
     coop.spending_limit = Decimal("50")
     coop.save()
-    pot = governance.proposal_open(
+    pot = decisions_flow.proposal_open(
         coop=coop, by=alice, kind="spending", title="A bigger pot", amount="80"
     )
     for member in (alice, bob, carol):
-        governance.vote_cast(proposal=pot, member=member, position="agree")
-    ledger.expense_post(
+        decisions_flow.vote_cast(proposal=pot, member=member, position="agree")
+    money_flow.expense_post(
         coop=coop,
         payer=alice,
         amount=Decimal("75.00"),
@@ -92,11 +96,11 @@ def busy(personas):
         split={alice: 1, bob: 1, carol: 1},
         proposal=pot.pk,
     )
-    proposal = governance.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=coop, by=alice, kind="general", title="Try goat milk", body="Once, to taste."
     )
     governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
-    governance.vote_cast(proposal=proposal, member=alice, position="agree", reason="Why not")
+    decisions_flow.vote_cast(proposal=proposal, member=alice, position="agree", reason="Why not")
     governance.facilitators_plan(coop=coop, months=2)
     return coop
 

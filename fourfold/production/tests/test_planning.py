@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fourfold.cli import schedule
-from fourfold.coops import services as coops
 from fourfold.coops.models import Membership
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, Shift, Swap
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import membership as membership_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def travel_to(time_machine, day: date, hour: int = 12) -> None:
 
 
 def test_batches_follow_the_weekly_sunday_cadence_in_new_york(coop, members):
-    result = services.batches_plan(coop=coop, weeks=4, by=members["ann"])
+    result = production_flow.batches_plan(coop=coop, weeks=4, by=members["ann"])
     assert [batch.date for batch in result.created] == SUNDAYS[:4]
     assert list(Batch.objects.filter(coop=coop).values_list("date", flat=True)) == SUNDAYS[:4]
     for batch in Batch.objects.filter(coop=coop):
@@ -90,7 +91,7 @@ def test_planning_n_weeks_from_a_batch_day_gives_n_batches(time_machine):
     travel_to(time_machine, SUNDAYS[0], hour=8)
     coop = CoopFactory(producers_per_batch=1)
     MembershipFactory(coop=coop)
-    result = services.batches_plan(coop=coop, weeks=4, by=None)
+    result = production_flow.batches_plan(coop=coop, weeks=4, by=None)
     assert [batch.date for batch in result.created] == SUNDAYS[:4]
 
 
@@ -100,32 +101,32 @@ def test_late_on_saturday_in_new_york_is_still_saturday(time_machine):
     coop = CoopFactory(producers_per_batch=1)
     MembershipFactory(coop=coop)
     assert selectors.coop_today(coop) == date(2026, 3, 7)
-    result = services.batches_plan(coop=coop, weeks=1, by=None)
+    result = production_flow.batches_plan(coop=coop, weeks=1, by=None)
     assert [batch.date for batch in result.created] == [SUNDAYS[0]]
 
 
 def test_every_other_sunday_keeps_its_phase_from_the_founding(time_machine, today):
     coop = CoopFactory(cadence="FREQ=WEEKLY;INTERVAL=2;BYDAY=SU", producers_per_batch=1)
     MembershipFactory(coop=coop)
-    services.batches_plan(coop=coop, weeks=4, by=None)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None)
     travel_to(time_machine, SUNDAYS[1])
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     days = list(Batch.objects.filter(coop=coop).values_list("date", flat=True))
     assert days == [SUNDAYS[0], SUNDAYS[2], SUNDAYS[4], SUNDAYS[6]]
 
 
 def test_planning_more_than_two_years_ahead_is_refused(coop, members):
     with pytest.raises(Invalid):
-        services.batches_plan(coop=coop, weeks=105, by=None)
+        production_flow.batches_plan(coop=coop, weeks=105, by=None)
     with pytest.raises(Invalid):
-        services.batches_plan(coop=coop, weeks=0, by=None)
+        production_flow.batches_plan(coop=coop, weeks=0, by=None)
     assert not Batch.objects.exists()
 
 
 def test_a_non_member_cannot_plan(coop, members):
     outsider = MembershipFactory(user__username="outsider").user
     with pytest.raises(PrincipleViolation) as refused:
-        services.batches_plan(coop=coop, weeks=4, by=outsider)
+        production_flow.batches_plan(coop=coop, weeks=4, by=outsider)
     assert refused.value.principle == "members_only"
     assert not Batch.objects.exists()
 
@@ -134,9 +135,9 @@ def test_a_non_member_cannot_plan(coop, members):
 
 
 def test_planning_twice_duplicates_nothing_and_changes_nothing(coop, members):
-    services.batches_plan(coop=coop, weeks=8, by=None)
+    production_flow.batches_plan(coop=coop, weeks=8, by=None)
     before = rota(coop)
-    again = services.batches_plan(coop=coop, weeks=8, by=None)
+    again = production_flow.batches_plan(coop=coop, weeks=8, by=None)
     assert again.created == []
     assert again.changed == 0
     assert rota(coop) == before
@@ -145,55 +146,55 @@ def test_planning_twice_duplicates_nothing_and_changes_nothing(coop, members):
 
 
 def test_planning_further_ahead_only_adds_the_new_weeks(coop, members):
-    services.batches_plan(coop=coop, weeks=4, by=None)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None)
     locked = rota(coop)[SUNDAYS[0]]
-    result = services.batches_plan(coop=coop, weeks=6, by=None)
+    result = production_flow.batches_plan(coop=coop, weeks=6, by=None)
     assert [batch.date for batch in result.created] == SUNDAYS[4:6]
     assert Batch.objects.count() == 6
     assert rota(coop)[SUNDAYS[0]] == locked
 
 
 def test_four_members_with_two_places_over_eight_weeks_get_four_each(coop, members):
-    result = services.batches_plan(coop=coop, weeks=8, by=None)
+    result = production_flow.batches_plan(coop=coop, weeks=8, by=None)
     assert counts(coop) == {"ann": 4, "ben": 4, "cy": 4, "dee": 4}
     assert result.back_to_back == 0
 
 
 def test_locked_shifts_stay_even_when_their_producer_becomes_unavailable(coop, members):
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     first = rota(coop)[SUNDAYS[0]]  # 4 days away: inside the 7-day lock window
     producer = members[first[0]]
-    services.unavailability_add(coop=coop, member=producer, start=SUNDAYS[0], end=SUNDAYS[0])
+    production_flow.unavailability_add(coop=coop, member=producer, start=SUNDAYS[0], end=SUNDAYS[0])
     assert rota(coop)[SUNDAYS[0]] == first
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     assert rota(coop)[SUNDAYS[0]] == first
 
 
 def test_done_shifts_never_move(coop, members, time_machine):
     coop.lock_window_days = 0
     coop.save()
-    services.batches_plan(coop=coop, weeks=4, by=None)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None)
     travel_to(time_machine, SUNDAYS[0], hour=18)
     made = rota(coop)[SUNDAYS[0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
-    services.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
+    production_flow.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
     for name in made:
-        services.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop, member=members[name], start=SUNDAYS[0], end=SUNDAYS[0]
         )
-    services.batches_plan(coop=coop, weeks=4, by=None)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None)
     assert rota(coop)[SUNDAYS[0]] == made
     assert all(shift.done for shift in Shift.objects.filter(batch=batch))
 
 
 def test_shifts_done_today_count_toward_fairness_and_spreading(coop, members, time_machine):
-    services.batches_plan(coop=coop, weeks=1, by=None)
+    production_flow.batches_plan(coop=coop, weeks=1, by=None)
     travel_to(time_machine, SUNDAYS[0], hour=18)
     made = rota(coop)[SUNDAYS[0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
-    services.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
+    production_flow.batch_record_made(batch=batch, by=members[made[0]], quantity=20, hours="3")
     # Planned the evening of the batch: next Sunday goes to the two who did not produce.
-    result = services.batches_plan(coop=coop, weeks=2, by=None)
+    result = production_flow.batches_plan(coop=coop, weeks=2, by=None)
     assert [batch.date for batch in result.created] == [SUNDAYS[1]]
     assert not set(rota(coop)[SUNDAYS[1]]) & set(made)
 
@@ -202,11 +203,11 @@ def test_shifts_done_today_count_toward_fairness_and_spreading(coop, members, ti
 
 
 def test_marking_unavailable_moves_the_member_off_unlocked_batches_on_those_dates(coop, members):
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     day = SUNDAYS[2]
     away = [members[name] for name in rota(coop)[day]]
     for member in away:
-        services.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop, member=member, start=day - timedelta(days=2), end=day, note="Away"
         )
     assert not {m.username for m in away} & set(rota(coop)[day])
@@ -216,34 +217,36 @@ def test_marking_unavailable_moves_the_member_off_unlocked_batches_on_those_date
 
 
 def test_coming_back_lets_the_rotation_use_the_member_again(coop, members):
-    services.batches_plan(coop=coop, weeks=4, by=None)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None)
     ann = members["ann"]
-    spell = services.unavailability_add(coop=coop, member=ann, start=SUNDAYS[1], end=SUNDAYS[3])
+    spell = production_flow.unavailability_add(
+        coop=coop, member=ann, start=SUNDAYS[1], end=SUNDAYS[3]
+    )
     assert counts(coop, start=SUNDAYS[1])["ann"] == 0
-    services.unavailability_remove(coop=coop, member=ann, pk=spell.pk)
+    production_flow.unavailability_remove(coop=coop, member=ann, pk=spell.pk)
     assert counts(coop, start=SUNDAYS[1])["ann"] >= 1
 
 
 def test_unavailability_in_the_past_or_backwards_is_refused(coop, members, today):
     with pytest.raises(Invalid):
-        services.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop,
             member=members["ann"],
             start=today - timedelta(days=9),
             end=today - timedelta(days=2),
         )
     with pytest.raises(Invalid):
-        services.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop, member=members["ann"], start=SUNDAYS[2], end=SUNDAYS[1]
         )
 
 
 def test_when_everyone_is_away_the_places_stay_open_and_the_plan_says_why(coop, members):
     for member in members.values():
-        services.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop, member=member, start=SUNDAYS[2], end=SUNDAYS[2], replan=False
         )
-    result = services.batches_plan(coop=coop, weeks=4, by=None)
+    result = production_flow.batches_plan(coop=coop, weeks=4, by=None)
     assert rota(coop)[SUNDAYS[2]] == [None, None]
     [place] = result.open_places
     assert place.batch.date == SUNDAYS[2]
@@ -257,31 +260,31 @@ def test_when_everyone_is_away_the_places_stay_open_and_the_plan_says_why(coop, 
 
 
 def test_a_paused_member_gets_no_new_shifts(coop, members):
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     ann = members["ann"]
     locked = rota(coop)[SUNDAYS[0]]
-    coops.membership_pause(coop=coop, member=ann)
+    membership_flow.membership_pause(coop=coop, member=ann)
     assert counts(coop, start=SUNDAYS[1])["ann"] == 0
     assert rota(coop)[SUNDAYS[0]] == locked  # inside the lock window: stays
-    services.batches_plan(coop=coop, weeks=8, by=None)
+    production_flow.batches_plan(coop=coop, weeks=8, by=None)
     assert counts(coop, start=SUNDAYS[1])["ann"] == 0
     with pytest.raises(PrincipleViolation):
-        services.batches_plan(coop=coop, weeks=8, by=ann)
+        production_flow.batches_plan(coop=coop, weeks=8, by=ann)
 
 
 def test_only_active_members_of_the_co_op_are_ever_assigned(coop, members):
     MembershipFactory(user__username="outsider")  # a member of another co-op
     MembershipFactory(coop=coop, user__username="pending", status=Membership.Status.PENDING)
     MembershipFactory(coop=coop, user__username="gone", status=Membership.Status.LEFT)
-    services.batches_plan(coop=coop, weeks=12, by=None)
+    production_flow.batches_plan(coop=coop, weeks=12, by=None)
     assert set(counts(coop)) == {"ann", "ben", "cy", "dee"}
     assert sum(counts(coop).values()) == 24
 
 
 def test_a_member_who_leaves_gives_up_all_their_future_shifts(coop, members):
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     leaver = rota(coop)[SUNDAYS[0]][0]
-    coops.membership_leave(coop=coop, member=members[leaver])
+    membership_flow.membership_leave(coop=coop, member=members[leaver])
     # Even the one inside the lock window: only members produce.
     assert counts(coop)[leaver] == 0
     assert None not in [name for day in SUNDAYS[:6] for name in rota(coop)[day]]
@@ -317,7 +320,7 @@ def solo(today):
 def test_a_member_who_did_many_shifts_recently_gets_fewer(solo):
     coop, people = solo
     history(coop, [people["ann"]], range(1, 7))  # Ann made the last six batches
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     # Twelve places in all, four each: Ann already has six, Ben and Cy take three each.
     assert counts(coop, start=SUNDAYS[0]) == {"ben": 3, "cy": 3}
 
@@ -325,7 +328,7 @@ def test_a_member_who_did_many_shifts_recently_gets_fewer(solo):
 def test_shifts_older_than_twelve_weeks_no_longer_count(solo):
     coop, people = solo
     history(coop, [people["ann"]], range(13, 19))
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     assert counts(coop, start=SUNDAYS[0]) == {"ann": 2, "ben": 2, "cy": 2}
 
 
@@ -333,10 +336,10 @@ def test_shifts_done_by_someone_who_left_do_not_inflate_the_others_share(solo):
     coop, people = solo
     gone = MembershipFactory(coop=coop, user__username="gone", status="left").user
     history(coop, [people["ann"], gone, gone], range(1, 7))  # Ann 2, the leaver 4
-    services.batches_plan(coop=coop, weeks=4, by=None)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None)
     # The members share 2 + 4 places: two each, and Ann has hers already.
     assert counts(coop, start=SUNDAYS[0]) == {"ben": 2, "cy": 2}
-    why = selectors.rotation_explanation(coop=coop, member=people["ben"])
+    why = production_flow.rotation_explanation(coop=coop, member=people["ben"])
     assert (why.total, why.fair_share, why.planned) == (6, 2, 2)
 
 
@@ -345,7 +348,7 @@ def test_shifts_done_by_someone_who_left_do_not_inflate_the_others_share(solo):
 
 @pytest.fixture
 def planned(coop, members):
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     return rota(coop)
 
 
@@ -368,21 +371,21 @@ def test_a_taken_swap_moves_the_shift_and_the_counts(coop, members, planned):
     assert after[taker.username] == before[taker.username] + 1
     swap.refresh_from_db()
     assert (swap.status, swap.taken_by) == (Swap.Status.TAKEN, taker)
-    explanation = selectors.rotation_explanation(coop=coop, member=taker)
+    explanation = production_flow.rotation_explanation(coop=coop, member=taker)
     assert explanation.planned == after[taker.username]
 
 
 def test_a_re_plan_keeps_a_swapped_shift_with_its_taker(coop, members, planned):
     swap, giver, taker = offer(coop, members, planned, SUNDAYS[3])
     services.swap_take(swap=swap, by=taker)
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     assert taker.username in rota(coop)[SUNDAYS[3]]
     assert giver.username not in rota(coop)[SUNDAYS[3]]
 
 
 def test_an_offered_shift_stays_put_when_re_planning(coop, members, planned):
     swap, giver, _taker = offer(coop, members, planned, SUNDAYS[3])
-    services.unavailability_add(coop=coop, member=giver, start=SUNDAYS[3], end=SUNDAYS[3])
+    production_flow.unavailability_add(coop=coop, member=giver, start=SUNDAYS[3], end=SUNDAYS[3])
     # No dropping a shift without a taker: it waits on the board, still the giver's.
     assert giver.username in rota(coop)[SUNDAYS[3]]
     assert list(selectors.open_swaps(coop=coop)) == [swap]
@@ -390,7 +393,7 @@ def test_an_offered_shift_stays_put_when_re_planning(coop, members, planned):
 
 def test_nobody_takes_a_swap_on_a_day_they_are_away(coop, members, planned):
     swap, _giver, taker = offer(coop, members, planned, SUNDAYS[3])
-    services.unavailability_add(coop=coop, member=taker, start=SUNDAYS[3], end=SUNDAYS[3])
+    production_flow.unavailability_add(coop=coop, member=taker, start=SUNDAYS[3], end=SUNDAYS[3])
     with pytest.raises(Conflict, match="away"):
         services.swap_take(swap=swap, by=taker)
 
@@ -404,7 +407,7 @@ def test_nobody_takes_a_swap_in_a_batch_they_already_produce(coop, members, plan
 
 def test_a_paused_member_cannot_take_a_swap(coop, members, planned):
     swap, _giver, taker = offer(coop, members, planned, SUNDAYS[3])
-    coops.membership_pause(coop=coop, member=taker)
+    membership_flow.membership_pause(coop=coop, member=taker)
     with pytest.raises(PrincipleViolation):
         services.swap_take(swap=swap, by=taker)
 
@@ -457,7 +460,7 @@ def test_a_producer_records_the_batch_made_on_its_day(coop, members, planned, ti
     travel_to(time_machine, SUNDAYS[0], hour=17)
     producer = members[planned[SUNDAYS[0]][0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
-    services.batch_record_made(batch=batch, by=producer, quantity=21, hours="3.5")
+    production_flow.batch_record_made(batch=batch, by=producer, quantity=21, hours="3.5")
     batch.refresh_from_db()
     assert (batch.status, batch.made_quantity, str(batch.hours_spent)) == ("made", 21, "3.50")
     assert batch.recorded_by == producer
@@ -469,7 +472,7 @@ def test_only_a_producer_of_the_batch_records_it(coop, members, planned, time_ma
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
     bystander = next(m for name, m in members.items() if name not in planned[SUNDAYS[0]])
     with pytest.raises(Conflict, match="producer"):
-        services.batch_record_made(batch=batch, by=bystander, quantity=20, hours="3")
+        production_flow.batch_record_made(batch=batch, by=bystander, quantity=20, hours="3")
     outsider = MembershipFactory(user__username="outsider").user
     with pytest.raises(Conflict):
         services.batch_record_missed(batch=batch, by=outsider, reason="no milk")
@@ -481,7 +484,7 @@ def test_a_batch_is_not_recorded_before_its_day(coop, members, planned):
     producer = members[planned[SUNDAYS[0]][0]]
     batch = Batch.objects.get(coop=coop, date=SUNDAYS[0])
     with pytest.raises(Conflict, match="still ahead"):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
 
 
 def test_a_batch_is_recorded_once(coop, members, planned, time_machine):
@@ -493,7 +496,7 @@ def test_a_batch_is_recorded_once(coop, members, planned, time_machine):
     assert (batch.status, batch.missed_reason) == ("missed", "Power cut")
     assert not any(shift.done for shift in batch.shifts.all())
     with pytest.raises(Conflict, match="already recorded"):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="3")
     with pytest.raises(Conflict):
         services.batch_record_missed(batch=batch, by=producer, reason="again")
 
@@ -505,11 +508,11 @@ def test_missing_needs_a_reason_and_made_needs_sane_figures(coop, members, plann
     with pytest.raises(Invalid):
         services.batch_record_missed(batch=batch, by=producer, reason="   ")
     with pytest.raises(Invalid):
-        services.batch_record_made(batch=batch, by=producer, quantity=-1, hours="3")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=-1, hours="3")
     with pytest.raises(Invalid):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="lots")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="lots")
     with pytest.raises(Invalid):
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="NaN")
+        production_flow.batch_record_made(batch=batch, by=producer, quantity=20, hours="NaN")
 
 
 # -- consistency ---------------------------------------------------------------------------------
@@ -574,7 +577,7 @@ def test_fourfold_schedule_plans_the_weeks_and_says_what_it_did(coop, members):
 
 def test_fourfold_schedule_lists_the_open_places(coop, members):
     for member in members.values():
-        services.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop, member=member, start=SUNDAYS[1], end=SUNDAYS[1], replan=False
         )
     out = io.StringIO()
@@ -602,10 +605,10 @@ def test_the_fourfold_command_line_runs_schedule(coop, members, capsys):
 
 
 def test_planned_batches_take_a_new_target_and_made_ones_keep_theirs(coop, members, today):
-    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None, today=today)
     coop.target_quantity = 24
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     assert set(Batch.objects.values_list("planned_quantity", flat=True)) == {24}
     made_earlier = Batch.objects.create(
         coop=coop,
@@ -616,28 +619,28 @@ def test_planned_batches_take_a_new_target_and_made_ones_keep_theirs(coop, membe
     )
     coop.target_quantity = 30
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     made_earlier.refresh_from_db()
     assert made_earlier.planned_quantity == 20
     assert Batch.objects.filter(status="planned").first().planned_quantity == 30
 
 
 def test_more_producers_per_batch_adds_places_and_fills_them(coop, members, today):
-    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None, today=today)
     coop.producers_per_batch = 3
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     assert [len(names) for names in rota(coop).values()] == [3, 3, 3, 3]
     for names in rota(coop).values():
         assert None not in names and len(set(names)) == 3
 
 
 def test_fewer_producers_per_batch_leaves_the_lock_window_alone(coop, members, today):
-    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None, today=today)
     before = rota(coop)
     coop.producers_per_batch = 1
     coop.save()
-    services.batches_follow_rules(coop=coop, today=today)
+    production_flow.batches_follow_rules(coop=coop, today=today)
     after = rota(coop)
     # The first Sunday is inside the 7-day lock window: both producers keep their shift.
     assert after[SUNDAYS[0]] == before[SUNDAYS[0]]
@@ -647,11 +650,11 @@ def test_fewer_producers_per_batch_leaves_the_lock_window_alone(coop, members, t
 def test_a_new_cadence_moves_the_planned_batches_to_its_days(coop, members, today):
     from decimal import Decimal
 
-    from fourfold.ledger import services as ledger
+    from fourfold.workflows import money as money_flow
 
-    services.batches_plan(coop=coop, weeks=4, by=None, today=today)
+    production_flow.batches_plan(coop=coop, weeks=4, by=None, today=today)
     bought_for = Batch.objects.get(date=SUNDAYS[2])
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=members["ann"],
         amount=Decimal("12"),
@@ -661,7 +664,7 @@ def test_a_new_cadence_moves_the_planned_batches_to_its_days(coop, members, toda
     )
     coop.cadence = "FREQ=WEEKLY;BYDAY=SA"
     coop.save()
-    result = services.batches_follow_rules(coop=coop, today=today)
+    result = production_flow.batches_follow_rules(coop=coop, today=today)
     # The first Sunday is inside the 7-day lock window: it stands, and no Saturday is added
     # before the window ends. Milk was bought for the third Sunday: that batch stays for the
     # members to make or miss.

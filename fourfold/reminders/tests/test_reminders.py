@@ -22,6 +22,8 @@ from fourfold.production.models import Batch, Shift
 from fourfold.reminders import selectors, services, tasks
 from fourfold.reminders.models import ReminderPreference, SentReminder
 from fourfold.testing import PASSWORD, MembershipFactory, make_personas, race
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
 
 NEW_YORK = ZoneInfo("America/New_York")
 # Saturday evening in Somerville; the batch is on Sunday.
@@ -36,13 +38,13 @@ def busy(personas):
     coop, alice, bob = personas.coop, personas.alice, personas.bob
     carol = MembershipFactory(coop=coop, user__username="carol").user
     with time_machine.travel(NOW - timedelta(days=6), tick=False):
-        proposal = governance.proposal_open(
+        proposal = decisions_flow.proposal_open(
             coop=coop, by=alice, kind="general", title="Try goat milk"
         )
         governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
-        governance.vote_cast(proposal=proposal, member=alice, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=alice, position="agree")
     with time_machine.travel(NOW - timedelta(days=3), tick=False):
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=alice,
             amount=Decimal("30.00"),

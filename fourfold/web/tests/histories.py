@@ -7,11 +7,12 @@ from datetime import timedelta
 from fourfold.accounts.models import User
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
-from fourfold.governance import services as governance
-from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.production.selectors import coop_today
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 
 def build_history(
@@ -33,7 +34,7 @@ def build_history(
         consumption.share_set(coop=coop, member=person, units=shares or 1 + index % 3)
     for week in range(weeks, 0, -1):
         day = today - timedelta(weeks=week)
-        production.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
         for batch in Batch.objects.filter(
             coop=coop, status=Batch.Status.PLANNED, date__gte=day, date__lt=day + timedelta(days=7)
         ):
@@ -44,7 +45,7 @@ def build_history(
                 )
                 continue
             payer = takers[week % len(takers)]
-            ledger.expense_post(
+            money_flow.expense_post(
                 coop=coop,
                 payer=payer,
                 amount="38.40",
@@ -56,10 +57,12 @@ def build_history(
                 occurred_on=batch.date,
             )
             quantity = coop.target_quantity - (2 if week in short else 0)
-            production.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
             )
     for title in ("Add a vanilla batch", "Buy a second pot"):
-        proposal = governance.proposal_open(coop=coop, by=takers[0], kind="general", title=title)
+        proposal = decisions_flow.proposal_open(
+            coop=coop, by=takers[0], kind="general", title=title
+        )
         for person in takers:
-            governance.vote_cast(proposal=proposal, member=person, position="agree")
+            decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")

@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from fourfold.consumption import services
-from fourfold.ledger import services as ledger
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +40,9 @@ def riverside(db):
     }
     services.share_set(coop=coop, member=members["dee"], units=2)
     services.share_set(coop=coop, member=members["eli"], units=3)
-    production.batches_plan(coop=coop, weeks=3, by=None)
+    production_flow.batches_plan(coop=coop, weeks=3, by=None)
     batch = Batch.objects.filter(coop=coop).order_by("date").first()
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=members["flo"],
         amount="12.00",
@@ -51,7 +51,9 @@ def riverside(db):
         batch=batch,
     )
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    production.batch_record_made(batch=batch, by=producer, quantity=10, hours="3", today=batch.date)
+    production_flow.batch_record_made(
+        batch=batch, by=producer, quantity=10, hours="3", today=batch.date
+    )
     return coop
 
 

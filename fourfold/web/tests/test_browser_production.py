@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from fourfold.production import selectors
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.browser
 
@@ -140,9 +141,8 @@ def test_members_plan_go_away_and_swap_a_shift(orchard, new_page, check_page, ar
 
 
 def test_a_producer_records_a_batch(orchard, new_page, check_page, time_machine, artifacts_dir):
-    from fourfold.production import services
 
-    services.batches_plan(coop=orchard, weeks=4, by=None)
+    production_flow.batches_plan(coop=orchard, weeks=4, by=None)
     first = Batch.objects.filter(coop=orchard).order_by("date").first()
     producer = Shift.objects.filter(batch=first).order_by("slot").first().member.username
     time_machine.move_to(timezone.now() + timedelta(days=8), tick=True)

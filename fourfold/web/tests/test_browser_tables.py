@@ -16,6 +16,7 @@ from fourfold.ledger.models import Transaction
 from fourfold.production.models import Batch
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
 from fourfold.web.tests.histories import build_history
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def riverside(db):
         description="settling up for the spring",
     )
     ledger.transfer_post(coop=coop, payer=None, payee=dee, amount="20.00", entered_by=eli)
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=coop,
         payer=None,
         amount="45.00",

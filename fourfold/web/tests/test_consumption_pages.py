@@ -10,9 +10,10 @@ from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Membership
 from fourfold.ledger import services as ledger
-from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import money as money_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +48,13 @@ def messages_of(response) -> list[str]:
 
 
 def plan(coop, weeks: int = 2) -> list[Batch]:
-    production.batches_plan(coop=coop, weeks=weeks, by=None, today=date(2026, 6, 10))
+    production_flow.batches_plan(coop=coop, weeks=weeks, by=None, today=date(2026, 6, 10))
     return list(Batch.objects.filter(coop=coop).order_by("date"))
 
 
 def make(batch: Batch, quantity: int) -> Batch:
     producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-    return production.batch_record_made(
+    return production_flow.batch_record_made(
         batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
     )
 
@@ -91,7 +92,7 @@ def shared(personas):
 def made(shared):
     """Sunday's batch: 10 quarts made, 5 asked, its 10.00 of milk charged by units."""
     batch = plan(shared.coop)[0]
-    ledger.expense_post(
+    money_flow.expense_post(
         coop=shared.coop,
         payer=shared.alice,
         amount="10.00",
@@ -150,7 +151,9 @@ def test_a_member_of_another_coop_cannot_claim_an_extra(client, made, personas):
 
 
 def test_a_batch_of_another_coop_is_not_found(alice_client, personas):
-    production.batches_plan(coop=personas.other_coop, weeks=1, by=None, today=date(2026, 6, 10))
+    production_flow.batches_plan(
+        coop=personas.other_coop, weeks=1, by=None, today=date(2026, 6, 10)
+    )
     theirs = Batch.objects.get(coop=personas.other_coop)
     response = alice_client.post(reserve_url(theirs), {f"batch-{theirs.pk}-units": "1"})
     assert response.status_code == 404
@@ -472,7 +475,7 @@ def populate(personas, members: int, batches: int) -> None:
     services.share_set(coop=coop, member=personas.alice, units=2)
     made = plan(coop, weeks=batches + 3)[:batches]
     for batch in made:
-        ledger.expense_post(
+        money_flow.expense_post(
             coop=coop,
             payer=personas.alice,
             amount="12.00",

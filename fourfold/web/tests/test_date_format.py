@@ -9,7 +9,8 @@ import time_machine
 
 from fourfold.governance import services as governance
 from fourfold.ledger import services as ledger
-from fourfold.production import services as production
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +33,16 @@ def history(personas):
         ledger.contribution_post(
             coop=coop, payer=personas.alice, amount="40.00", entered_by=personas.alice
         )
-        proposal = governance.proposal_open(
+        proposal = decisions_flow.proposal_open(
             coop=coop, by=personas.alice, kind="general", title="Buy a bigger pot"
         )
         governance.proxy_grant(
             coop=coop, giver=personas.bob, holder=personas.alice, until=date(2026, 12, 24)
         )
-        production.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop, member=personas.alice, start=date(2026, 12, 10), end=date(2026, 12, 12)
         )
-        production.batches_plan(coop=coop, weeks=4, by=personas.alice)
+        production_flow.batches_plan(coop=coop, weeks=4, by=personas.alice)
     return proposal
 
 

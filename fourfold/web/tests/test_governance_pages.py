@@ -7,9 +7,9 @@ from django.test import Client
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.governance import services
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import decisions as decisions_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def text(response) -> str:
 
 
 def rule_change(personas, by=None, **change):
-    return services.proposal_open(
+    return decisions_flow.proposal_open(
         coop=personas.coop,
         by=by or personas.bob,
         kind="rule_change",
@@ -42,7 +42,9 @@ def rule_change(personas, by=None, **change):
 
 
 def general(personas, title="Buy a bigger pot"):
-    return services.proposal_open(coop=personas.coop, by=personas.bob, kind="general", title=title)
+    return decisions_flow.proposal_open(
+        coop=personas.coop, by=personas.bob, kind="general", title=title
+    )
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def carol(personas):
 def test_each_governance_page_renders_with_one_heading(alice_client, personas):
     proposal = rule_change(personas)
     decided = general(personas, "Honey")
-    services.proposal_close(proposal=decided, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=decided, now=timezone.now() + timedelta(days=8))
     for path in (DECISIONS, LOG, SETTINGS, proposal_url(proposal), proposal_url(decided)):
         response = alice_client.get(path)
         assert response.status_code == 200, path
@@ -79,7 +81,7 @@ def test_the_decisions_page_lists_open_proposals_with_their_tally_and_closing_ti
 ):
     with time_machine.travel(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), tick=False):
         proposal = general(personas)
-        services.vote_cast(proposal=proposal, member=personas.bob, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=personas.bob, position="agree")
         response = alice_client.get(DECISIONS)
     page = text(response)
     assert "Buy a bigger pot" in page
@@ -265,7 +267,7 @@ def test_the_last_vote_closes_it_and_the_rule_changes_itself(alice_client, bob_c
 
 def test_a_closed_proposal_shows_its_outcome_and_takes_no_vote(bob_client, personas):
     proposal = general(personas)
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     response = bob_client.get(proposal_url(proposal))
     assert "Failed: quorum 0 of 2 voted, 1 needed." in text(response)
     assert 'name="position"' not in response.content.decode()
@@ -285,14 +287,14 @@ def test_the_tally_fragment_renders_and_stops_polling_once_closed(
     assert h1_count(fragment) == 0
     assert "1 of 2 members voted" in text(fragment)
     assert "Block: 1" in text(fragment)
-    services.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
     closed = alice_client.get(proposal_url(proposal, "tally/"), headers={"HX-Request": "true"})
     assert closed.status_code == 286  # htmx's "stop polling"
     assert alice_client.get(proposal_url(proposal, "tally/")).status_code == 200
 
 
 def test_a_ranked_choice_vote_with_number_selects(alice_client, bob_client, personas):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="choice",
@@ -320,7 +322,7 @@ def test_a_member_names_a_proxy_for_a_proposal_and_revokes_it(
     assert response.status_code == 302
     proxy = Proxy.objects.get()
     assert (proxy.giver, proxy.holder, proxy.proposal) == (personas.alice, carol, proposal)
-    services.vote_cast(proposal=proposal, member=carol, position="agree", reason="yes")
+    decisions_flow.vote_cast(proposal=proposal, member=carol, position="agree", reason="yes")
     page = text(bob_client.get(proposal_url(proposal)))
     assert "2 of 3 members voted (1 by proxy)" in page
     assert "also for alice, by proxy" in page
@@ -345,7 +347,7 @@ def test_the_decision_log_shows_outcomes_and_before_and_after(alice_client, bob_
     for client in (alice_client, bob_client):
         client.post(proposal_url(change), {"position": "agree"})
     failed = general(personas, "Skim milk")
-    services.proposal_close(proposal=failed, now=timezone.now() + timedelta(days=8))
+    decisions_flow.proposal_close(proposal=failed, now=timezone.now() + timedelta(days=8))
     response = alice_client.get(LOG)
     page = text(response)
     assert page.index("Skim milk") < page.index("Make more")  # newest first
@@ -373,7 +375,7 @@ def test_an_outsider_gets_404_on_every_governance_page(client, personas):
 
 
 def test_a_proposal_of_another_coop_is_not_found(alice_client, personas):
-    elsewhere = services.proposal_open(
+    elsewhere = decisions_flow.proposal_open(
         coop=personas.other_coop, by=personas.outsider, kind="general", title="Theirs"
     )
     assert alice_client.get(proposal_url(elsewhere)).status_code == 404
@@ -389,10 +391,10 @@ def test_the_log_settings_and_proposal_pages_take_a_fixed_number_of_queries(
     members = [MembershipFactory(coop=personas.coop).user for _ in range(size)]
     for index in range(size):
         closed = rule_change(personas, target_quantity=21 + index)
-        services.proposal_close(proposal=closed, now=timezone.now() + timedelta(days=8))
+        decisions_flow.proposal_close(proposal=closed, now=timezone.now() + timedelta(days=8))
     proposal = general(personas)
     for member in members:
-        services.vote_cast(proposal=proposal, member=member, position="agree", reason="yes")
+        decisions_flow.vote_cast(proposal=proposal, member=member, position="agree", reason="yes")
     alice_client.get(DECISIONS)  # plans the facilitators, once
     for path, queries in ((LOG, 6), (SETTINGS, 5), (proposal_url(proposal), 10)):
         with django_assert_num_queries(queries):
@@ -413,11 +415,11 @@ def test_a_paused_member_sees_the_votes_but_does_not_vote(client, personas, caro
 
 
 def test_a_closed_proposal_shows_the_count_it_was_decided_on(alice_client, personas, carol):
-    proposal = services.proposal_open(
+    proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Honey on the side"
     )
     for member in (personas.alice, personas.bob, carol):
-        services.vote_cast(proposal=proposal, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=proposal, member=member, position="agree")
     proposal.refresh_from_db()
     assert proposal.status == "passed"
     MembershipFactory(coop=personas.coop, user__username="newcomer")
@@ -430,7 +432,7 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
     alice_client, personas, carol
 ):
     people = (personas.alice, personas.bob, carol)
-    failed = services.proposal_open(
+    failed = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.alice,
         kind="rule_change",
@@ -438,8 +440,8 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
         change={"target_quantity": 30},
     )
     for member in people:
-        services.vote_cast(proposal=failed, member=member, position="disagree")
-    passed = services.proposal_open(
+        decisions_flow.vote_cast(proposal=failed, member=member, position="disagree")
+    passed = decisions_flow.proposal_open(
         coop=personas.coop,
         by=personas.bob,
         kind="rule_change",
@@ -447,13 +449,13 @@ def test_a_failed_rule_change_reads_against_the_rules_it_was_proposed_against(
         change={"target_quantity": 24},
     )
     for member in people:
-        services.vote_cast(proposal=passed, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=passed, member=member, position="agree")
     assert "Target quantity per batch: 20 → 30" in text(alice_client.get(proposal_url(failed)))
     assert "Target quantity per batch: 20 → 24" in text(alice_client.get(proposal_url(passed)))
 
 
 def test_a_paused_member_is_not_offered_to_propose_or_vote(client, personas):
-    services.proposal_open(coop=personas.coop, by=personas.alice, kind="general", title="Jam")
+    decisions_flow.proposal_open(coop=personas.coop, by=personas.alice, kind="general", title="Jam")
     personas.coop.memberships.filter(user=personas.bob).update(status="paused")
     client.force_login(personas.bob)
     page = text(client.get("/c/home/decisions/"))

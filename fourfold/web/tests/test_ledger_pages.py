@@ -9,6 +9,7 @@ import pytest
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def csv_rows(response) -> list[dict]:
 
 
 def expense(personas, amount="10.00", payer=None, split=None, **fields):
-    return services.expense_post(
+    return money_flow.expense_post(
         coop=personas.coop,
         payer=payer or personas.alice,
         amount=amount,
@@ -314,7 +315,7 @@ def test_settling_up_records_the_plan_and_brings_everyone_to_zero(alice_client, 
 
 def test_settling_up_waits_for_costs_to_be_allocated(alice_client, personas):
     expense(personas, amount="8.00", split=None)
-    services.expense_post(
+    money_flow.expense_post(
         coop=personas.coop,
         payer=personas.bob,
         amount="8.00",
@@ -520,7 +521,7 @@ def populate(personas, size: int) -> None:
     people = [MembershipFactory(coop=personas.coop).user for _ in range(size)]
     everyone = dict.fromkeys([personas.alice, *people], 1)
     for person in people:
-        services.expense_post(
+        money_flow.expense_post(
             coop=personas.coop,
             payer=person,
             amount="9.00",
@@ -568,15 +569,15 @@ def test_the_ledger_pages_take_a_fixed_number_of_queries(
 def test_an_expense_above_the_limit_draws_on_a_passed_spending_proposal(
     alice_client, personas, carol
 ):
-    from fourfold.governance import services as governance
+    from fourfold.workflows import decisions as decisions_flow
 
     personas.coop.spending_limit = Decimal("100")
     personas.coop.save()
-    fridge = governance.proposal_open(
+    fridge = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.bob, kind="spending", title="A second fridge", amount="300"
     )
     for member in (personas.alice, personas.bob, carol):
-        governance.vote_cast(proposal=fridge, member=member, position="agree")
+        decisions_flow.vote_cast(proposal=fridge, member=member, position="agree")
     fridge.refresh_from_db()
     assert fridge.status == "passed"
     page = alice_client.get(EXPENSE).content.decode()

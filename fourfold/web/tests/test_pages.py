@@ -11,6 +11,7 @@ from fourfold.accounts.models import User
 from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.testing import PASSWORD, MembershipFactory, UserFactory
+from fourfold.workflows import membership as membership_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -398,7 +399,7 @@ def test_an_expired_invitation_is_a_404_that_shows_nothing_of_the_coop(client, p
 @pytest.mark.parametrize("logged_in", [False, True])
 def test_a_used_invitation_is_a_404_that_shows_nothing_of_the_coop(client, personas, logged_in):
     url = invite(personas)
-    coop_services.invitation_accept(code=url.split("/")[2], user=UserFactory())
+    membership_flow.invitation_accept(code=url.split("/")[2], user=UserFactory())
     if logged_in:
         client.force_login(UserFactory())
     response = client.get(url)
@@ -411,7 +412,7 @@ def test_a_used_invitation_is_a_404_that_shows_nothing_of_the_coop(client, perso
 def test_a_member_who_used_the_link_is_pointed_to_the_coop(client, personas):
     url = invite(personas)
     newcomer = UserFactory()
-    coop_services.invitation_accept(code=url.split("/")[2], user=newcomer)
+    membership_flow.invitation_accept(code=url.split("/")[2], user=newcomer)
     client.force_login(newcomer)
     response = client.get(url)
     assert response.status_code == 200

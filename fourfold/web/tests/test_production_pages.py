@@ -7,6 +7,7 @@ from django.utils import timezone
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 from fourfold.testing import MembershipFactory
+from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def producers(batch) -> set[str]:
 
 
 def plan(personas, weeks=8):
-    return services.batches_plan(coop=personas.coop, weeks=weeks, by=personas.alice)
+    return production_flow.batches_plan(coop=personas.coop, weeks=weeks, by=personas.alice)
 
 
 def beyond_lock_window(personas, member):
@@ -139,7 +140,7 @@ def test_the_upcoming_batch_dates_are_the_coops_local_dates(client, time_machine
         coop__slug="home", coop__timezone="America/New_York", user__username="alice"
     )
     MembershipFactory(coop=membership.coop)
-    services.batches_plan(coop=membership.coop, weeks=2, by=membership.user)
+    production_flow.batches_plan(coop=membership.coop, weeks=2, by=membership.user)
     client.force_login(membership.user)
     response = client.get(PRODUCTION)
     assert response.context["today"].isoformat() == "2026-06-14"
@@ -280,7 +281,7 @@ def test_removing_a_period_away_puts_you_back_in_the_rotation(alice_client, plan
 
 
 def test_nobody_removes_another_members_period_away(client, planned):
-    spell = services.unavailability_add(
+    spell = production_flow.unavailability_add(
         coop=planned.coop,
         member=planned.alice,
         start=selectors.coop_today(planned.coop) + timedelta(days=30),
@@ -297,7 +298,7 @@ def test_nobody_removes_another_members_period_away(client, planned):
 
 def test_my_shifts_explain_themselves(alice_client, planned):
     response = alice_client.get(SHIFTS)
-    why = selectors.rotation_explanation(coop=planned.coop, member=planned.alice)
+    why = production_flow.rotation_explanation(coop=planned.coop, member=planned.alice)
     text = response.content.decode()
     assert f"You: {why.planned} shifts planned and 0 done in the last 12 weeks." in text
     assert f"Your fair share is {float(why.fair_share):.1f} of the 16 places" in text
@@ -345,7 +346,7 @@ def test_taking_a_shift_on_a_day_away_is_refused_with_the_reason(client, planned
     batch = shared_with(planned, planned.alice, planned.bob)
     shift = Shift.objects.get(batch=batch, member=planned.alice)
     swap = services.swap_offer(shift=shift, by=planned.alice)
-    services.unavailability_add(
+    production_flow.unavailability_add(
         coop=planned.coop, member=planned.bob, start=batch.date, end=batch.date
     )
     client.force_login(planned.bob)
@@ -539,7 +540,7 @@ def test_an_outsider_can_neither_record_nor_swap_nor_plan(client, planned):
 
 
 def test_an_id_from_another_coop_is_not_found(client, planned):
-    services.batches_plan(coop=planned.other_coop, weeks=1, by=planned.outsider)
+    production_flow.batches_plan(coop=planned.other_coop, weeks=1, by=planned.outsider)
     foreign = Batch.objects.get(coop=planned.other_coop)
     client.force_login(planned.alice)
     assert client.get(f"/c/home/production/batches/{foreign.pk}/").status_code == 404
@@ -569,20 +570,22 @@ def populate(personas, size: int) -> None:
     coop.founded_at = timezone.now() - timedelta(days=365)
     coop.save()
     today = selectors.coop_today(coop)
-    services.batches_plan(coop=coop, weeks=8, by=None, today=today - timedelta(weeks=9))
+    production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today - timedelta(weeks=9))
     for batch in Batch.objects.filter(coop=coop, date__lt=today - timedelta(days=7)):
         producer = Shift.objects.filter(batch=batch, member__isnull=False).first().member
-        services.batch_record_made(batch=batch, by=producer, quantity=20, hours="3", today=today)
-    services.batches_plan(coop=coop, weeks=8, by=None)
+        production_flow.batch_record_made(
+            batch=batch, by=producer, quantity=20, hours="3", today=today
+        )
+    production_flow.batches_plan(coop=coop, weeks=8, by=None)
     for person in people[:3]:
-        services.unavailability_add(
+        production_flow.unavailability_add(
             coop=coop,
             member=person,
             start=today + timedelta(days=20),
             end=today + timedelta(days=24),
             replan=False,
         )
-    services.unavailability_add(
+    production_flow.unavailability_add(
         coop=coop,
         member=personas.alice,
         start=today + timedelta(days=40),

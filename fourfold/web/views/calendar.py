@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 
 from fourfold.production import selectors
-from fourfold.production.calendar import feed_ics
+from fourfold.workflows.calendar import feed_ics
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -21,7 +21,6 @@ from fourfold.accounts.models import User
 from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, StandingShare
 from fourfold.coops import selectors as coop_selectors
-from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
 from fourfold.ledger import selectors as ledger_selectors
@@ -31,6 +30,7 @@ from fourfold.production.models import Batch
 from fourfold.web.forms import ReservationForm, ShareForm, SharePauseForm
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page
+from fourfold.workflows import membership as membership_flow
 
 SECTION = "shares"
 # Reservations are for the batches just ahead; the production page lists the rest.
@@ -375,7 +375,7 @@ def costs(request: HttpRequest, slug: str) -> HttpResponse:
 def membership_pause(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
-        coop_services.membership_pause(coop=coop, member=request.user)
+        membership_flow.membership_pause(coop=coop, member=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -394,7 +394,7 @@ def membership_pause(request: HttpRequest, slug: str) -> HttpResponse:
 def membership_resume(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
-        coop_services.membership_resume(coop=coop, member=request.user)
+        membership_flow.membership_resume(coop=coop, member=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -422,7 +422,7 @@ def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     if request.method == "POST":
         try:
-            coop_services.membership_leave(coop=coop, member=request.user)
+            membership_flow.membership_leave(coop=coop, member=request.user)
         except FourfoldError as error:
             messages.error(request, error.detail)
             return redirect("web:shares_leave", slug=coop.slug)

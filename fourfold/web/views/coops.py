@@ -20,6 +20,7 @@ from fourfold.web.forms import CoopForm, add_domain_error
 from fourfold.web.views.common import coop_for_page
 from fourfold.web.views.insights import audit_for
 from fourfold.web.views.production import consistency_summary
+from fourfold.workflows import membership as membership_flow
 
 MEMBERS_PER_PAGE = 50
 
@@ -126,7 +127,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         membership = selectors.membership_of(coop=found.coop, user=request.user)
     if request.method == "POST":
         try:
-            joined = services.invitation_accept(code=code, user=request.user)
+            joined = membership_flow.invitation_accept(code=code, user=request.user)
         except FourfoldError as error:
             return render(
                 request,

@@ -38,6 +38,7 @@ from fourfold.web.forms import (
 )
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page
+from fourfold.workflows import decisions as decisions_flow
 
 SECTION = "decisions"
 DECISIONS_PER_PAGE = 20
@@ -234,7 +235,7 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
         values = form.cleaned_data
         subject = next((m for m in members if m.username == values["subject"]), None)
         try:
-            proposal = services.proposal_open(
+            proposal = decisions_flow.proposal_open(
                 coop=coop,
                 by=request.user,
                 kind=values["kind"],
@@ -323,7 +324,7 @@ def proposal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = _vote_form(request, item, mine)
     if request.method == "POST" and form.is_valid():
         try:
-            services.vote_cast(
+            decisions_flow.vote_cast(
                 proposal=item,
                 member=request.user,
                 position=form.cleaned_data.get("position", ""),
@@ -480,7 +481,7 @@ def coop_settings(request: HttpRequest, slug: str) -> HttpResponse:
         rule, value = form.cleaned_data["rule"], form.cleaned_data["value"]
         title = form.cleaned_data["title"] or _suggested_title(coop, rule, value)
         try:
-            proposal = services.proposal_open(
+            proposal = decisions_flow.proposal_open(
                 coop=coop,
                 by=request.user,
                 kind=Proposal.Kind.RULE_CHANGE,

@@ -32,6 +32,7 @@ from fourfold.web.forms import (
 )
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page
+from fourfold.workflows import money as money_flow
 
 TRANSACTIONS_PER_PAGE = 50
 STATEMENT_LINES_PER_PAGE = 50
@@ -117,7 +118,7 @@ def expense_record(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            expense = services.entry_record(
+            expense = money_flow.entry_record(
                 coop=coop,
                 entered_by=request.user,
                 kind=Transaction.Kind.EXPENSE,
@@ -150,7 +151,7 @@ def contribution_record(request: HttpRequest, slug: str) -> HttpResponse:
     form = ContributionForm(_posted(request), currency=coop.currency)
     if request.method == "POST" and form.is_valid():
         try:
-            contribution = services.entry_record(
+            contribution = money_flow.entry_record(
                 coop=coop,
                 entered_by=request.user,
                 kind=Transaction.Kind.CONTRIBUTION,

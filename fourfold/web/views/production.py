@@ -29,6 +29,7 @@ from fourfold.web.forms import (
     add_domain_error,
 )
 from fourfold.web.views.common import coop_for_page
+from fourfold.workflows import production as production_flow
 
 SECTION = "production"
 UPCOMING_PER_PAGE = 20
@@ -129,7 +130,7 @@ def production(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         weeks = form.cleaned_data["weeks"]
         try:
-            result = services.batches_plan(coop=coop, weeks=weeks, by=request.user)
+            result = production_flow.batches_plan(coop=coop, weeks=weeks, by=request.user)
         except FourfoldError as error:
             add_domain_error(form, error)
         else:
@@ -226,7 +227,7 @@ def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = _made_form(batch, request.POST)
     if form.is_valid():
         try:
-            services.batch_record_made(
+            production_flow.batch_record_made(
                 batch=batch,
                 by=request.user,
                 quantity=form.cleaned_data["quantity"],
@@ -292,7 +293,7 @@ def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     me = request.user
     shifts = list(selectors.upcoming_for_member(coop=coop, member=me))
-    why = selectors.rotation_explanation(coop=coop, member=me)
+    why = production_flow.rotation_explanation(coop=coop, member=me)
     away = set(why.away_on)
     others: dict[int, list[str]] = {}
     if shifts:
@@ -398,7 +399,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         try:
-            services.unavailability_add(
+            production_flow.unavailability_add(
                 coop=coop, member=request.user, start=start, end=end, note=form.cleaned_data["note"]
             )
         except FourfoldError as error:
@@ -445,7 +446,7 @@ def _warn_of_kept_shifts(request: HttpRequest, coop: Cooperative, start: date, e
 def availability_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
-        services.unavailability_remove(coop=coop, member=request.user, pk=pk)
+        production_flow.unavailability_remove(coop=coop, member=request.user, pk=pk)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:

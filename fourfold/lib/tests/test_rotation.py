@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from fourfold.production import rotation
-from fourfold.production.rotation import Problem, Slot
+from fourfold.lib import rotation
+from fourfold.lib.rotation import Problem, Slot
 
 FAST = settings(max_examples=80, deadline=None)
 

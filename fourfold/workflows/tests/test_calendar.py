@@ -10,11 +10,12 @@ import pytest
 from django.test import Client
 from icalendar import Calendar
 
-from fourfold.coops import services as coops
 from fourfold.production import services
-from fourfold.production.calendar import feed_ics
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.workflows import membership as membership_flow
+from fourfold.workflows import production as production_flow
+from fourfold.workflows.calendar import feed_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def coop(time_machine):
     coop = CoopFactory(name="Yogurt Co-op", product="yogurt", producers_per_batch=1)
     for name in ("ann", "ben", "cy"):
         MembershipFactory(coop=coop, user__username=name)
-    services.batches_plan(coop=coop, weeks=6, by=None)
+    production_flow.batches_plan(coop=coop, weeks=6, by=None)
     return coop
 
 
@@ -99,7 +100,7 @@ def test_a_missed_batch_shows_as_cancelled(coop, ann, time_machine):
 def test_another_co_ops_batches_stay_out_of_the_feed(coop, ann):
     other = CoopFactory(product="bread")
     MembershipFactory(coop=other, user=ann)
-    services.batches_plan(coop=other, weeks=6, by=None)
+    production_flow.batches_plan(coop=other, weeks=6, by=None)
     found = events(feed_ics(services.calendar_feed_ensure(coop=coop, member=ann)))
     assert len(found) == len(SUNDAYS)
     assert not any("bread" in str(event["summary"]) for event in found)
@@ -126,8 +127,8 @@ def test_a_member_who_left_gets_404_and_a_paused_one_keeps_the_calendar(coop, an
     ben = coop.memberships.get(user__username="ben").user
     ann_feed = services.calendar_feed_ensure(coop=coop, member=ann)
     ben_feed = services.calendar_feed_ensure(coop=coop, member=ben)
-    coops.membership_leave(coop=coop, member=ann)
-    coops.membership_pause(coop=coop, member=ben)
+    membership_flow.membership_leave(coop=coop, member=ann)
+    membership_flow.membership_pause(coop=coop, member=ben)
     assert Client().get(url(ann_feed)).status_code == 404
     assert Client().get(url(ben_feed)).status_code == 200
 
@@ -144,11 +145,11 @@ def test_a_switched_off_account_loses_its_calendar(coop, ann):
 
 
 def test_the_feed_holds_the_deadlines_of_open_votes(coop, ann):
-    from fourfold.governance import services as governance
+    from fourfold.workflows import decisions as decisions_flow
 
-    pot = governance.proposal_open(coop=coop, by=ann, kind="general", title="A bigger pot")
-    honey = governance.proposal_open(coop=coop, by=ann, kind="general", title="Honey")
-    governance.vote_cast(proposal=honey, member=ann, position="agree")
+    pot = decisions_flow.proposal_open(coop=coop, by=ann, kind="general", title="A bigger pot")
+    honey = decisions_flow.proposal_open(coop=coop, by=ann, kind="general", title="Honey")
+    decisions_flow.vote_cast(proposal=honey, member=ann, position="agree")
     feed = services.calendar_feed_ensure(coop=coop, member=ann)
     votes = {
         str(event["summary"]): event
@@ -160,11 +161,11 @@ def test_the_feed_holds_the_deadlines_of_open_votes(coop, ann):
         "Vote closes: Honey (you voted)",
     }
     assert votes["Vote before it closes: A bigger pot"].decoded("dtend") == pot.closes_at
-    governance.vote_cast(
+    decisions_flow.vote_cast(
         proposal=pot, member=coop.memberships.get(user__username="ben").user, position="agree"
     )
-    governance.vote_cast(proposal=pot, member=ann, position="agree")
-    governance.vote_cast(
+    decisions_flow.vote_cast(proposal=pot, member=ann, position="agree")
+    decisions_flow.vote_cast(
         proposal=pot, member=coop.memberships.get(user__username="cy").user, position="agree"
     )
     # Decided once everyone voted: its deadline leaves the calendar.

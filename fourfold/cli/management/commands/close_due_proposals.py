@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from fourfold.governance import services
+from fourfold.workflows import decisions
 
 
 class Command(BaseCommand):
     help = "Close every proposal whose deadline has passed (safe to run from cron, repeatedly)."
 
     def handle(self, *args, **options):
-        closed = services.close_due_proposals()
+        closed = decisions.close_due_proposals()
         for proposal in closed:
             self.stdout.write(
                 f"{proposal.coop.slug} #{proposal.pk} {proposal.title}: {proposal.outcome}"
