@@ -494,9 +494,7 @@ def test_consistency_before_any_batch_is_due(alice_client, personas):
 # --- The calendar -------------------------------------------------------------------------
 
 
-def test_my_shifts_make_no_calendar_address_by_looking_but_offer_to_make_one(
-    alice_client, planned
-):
+def test_my_shifts_make_no_calendar_address_by_looking_but_offer_to_make_one(alice_client, planned):
     page = alice_client.get(SHIFTS)
     assert not CalendarFeed.objects.filter(member=planned.alice).exists()
     assert b"Make my calendar address" in page.content
