@@ -236,6 +236,7 @@ if HTTPS:
 # they survive restarts; `fourfold manage db_worker` runs them. Cron can use
 # `fourfold manage close_due_proposals` instead: both are idempotent. Reminders likewise:
 # `fourfold manage send_reminders --hourly` starts an hourly task, or cron runs the command.
+# The facilitators of the coming months: `fourfold manage plan_facilitators --daily` (or cron).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {

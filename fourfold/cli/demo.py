@@ -22,6 +22,7 @@ from fourfold.consumption import services as consumption
 from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
@@ -228,6 +229,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             )
     lou = by_name["lou"]
     production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    _facilitators_and_calendars(coop, today)
     production_flow.unavailability_add(
         coop=coop,
         member=lou,
@@ -515,8 +517,18 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
             # A repair slot is taken by turning up that evening with one's bike.
             _pick_up(evening, pickups, now=now, hours=(18, 20), days=1)
     production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
+    _facilitators_and_calendars(coop, today)
     progress(52, 52)
     return coop
+
+
+def _facilitators_and_calendars(coop: Cooperative, today: date) -> None:
+    """What the daily task and the members themselves would have done by now: the coming
+    months' facilitators planned, and each active member's calendar address made."""
+    governance.facilitators_plan(coop=coop, today=today)
+    for row in coops_selectors.coop_members(coop=coop):
+        if row.status == Membership.Status.ACTIVE:
+            production.calendar_feed_ensure(coop=coop, member=row.user)
 
 
 def _bike_decision(coop: Cooperative, members: list[User], day: date) -> None:

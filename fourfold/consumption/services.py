@@ -274,7 +274,16 @@ def _reallocate(batch: Batch, *, by: User) -> None:
 
 def member_stop_consuming(*, coop: Cooperative, member: User) -> None:
     """End a departing member's standing share and their reservations of batches to come."""
-    StandingShare.objects.filter(coop=coop, member=member).delete()
-    Reservation.objects.filter(
-        batch__coop=coop, member=member, batch__status=Batch.Status.PLANNED
-    ).delete()
+    with transaction.atomic():
+        shares, _kinds = StandingShare.objects.filter(coop=coop, member=member).delete()
+        reservations, _kinds = Reservation.objects.filter(
+            batch__coop=coop, member=member, batch__status=Batch.Status.PLANNED
+        ).delete()
+        if shares or reservations:
+            audit_record(
+                coop=coop,
+                actor=None,
+                action="consumption.share_stopped",
+                member=member.pk,
+                reservations=reservations,
+            )

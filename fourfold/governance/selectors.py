@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
-from fourfold.coops.models import Cooperative
-from fourfold.governance.models import FacilitatorDuty, Proposal, Vote
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.lib.money import from_minor
 
 
@@ -23,6 +26,101 @@ def proposals(*, coop: Cooperative, status: str | None = None) -> QuerySet[Propo
         .annotate(vote_count=Count("votes", distinct=True))
         .order_by("-opened_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Who voted how on one proposal, counting a proxy's vote for the absent member who named
+    them. ``counted`` maps each member whose vote counts to the vote that counts for them;
+    ``proxied`` maps a proxy holder to the usernames of the absent members they voted for."""
+
+    eligible: int
+    voted: int
+    by_proxy: int
+    positions: dict[str, int]
+    counted: dict[int, Vote] = field(default_factory=dict)
+    proxied: dict[int, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "eligible": self.eligible,
+            "voted": self.voted,
+            "by_proxy": self.by_proxy,
+            "positions": self.positions,
+            "counted": self.counted,
+        }
+
+
+def _proxy_counts(proxy: Proxy, proposal: Proposal, on: date) -> bool:
+    return (proxy.proposal_id is None or proxy.proposal_id == proposal.pk) and (
+        proxy.until is None or proxy.until >= on
+    )
+
+
+def tallies(*, proposals: Iterable[Proposal], now: datetime | None = None) -> dict[int, Tally]:
+    """The tally of each proposal, by id, in a fixed number of queries however many there
+    are: the active members and the live proxies of their co-ops, and (unless prefetched
+    already) their votes. A closed proposal keeps the count it was decided on."""
+    now = now or timezone.now()
+    items = list(proposals)
+    if not items:
+        return {}
+    # Votes prefetched by the caller are used as they are; others are read in one query (and
+    # not cached on the caller's objects, which would then go stale at the next vote).
+    votes_of: dict[int, list[Vote]] = {
+        p.pk: list(p.votes.all())
+        for p in items
+        if "votes" in getattr(p, "_prefetched_objects_cache", {})
+    }
+    unread = [p.pk for p in items if p.pk not in votes_of]
+    if unread:
+        votes_of.update({pk: [] for pk in unread})
+        for vote in Vote.objects.filter(proposal_id__in=unread):
+            votes_of[vote.proposal_id].append(vote)
+    coop_ids = {p.coop_id for p in items}
+    eligible_of: dict[int, set[int]] = {coop_id: set() for coop_id in coop_ids}
+    for coop_id, user_id in Membership.objects.filter(
+        coop_id__in=coop_ids, status=Membership.Status.ACTIVE
+    ).values_list("coop_id", "user_id"):
+        eligible_of[coop_id].add(user_id)
+    proxies_of: dict[int, list[Proxy]] = {coop_id: [] for coop_id in coop_ids}
+    live = Proxy.objects.filter(coop_id__in=coop_ids, revoked_at__isnull=True)
+    for proxy in live.select_related("giver"):
+        proxies_of[proxy.coop_id].append(proxy)
+    result = {}
+    for proposal in items:
+        on = now.astimezone(proposal.coop.zone).date()
+        eligible = set(eligible_of[proposal.coop_id])
+        if proposal.kind == Proposal.Kind.REMOVE_MEMBER:
+            eligible.discard(proposal.subject_id)
+        votes = {v.member_id: v for v in votes_of[proposal.pk] if v.member_id in eligible}
+        counted = dict(votes)
+        proxied: dict[int, list[str]] = {}
+        for proxy in proxies_of[proposal.coop_id]:
+            if (
+                _proxy_counts(proxy, proposal, on)
+                and proxy.giver_id in eligible
+                and proxy.giver_id not in votes
+                and proxy.holder_id in votes
+            ):
+                counted[proxy.giver_id] = votes[proxy.holder_id]
+                proxied.setdefault(proxy.holder_id, []).append(proxy.giver.username)
+        positions = {p: 0 for p in Vote.Position.values}
+        for vote in counted.values():
+            if vote.position:
+                positions[vote.position] += 1
+        figures = {
+            "eligible": len(eligible),
+            "voted": len(counted),
+            "by_proxy": len(counted) - len(votes),
+            "positions": positions,
+        }
+        if proposal.status != Proposal.Status.OPEN:
+            # A closed proposal keeps the count it was decided on: members who joined or left
+            # since change nothing.
+            figures.update({k: proposal.result[k] for k in figures if k in proposal.result})
+        result[proposal.pk] = Tally(**figures, counted=counted, proxied=proxied)
+    return result
 
 
 def proposal_for_coop(*, coop: Cooperative, pk: int) -> Proposal | None:

@@ -372,16 +372,6 @@ def vote_cast(
     return vote
 
 
-def _active_proxies(coop: Cooperative, proposal: Proposal | None, on: date) -> list[Proxy]:
-    proxies = Proxy.objects.filter(coop=coop, revoked_at__isnull=True)
-    return [
-        p
-        for p in proxies
-        if (p.proposal_id is None or (proposal and p.proposal_id == proposal.pk))
-        and (p.until is None or p.until >= on)
-    ]
-
-
 def proxy_grant(
     *,
     coop: Cooperative,
@@ -407,7 +397,7 @@ def proxy_grant(
             raise Invalid(str(error), field="until") from error
     try:
         with transaction.atomic():
-            return Proxy.objects.create(
+            proxy = Proxy.objects.create(
                 coop=coop,
                 giver=giver,
                 holder=holder,
@@ -415,6 +405,16 @@ def proxy_grant(
                 until=until,
                 created_at=timezone.now(),
             )
+            audit_record(
+                coop=coop,
+                actor=giver,
+                action="governance.proxy_given",
+                at=proxy.created_at,
+                holder=holder.pk,
+                proposal=proposal.pk if proposal else None,
+                until=until.isoformat() if until else None,
+            )
+            return proxy
     except IntegrityError as error:
         raise Conflict(
             _(
@@ -425,54 +425,20 @@ def proxy_grant(
 
 
 def proxy_revoke(*, coop: Cooperative, giver: User) -> None:
-    updated = Proxy.objects.filter(coop=coop, giver=giver, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if not updated:
-        raise NotFound(_("You have no proxy to revoke."))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Proxy.objects.filter(coop=coop, giver=giver, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if not updated:
+            raise NotFound(_("You have no proxy to revoke."))
+        audit_record(coop=coop, actor=giver, action="governance.proxy_revoked", at=now)
 
 
 def tally(proposal: Proposal, now: datetime | None = None) -> dict:
-    """Who voted how, counting a proxy's vote for the absent member who named them."""
-    now = now or timezone.now()
-    coop = proposal.coop
-    eligible = set(
-        Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE).values_list(
-            "user_id", flat=True
-        )
-    )
-    if proposal.kind == Proposal.Kind.REMOVE_MEMBER:
-        eligible.discard(proposal.subject_id)
-    votes = {v.member_id: v for v in proposal.votes.all() if v.member_id in eligible}
-    by_proxy: dict[int, int] = {}
-    for proxy in _active_proxies(coop, proposal, now.astimezone(coop.zone).date()):
-        if (
-            proxy.giver_id in eligible
-            and proxy.giver_id not in votes
-            and (proxy.holder_id in votes)
-        ):
-            by_proxy[proxy.giver_id] = proxy.holder_id
-    counted = {
-        **{m: v for m, v in votes.items()},
-        **{giver: votes[holder] for giver, holder in by_proxy.items()},
-    }
-    positions = {p: 0 for p in Vote.Position.values}
-    for vote in counted.values():
-        if vote.position:
-            positions[vote.position] += 1
-    counts = {
-        "eligible": len(eligible),
-        "voted": len(counted),
-        "by_proxy": len(by_proxy),
-        "positions": positions,
-        "counted": counted,
-    }
-    if proposal.status != Proposal.Status.OPEN:
-        # A closed proposal keeps the count it was decided on: members who joined or left
-        # since change nothing.
-        kept = ("eligible", "voted", "by_proxy", "positions")
-        counts.update({key: proposal.result[key] for key in kept if key in proposal.result})
-    return counts
+    """Who voted how, counting a proxy's vote for the absent member who named them (one
+    proposal's batched tally: ``selectors.tallies`` counts many at once)."""
+    return selectors.tallies(proposals=[proposal], now=now)[proposal.pk].as_dict()
 
 
 def everyone_voted(proposal: Proposal) -> bool:
@@ -710,13 +676,20 @@ def facilitators_plan(
                 slots=slots,
             )
         )
-        FacilitatorDuty.objects.bulk_create(
+        given = FacilitatorDuty.objects.bulk_create(
             [
                 FacilitatorDuty(coop=coop, month=m, member_id=member)
                 for m, member in plan.assignment.items()
                 if member is not None
             ]
         )
+        if given:
+            audit_record(
+                coop=coop,
+                actor=None,
+                action="governance.facilitators_planned",
+                months={d.month.isoformat(): d.member_id for d in given},
+            )
     return list(
         FacilitatorDuty.objects.filter(coop=coop, month__in=wanted).select_related("member")
     )

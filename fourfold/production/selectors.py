@@ -175,6 +175,11 @@ def calendar_feed(*, coop: Cooperative, member: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(coop=coop, member=member).first()
 
 
+def feed_of(*, coop: Cooperative, member: User) -> CalendarFeed | None:
+    """The member's calendar address in this co-op, if they made one."""
+    return CalendarFeed.objects.filter(coop=coop, member=member).first()
+
+
 def feed_for_token(*, token: str) -> CalendarFeed | None:
     """The feed behind a secret token, while its member still belongs to the co-op and their
     account is not switched off."""

@@ -329,7 +329,15 @@ def replan_after_membership_change(
     today = today or selectors.coop_today(coop)
     with transaction.atomic():
         Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-        _assign(coop, today, PlanResult(), shares)
+        result = PlanResult()
+        _assign(coop, today, result, shares)
+        audit_record(
+            coop=coop,
+            actor=None,
+            action="production.replanned",
+            assigned=result.assigned,
+            changed=result.changed,
+        )
 
 
 def unavailability_add(
@@ -553,20 +561,33 @@ def batch_record_missed(*, batch: Batch, by: User, reason: str, today: date | No
 
 def calendar_feed_rotate(*, coop: Cooperative, member: User) -> CalendarFeed:
     """A new secret address for ``member``'s calendar; the old one stops working at once."""
-    feed, _created = CalendarFeed.objects.update_or_create(
-        coop=coop,
-        member=member,
-        defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()},
-    )
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.update_or_create(
+            coop=coop,
+            member=member,
+            defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()},
+        )
+        # The token itself stays out of the trail: it is a secret.
+        audit_record(
+            coop=coop,
+            actor=member,
+            action="production.calendar_made" if created else "production.calendar_rotated",
+            at=feed.created_at,
+        )
     return feed
 
 
 def calendar_feed_ensure(*, coop: Cooperative, member: User) -> CalendarFeed:
     """The member's calendar address, made on first use (two first requests get one feed:
     get_or_create falls back to reading the winner's row)."""
-    feed, _created = CalendarFeed.objects.get_or_create(
-        coop=coop,
-        member=member,
-        defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()},
-    )
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.get_or_create(
+            coop=coop,
+            member=member,
+            defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()},
+        )
+        if created:
+            audit_record(
+                coop=coop, actor=member, action="production.calendar_made", at=feed.created_at
+            )
     return feed

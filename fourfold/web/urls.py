@@ -178,6 +178,7 @@ urlpatterns = [
     # Governance: proposals and votes, the decision log, the rules (changed only by proposal).
     path("c/<slug:slug>/decisions/", governance.decisions, name="decisions"),
     path("c/<slug:slug>/decisions/log/", governance.decision_log, name="decision_log"),
+    path("c/<slug:slug>/decisions/tallies/", governance.open_tallies, name="open_tallies"),
     path("c/<slug:slug>/decisions/<int:pk>/", governance.proposal, name="proposal"),
     path(
         "c/<slug:slug>/decisions/<int:pk>/tally/",

@@ -92,8 +92,10 @@ class StatusFilter(Schema):
     status: str | None = Field(None, max_length=10)
 
 
-def proposal_out(proposal: Proposal) -> dict:
-    counts = services.tally(proposal)
+def proposal_out(proposal: Proposal, counted: selectors.Tally | None = None) -> dict:
+    if counted is None:
+        counted = selectors.tallies(proposals=[proposal])[proposal.pk]
+    counts = counted.as_dict()
     return {
         "id": proposal.pk,
         "kind": proposal.kind,
@@ -146,8 +148,11 @@ def proposals_list(
 ):
     """Proposals, newest first, each with its live tally."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    items = selectors.proposals(coop=coop, status=filters.status)
-    return [proposal_out(p) for p in paginate(request, response, items, page)]
+    items = list(
+        paginate(request, response, selectors.proposals(coop=coop, status=filters.status), page)
+    )
+    counted = selectors.tallies(proposals=items)
+    return [proposal_out(p, counted[p.pk]) for p in items]
 
 
 @router.post("/coops/{slug}/proposals", response={201: ProposalOut, **errors(400, 403, 404)})
@@ -271,7 +276,6 @@ def proxy_revoke(request: HttpRequest, slug: str):
 def decision_log(request: HttpRequest, response: HttpResponse, slug: str, page: Query[Page]):
     """Closed proposals, newest first, with their outcome and what changed."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    return [
-        proposal_out(p)
-        for p in paginate(request, response, selectors.decision_log(coop=coop), page)
-    ]
+    items = list(paginate(request, response, selectors.decision_log(coop=coop), page))
+    counted = selectors.tallies(proposals=items)
+    return [proposal_out(p, counted[p.pk]) for p in items]

@@ -1,9 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 
 from fourfold.coops.models import Cooperative
+from fourfold.governance import services
 from fourfold.testing import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,23 @@ def test_a_proxy_until_a_date_beyond_ten_years_is_refused(api_client, personas, 
         response = api_client(carol).post(f"{BASE}/proxies", {"holder": "alice", "until": until})
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("invalid", "until")
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_proposals_list_takes_the_same_queries_for_one_proposal_as_for_ten(
+    api_client, personas, carol, django_assert_num_queries, size
+):
+    services.proxy_grant(
+        coop=personas.coop, giver=carol, holder=personas.bob, until=date(2036, 1, 1)
+    )
+    for index in range(size):
+        proposal = services.proposal_open(
+            coop=personas.coop, by=personas.bob, kind="general", title=f"Proposal {index}"
+        )
+        services.vote_cast(proposal=proposal, member=personas.bob, position="agree", reason="yes")
+    client = api_client(personas.alice)
+    client.get(f"{BASE}/proposals")
+    with django_assert_num_queries(7):
+        listed = client.get(f"{BASE}/proposals").json()
+    assert len(listed) == size
+    assert {(p["tally"]["voted"], p["tally"]["by_proxy"]) for p in listed} == {(2, 1)}

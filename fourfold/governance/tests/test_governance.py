@@ -473,3 +473,20 @@ def test_a_proxy_until_a_day_already_past_is_refused(personas):
             coop=personas.coop, giver=personas.alice, holder=personas.bob, until=yesterday
         )
     assert refused.value.field == "until"
+
+
+def test_the_daily_facilitator_task_plans_every_coop_and_comes_back_tomorrow(personas):
+    from datetime import UTC, date, datetime
+
+    from django_tasks import default_task_backend
+
+    from fourfold.governance import tasks
+
+    default_task_backend.clear()
+    moment = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        tasks.plan_facilitators_daily.call()
+    for coop in (personas.coop, personas.other_coop):
+        assert FacilitatorDuty.objects.filter(coop=coop, month=date(2026, 3, 1)).exists()
+    [result] = default_task_backend.results
+    assert result.task.run_after == moment + timedelta(days=1)

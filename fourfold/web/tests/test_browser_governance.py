@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fourfold.coops.models import Cooperative
+from fourfold.governance.tasks import facilitators_plan_all
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
@@ -44,6 +45,7 @@ def riverside(db):
         MembershipFactory(coop=coop, user__username=name)
     coop.founded_by = coop.memberships.get(user__username="dee").user
     coop.save()
+    facilitators_plan_all()  # what the daily task has done by the time anyone looks
     return coop
 
 

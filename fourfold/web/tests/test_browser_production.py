@@ -103,6 +103,9 @@ def test_members_plan_go_away_and_swap_a_shift(orchard, new_page, check_page, ar
     expect(page.get_by_role("heading", level=1)).to_have_text("My shifts")
     expect(page.get_by_role("main")).to_contain_text(re.compile(r"You: \d+ shifts planned"))
     expect(page.get_by_role("main")).to_contain_text(f"Not on {shown(away.date)}: you are away.")
+    # Looking makes no calendar address; the button does.
+    expect(page.get_by_label("Your calendar address")).to_have_count(0)
+    page.get_by_role("button", name="Make my calendar address").click()
     expect(page.get_by_label("Your calendar address")).to_have_value(
         re.compile(r"/calendar/\S+\.ics$")
     )

@@ -1,12 +1,17 @@
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.governance import services, tasks
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import decisions as decisions_flow
@@ -91,24 +96,79 @@ def test_the_decisions_page_lists_open_proposals_with_their_tally_and_closing_ti
     # so it closes at 11:00 there, the co-op's zone.
     assert "closes Mon 9 Mar 2026, 11:00 (Eastern Time)" in page
     assert "You have not voted yet." in page
-    assert f'hx-get="{proposal_url(proposal, "tally/")}"' in response.content.decode()
+    assert f'hx-get="{DECISIONS}tallies/?ids={proposal.pk}"' in response.content.decode()
     assert 'hx-trigger="every 10s"' in response.content.decode()
 
 
-def test_the_facilitator_of_the_month_is_planned_the_first_time_anyone_looks(
-    alice_client, personas
-):
+def writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_looking_at_the_decisions_page_writes_nothing_and_plans_nobody(alice_client, personas):
+    general(personas)
+    with time_machine.travel(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), tick=False):
+        alice_client.get(DECISIONS)  # the session is saved on the first request
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.get(DECISIONS)
+    assert response.status_code == 200
+    assert writes(queries) == []
     assert not FacilitatorDuty.objects.exists()
-    response = alice_client.get(DECISIONS)
-    duty = FacilitatorDuty.objects.get(
-        coop=personas.coop,
-        month=timezone.now().astimezone(personas.coop.zone).date().replace(day=1),
-    )
-    assert f"{duty.member.username} facilitates in" in text(response)
+    assert "No facilitator is planned yet" in text(response)
+
+
+def test_the_daily_task_plans_the_facilitators_and_the_page_shows_them(alice_client, personas):
+    with time_machine.travel(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), tick=False):
+        tasks.plan_facilitators_daily.call()
+        response = alice_client.get(DECISIONS)
+    duty = FacilitatorDuty.objects.get(coop=personas.coop, month=date(2026, 3, 1))
+    following = FacilitatorDuty.objects.get(coop=personas.coop, month=date(2026, 4, 1))
+    assert f"{duty.member.username} facilitates in March 2026" in text(response)
+    assert f"Next: {following.member.username}, in April 2026." in text(response)
     assert "no extra power" in text(response)
     planned = FacilitatorDuty.objects.count()
+    with time_machine.travel(datetime(2026, 3, 3, 15, 0, tzinfo=UTC), tick=False):
+        call_command("plan_facilitators", stdout=StringIO())
+    assert FacilitatorDuty.objects.count() == planned  # months already given keep theirs
+
+
+def test_the_decisions_list_has_one_poller_for_all_its_tallies(alice_client, bob_client, personas):
+    first, second = general(personas, "Honey"), general(personas, "Jars")
+    bob_client.post(proposal_url(first), {"position": "block", "reason": "no"})
+    page = alice_client.get(DECISIONS).content.decode()
+    assert page.count('hx-trigger="every 10s"') == 1
+    poll = f"{DECISIONS}tallies/?ids={second.pk},{first.pk}"
+    assert f'hx-get="{poll}"' in page
+    fragment = alice_client.get(poll, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert f'id="tally-{first.pk}" hx-swap-oob="innerHTML"' in body
+    assert f'id="tally-{second.pk}" hx-swap-oob="innerHTML"' in body
+    assert "Block: 1" in text(fragment)
+    for proposal in (first, second):
+        decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    assert alice_client.get(poll, headers={"HX-Request": "true"}).status_code == 286
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_decisions_page_takes_the_same_queries_for_one_open_proposal_as_for_ten(
+    alice_client, personas, carol, django_assert_num_queries, size
+):
+    services.proxy_grant(
+        coop=personas.coop, giver=carol, holder=personas.bob, until=date(2036, 1, 1)
+    )
+    for index in range(size):
+        proposal = general(personas, f"Proposal {index}")
+        decisions_flow.vote_cast(
+            proposal=proposal, member=personas.bob, position="agree", reason="yes"
+        )
     alice_client.get(DECISIONS)
-    assert FacilitatorDuty.objects.count() == planned
+    with django_assert_num_queries(11):
+        response = alice_client.get(DECISIONS)
+    assert text(response).count("2 of 3 members voted (1 by proxy)") == size
 
 
 def test_a_member_opens_a_general_proposal(alice_client, personas):
@@ -395,7 +455,7 @@ def test_the_log_settings_and_proposal_pages_take_a_fixed_number_of_queries(
     proposal = general(personas)
     for member in members:
         decisions_flow.vote_cast(proposal=proposal, member=member, position="agree", reason="yes")
-    alice_client.get(DECISIONS)  # plans the facilitators, once
+    tasks.facilitators_plan_all()
     for path, queries in ((LOG, 6), (SETTINGS, 5), (proposal_url(proposal), 10)):
         with django_assert_num_queries(queries):
             assert alice_client.get(path).status_code == 200

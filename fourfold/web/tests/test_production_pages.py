@@ -495,9 +495,24 @@ def test_consistency_before_any_batch_is_due(alice_client, personas):
 # --- The calendar -------------------------------------------------------------------------
 
 
-def test_my_shifts_show_the_calendar_address_and_rotating_it_revokes_the_old(alice_client, planned):
+def test_my_shifts_make_no_calendar_address_by_looking_but_offer_to_make_one(alice_client, planned):
     page = alice_client.get(SHIFTS)
+    assert not CalendarFeed.objects.filter(member=planned.alice).exists()
+    assert b"Make my calendar address" in page.content
+    assert b".ics" not in page.content
+
+    response = alice_client.post(CALENDAR_ROTATE, follow=True)
+
     feed = CalendarFeed.objects.get(member=planned.alice)
+    assert f"/calendar/{feed.token}.ics".encode() in response.content
+    assert b"Your calendar has an address" in response.content
+    assert b"Make my calendar address" not in response.content
+
+
+def test_my_shifts_show_the_calendar_address_and_rotating_it_revokes_the_old(alice_client, planned):
+    alice_client.post(CALENDAR_ROTATE)
+    feed = CalendarFeed.objects.get(member=planned.alice)
+    page = alice_client.get(SHIFTS)
     assert f"/calendar/{feed.token}.ics".encode() in page.content
     assert alice_client.get(f"/calendar/{feed.token}.ics").status_code == 200
 

@@ -156,16 +156,12 @@ class Tally:
     proxied: dict[int, list[str]]  # voter's id → the absent members their vote counts for
 
 
-def _tally(proposal: Proposal) -> Tally:
-    counts = services.tally(proposal)
+def _tally(proposal: Proposal, counted: selectors.Tally | None = None) -> Tally:
+    """How the tally reads: from ``counted`` when the caller batched it, else counted now."""
+    if counted is None:
+        counted = selectors.tallies(proposals=[proposal])[proposal.pk]
+    counts = counted.as_dict()
     labels = dict(Vote.Position.choices)
-    names = {}
-    if counts["by_proxy"]:
-        names = dict(User.objects.filter(pk__in=counts["counted"]).values_list("pk", "username"))
-    proxied: dict[int, list[str]] = {}
-    for member_id, vote in counts["counted"].items():
-        if vote.member_id != member_id:
-            proxied.setdefault(vote.member_id, []).append(names.get(member_id, "?"))
     first = dict.fromkeys(proposal.options, 0)
     rounds = proposal.result.get("rounds") if proposal.status != Proposal.Status.OPEN else None
     if rounds:
@@ -180,7 +176,7 @@ def _tally(proposal: Proposal) -> Tally:
         by_proxy=counts["by_proxy"],
         positions=[(p, str(labels[p]), n) for p, n in counts["positions"].items()],
         first_choices=list(first.items()),
-        proxied=proxied,
+        proxied=counted.proxied,
     )
 
 
@@ -200,16 +196,12 @@ def _my_vote(proposal: Proposal, user: User) -> Vote | None:
 
 
 def _facilitators(coop: Cooperative, today: date):
-    """This month's and next month's facilitators, planned by the fair rotation the first
-    time anyone looks."""
+    """This month's and next month's facilitators, as the background task planned them (a
+    page only reads: nobody is planned by looking)."""
     this_month = today.replace(day=1)
     next_month = (this_month + timedelta(days=32)).replace(day=1)
     now = selectors.facilitator_of(coop=coop, on=this_month)
     later = selectors.facilitator_of(coop=coop, on=next_month)
-    if now is None or later is None:
-        services.facilitators_plan(coop=coop, today=today)
-        now = selectors.facilitator_of(coop=coop, on=this_month)
-        later = selectors.facilitator_of(coop=coop, on=next_month)
     return now, later
 
 
@@ -254,12 +246,15 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("web:proposal", slug=coop.slug, pk=proposal.pk)
     rows = []
-    for proposal in selectors.proposals(coop=coop, status=Proposal.Status.OPEN):
+    open_now = list(selectors.proposals(coop=coop, status=Proposal.Status.OPEN))
+    for proposal in open_now:
         proposal.coop = coop
+    counted = selectors.tallies(proposals=open_now)
+    for proposal in open_now:
         rows.append(
             OpenRow(
                 proposal=proposal,
-                tally=_tally(proposal),
+                tally=_tally(proposal, counted[proposal.pk]),
                 changes=_changes(coop, proposal),
                 mine=_my_vote(proposal, request.user),
             )
@@ -278,6 +273,7 @@ def decisions(request: HttpRequest, slug: str) -> HttpResponse:
             "next_facilitator": next_facilitator,
             "recent": recent,
             "active": any(member.pk == request.user.pk for member in members),
+            "active_count": len(members),
         },
     )
 
@@ -371,6 +367,41 @@ def proposal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "rounds": item.result.get("rounds", []),
         },
     )
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    proposal: Proposal
+    tally: Tally
+
+
+# A page lists this many open proposals at most in one poll.
+POLLED_AT_MOST = 100
+
+
+@login_required
+def open_tallies(request: HttpRequest, slug: str) -> HttpResponse:
+    """The tallies of the open list (``?ids=1,2``) in one answer, for the list's one poller;
+    once none of them is open, the polling stops."""
+    coop = coop_for_page(request, slug)
+    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.isdigit()]
+    items = list(selectors.proposals(coop=coop).filter(pk__in=ids[:POLLED_AT_MOST]))
+    for item in items:
+        item.coop = coop
+    counted = selectors.tallies(proposals=items)
+    response = render(
+        request,
+        "web/_open_tallies.html",
+        {
+            "coop": coop,
+            "rows": [TallyRow(proposal=p, tally=_tally(p, counted[p.pk])) for p in items],
+        },
+        status=STOP_POLLING
+        if request.htmx and not any(p.status == Proposal.Status.OPEN for p in items)
+        else 200,
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -306,7 +306,7 @@ def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
                 if shift.member_id and shift.member_id != me.pk
             ]
     mine = {shift.batch.date for shift in shifts}
-    feed = services.calendar_feed_ensure(coop=coop, member=me)
+    feed = selectors.feed_of(coop=coop, member=me)
     return render(
         request,
         "web/production_shifts.html",
@@ -328,7 +328,9 @@ def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
             "off_days": sorted(away - mine),
             "calendar_url": request.build_absolute_uri(
                 reverse("web:calendar_feed", args=[feed.token])
-            ),
+            )
+            if feed
+            else None,
             "history_weeks": selectors.HISTORY_WEEKS,
             "active": coop_selectors.membership_of(coop=coop, user=me).status
             == Membership.Status.ACTIVE,
@@ -380,10 +382,13 @@ def swap_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def calendar_rotate(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
+    had = selectors.feed_of(coop=coop, member=request.user) is not None
     services.calendar_feed_rotate(coop=coop, member=request.user)
     messages.success(
         request,
-        _("Your calendar has a new address; the old one no longer works. Subscribe again."),
+        _("Your calendar has a new address; the old one no longer works. Subscribe again.")
+        if had
+        else _("Your calendar has an address: subscribe to it in your calendar app."),
     )
     return redirect("web:production_shifts", slug=coop.slug)
 
