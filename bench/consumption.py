@@ -48,7 +48,7 @@ def main() -> None:
     from fourfold.consumption import selectors
     from fourfold.consumption.models import StandingShare
     from fourfold.coops.models import Membership
-    from fourfold.production import services as production
+    from fourfold.coops.selectors import coop_today
     from fourfold.production.models import Batch, Shift
     from fourfold.testing import CoopFactory
     from fourfold.workflows import money as money_flow
@@ -64,7 +64,7 @@ def main() -> None:
             for i in range(args.members)
         ]
     )
-    today = production.selectors.coop_today(coop)
+    today = coop_today(coop)
     start = today - timedelta(weeks=52 * args.years)
     Membership.objects.bulk_create([Membership(coop=coop, user=u, joined_on=start) for u in users])
     StandingShare.objects.bulk_create(

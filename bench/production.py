@@ -56,6 +56,7 @@ def main() -> None:
     from fourfold.consumption import selectors as consumption_selectors
     from fourfold.consumption.models import StandingShare
     from fourfold.coops.models import Membership
+    from fourfold.coops.selectors import coop_today
     from fourfold.lib import rotation
     from fourfold.production import selectors, services
     from fourfold.production.models import Shift, Unavailability
@@ -109,7 +110,7 @@ def main() -> None:
             for user, weight in zip(users, weights, strict=True)
         ]
     )
-    today = selectors.coop_today(coop)
+    today = coop_today(coop)
     days = services.cadence_dates(coop, today, today + timedelta(weeks=args.weeks, days=-1))
     Unavailability.objects.bulk_create(
         [

@@ -22,6 +22,7 @@ from fourfold.consumption import services as consumption
 from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
@@ -128,7 +129,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
     rng = random.Random(20261126)  # the same story on every machine
     pickups = random.Random(20261127)  # its own stream: who collects leaves the rest unchanged
     now = timezone.now()
-    today = now.astimezone(coop.zone).date()
+    today = coop_today(coop, now=now)
     by_name = {member.username: member for member in members}
     dee, eli, flo = by_name["dee"], by_name["eli"], by_name["flo"]
     start = today - timedelta(days=364)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
 
 from fourfold.accounts.models import User
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.money import from_minor, quantize
 from fourfold.production.models import Batch
@@ -140,7 +140,7 @@ class Waste:
 
 def waste(*, coop: Cooperative, since=None) -> Waste:
     """Units not collected within the co-op's pick-up days, over units allocated."""
-    today = timezone.now().astimezone(coop.zone).date()
+    today = coop_today(coop)
     deadline = today - timedelta(days=coop.pickup_days)
     rows = Allocation.objects.filter(batch__coop=coop, batch__date__lt=deadline)
     if since:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +14,12 @@ from fourfold.errors import NotFound
 
 # A paused member still belongs: they see their co-op and come back to it.
 MEMBER_STATUSES = (Membership.Status.ACTIVE, Membership.Status.PAUSED)
+
+
+def coop_today(coop: Cooperative, *, now: datetime | None = None) -> date:
+    """The co-op's own date at ``now`` (this instant by default): days, deadlines and batches
+    are the co-op's local dates, whatever the server's or the reader's zone."""
+    return (now or timezone.now()).astimezone(coop.zone).date()
 
 
 def coops_for_user(*, user: User) -> QuerySet[Cooperative]:

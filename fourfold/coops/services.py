@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Invitation, Membership
-from fourfold.coops.selectors import invitation_closed
+from fourfold.coops.selectors import coop_today, invitation_closed
 from fourfold.errors import Conflict, Invalid, NotFound
 from fourfold.lib.dates import is_time_zone, normalise_cadence, parse_cadence
 from fourfold.lib.language import plural_guess
@@ -158,7 +158,7 @@ def coop_found(*, founder: User, fields: CoopFields, now: datetime | None = None
                 coop=coop,
                 user=founder,
                 status=Membership.Status.ACTIVE,
-                joined_on=now.astimezone(coop.zone).date(),
+                joined_on=coop_today(coop, now=now),
             )
             audit_record(coop=coop, actor=founder, action="coop.founded", at=now, slug=coop.slug)
     except IntegrityError as error:
@@ -206,7 +206,7 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
         membership = Membership.objects.select_for_update().filter(coop=coop, user=user).first()
         if membership is not None and membership.status != Membership.Status.LEFT:
             raise Conflict(_("You are already a member of %(coop)s.") % {"coop": coop.name})
-        today = now.astimezone(coop.zone).date()
+        today = coop_today(coop, now=now)
         # Admission by vote: the newcomer waits as pending until the members pass it. Someone
         # the members removed by vote comes back only by vote too, whatever the admission
         # rule: one member's link does not undo a decision of all of them.

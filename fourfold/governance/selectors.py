@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.lib.money import from_minor
 
@@ -89,7 +90,7 @@ def tallies(*, proposals: Iterable[Proposal], now: datetime | None = None) -> di
         proxies_of[proxy.coop_id].append(proxy)
     result = {}
     for proposal in items:
-        on = now.astimezone(proposal.coop.zone).date()
+        on = coop_today(proposal.coop, now=now)
         eligible = set(eligible_of[proposal.coop_id])
         if proposal.kind == Proposal.Kind.REMOVE_MEMBER:
             eligible.discard(proposal.subject_id)

@@ -19,6 +19,7 @@ from fourfold.accounts.models import User
 from fourfold.coops import services as coops
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.governance import selectors
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
@@ -388,11 +389,12 @@ def proxy_grant(
         raise Invalid(_("Name another member."), field="holder")
     if proposal is None and until is None:
         raise Invalid(_("Name a proposal or a last day."), field="until")
-    if until is not None and until < timezone.now().astimezone(coop.zone).date():
-        raise Invalid(_("The last day is already past; choose today or later."), field="until")
     if until is not None:
+        today = coop_today(coop)
+        if until < today:
+            raise Invalid(_("The last day is already past; choose today or later."), field="until")
         try:
-            date_within_reach(until, today=timezone.now().astimezone(coop.zone).date())
+            date_within_reach(until, today=today)
         except ValueError as error:
             raise Invalid(str(error), field="until") from error
     try:
@@ -557,7 +559,7 @@ def _apply(proposal: Proposal, now: datetime) -> None:
             coop=coop, user=proposal.subject, status=Membership.Status.PENDING
         ).update(
             status=Membership.Status.ACTIVE,
-            joined_on=now.astimezone(coop.zone).date(),
+            joined_on=coop_today(coop, now=now),
             removed_at=None,
         )
         if admitted:
@@ -641,7 +643,7 @@ def facilitators_plan(
     month, equal weights). Months already given keep their facilitator."""
     from fourfold.lib import rotation
 
-    today = today or timezone.now().astimezone(coop.zone).date()
+    today = today or coop_today(coop)
     first = today.replace(day=1)
     wanted = []
     month = first

@@ -13,12 +13,12 @@ from fractions import Fraction
 from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.governance.models import FacilitatorDuty, Proposal, Vote
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger.models import Transaction
@@ -589,7 +589,7 @@ class Economics:
 def economics(*, coop: Cooperative, months: int = 12, today: date | None = None) -> Economics:
     """Cost per unit against the commercial price, member hours per unit against making alone:
     per month and over the period, in a fixed number of queries."""
-    today = today or timezone.now().astimezone(coop.zone).date()
+    today = today or coop_today(coop)
     start = today.replace(day=1)
     for _step in range(months - 1):  # back whole calendar months
         start = (start - timedelta(days=1)).replace(day=1)

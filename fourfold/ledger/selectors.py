@@ -20,11 +20,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.lib.csv import csv_writer
 from fourfold.lib.money import format_money, from_minor, to_minor
@@ -507,7 +507,7 @@ FUNDER_DEBT_WEEKS = 4
 
 
 def window(coop: Cooperative, today: date | None = None) -> tuple[date, date]:
-    today = today or timezone.now().astimezone(coop.zone).date()
+    today = today or coop_today(coop)
     return today - timedelta(weeks=WINDOW_WEEKS), today
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict, Invalid, NeedsConfirmation, PrincipleViolation
 from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
@@ -262,7 +263,7 @@ def _post(
         amount_minor=debit,
         entered_by=entered_by,
         entered_at=now,
-        occurred_on=occurred_on or now.astimezone(coop.zone).date(),
+        occurred_on=occurred_on or coop_today(coop, now=now),
         **fields,
     )
     Leg.objects.bulk_create(
@@ -771,7 +772,7 @@ def _batch(coop: Cooperative, batch_id: int | None) -> Batch | None:
 
 def _check_occurred_on(coop: Cooperative, occurred_on: date) -> None:
     """Money changes hands within the co-op's life: not before it was founded, not ahead."""
-    today = timezone.now().astimezone(coop.zone).date()
+    today = coop_today(coop)
     if occurred_on > today:
         raise Invalid(_("Record money when it has changed hands, not ahead."), field="occurred_on")
     founded = coop.founded_at.astimezone(coop.zone).date()

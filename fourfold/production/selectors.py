@@ -9,18 +9,13 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import MEMBER_STATUSES
+from fourfold.coops.selectors import MEMBER_STATUSES, coop_today
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 
 HISTORY_WEEKS = 12
-
-
-def coop_today(coop: Cooperative) -> date:
-    return timezone.now().astimezone(coop.zone).date()
 
 
 def rotation_weights(*, members: list[User], shares: Mapping[int, int]) -> dict[int, Fraction]:

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import MEMBER_STATUSES
+from fourfold.coops.selectors import MEMBER_STATUSES, coop_today
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.lib import rotation
 from fourfold.lib.dates import date_within_reach, format_day, parse_cadence
@@ -110,7 +110,7 @@ def batches_plan(
         )
     if by is not None:
         _require_active(coop, by, action="plan production")
-    today = today or selectors.coop_today(coop)
+    today = today or coop_today(coop)
     # The next N weeks are today and the 7N - 1 days after it: from a Sunday, four weeks of
     # Sundays are four batches, not five.
     horizon = today + timedelta(weeks=int(weeks), days=-1)
@@ -326,7 +326,7 @@ def replan_after_membership_change(
     *, coop: Cooperative, shares: Mapping[int, int], today: date | None = None
 ) -> None:
     """Give the future unlocked shifts of members who paused or left to others."""
-    today = today or selectors.coop_today(coop)
+    today = today or coop_today(coop)
     with transaction.atomic():
         Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
         result = PlanResult()
@@ -355,7 +355,7 @@ def unavailability_add(
         raise Invalid(_("The last day comes on or after the first."), field="end")
     if (end - start).days >= MAX_UNAVAILABLE_DAYS:
         raise Invalid(_("Mark at most a year at a time."), field="end")
-    today = selectors.coop_today(coop)
+    today = coop_today(coop)
     if end < today:
         raise Invalid(_("That is in the past."), field="end")
     for name, day in (("start", start), ("end", end)):
@@ -394,7 +394,7 @@ def unavailability_remove(
             raise NotFound(_("No such period away."))
         audit_record(coop=coop, actor=member, action="production.available_again", period=pk)
         Cooperative.objects.select_for_update().filter(pk=coop.pk).first()
-        _assign(coop, selectors.coop_today(coop), PlanResult(), shares)
+        _assign(coop, coop_today(coop), PlanResult(), shares)
 
 
 def swap_offer(*, shift: Shift, by: User) -> Swap:
@@ -404,7 +404,7 @@ def swap_offer(*, shift: Shift, by: User) -> Swap:
         raise Conflict(_("Only the member on a shift can offer it."))
     if shift.done or shift.batch.status != Batch.Status.PLANNED:
         raise Conflict(_("This batch is already recorded."))
-    if shift.batch.date < selectors.coop_today(coop):
+    if shift.batch.date < coop_today(coop):
         raise Conflict(_("This shift is in the past."))
     try:
         with transaction.atomic():
@@ -432,7 +432,7 @@ def swap_take(*, swap: Swap, by: User) -> Shift:
             raise Conflict(_("You offered this shift; withdraw the offer instead."))
         if shift.done or shift.batch.status != Batch.Status.PLANNED:
             raise Conflict(_("This batch is already recorded."))
-        if shift.batch.date < selectors.coop_today(coop):
+        if shift.batch.date < coop_today(coop):
             raise Conflict(_("This shift is in the past."))
         if Shift.objects.filter(batch=shift.batch, member=by).exists():
             raise Conflict(_("You already produce this batch."))
@@ -515,7 +515,7 @@ def batch_record_made(
     hours_spent = _parse_hours(hours)
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("coop").get(pk=batch.pk)
-        _recordable(batch, by, today or selectors.coop_today(batch.coop))
+        _recordable(batch, by, today or coop_today(batch.coop))
         batch.status = Batch.Status.MADE
         batch.made_quantity = int(quantity)
         batch.hours_spent = hours_spent
@@ -542,7 +542,7 @@ def batch_record_missed(*, batch: Batch, by: User, reason: str, today: date | No
         raise Invalid(_("Say why the batch was missed."), field="reason")
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("coop").get(pk=batch.pk)
-        _recordable(batch, by, today or selectors.coop_today(batch.coop))
+        _recordable(batch, by, today or coop_today(batch.coop))
         batch.status = Batch.Status.MISSED
         batch.missed_reason = reason.strip()[:500]
         batch.recorded_by = by

@@ -17,6 +17,7 @@ from django.utils.translation import override
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
 from fourfold.ledger.models import Account
@@ -92,7 +93,7 @@ def _shift_reminders(now: datetime) -> list[Reminder]:
         )
         .select_related("batch__coop")
         .order_by("batch__date", "pk")
-        if shift.batch.date == now.astimezone(shift.batch.coop.zone).date() + timedelta(days=1)
+        if shift.batch.date == coop_today(shift.batch.coop, now=now) + timedelta(days=1)
     ]
     members = _active_members({shift.batch.coop_id for shift in shifts})
     reminders = []
@@ -159,7 +160,7 @@ def _balance_reminders(now: datetime) -> list[Reminder]:
     members = _active_members({coop.pk for coop in coops})
     reminders = []
     for coop in coops:
-        today = now.astimezone(coop.zone).date()
+        today = coop_today(coop, now=now)
         ids = sorted(members[coop.pk])
         _paid, charged, balance = member_money(coop, ids, *window(coop, today))
         year, week, _weekday = today.isocalendar()

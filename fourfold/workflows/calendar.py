@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from fourfold.coops.selectors import coop_today
 from fourfold.governance.models import Proposal
 from fourfold.production import selectors
 from fourfold.production.models import Batch, CalendarFeed
@@ -23,7 +24,7 @@ def feed_ics(feed: CalendarFeed) -> bytes:
     ahead, and the deadlines of the proposals open for votes. Batches are all-day events on
     the co-op's local date."""
     coop, member = feed.coop, feed.member
-    today = selectors.coop_today(coop)
+    today = coop_today(coop)
     calendar = Calendar()
     calendar.add("prodid", "-//fourfold//production calendar//EN")
     calendar.add("version", "2.0")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal, Vote
 from fourfold.workflows import production as production_flow
@@ -26,7 +27,7 @@ def _follow(proposal: Proposal, now: datetime) -> None:
     coop = proposal.coop
     if proposal.kind == Proposal.Kind.RULE_CHANGE:
         if set(proposal.result.get("after", {})) & PRODUCTION_RULES:
-            production_flow.batches_follow_rules(coop=coop, today=now.astimezone(coop.zone).date())
+            production_flow.batches_follow_rules(coop=coop, today=coop_today(coop, now=now))
     elif proposal.kind == Proposal.Kind.REMOVE_MEMBER:
         removed = Membership.objects.filter(
             coop=coop, user=proposal.subject, status=Membership.Status.LEFT, removed_at=now

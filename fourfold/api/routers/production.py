@@ -11,7 +11,7 @@ from pydantic import Field
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors as consumption
-from fourfold.coops.selectors import coop_for_member
+from fourfold.coops.selectors import coop_for_member, coop_today
 from fourfold.errors import NotFound
 from fourfold.production import selectors, services
 from fourfold.workflows import production as production_flow
@@ -259,9 +259,7 @@ def shifts_list(
         if who is None:
             raise NotFound(_("No member named %(name)s.") % {"name": member})
         who = who.user
-    items = selectors.shifts(
-        coop=coop, member=who, start=selectors.coop_today(coop) if upcoming else None
-    )
+    items = selectors.shifts(coop=coop, member=who, start=coop_today(coop) if upcoming else None)
     return [shift_out(s) for s in paginate(request, response, items, page)]
 
 
@@ -326,9 +324,7 @@ def availability_list(request: HttpRequest, slug: str):
     """Your periods away, from today on."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return list(
-        selectors.unavailability(
-            coop=coop, member=request.auth, from_date=selectors.coop_today(coop)
-        )
+        selectors.unavailability(coop=coop, member=request.auth, from_date=coop_today(coop))
     )
 
 

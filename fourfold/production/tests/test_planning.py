@@ -12,6 +12,7 @@ import pytest
 
 from fourfold.cli import schedule
 from fourfold.coops.models import Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, Shift, Swap
@@ -100,7 +101,7 @@ def test_late_on_saturday_in_new_york_is_still_saturday(time_machine):
     time_machine.move_to(datetime(2026, 3, 7, 23, 30, tzinfo=NEW_YORK), tick=False)
     coop = CoopFactory(producers_per_batch=1)
     MembershipFactory(coop=coop)
-    assert selectors.coop_today(coop) == date(2026, 3, 7)
+    assert coop_today(coop) == date(2026, 3, 7)
     result = production_flow.batches_plan(coop=coop, weeks=1, by=None)
     assert [batch.date for batch in result.created] == [SUNDAYS[0]]
 

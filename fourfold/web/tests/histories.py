@@ -7,9 +7,9 @@ from datetime import timedelta
 from fourfold.accounts.models import User
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import coop_today
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
-from fourfold.production.selectors import coop_today
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow

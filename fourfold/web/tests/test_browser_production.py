@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from fourfold.production import selectors
+from fourfold.coops.selectors import coop_today
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
 from fourfold.workflows import production as production_flow
@@ -54,7 +54,7 @@ def orchard(db):
 
 def movable_batch(coop, holder, *, without=None):
     """The first batch ``holder`` produces beyond the lock window (and ``without`` does not)."""
-    first = selectors.coop_today(coop) + timedelta(days=coop.lock_window_days)
+    first = coop_today(coop) + timedelta(days=coop.lock_window_days)
     batches = Batch.objects.filter(coop=coop, date__gte=first, shifts__member__username=holder)
     if without:
         batches = batches.exclude(shifts__member__username=without)

@@ -4,7 +4,8 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from fourfold.production import selectors, services
+from fourfold.coops.selectors import coop_today
+from fourfold.production import services
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import production as production_flow
@@ -41,7 +42,7 @@ def plan(personas, weeks=8):
 def beyond_lock_window(personas, member):
     """A planned batch of ``member``'s that re-planning may still move."""
     coop = personas.coop
-    first_movable = selectors.coop_today(coop) + timedelta(days=coop.lock_window_days)
+    first_movable = coop_today(coop) + timedelta(days=coop.lock_window_days)
     return (
         Batch.objects.filter(coop=coop, date__gte=first_movable, shifts__member=member)
         .order_by("date")
@@ -52,7 +53,7 @@ def beyond_lock_window(personas, member):
 def shared_with(personas, holder, stranger):
     """A movable batch ``holder`` produces and ``stranger`` does not."""
     coop = personas.coop
-    first_movable = selectors.coop_today(coop) + timedelta(days=coop.lock_window_days)
+    first_movable = coop_today(coop) + timedelta(days=coop.lock_window_days)
     return (
         Batch.objects.filter(coop=coop, date__gte=first_movable, shifts__member=holder)
         .exclude(shifts__member=stranger)
@@ -90,7 +91,7 @@ def past_batches(planned, time_machine):
     second = Batch.objects.filter(coop=planned.coop).order_by("date")[1]
     noon = datetime.combine(second.date + timedelta(days=1), time(12), tzinfo=planned.coop.zone)
     time_machine.move_to(noon, tick=False)
-    today = selectors.coop_today(planned.coop)
+    today = coop_today(planned.coop)
     return list(Batch.objects.filter(coop=planned.coop, date__lte=today).order_by("date"))
 
 
@@ -105,7 +106,7 @@ def test_each_production_page_renders_with_one_heading(alice_client, planned, pa
 
 
 def test_the_batch_page_renders_with_one_heading(alice_client, planned):
-    today = selectors.coop_today(planned.coop)
+    today = coop_today(planned.coop)
     batch = Batch.objects.filter(coop=planned.coop, date__gt=today).order_by("date").first()
     response = alice_client.get(f"/c/home/production/batches/{batch.pk}/")
     assert response.status_code == 200
@@ -122,7 +123,7 @@ def test_the_production_page_lists_upcoming_batches_with_their_producers(alice_c
     response = alice_client.get(PRODUCTION)
     upcoming = response.context["upcoming"]
     # Eight were planned; on a batch day the first is today's, awaiting its record, not ahead.
-    today = selectors.coop_today(planned.coop)
+    today = coop_today(planned.coop)
     ahead = Batch.objects.filter(coop=planned.coop, date__gt=today).count()
     assert ahead in (7, 8)
     assert len(upcoming) == ahead
@@ -284,8 +285,8 @@ def test_nobody_removes_another_members_period_away(client, planned):
     spell = production_flow.unavailability_add(
         coop=planned.coop,
         member=planned.alice,
-        start=selectors.coop_today(planned.coop) + timedelta(days=30),
-        end=selectors.coop_today(planned.coop) + timedelta(days=31),
+        start=coop_today(planned.coop) + timedelta(days=30),
+        end=coop_today(planned.coop) + timedelta(days=31),
     )
     client.force_login(planned.bob)
     response = client.post(f"/c/home/production/availability/{spell.pk}/remove/", follow=True)
@@ -584,7 +585,7 @@ def populate(personas, size: int) -> None:
     people = [MembershipFactory(coop=coop).user for _ in range(size)]
     coop.founded_at = timezone.now() - timedelta(days=365)
     coop.save()
-    today = selectors.coop_today(coop)
+    today = coop_today(coop)
     production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today - timedelta(weeks=9))
     for batch in Batch.objects.filter(coop=coop, date__lt=today - timedelta(days=7)):
         producer = Shift.objects.filter(batch=batch, member__isnull=False).first().member

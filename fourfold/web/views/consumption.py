@@ -22,6 +22,7 @@ from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, StandingShare
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.dates import format_day
@@ -80,7 +81,7 @@ class UpcomingBatch:
 
 
 def _upcoming(coop: Cooperative, me: int, now: datetime) -> list[UpcomingBatch]:
-    today = now.astimezone(coop.zone).date()
+    today = coop_today(coop, now=now)
     rows = []
     for batch in production.batches(coop=coop, start=today, status=Batch.Status.PLANNED)[
         :NEXT_BATCHES

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from fourfold.coops import selectors as coops
 from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import coop_today
 from fourfold.insights import charts, selectors
-from fourfold.production.selectors import coop_today
 from fourfold.web.templatetags.fourfold import percent
 from fourfold.web.views.common import coop_for_page
 from fourfold.web.views.production import consistency_summary

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError
 from fourfold.lib.dates import format_day
 from fourfold.production import selectors, services
@@ -59,7 +60,7 @@ def consistency_summary(coop: Cooperative) -> ConsistencySummary:
     """Batches made on time and at target over batches planned, overall and per month, in one
     query."""
     figure = selectors.consistency(coop=coop)
-    today = selectors.coop_today(coop)
+    today = coop_today(coop)
     first = today.replace(day=1)
     for _month in range(CONSISTENCY_MONTHS - 1):
         first = (first - timedelta(days=1)).replace(day=1)
@@ -136,7 +137,7 @@ def production(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             _report_plan(request, result, weeks)
             return redirect("web:production", slug=coop.slug)
-    today = selectors.coop_today(coop)
+    today = coop_today(coop)
     me = request.user.pk
     page = Paginator(
         selectors.batches(coop=coop, start=today + timedelta(days=1)), UPCOMING_PER_PAGE
@@ -188,7 +189,7 @@ def _record_page(request, coop, batch, made: MadeForm, missed: MissedForm) -> Ht
             "row": _row(batch, request.user.pk),
             "made_form": made,
             "missed_form": missed,
-            "today": selectors.coop_today(coop),
+            "today": coop_today(coop),
         },
     )
 
@@ -417,7 +418,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, text % {"start": _day(start), "end": _day(end)})
             _warn_of_kept_shifts(request, coop, start, end)
             return redirect("web:production_availability", slug=coop.slug)
-    today = selectors.coop_today(coop)
+    today = coop_today(coop)
     return render(
         request,
         "web/production_availability.html",
