@@ -132,6 +132,17 @@ def member_balances(*, coop: Cooperative) -> list[MemberBalance]:
     return _balance_rows(coop, _member_rows(coop))
 
 
+def member_balance(*, coop: Cooperative, member: User) -> Decimal:
+    """One member's balance (positive: the co-op owes them), read from their account's
+    running total alone; 0 before they have any money."""
+    total = (
+        Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user=member)
+        .values_list("total_minor", flat=True)
+        .first()
+    )
+    return from_minor(-(total or 0), coop.currency)
+
+
 def books(*, coop: Cooperative) -> Books:
     """Every member's balance, the pool and the costs awaiting allocation, in one query
     whatever the size of the co-op or its ledger (the running totals live on the accounts)."""

@@ -179,3 +179,23 @@ def test_the_pool_never_pays_more_than_it_holds(personas):
         entered_by=personas.alice,
     )
     assert selectors.books(coop=personas.coop).pool == 0
+
+
+def test_one_members_balance_is_read_from_their_account_alone(personas, django_assert_num_queries):
+    coop = personas.coop
+    money_flow.expense_post(
+        coop=coop,
+        payer=personas.alice,
+        amount="9.00",
+        category="ingredients",
+        supplier="Valley Farm",
+        description="milk",
+        entered_by=personas.alice,
+        split={personas.alice: 1, personas.bob: 1},
+    )
+    everyone = {row.user.pk: row.balance for row in selectors.member_balances(coop=coop)}
+    with django_assert_num_queries(1):
+        alice = selectors.member_balance(coop=coop, member=personas.alice)
+    assert alice == everyone[personas.alice.pk] == Decimal("4.50")
+    assert selectors.member_balance(coop=coop, member=personas.bob) == Decimal("-4.50")
+    assert selectors.member_balance(coop=coop, member=personas.outsider) == Decimal(0)

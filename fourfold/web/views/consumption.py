@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from fourfold.accounts.models import User
 from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, StandingShare
 from fourfold.coops import selectors as coop_selectors
@@ -406,17 +405,6 @@ def membership_resume(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("web:shares", slug=coop.slug)
 
 
-def _my_balance(coop: Cooperative, member: User) -> Decimal:
-    return next(
-        (
-            row.balance
-            for row in ledger_selectors.member_balances(coop=coop)
-            if row.user.pk == member.pk
-        ),
-        Decimal(0),
-    )
-
-
 @login_required
 def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
     """A confirmation page; its form posts the leaving."""
@@ -427,7 +415,7 @@ def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
         except FourfoldError as error:
             messages.error(request, error.detail)
             return redirect("web:shares_leave", slug=coop.slug)
-        balance = _my_balance(coop, request.user)
+        balance = ledger_selectors.member_balance(coop=coop, member=request.user)
         if balance > 0:
             left = _("You have left %(name)s. It owes you %(amount)s until it is settled.")
         elif balance < 0:
@@ -439,7 +427,7 @@ def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
         )
         # A former member no longer sees the co-op's pages.
         return redirect("web:my_coops")
-    balance = _my_balance(coop, request.user)
+    balance = ledger_selectors.member_balance(coop=coop, member=request.user)
     return render(
         request,
         "web/shares_leave.html",

@@ -226,14 +226,7 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for leg in page
     ]
-    balance = next(
-        (
-            row.balance
-            for row in selectors.member_balances(coop=coop)
-            if row.user.pk == request.user.pk
-        ),
-        Decimal(0),
-    )
+    balance = selectors.member_balance(coop=coop, member=request.user)
     return render(
         request,
         "web/ledger_statement.html",
