@@ -15,7 +15,8 @@ from fourfold.consumption import selectors
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.errors import Conflict, Invalid, PrincipleViolation
+from fourfold.coops.services import member_require_active
+from fourfold.errors import Conflict, Invalid
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.lib.allocation import allocate
@@ -32,11 +33,7 @@ def _require_consumer(coop: Cooperative, member: User) -> None:
     if status == Membership.Status.PAUSED:
         raise Conflict(_("Your membership is paused; resume it to take shares again."))
     if status != Membership.Status.ACTIVE:
-        raise PrincipleViolation(
-            "members_only",
-            _("%(name)s is not an active member; only members consume.")
-            % {"name": member.username},
-        )
+        member_require_active(coop=coop, user=member, action=_("consume"))
 
 
 def _units(units, *, batch_size: int, coop: Cooperative) -> int:

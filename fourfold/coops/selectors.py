@@ -51,6 +51,32 @@ def membership_of(*, coop: Cooperative, user: User) -> Membership | None:
     return Membership.objects.filter(coop=coop, user=user).first()
 
 
+def is_active_member(*, coop: Cooperative, user: User) -> bool:
+    return Membership.objects.filter(coop=coop, user=user, status=Membership.Status.ACTIVE).exists()
+
+
+def active_member_ids(*, coop: Cooperative) -> list[int]:
+    """The user ids of the co-op's active members: the ones who produce, fund, manage and
+    consume just now (a paused member does none of it)."""
+    return list(
+        Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def active_members(*, coop: Cooperative) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__coop=coop, memberships__status=Membership.Status.ACTIVE
+    ).order_by("username")
+
+
+def member_by_username(*, coop: Cooperative, username: str) -> User | None:
+    """Anyone who is or was a member of ``coop`` by that name, whatever its case: usernames
+    are unique regardless of case."""
+    return User.objects.filter(username__iexact=username, memberships__coop=coop).first()
+
+
 def coop_members(*, coop: Cooperative, include_left: bool = False) -> QuerySet[Membership]:
     memberships = Membership.objects.filter(coop=coop).select_related("user")
     if not include_left:

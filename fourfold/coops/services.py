@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Invitation, Membership
-from fourfold.coops.selectors import coop_today, invitation_closed
-from fourfold.errors import Conflict, Invalid, NotFound
+from fourfold.coops.selectors import coop_today, invitation_closed, is_active_member
+from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.lib.dates import is_time_zone, normalise_cadence, parse_cadence
 from fourfold.lib.language import plural_guess
 from fourfold.lib.money import decimal_from_text, is_currency
@@ -169,9 +169,22 @@ def coop_found(*, founder: User, fields: CoopFields, now: datetime | None = None
     return coop
 
 
+def member_require_active(
+    *, coop: Cooperative, user: User, action: str, principle: str = "members_only"
+) -> None:
+    """Refuse ``action`` (in the co-op's words: "vote", "plan production") to anyone who is not
+    an active member of ``coop`` just now, naming the principle it would break."""
+    if not is_active_member(coop=coop, user=user):
+        raise PrincipleViolation(
+            principle,
+            _("%(name)s is not an active member; only active members %(action)s.")
+            % {"name": user.username, "action": action},
+        )
+
+
 def invitation_create(*, coop: Cooperative, by: User, now: datetime | None = None) -> Invitation:
     """A single-use invitation link, valid for two weeks. Any active member may make one."""
-    if not Membership.objects.filter(coop=coop, user=by, status=Membership.Status.ACTIVE).exists():
+    if not is_active_member(coop=coop, user=by):
         raise Conflict(_("Only active members can invite; resume your membership first."))
     now = now or timezone.now()
     with transaction.atomic():

@@ -19,7 +19,8 @@ from fourfold.accounts.models import User
 from fourfold.coops import services as coops
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
+from fourfold.coops.selectors import active_member_ids, active_members, coop_today, is_active_member
+from fourfold.coops.services import member_require_active
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.governance import selectors
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
@@ -177,7 +178,7 @@ def _refuse_more_producers_than_members(coop: Cooperative, change: dict) -> None
     wanted = change.get("producers_per_batch")
     if wanted is None:
         return
-    active = Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE).count()
+    active = len(active_member_ids(coop=coop))
     if wanted > active:
         raise Invalid(
             ngettext(
@@ -191,17 +192,6 @@ def _refuse_more_producers_than_members(coop: Cooperative, change: dict) -> None
             )
             % {"wanted": wanted, "active": active},
             field="change",
-        )
-
-
-def _active(coop: Cooperative, user: User) -> bool:
-    return Membership.objects.filter(coop=coop, user=user, status=Membership.Status.ACTIVE).exists()
-
-
-def _require_active(coop: Cooperative, user: User, action: str) -> None:
-    if not _active(coop, user):
-        raise PrincipleViolation(
-            "flat", _("only active members %(action)s; every one of them may.") % {"action": action}
         )
 
 
@@ -223,7 +213,7 @@ def proposal_open(
     Everything a proposal would do is checked now, not when it passes."""
     now = now or timezone.now()
     if by is not None:
-        _require_active(coop, by, _("open proposals"))
+        member_require_active(coop=coop, user=by, action=_("open proposals"), principle="flat")
     title = (title or "").strip()
     if not title:
         raise Invalid(_("Give the proposal a title."), field="title")
@@ -319,7 +309,7 @@ def vote_cast(
     vote closing it at once is ``workflows.decisions.vote_cast``'s."""
     now = now or timezone.now()
     coop = proposal.coop
-    _require_active(coop, member, _("vote"))
+    member_require_active(coop=coop, user=member, action=_("vote"), principle="flat")
     if ranking and proposal.kind != Proposal.Kind.CHOICE:
         raise Invalid(
             _("Only a choice between options is ranked; vote agree, abstain, disagree or block."),
@@ -382,8 +372,8 @@ def proxy_grant(
     until: date | None = None,
 ) -> Proxy:
     """Let ``holder`` vote for you on ``proposal`` (or on all, until ``until``)."""
-    _require_active(coop, giver, _("name a proxy"))
-    if not _active(coop, holder):
+    member_require_active(coop=coop, user=giver, action=_("name a proxy"), principle="flat")
+    if not is_active_member(coop=coop, user=holder):
         raise Invalid(_("Your proxy must be an active member."), field="holder")
     if giver == holder:
         raise Invalid(_("Name another member."), field="holder")
@@ -651,11 +641,7 @@ def facilitators_plan(
         wanted.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
     history_start = (first - timedelta(days=365)).replace(day=1)
-    members = list(
-        User.objects.filter(memberships__coop=coop, memberships__status=Membership.Status.ACTIVE)
-        .order_by("username")
-        .values_list("pk", flat=True)
-    )
+    members = list(active_members(coop=coop).values_list("pk", flat=True))
     if not members:
         return []
     with transaction.atomic():

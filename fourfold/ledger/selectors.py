@@ -315,11 +315,6 @@ def member_charges(
     return {user_id: from_minor(total, coop.currency) for user_id, total in rows}
 
 
-def member_by_username(*, coop: Cooperative, username: str) -> User | None:
-    """A member (or former member) of ``coop``; None for anyone else."""
-    return User.objects.filter(username__iexact=username, memberships__coop=coop).first()
-
-
 def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) -> None:
     """Write ``items`` as CSV to ``out``: one row per leg, so a spreadsheet can re-add them."""
     writer = csv_writer(out)

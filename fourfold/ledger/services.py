@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
+from fourfold.coops.selectors import (
+    active_member_ids,
+    active_members,
+    coop_today,
+    member_by_username,
+)
+from fourfold.coops.services import member_require_active
 from fourfold.errors import Conflict, Invalid, NeedsConfirmation, PrincipleViolation
 from fourfold.ledger import selectors
 from fourfold.ledger.models import Account, Category, IdempotencyKey, Leg, Transaction
@@ -78,16 +84,6 @@ def _membership(coop: Cooperative, user: User | None) -> Membership | None:
     if user is None:
         return None
     return Membership.objects.filter(coop=coop, user=user).first()
-
-
-def _require_active_funder(coop: Cooperative, user: User) -> None:
-    membership = _membership(coop, user)
-    if membership is None or membership.status != Membership.Status.ACTIVE:
-        raise PrincipleViolation(
-            "self_funded",
-            _("%(name)s is not an active member; money comes only from members.")
-            % {"name": user.username},
-        )
 
 
 def _require_member_of_record(coop: Cooperative, user: User) -> None:
@@ -312,11 +308,7 @@ def _weights(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dict[Use
                 field="split",
             )
         weights[user] = value
-    active = set(
-        Membership.objects.filter(
-            coop=coop, user__in=list(weights), status=Membership.Status.ACTIVE
-        ).values_list("user_id", flat=True)
-    )
+    active = set(active_member_ids(coop=coop))
     for user in sorted(weights, key=lambda member: member.username):
         if user.pk not in active:
             raise PrincipleViolation(
@@ -395,7 +387,9 @@ def contribution_post(
     entries needs ``confirm_large``."""
     _refuse_outside_money(source, description)
     amount = parse_amount(amount, currency=coop.currency)
-    _require_active_funder(coop, payer)
+    member_require_active(
+        coop=coop, user=payer, action=_("fund the co-op"), principle="self_funded"
+    )
     _require_confirmed_if_large(coop, amount, confirm_large)
     with transaction.atomic():
         legs = [
@@ -445,16 +439,13 @@ def expense_post(
     category = _category(category)
     amount = parse_amount(amount, currency=coop.currency)
     if payer is not None:
-        _require_active_funder(coop, payer)
+        member_require_active(
+            coop=coop, user=payer, action=_("fund the co-op"), principle="self_funded"
+        )
     if batch is not None and batch.coop_id != coop.pk:
         raise Invalid(_("No such batch in this co-op."), field="batch")
     if split is None and batch is None and coop.general_cost_mode == coop.GeneralCosts.EQUALLY:
-        split = dict.fromkeys(
-            User.objects.filter(
-                memberships__coop=coop, memberships__status=Membership.Status.ACTIVE
-            ),
-            1,
-        )
+        split = dict.fromkeys(active_members(coop=coop), 1)
     weights = _weights(coop, split) if split is not None else None
     with transaction.atomic():
         # Imported here: governance builds on the ledger's co-op, not the other way round.
@@ -751,7 +742,7 @@ POOL = "pool"
 def _resolve(coop: Cooperative, username: str | None, *, principle: str, role: str) -> User:
     """The member named ``username``; a name that is no member of this co-op is refused by
     the principle at stake, without telling whether such an account exists elsewhere."""
-    user = User.objects.filter(username__iexact=username or "", memberships__coop=coop).first()
+    user = member_by_username(coop=coop, username=username or "")
     if user is None:
         raise PrincipleViolation(
             principle,

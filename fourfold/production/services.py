@@ -18,7 +18,8 @@ from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import MEMBER_STATUSES, coop_today
-from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
+from fourfold.coops.services import member_require_active
+from fourfold.errors import Conflict, Invalid, NotFound
 from fourfold.lib import rotation
 from fourfold.lib.dates import date_within_reach, format_day, parse_cadence
 from fourfold.lib.money import decimal_from_text
@@ -63,17 +64,6 @@ class PlanResult:
     back_to_back: int = 0
 
 
-def _require_active(coop: Cooperative, user: User, *, action: str) -> None:
-    if not Membership.objects.filter(
-        coop=coop, user=user, status=Membership.Status.ACTIVE
-    ).exists():
-        raise PrincipleViolation(
-            "members_only",
-            _("%(name)s is not an active member; only members %(action)s.")
-            % {"name": user.username, "action": action},
-        )
-
-
 def cadence_dates(coop: Cooperative, start: date, end: date) -> list[date]:
     """The cadence's production days from ``start`` to ``end`` (inclusive), in the co-op's zone.
 
@@ -109,7 +99,7 @@ def batches_plan(
             field="weeks",
         )
     if by is not None:
-        _require_active(coop, by, action="plan production")
+        member_require_active(coop=coop, user=by, action=_("plan production"))
     today = today or coop_today(coop)
     # The next N weeks are today and the 7N - 1 days after it: from a Sunday, four weeks of
     # Sundays are four batches, not five.
@@ -425,7 +415,7 @@ def swap_take(*, swap: Swap, by: User) -> Shift:
         swap = Swap.objects.select_for_update().select_related("shift__batch__coop").get(pk=swap.pk)
         shift = Shift.objects.select_for_update().select_related("batch").get(pk=swap.shift_id)
         coop = shift.batch.coop
-        _require_active(coop, by, action="produce")
+        member_require_active(coop=coop, user=by, action=_("produce"))
         if swap.status != Swap.Status.OPEN:
             raise Conflict(_("Someone else has taken this shift, or it was withdrawn."))
         if swap.offered_by_id == by.pk:

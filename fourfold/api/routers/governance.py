@@ -11,11 +11,10 @@ from pydantic import Field
 from fourfold.accounts.models import User
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import Input, IsoDate, MoneyIn, errors
-from fourfold.coops.selectors import coop_for_member
+from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import Invalid, NotFound
 from fourfold.governance import selectors, services
 from fourfold.governance.models import Proposal
-from fourfold.ledger.selectors import member_by_username
 from fourfold.lib.money import plain
 from fourfold.workflows import decisions as decisions_flow
 

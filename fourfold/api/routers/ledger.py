@@ -9,7 +9,7 @@ from pydantic import Field
 
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn, errors
-from fourfold.coops.selectors import coop_for_member
+from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import NotFound
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Transaction
@@ -210,7 +210,7 @@ def transaction_out(item: Transaction, currency: str) -> dict:
 def _transactions(coop, filters: TransactionFilters):
     member = None
     if filters.member:
-        member = selectors.member_by_username(coop=coop, username=filters.member)
+        member = member_by_username(coop=coop, username=filters.member)
         if member is None:
             raise NotFound(_("No member named %(name)s.") % {"name": filters.member})
     return selectors.transactions(
@@ -416,7 +416,7 @@ def statement(
     coop = coop_for_member(user=request.auth, slug=slug)
     user = request.auth
     if member:
-        user = selectors.member_by_username(coop=coop, username=member)
+        user = member_by_username(coop=coop, username=member)
         if user is None:
             raise NotFound(_("No member named %(name)s.") % {"name": member})
     lines = paginate(request, response, selectors.statement(coop=coop, member=user), page)

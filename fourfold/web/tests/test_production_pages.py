@@ -197,7 +197,7 @@ def test_a_paused_member_cannot_plan(client, personas):
     client.force_login(personas.bob)
     response = client.post(PRODUCTION, {"weeks": "4"})
     assert response.status_code == 200
-    assert "only members plan production" in str(response.context["form"].non_field_errors())
+    assert "only active members plan production" in str(response.context["form"].non_field_errors())
     assert not Batch.objects.exists()
 
 

@@ -58,7 +58,7 @@ def _filtered(coop: Cooperative, form: TransactionFilterForm) -> QuerySet[Transa
     values = getattr(form, "cleaned_data", {})
     member = None
     if values.get("member"):
-        member = selectors.member_by_username(coop=coop, username=values["member"])
+        member = coop_selectors.member_by_username(coop=coop, username=values["member"])
         if member is None:
             return selectors.transactions(coop=coop).none()
     return selectors.transactions(
