@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from fourfold.accounts import selectors, services
 from fourfold.errors import FourfoldError
 from fourfold.web.devices import remember_device
-from fourfold.web.forms import SignupForm, ThrottledAuthenticationForm, add_domain_error
+from fourfold.web.forms.accounts import SignupForm, ThrottledAuthenticationForm
+from fourfold.web.forms.common import add_domain_error
 
 
 class LoginView(auth_views.LoginView):

@@ -27,7 +27,7 @@ from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.dates import format_day
 from fourfold.production import selectors as production
 from fourfold.production.models import Batch
-from fourfold.web.forms import ReservationForm, ShareForm, SharePauseForm
+from fourfold.web.forms.consumption import ReservationForm, ShareForm, SharePauseForm
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page
 from fourfold.workflows import membership as membership_flow

@@ -16,7 +16,8 @@ from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.insights.selectors import economics
 from fourfold.ledger.selectors import balances_left_behind
-from fourfold.web.forms import CoopForm, add_domain_error
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.coops import CoopForm
 from fourfold.web.views.common import coop_for_page
 from fourfold.web.views.insights import audit_for
 from fourfold.web.views.production import consistency_summary

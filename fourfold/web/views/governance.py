@@ -28,13 +28,13 @@ from fourfold.errors import FourfoldError
 from fourfold.governance import selectors, services
 from fourfold.governance.models import Proposal, Proxy, Vote
 from fourfold.lib.dates import describe_cadence
-from fourfold.web.forms import (
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.governance import (
     ProposalForm,
     ProxyForm,
     RankForm,
     RuleChangeForm,
     VoteForm,
-    add_domain_error,
 )
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page

@@ -23,12 +23,12 @@ from fourfold.governance.selectors import approvals_open
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Leg, Transaction
 from fourfold.lib.money import from_minor
-from fourfold.web.forms import (
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.ledger import (
     ContributionForm,
     ExpenseForm,
     ReverseForm,
     TransactionFilterForm,
-    add_domain_error,
 )
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page

@@ -22,13 +22,8 @@ from fourfold.errors import FourfoldError
 from fourfold.lib.dates import format_day
 from fourfold.production import selectors, services
 from fourfold.production.models import Batch, Shift
-from fourfold.web.forms import (
-    MadeForm,
-    MissedForm,
-    PlanForm,
-    UnavailabilityForm,
-    add_domain_error,
-)
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.production import MadeForm, MissedForm, PlanForm, UnavailabilityForm
 from fourfold.web.views.common import coop_for_page
 from fourfold.workflows import production as production_flow
 
