@@ -16,9 +16,9 @@ from fourfold.coops import selectors as coops
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.insights import charts, selectors
+from fourfold.web.presenters.production import consistency_summary
 from fourfold.web.templatetags.fourfold import percent
 from fourfold.web.views.common import coop_for_page
-from fourfold.web.views.production import consistency_summary
 
 PRINCIPLES = {
     "self_funded": (gettext_lazy("Self-funded"), gettext_lazy("Money comes only from members.")),
