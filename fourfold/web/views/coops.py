@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fourfold.accounts.models import User
 from fourfold.coops import selectors, services
 from fourfold.coops.models import Membership
 from fourfold.coops.selectors import coop_today
@@ -19,6 +20,7 @@ from fourfold.ledger.selectors import balances_left_behind
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.coops import CoopForm
 from fourfold.web.presenters.production import consistency_summary
+from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
 from fourfold.web.views.insights import audit_for
 from fourfold.workflows import membership as membership_flow
@@ -27,7 +29,7 @@ MEMBERS_PER_PAGE = 50
 
 
 @login_required
-def my_coops(request: HttpRequest) -> HttpResponse:
+def my_coops(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "web/my_coops.html",
@@ -39,7 +41,7 @@ def my_coops(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coop_found(request: HttpRequest) -> HttpResponse:
+def coop_found(request: MemberRequest) -> HttpResponse:
     form = CoopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +59,7 @@ def coop_found(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def coop_detail(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     members = selectors.coop_members(coop=coop)
     today = coop_today(coop)
@@ -78,7 +80,7 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def coop_members(request: HttpRequest, slug: str) -> HttpResponse:
+def coop_members(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     page = Paginator(selectors.coop_members(coop=coop), MEMBERS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -96,7 +98,7 @@ def coop_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_create(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
         invitation = services.invitation_create(coop=coop, by=request.user)
@@ -120,15 +122,16 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         found = selectors.invitation_for_code(code=code)
     except NotFound as error:
         return render(request, "web/invitation.html", {"error": error.detail}, status=404)
-    if not request.user.is_authenticated:
+    user = request.user if isinstance(request.user, User) else None
+    if user is None:
         if request.method == "POST":
             return redirect_to_login(request.path)
         membership = None
     else:
-        membership = selectors.membership_of(coop=found.coop, user=request.user)
-    if request.method == "POST":
+        membership = selectors.membership_of(coop=found.coop, user=user)
+    if request.method == "POST" and user is not None:
         try:
-            joined = membership_flow.invitation_accept(code=code, user=request.user)
+            joined = membership_flow.invitation_accept(code=code, user=user)
         except FourfoldError as error:
             return render(
                 request,
@@ -153,7 +156,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     closed = selectors.invitation_closed(invitation=found)
     if closed is not None:
         return render(request, "web/invitation.html", {"error": closed}, status=404)
-    if not request.user.is_authenticated:
+    if user is None:
         # What a visitor needs to decide, and nothing more: name, product, head count.
         member_count = (
             selectors.coop_members(coop=found.coop)

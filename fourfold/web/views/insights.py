@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.insights import charts, selectors
 from fourfold.web.presenters.production import consistency_summary
+from fourfold.web.requests import MemberRequest
 from fourfold.web.templatetags.fourfold import percent
 from fourfold.web.views.common import coop_for_page
 
@@ -131,7 +132,9 @@ def _meanings(coop: Cooperative) -> dict[str, str]:
     }
 
 
-def role_cells(member: selectors.MemberRoles, meanings: dict[str, str] | None = None):
+def role_cells(
+    member: selectors.MemberRoles, meanings: dict[str, str] | None = None
+) -> list[RoleCell]:
     cells = []
     for name in charts.ROLE_NAMES:
         role = getattr(member, name)
@@ -150,7 +153,7 @@ def role_cells(member: selectors.MemberRoles, meanings: dict[str, str] | None = 
 
 
 @login_required
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     # One day for every figure on the page, even across midnight.
     today = coop_today(coop)
@@ -186,7 +189,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def member_detail(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+def member_detail(request: MemberRequest, slug: str, username: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     membership = coops.coop_members(coop=coop).filter(user__username=username).first()
     if membership is None:
