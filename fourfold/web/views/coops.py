@@ -68,6 +68,7 @@ def coop_detail(request: MemberRequest, slug: str) -> HttpResponse:
         "web/coop_detail.html",
         {
             "coop": coop,
+            "section": "overview",
             "members": members[:12],
             "member_count": members.count(),
             "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
@@ -90,6 +91,7 @@ def coop_members(request: MemberRequest, slug: str) -> HttpResponse:
         "web/coop_members.html",
         {
             "coop": coop,
+            "section": "members",
             "page": page,
             "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
         },

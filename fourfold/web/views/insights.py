@@ -167,6 +167,7 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
         "web/dashboard.html",
         {
             "coop": coop,
+            "section": "dashboard",
             "audit": audit_rows(audit),
             "window_weeks": selectors.WINDOW_WEEKS,
             "roles": [(r, role_cells(r)) for r in roles],
@@ -201,6 +202,7 @@ def member_detail(request: MemberRequest, slug: str, username: str) -> HttpRespo
         "web/member_detail.html",
         {
             "coop": coop,
+            "section": "members",
             "membership": membership,
             "member": mine,
             "cells": role_cells(mine, _meanings(coop)) if mine else [],

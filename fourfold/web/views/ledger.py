@@ -77,7 +77,7 @@ def ledger(request: MemberRequest, slug: str) -> HttpResponse:
     page = Paginator(_filtered(coop, filters), TRANSACTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = {"coop": coop, "filters": filters, "page": page}
+    context = {"coop": coop, "section": "ledger", "filters": filters, "page": page}
     if request.htmx and not request.htmx.history_restore_request:
         # The filter form and the pager swap just the list in.
         response = render(request, "web/_ledger_transactions.html", context)
