@@ -19,10 +19,10 @@ from fourfold.insights.selectors import economics
 from fourfold.ledger.selectors import balances_left_behind
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.coops import CoopForm
+from fourfold.web.presenters.insights import audit_for
 from fourfold.web.presenters.production import consistency_summary
 from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
-from fourfold.web.views.insights import audit_for
 from fourfold.workflows import membership as membership_flow
 
 MEMBERS_PER_PAGE = 50
