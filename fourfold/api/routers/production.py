@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors as consumption
@@ -164,7 +165,7 @@ def _batch(coop, batch_id: int):
 
 
 @router.post("/coops/{slug}/batches/plan", response={200: PlanOut, **errors(403, 404)})
-def batches_plan(request: HttpRequest, slug: str, payload: PlanIn):
+def batches_plan(request: MemberRequest, slug: str, payload: PlanIn):
     """Plan the next `weeks` of batches from the cadence and assign producers fairly.
     Idempotent; done and locked shifts never move."""
     coop = coop_for_member(user=request.auth, slug=slug)
@@ -183,7 +184,7 @@ def batches_plan(request: HttpRequest, slug: str, payload: PlanIn):
 
 @router.get("/coops/{slug}/batches", response={200: list[BatchOut], **errors(404)})
 def batches_list(
-    request: HttpRequest,
+    request: MemberRequest,
     response: HttpResponse,
     slug: str,
     filters: Query[BatchFilters],
@@ -198,7 +199,7 @@ def batches_list(
 
 
 @router.get("/coops/{slug}/batches/{batch_id}", response={200: BatchDetailOut, **errors(404)})
-def batch_detail(request: HttpRequest, slug: str, batch_id: int):
+def batch_detail(request: MemberRequest, slug: str, batch_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     batch = _batch(coop, batch_id)
     shifts = selectors.shifts(coop=coop).filter(batch=batch)
@@ -217,7 +218,7 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int):
 @router.post(
     "/coops/{slug}/batches/{batch_id}/made", response={200: BatchOut, **errors(400, 404, 409)}
 )
-def batch_made(request: HttpRequest, slug: str, batch_id: int, payload: MadeIn):
+def batch_made(request: MemberRequest, slug: str, batch_id: int, payload: MadeIn):
     """A producer of the batch records the quantity made and the hours it took."""
     coop = coop_for_member(user=request.auth, slug=slug)
     production_flow.batch_record_made(
@@ -232,7 +233,7 @@ def batch_made(request: HttpRequest, slug: str, batch_id: int, payload: MadeIn):
 @router.post(
     "/coops/{slug}/batches/{batch_id}/missed", response={200: BatchOut, **errors(400, 404, 409)}
 )
-def batch_missed(request: HttpRequest, slug: str, batch_id: int, payload: MissedIn):
+def batch_missed(request: MemberRequest, slug: str, batch_id: int, payload: MissedIn):
     coop = coop_for_member(user=request.auth, slug=slug)
     services.batch_record_missed(
         batch=_batch(coop, batch_id), by=request.auth, reason=payload.reason
@@ -242,7 +243,7 @@ def batch_missed(request: HttpRequest, slug: str, batch_id: int, payload: Missed
 
 @router.get("/coops/{slug}/shifts", response={200: list[ShiftOut], **errors(404)})
 def shifts_list(
-    request: HttpRequest,
+    request: MemberRequest,
     response: HttpResponse,
     slug: str,
     page: Query[Page],
@@ -255,16 +256,18 @@ def shifts_list(
     if member == "me":
         who = request.auth
     elif member:
-        who = coop.memberships.filter(user__username__iexact=member).select_related("user").first()
-        if who is None:
+        membership = (
+            coop.memberships.filter(user__username__iexact=member).select_related("user").first()
+        )
+        if membership is None:
             raise NotFound(_("No member named %(name)s.") % {"name": member})
-        who = who.user
+        who = membership.user
     items = selectors.shifts(coop=coop, member=who, start=coop_today(coop) if upcoming else None)
     return [shift_out(s) for s in paginate(request, response, items, page)]
 
 
 @router.get("/coops/{slug}/shifts/explanation", response={200: ExplanationOut, **errors(404)})
-def shifts_explanation(request: HttpRequest, slug: str):
+def shifts_explanation(request: MemberRequest, slug: str):
     """Why you have the shifts you have: your count against your fair share."""
     coop = coop_for_member(user=request.auth, slug=slug)
     why = production_flow.rotation_explanation(coop=coop, member=request.auth)
@@ -279,7 +282,7 @@ def shifts_explanation(request: HttpRequest, slug: str):
 
 
 @router.post("/coops/{slug}/shifts/{shift_id}/swap", response={201: SwapOut, **errors(404, 409)})
-def shift_offer(request: HttpRequest, slug: str, shift_id: int):
+def shift_offer(request: MemberRequest, slug: str, shift_id: int):
     """Offer your shift; it stays yours until another member takes it."""
     coop = coop_for_member(user=request.auth, slug=slug)
     shift = selectors.shift_for_coop(coop=coop, pk=shift_id)
@@ -290,7 +293,7 @@ def shift_offer(request: HttpRequest, slug: str, shift_id: int):
 
 
 @router.get("/coops/{slug}/swaps", response={200: list[SwapOut], **errors(404)})
-def swaps_list(request: HttpRequest, response: HttpResponse, slug: str, page: Query[Page]):
+def swaps_list(request: MemberRequest, response: HttpResponse, slug: str, page: Query[Page]):
     """Open offers on upcoming shifts: the swap board."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return [swap_out(s) for s in paginate(request, response, selectors.open_swaps(coop=coop), page)]
@@ -306,21 +309,21 @@ def _swap(coop, swap_id: int):
 @router.post(
     "/coops/{slug}/swaps/{swap_id}/take", response={200: ShiftOut, **errors(403, 404, 409)}
 )
-def swap_take(request: HttpRequest, slug: str, swap_id: int):
+def swap_take(request: MemberRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     shift = services.swap_take(swap=_swap(coop, swap_id), by=request.auth)
     return shift_out(selectors.shift_for_coop(coop=coop, pk=shift.pk))
 
 
 @router.post("/coops/{slug}/swaps/{swap_id}/cancel", response={200: SwapOut, **errors(404, 409)})
-def swap_cancel(request: HttpRequest, slug: str, swap_id: int):
+def swap_cancel(request: MemberRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     services.swap_cancel(swap=_swap(coop, swap_id), by=request.auth)
     return swap_out(_swap(coop, swap_id))
 
 
 @router.get("/coops/{slug}/availability", response={200: list[AvailabilityOut], **errors(404)})
-def availability_list(request: HttpRequest, slug: str):
+def availability_list(request: MemberRequest, slug: str):
     """Your periods away, from today on."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return list(
@@ -329,7 +332,7 @@ def availability_list(request: HttpRequest, slug: str):
 
 
 @router.post("/coops/{slug}/availability", response={201: AvailabilityOut, **errors(400, 404)})
-def availability_add(request: HttpRequest, slug: str, payload: AvailabilityIn):
+def availability_add(request: MemberRequest, slug: str, payload: AvailabilityIn):
     """Mark yourself unavailable from `start` to `end` (inclusive); the plan adapts."""
     coop = coop_for_member(user=request.auth, slug=slug)
     spell = production_flow.unavailability_add(
@@ -339,14 +342,14 @@ def availability_add(request: HttpRequest, slug: str, payload: AvailabilityIn):
 
 
 @router.delete("/coops/{slug}/availability/{period_id}", response={204: None, **errors(404)})
-def availability_remove(request: HttpRequest, slug: str, period_id: int):
+def availability_remove(request: MemberRequest, slug: str, period_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     production_flow.unavailability_remove(coop=coop, member=request.auth, pk=period_id)
     return Status(204, None)
 
 
 @router.get("/coops/{slug}/calendar", response={200: CalendarOut, **errors(404)})
-def calendar(request: HttpRequest, slug: str):
+def calendar(request: MemberRequest, slug: str):
     """Your secret iCalendar address (shifts and batches)."""
     coop = coop_for_member(user=request.auth, slug=slug)
     feed = services.calendar_feed_ensure(coop=coop, member=request.auth)
@@ -354,7 +357,7 @@ def calendar(request: HttpRequest, slug: str):
 
 
 @router.post("/coops/{slug}/calendar/rotate", response={200: CalendarOut, **errors(404)})
-def calendar_rotate(request: HttpRequest, slug: str):
+def calendar_rotate(request: MemberRequest, slug: str):
     """A new secret address; the old one stops working."""
     coop = coop_for_member(user=request.auth, slug=slug)
     feed = services.calendar_feed_rotate(coop=coop, member=request.auth)
