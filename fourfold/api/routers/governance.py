@@ -164,9 +164,7 @@ def proposal_open(request: MemberRequest, slug: str, payload: ProposalIn):
     if payload.subject:
         # Only people who belong to the co-op or asked to join it: the name of anyone else on
         # the installation is not this co-op's business.
-        subject = User.objects.filter(
-            username__iexact=payload.subject, memberships__coop=coop
-        ).first()
+        subject = member_by_username(coop=coop, username=payload.subject)
         if subject is None:
             raise Invalid(
                 _("No member or applicant named %(name)s.") % {"name": payload.subject},

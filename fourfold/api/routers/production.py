@@ -12,7 +12,7 @@ from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors as consumption
-from fourfold.coops.selectors import coop_for_member, coop_today
+from fourfold.coops.selectors import coop_for_member, coop_today, member_by_username
 from fourfold.errors import NotFound
 from fourfold.production import selectors, services
 from fourfold.workflows import production as production_flow
@@ -256,12 +256,9 @@ def shifts_list(
     if member == "me":
         who = request.auth
     elif member:
-        membership = (
-            coop.memberships.filter(user__username__iexact=member).select_related("user").first()
-        )
-        if membership is None:
+        who = member_by_username(coop=coop, username=member)
+        if who is None:
             raise NotFound(_("No member named %(name)s.") % {"name": member})
-        who = membership.user
     items = selectors.shifts(coop=coop, member=who, start=coop_today(coop) if upcoming else None)
     return [shift_out(s) for s in paginate(request, response, items, page)]
 
