@@ -15,6 +15,7 @@ from fourfold.consumption import selectors as consumption
 from fourfold.coops.selectors import coop_for_member, coop_today, member_by_username
 from fourfold.errors import NotFound
 from fourfold.production import selectors, services
+from fourfold.production.models import CalendarFeed
 from fourfold.workflows import production as production_flow
 
 router = Router(tags=["production"])
@@ -345,17 +346,33 @@ def availability_remove(request: MemberRequest, slug: str, period_id: int):
     return Status(204, None)
 
 
+def _feed_out(request: MemberRequest, feed: CalendarFeed) -> dict:
+    return {"url": request.build_absolute_uri(reverse("web:calendar_feed", args=[feed.token]))}
+
+
 @router.get("/coops/{slug}/calendar", response={200: CalendarOut, **errors(404)})
 def calendar(request: MemberRequest, slug: str):
-    """Your secret iCalendar address (shifts and batches)."""
+    """Your secret iCalendar address (shifts and batches); a 404 until POST makes it."""
     coop = coop_for_member(user=request.auth, slug=slug)
+    feed = selectors.feed_of(coop=coop, member=request.auth)
+    if feed is None:
+        raise NotFound(_("You have no calendar address yet: POST to this address to make one."))
+    return _feed_out(request, feed)
+
+
+@router.post("/coops/{slug}/calendar", response={200: CalendarOut, 201: CalendarOut, **errors(404)})
+def calendar_create(request: MemberRequest, slug: str):
+    """Make your secret iCalendar address: 201 when made, 200 when you already had one."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    # Two first requests at once may both answer 201; they still get the one feed (the
+    # service's get_or_create) and one audit row.
+    existed = selectors.feed_of(coop=coop, member=request.auth) is not None
     feed = services.calendar_feed_ensure(coop=coop, member=request.auth)
-    return {"url": request.build_absolute_uri(reverse("web:calendar_feed", args=[feed.token]))}
+    return Status(200 if existed else 201, _feed_out(request, feed))
 
 
 @router.post("/coops/{slug}/calendar/rotate", response={200: CalendarOut, **errors(404)})
 def calendar_rotate(request: MemberRequest, slug: str):
     """A new secret address; the old one stops working."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    feed = services.calendar_feed_rotate(coop=coop, member=request.auth)
-    return {"url": request.build_absolute_uri(reverse("web:calendar_feed", args=[feed.token]))}
+    return _feed_out(request, services.calendar_feed_rotate(coop=coop, member=request.auth))
