@@ -8,14 +8,18 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
+from fourfold.accounts.models import User
 from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors, services
+from fourfold.consumption.models import Allocation, StandingShare
+from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
 from fourfold.lib.money import plain
 from fourfold.production import selectors as production
+from fourfold.production.models import Batch
 
 router = Router(tags=["consumption"])
 
@@ -75,7 +79,7 @@ class CostFilters(Schema):
     end: IsoDate | None = None
 
 
-def share_out(share, member) -> dict:
+def share_out(share: StandingShare | None, member: User) -> dict:
     return {
         "username": member.username,
         "units": share.units if share else 0,
@@ -84,7 +88,7 @@ def share_out(share, member) -> dict:
     }
 
 
-def allocation_out(allocation) -> dict:
+def allocation_out(allocation: Allocation) -> dict:
     return {
         "username": allocation.member.username,
         "requested": allocation.requested,
@@ -94,7 +98,7 @@ def allocation_out(allocation) -> dict:
     }
 
 
-def _batch(coop, batch_id: int):
+def _batch(coop: Cooperative, batch_id: int) -> Batch:
     batch = production.batch_for_coop(coop=coop, pk=batch_id)
     if batch is None:
         raise NotFound(_("No such batch."))

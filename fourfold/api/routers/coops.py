@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Status
@@ -15,6 +17,7 @@ from fourfold.api.schemas import (
     errors,
 )
 from fourfold.coops import selectors, services
+from fourfold.coops.models import Membership
 from fourfold.workflows import membership as membership_flow
 
 router = Router(tags=["co-ops"])
@@ -58,7 +61,9 @@ def invitation_accept(request: MemberRequest, code: str):
     return Status(201, membership_flow.invitation_accept(code=code, user=request.auth))
 
 
-def _membership_action(request: MemberRequest, slug: str, change) -> dict:
+def _membership_action(
+    request: MemberRequest, slug: str, change: Callable[..., Membership]
+) -> Membership:
     coop = selectors.coop_for_member(user=request.auth, slug=slug)
     return change(coop=coop, member=request.auth)
 

@@ -12,6 +12,7 @@ from fourfold.accounts.models import User
 from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import Input, IsoDate, MoneyIn, errors
+from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import Invalid, NotFound
 from fourfold.governance import selectors, services
@@ -122,16 +123,14 @@ def proposal_out(proposal: Proposal, counted: selectors.Tally | None = None) -> 
     }
 
 
-def _proposal(coop, pk: int) -> Proposal:
+def _proposal(coop: Cooperative, pk: int) -> Proposal:
     proposal = selectors.proposal_for_coop(coop=coop, pk=pk)
     if proposal is None:
         raise NotFound(_("No such proposal."))
     return proposal
 
 
-def _member(coop, username: str | None, field: str):
-    if username is None:
-        return None
+def _member(coop: Cooperative, username: str, field: str) -> User:
     user = member_by_username(coop=coop, username=username)
     if user is None:
         raise Invalid(_("No member named %(name)s.") % {"name": username}, field=field)

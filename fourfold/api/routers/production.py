@@ -12,10 +12,11 @@ from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors as consumption
+from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, coop_today, member_by_username
 from fourfold.errors import NotFound
 from fourfold.production import selectors, services
-from fourfold.production.models import CalendarFeed
+from fourfold.production.models import Batch, CalendarFeed, Shift, Swap
 from fourfold.workflows import production as production_flow
 
 router = Router(tags=["production"])
@@ -122,18 +123,18 @@ class ExplanationOut(Schema):
     away_on: list[date]
 
 
-def shift_out(shift) -> dict:
+def shift_out(shift: Shift) -> dict:
     return {
         "id": shift.pk,
         "batch": shift.batch_id,
         "date": shift.batch.date,
-        "member": shift.member.username if shift.member_id else None,
+        "member": shift.member.username if shift.member is not None else None,
         "done": shift.done,
         "offered": bool(getattr(shift, "open_swaps", None)),
     }
 
 
-def batch_out(batch) -> dict:
+def batch_out(batch: Batch) -> dict:
     shifts = list(batch.shifts.all())
     return {
         "id": batch.pk,
@@ -142,23 +143,23 @@ def batch_out(batch) -> dict:
         "planned_quantity": batch.planned_quantity,
         "made_quantity": batch.made_quantity,
         "hours_spent": str(batch.hours_spent) if batch.hours_spent is not None else None,
-        "producers": [s.member.username for s in shifts if s.member_id],
+        "producers": [s.member.username for s in shifts if s.member is not None],
         "open_places": sum(1 for s in shifts if not s.member_id),
     }
 
 
-def swap_out(swap) -> dict:
+def swap_out(swap: Swap) -> dict:
     return {
         "id": swap.pk,
         "shift": swap.shift_id,
         "date": swap.shift.batch.date,
         "offered_by": swap.offered_by.username,
         "status": swap.status,
-        "taken_by": swap.taken_by.username if swap.taken_by_id else None,
+        "taken_by": swap.taken_by.username if swap.taken_by is not None else None,
     }
 
 
-def _batch(coop, batch_id: int):
+def _batch(coop: Cooperative, batch_id: int) -> Batch:
     batch = selectors.batch_for_coop(coop=coop, pk=batch_id)
     if batch is None:
         raise NotFound(_("No such batch."))
@@ -208,7 +209,7 @@ def batch_detail(request: MemberRequest, slug: str, batch_id: int):
         **batch_out(batch),
         "shifts": [shift_out(s) for s in shifts],
         "missed_reason": batch.missed_reason,
-        "recorded_by": batch.recorded_by.username if batch.recorded_by_id else None,
+        "recorded_by": batch.recorded_by.username if batch.recorded_by is not None else None,
         "allocations": [
             {"username": a.member.username, "units": a.units}
             for a in consumption.allocations(batch=batch)
@@ -279,15 +280,19 @@ def shifts_explanation(request: MemberRequest, slug: str):
     }
 
 
+def _shift(coop: Cooperative, shift_id: int) -> Shift:
+    shift = selectors.shift_for_coop(coop=coop, pk=shift_id)
+    if shift is None:
+        raise NotFound(_("No such shift."))
+    return shift
+
+
 @router.post("/coops/{slug}/shifts/{shift_id}/swap", response={201: SwapOut, **errors(404, 409)})
 def shift_offer(request: MemberRequest, slug: str, shift_id: int):
     """Offer your shift; it stays yours until another member takes it."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    shift = selectors.shift_for_coop(coop=coop, pk=shift_id)
-    if shift is None:
-        raise NotFound(_("No such shift."))
-    swap = services.swap_offer(shift=shift, by=request.auth)
-    return Status(201, swap_out(selectors.swap_for_coop(coop=coop, pk=swap.pk)))
+    swap = services.swap_offer(shift=_shift(coop, shift_id), by=request.auth)
+    return Status(201, swap_out(_swap(coop, swap.pk)))
 
 
 @router.get("/coops/{slug}/swaps", response={200: list[SwapOut], **errors(404)})
@@ -297,7 +302,7 @@ def swaps_list(request: MemberRequest, response: HttpResponse, slug: str, page: 
     return [swap_out(s) for s in paginate(request, response, selectors.open_swaps(coop=coop), page)]
 
 
-def _swap(coop, swap_id: int):
+def _swap(coop: Cooperative, swap_id: int) -> Swap:
     swap = selectors.swap_for_coop(coop=coop, pk=swap_id)
     if swap is None:
         raise NotFound(_("No such swap."))
@@ -310,7 +315,7 @@ def _swap(coop, swap_id: int):
 def swap_take(request: MemberRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     shift = services.swap_take(swap=_swap(coop, swap_id), by=request.auth)
-    return shift_out(selectors.shift_for_coop(coop=coop, pk=shift.pk))
+    return shift_out(_shift(coop, shift.pk))
 
 
 @router.post("/coops/{slug}/swaps/{swap_id}/cancel", response={200: SwapOut, **errors(404, 409)})
