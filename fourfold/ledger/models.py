@@ -196,3 +196,22 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["coop", "key"], name="ledger_idempotency_key_unique"),
         ]
+
+
+class Receipt(models.Model):
+    """A photo or PDF of what an expense bought, kept in the default storage under a random
+    name; its type is read from its bytes, never from its name."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="receipts")
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="receipts")
+    file = models.FileField(upload_to="receipts")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(help_text=_("Bytes stored."))
+    name = models.CharField(max_length=120, help_text=_("The uploaded file's name, made safe."))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["coop", "transaction"])]
