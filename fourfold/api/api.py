@@ -17,6 +17,7 @@ from fourfold.api.routers import (
     insights,
     ledger,
     production,
+    receipts,
 )
 from fourfold.errors import FourfoldError, PrincipleViolation
 
@@ -36,6 +37,7 @@ api = NinjaAPI(
 api.add_router("", accounts.router)
 api.add_router("", coops.router)
 api.add_router("", ledger.router)
+api.add_router("", receipts.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)
 api.add_router("", governance.router)

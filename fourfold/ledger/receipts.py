@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
@@ -292,6 +293,24 @@ def download_name(receipt: Receipt) -> str:
     if extension.lower() in _NAME_EXTENSIONS[receipt.content_type]:
         return receipt.name
     return (stem or _("receipt")) + EXTENSIONS[receipt.content_type]
+
+
+# Shown by the browser as nothing but the image it is: no script, no plugin, no page.
+RECEIPT_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+)
+
+
+def serving_headers(receipt: Receipt) -> dict[str, str]:
+    """The headers every edge serves a receipt with, besides its ``Content-Type``: the type
+    is never sniffed, a PDF is downloaded rather than shown, a photo is shown inline."""
+    return {
+        "Content-Disposition": content_disposition_header(
+            receipt.content_type == PDF, download_name(receipt)
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": RECEIPT_CONTENT_SECURITY_POLICY,
+    }
 
 
 def _expense(coop: Cooperative, transaction_id: int) -> Transaction:
