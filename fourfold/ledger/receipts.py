@@ -307,7 +307,8 @@ def serving_headers(receipt: Receipt) -> dict[str, str]:
     return {
         "Content-Disposition": content_disposition_header(
             receipt.content_type == PDF, download_name(receipt)
-        ),
+        )
+        or "inline",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": RECEIPT_CONTENT_SECURITY_POLICY,
     }

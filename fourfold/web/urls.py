@@ -12,6 +12,7 @@ from fourfold.web.views import (
     ledger,
     pages,
     production,
+    receipts,
     reminders,
 )
 
@@ -72,6 +73,16 @@ urlpatterns = [
         "c/<slug:slug>/ledger/transactions/<int:pk>/reverse/",
         ledger.transaction_reverse,
         name="ledger_reverse",
+    ),
+    path(
+        "c/<slug:slug>/ledger/transactions/<int:pk>/receipts/",
+        receipts.receipts,
+        name="ledger_receipts",
+    ),
+    path(
+        "c/<slug:slug>/ledger/receipts/<int:receipt_id>/",
+        receipts.receipt_file,
+        name="ledger_receipt",
     ),
     path(
         "c/<slug:slug>/ledger/transactions.csv",

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from pydantic import Field
 
+from fourfold.accounts.models import User
 from fourfold.api.schemas import errors
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import Invalid
@@ -17,6 +18,12 @@ from fourfold.ledger import receipts
 from fourfold.ledger.models import Receipt
 
 router = Router(tags=["ledger"])
+
+
+class AuthenticatedRequest(HttpRequest):
+    """What the API's bearer-token auth hands an operation: the member is ``auth``."""
+
+    auth: User
 
 
 class ReceiptOut(Schema):
@@ -29,6 +36,44 @@ class ReceiptOut(Schema):
     uploaded_by: str
     uploaded_at: datetime
     url: str = Field(description="Where to fetch the file (members of the co-op only).")
+
+
+# Read by the operation itself, after the membership check: a member of another co-op learns
+# nothing from how the API judges the file. Django's parser drops a part with no bytes, so an
+# empty file is a missing one; the document says a file has at least one byte.
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "minLength": 1,
+                        "description": "A JPEG, PNG or WebP photo or a PDF, at most 5 MB.",
+                    }
+                },
+                "required": ["file"],
+            }
+        }
+    },
+}
+
+
+def _unfit_file(detail: str, code: str = "invalid") -> Status:
+    # The file does not fit what the operation takes, as a schema misfit does: 422 in the
+    # same shape.
+    return Status(
+        422,
+        {
+            "detail": f"file: {detail}",
+            "code": code,
+            "field": "file",
+            "errors": [{"field": "file", "message": detail}],
+        },
+    )
 
 
 def receipt_out(receipt: Receipt, slug: str) -> dict:
@@ -46,29 +91,22 @@ def receipt_out(receipt: Receipt, slug: str) -> dict:
 @router.post(
     "/coops/{slug}/ledger/transactions/{transaction_id}/receipt",
     response={201: ReceiptOut, **errors(403, 404)},
+    openapi_extra={"requestBody": UPLOAD_BODY},
 )
-def receipt_attach(request: HttpRequest, slug: str, transaction_id: int, file: File[UploadedFile]):
+def receipt_attach(request: AuthenticatedRequest, slug: str, transaction_id: int):
     """Attach a receipt to an expense: a JPEG, PNG or WebP photo or a PDF of at most 5 MB, sent
     as the multipart field `file`. Its type is read from its content, never its name; a photo
     is stored without its location. 422 (`"field": "file"`) for any other file."""
     coop = coop_for_member(user=request.auth, slug=slug)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _unfit_file(_("this field is required"))
     try:
         receipt = receipts.receipt_attach(
-            coop=coop, transaction_id=transaction_id, by=request.auth, upload=file
+            coop=coop, transaction_id=transaction_id, by=request.auth, upload=upload
         )
     except Invalid as error:
-        # The file does not fit what the operation takes, as a schema misfit does: 422 in the
-        # same shape.
-        field = error.field or "file"
-        return Status(
-            422,
-            {
-                "detail": f"{field}: {error.detail}",
-                "code": error.code,
-                "field": field,
-                "errors": [{"field": field, "message": error.detail}],
-            },
-        )
+        return _unfit_file(error.detail, error.code)
     return Status(201, receipt_out(receipt, coop.slug))
 
 
@@ -76,7 +114,7 @@ def receipt_attach(request: HttpRequest, slug: str, transaction_id: int, file: F
     "/coops/{slug}/ledger/transactions/{transaction_id}/receipts",
     response={200: list[ReceiptOut], **errors(404)},
 )
-def receipts_list(request: HttpRequest, slug: str, transaction_id: int):
+def receipts_list(request: AuthenticatedRequest, slug: str, transaction_id: int):
     """The receipts attached to an expense, oldest first."""
     coop = coop_for_member(user=request.auth, slug=slug)
     items = receipts.receipts_for(coop=coop, transaction_id=transaction_id)
@@ -88,7 +126,8 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 @router.get(
     "/coops/{slug}/ledger/receipts/{receipt_id}",
-    response={200: str, **errors(404)},
+    # The 200 is the file itself, documented below: not JSON, so not a response schema.
+    response=errors(404),
     url_name="receipt_download",
     openapi_extra={
         "responses": {
@@ -99,7 +138,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
         }
     },
 )
-def receipt_download(request: HttpRequest, slug: str, receipt_id: int):
+def receipt_download(request: AuthenticatedRequest, slug: str, receipt_id: int):
     """A receipt's bytes, with the type read from them when it was attached."""
     coop = coop_for_member(user=request.auth, slug=slug)
     receipt = receipts.receipt_open(coop=coop, receipt_id=receipt_id)

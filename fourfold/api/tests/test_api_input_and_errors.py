@@ -150,7 +150,9 @@ def test_every_request_body_in_the_document_refuses_unknown_fields(client):
         operation["requestBody"]["content"]["application/json"]["schema"]
         for item in document["paths"].values()
         for operation in item.values()
-        if isinstance(operation, dict) and "requestBody" in operation
+        if isinstance(operation, dict)
+        # A JSON body, that is: a file upload (a receipt) is multipart, with no fields to add.
+        and "application/json" in operation.get("requestBody", {}).get("content", {})
     ]
 
     assert len(bodies) > 10
