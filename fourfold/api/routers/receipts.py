@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from fourfold.accounts.models import User
+from fourfold.api.auth import MemberRequest
 from fourfold.api.schemas import errors
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import Invalid
@@ -18,12 +18,6 @@ from fourfold.ledger import receipts
 from fourfold.ledger.models import Receipt
 
 router = Router(tags=["ledger"])
-
-
-class AuthenticatedRequest(HttpRequest):
-    """What the API's bearer-token auth hands an operation: the member is ``auth``."""
-
-    auth: User
 
 
 class ReceiptOut(Schema):
@@ -93,7 +87,7 @@ def receipt_out(receipt: Receipt, slug: str) -> dict:
     response={201: ReceiptOut, **errors(403, 404)},
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
-def receipt_attach(request: AuthenticatedRequest, slug: str, transaction_id: int):
+def receipt_attach(request: MemberRequest, slug: str, transaction_id: int):
     """Attach a receipt to an expense: a JPEG, PNG or WebP photo or a PDF of at most 5 MB, sent
     as the multipart field `file`. Its type is read from its content, never its name; a photo
     is stored without its location. 422 (`"field": "file"`) for any other file."""
@@ -114,7 +108,7 @@ def receipt_attach(request: AuthenticatedRequest, slug: str, transaction_id: int
     "/coops/{slug}/ledger/transactions/{transaction_id}/receipts",
     response={200: list[ReceiptOut], **errors(404)},
 )
-def receipts_list(request: AuthenticatedRequest, slug: str, transaction_id: int):
+def receipts_list(request: MemberRequest, slug: str, transaction_id: int):
     """The receipts attached to an expense, oldest first."""
     coop = coop_for_member(user=request.auth, slug=slug)
     items = receipts.receipts_for(coop=coop, transaction_id=transaction_id)
@@ -138,7 +132,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
         }
     },
 )
-def receipt_download(request: AuthenticatedRequest, slug: str, receipt_id: int):
+def receipt_download(request: MemberRequest, slug: str, receipt_id: int):
     """A receipt's bytes, with the type read from them when it was attached."""
     coop = coop_for_member(user=request.auth, slug=slug)
     receipt = receipts.receipt_open(coop=coop, receipt_id=receipt_id)

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from fourfold.accounts.models import User
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.ledger import receipts as receipt_rules
 from fourfold.ledger import selectors
-from fourfold.web.forms import add_domain_error
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.receipts import ReceiptForm
+from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
-
-
-class MemberRequest(HttpRequest):
-    """A request past ``login_required``: its user is signed in."""
-
-    user: User
-
-
-class ReceiptForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Photo or PDF of the receipt"),
-        help_text=gettext_lazy(
-            "JPEG, PNG, WebP or PDF, at most 5 MB. Where a photo was taken "
-            "is removed before it is kept."
-        ),
-        widget=forms.FileInput(attrs={"accept": ",".join(receipt_rules.ACCEPTED)}),
-    )
 
 
 @login_required
