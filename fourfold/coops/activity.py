@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, overload
 
@@ -38,7 +38,8 @@ KINDS = {
     "invitation": gettext_lazy("Invitations"),
     "reminders": gettext_lazy("Reminders"),
 }
-_ACTION_NAME = re.compile(r"[a-z]+(\.[a-z_]+)?")
+# A domain, or one of its actions: "ledger", "ledger.expense".
+KIND_PATTERN = rf"^({'|'.join(KINDS)})(\.[a-z_]+)?$"
 
 # The keys of an audit row's data that name what it was about, most telling first.
 _OBJECT_KEYS = (
@@ -64,7 +65,7 @@ class ActivityRow:
 
 def kind_is_known(kind: str) -> bool:
     """A domain of ``KINDS`` or a full action name in one ("ledger", "ledger.expense")."""
-    return bool(_ACTION_NAME.fullmatch(kind)) and kind.split(".")[0] in KINDS
+    return re.fullmatch(KIND_PATTERN, kind) is not None
 
 
 def _events(
@@ -90,7 +91,14 @@ def _events(
             else events.filter(action__startswith=f"{kind}.")
         )
     if since is not None:
-        events = events.filter(at__gte=_instant(coop, since))
+        start = _instant(coop, since)
+        try:
+            start.astimezone(UTC)
+        except OverflowError:
+            # Within a day of the calendar's ends, beyond it once in UTC (the database's zone):
+            # before every row, or after every row.
+            return events if start.year == datetime.min.year else events.none()
+        events = events.filter(at__gte=start)
     return events
 
 

@@ -264,3 +264,17 @@ def test_it_reads_any_number_of_rows_in_two_queries(story, django_assert_num_que
     with django_assert_num_queries(2):
         rows = activity(coop=story.coop, limit=200)
     assert len(rows) == size + len(STORY) + 1
+
+
+@pytest.mark.parametrize(
+    ("since", "rows"),
+    [
+        (date(1, 1, 1), len(STORY)),
+        (datetime(1, 1, 1, tzinfo=ZoneInfo("Asia/Tokyo")), len(STORY)),
+        (datetime(9999, 12, 31, 23, 0, tzinfo=ZoneInfo("America/Anchorage")), 0),
+        (date(9999, 12, 31), 0),
+    ],
+)
+def test_a_day_at_the_calendars_ends_is_before_or_after_everything(story, since, rows):
+    assert len(activity(coop=story.coop, since=since)) == rows
+    assert activity_count(coop=story.coop, since=since) == rows
