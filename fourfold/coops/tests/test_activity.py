@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from fourfold.coops.activity import ActivityLog, activity, activity_count
+import fourfold
+from fourfold.coops.activity import KIND_PATTERN, ActivityLog, activity, activity_count
+from fourfold.coops.activity_summaries import _SUMMARIES
 from fourfold.coops.models import AuditEvent
 from fourfold.coops.tests.activity_story import (
     STORY,
@@ -17,6 +22,7 @@ from fourfold.coops.tests.activity_story import (
     tell_the_story,
 )
 from fourfold.errors import Invalid
+from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +108,9 @@ def test_the_log_reads_only_the_page_it_is_asked_for(story, django_assert_num_qu
         assert len(log) == 2
     with django_assert_num_queries(1):
         assert [row.action for row in log[1:2]] == ["governance.opened"]
-    assert log[0].action == "governance.voted"
+    assert (log[0].action, log[-1].action) == ("governance.voted", "governance.opened")
+    with pytest.raises(IndexError):
+        log[2]
     assert [row.action for row in log] == ["governance.voted", "governance.opened"]
 
 
@@ -278,3 +286,25 @@ def test_it_reads_any_number_of_rows_in_two_queries(story, django_assert_num_que
 def test_a_day_at_the_calendars_ends_is_before_or_after_everything(story, since, rows):
     assert len(activity(coop=story.coop, since=since)) == rows
     assert activity_count(coop=story.coop, since=since) == rows
+
+
+def test_every_action_the_code_records_has_a_sentence():
+    """A new audit action without its sentence would read as "dee: ledger.confirmed"."""
+    # The ledger writes "ledger.<kind>" for each kind of transaction; the rest are written out,
+    # to audit_record or to a helper that passes them on (``action="membership.paused"``).
+    written = {f"ledger.{kind}" for kind in Transaction.Kind.values}
+    for path in Path(fourfold.__file__).parent.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        for call in ast.walk(ast.parse(path.read_text())):
+            for keyword in getattr(call, "keywords", []) if isinstance(call, ast.Call) else []:
+                if keyword.arg == "action" and not isinstance(keyword.value, ast.JoinedStr):
+                    written |= {
+                        node.value
+                        for node in ast.walk(keyword.value)
+                        if isinstance(node, ast.Constant)
+                        and isinstance(node.value, str)
+                        and re.fullmatch(KIND_PATTERN, node.value)
+                    }
+    # And no sentence for an action nothing writes.
+    assert written == set(_SUMMARIES)
