@@ -54,6 +54,8 @@ def test_it_filters_by_a_day_or_an_instant(api_client, story):
     assert client.get(URL, {"since": "2026-06-02"}).json() == []
     assert len(client.get(URL, {"since": "2026-06-01T17:03:00Z"}).json()) == 3
     assert len(client.get(URL, {"since": "2026-06-01T13:03:00-04:00"}).json()) == 3
+    # Without an offset, an instant is the co-op's.
+    assert len(client.get(URL, {"since": "2026-06-01T13:03:00"}).json()) == 3
 
 
 def test_it_pages_with_limit_and_offset(api_client, story):
