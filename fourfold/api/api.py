@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from fourfold.api.auth import BearerToken
 from fourfold.api.routers import (
     accounts,
+    activity,
     consumption,
     coops,
     governance,
@@ -42,6 +43,7 @@ api.add_router("", production.router)
 api.add_router("", consumption.router)
 api.add_router("", governance.router)
 api.add_router("", insights.router)
+api.add_router("", activity.router)
 
 
 @api.exception_handler(FourfoldError)

@@ -4,6 +4,7 @@ from django.urls import path, reverse_lazy
 from fourfold.web.forms.accounts import ThrottledPasswordResetForm
 from fourfold.web.views import (
     accounts,
+    activity,
     calendar,
     consumption,
     coops,
@@ -208,6 +209,7 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
     path("c/<slug:slug>/reminders/", reminders.reminders, name="reminders"),
+    path("c/<slug:slug>/activity/", activity.activity, name="activity"),
     path("invite/<str:code>/", coops.invitation, name="invitation"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]
