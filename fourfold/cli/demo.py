@@ -25,6 +25,7 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
+from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
@@ -225,7 +226,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             # Half-way through the year, and again a month ago, a member settles everyone up
             # on the evening of that week's batch, after its costs are charged: the pool is
             # paid out and every balance is even that evening.
-            ledger.settlement_record(
+            ledger_corrections.settlement_record(
                 coop=coop, entered_by=by_name[SETTLE_UPS[week]], occurred_on=settle_on
             )
     lou = by_name["lou"]

@@ -352,7 +352,7 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
 
 
 def _no_paid_staff(coop) -> PrincipleStatus:
-    from fourfold.ledger.services import LABOUR
+    from fourfold.ledger.principles import LABOUR
 
     expenses = list(
         Transaction.objects.filter(

@@ -34,7 +34,7 @@ from fourfold.coops.services import CoopFields, coop_validate
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.ledger.models import Account, Category, Leg, Transaction
-from fourfold.ledger.services import entry_principles_check
+from fourfold.ledger.principles import entry_principles_check
 from fourfold.lib.money import decimal_from_text, from_minor, to_minor
 from fourfold.production.models import Batch, Shift, Swap, Unavailability
 

@@ -21,8 +21,8 @@ from fourfold.consumption.services import MAX_UNITS
 from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError, NeedsConfirmation
 from fourfold.governance.models import Proposal, Vote
+from fourfold.ledger.entries import POOL
 from fourfold.ledger.models import Category, Transaction
-from fourfold.ledger.services import POOL
 from fourfold.lib.dates import DAY_CODES, RHYTHMS, cadence_rule
 from fourfold.lib.language import zone_with_city
 from fourfold.production.services import MAX_PLANNING_WEEKS

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from fourfold.consumption import services as consumption
+from fourfold.ledger import entries as ledger_entries
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.ledger.retry import retry_on_conflict
@@ -31,6 +32,6 @@ def expense_post(*, split=None, **fields) -> Transaction:
 def entry_record(*, split=None, **fields) -> Transaction:
     """``ledger.services.entry_record`` (same arguments), then the batch's charges."""
     with transaction.atomic():
-        entry = ledger.entry_record(split=split, **fields)
+        entry = ledger_entries.entry_record(split=split, **fields)
         _charge_batch(entry, split=split, by=fields["entered_by"])
     return entry

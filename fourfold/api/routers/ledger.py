@@ -11,7 +11,7 @@ from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn, errors
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import NotFound
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, entries, selectors
 from fourfold.ledger.models import Transaction
 from fourfold.lib.money import from_minor, plain
 from fourfold.workflows import money as money_flow
@@ -257,7 +257,7 @@ def transaction_create(
     """
     coop = coop_for_member(user=request.auth, slug=slug)
     fields = payload.dict()
-    posted, created = services.idempotent(
+    posted, created = entries.idempotent(
         coop=coop,
         key=idempotency_key,
         # Who sends it is part of the request: the same body from another member (whose payer
@@ -313,7 +313,7 @@ def transaction_reverse(
     item = selectors.transaction_for_coop(coop=coop, pk=transaction_id)
     if item is None:
         raise NotFound(_("No such transaction."))
-    reversal = services.transaction_reverse(
+    reversal = corrections.transaction_reverse(
         original=item, entered_by=request.auth, reason=payload.reason if payload else ""
     )
     fresh = selectors.transaction_for_coop(coop=coop, pk=reversal.pk)
@@ -397,7 +397,7 @@ def settlement(request: HttpRequest, slug: str):
 def settlement_record(request: HttpRequest, slug: str, payload: SettlementIn | None = None):
     """Record the current plan: all its transfers are posted together, or none."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    posted = services.settlement_record(
+    posted = corrections.settlement_record(
         coop=coop, entered_by=request.auth, expected=payload.fingerprint if payload else None
     )
     fresh = selectors.transactions(coop=coop).filter(pk__in=[t.pk for t in posted])

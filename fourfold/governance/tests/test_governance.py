@@ -12,6 +12,7 @@ from fourfold.coops.services import invitation_create
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.governance import selectors, services
 from fourfold.governance.models import FacilitatorDuty, Proposal
+from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.production.models import Batch
@@ -360,14 +361,16 @@ def test_a_spending_approval_covers_its_amount_once_and_a_reversal_gives_it_back
     assert [(p, left) for p, left in selectors.approvals_open(coop=personas.coop)] == [
         (approval, Decimal("120"))
     ]
-    ledger.transaction_reverse(original=fridge, entered_by=personas.alice, reason="returned")
+    ledger_corrections.transaction_reverse(
+        original=fridge, entered_by=personas.alice, reason="returned"
+    )
     assert selectors.approval_left(approval) == Decimal("300")
     spend(personas, "150", approval)
     spend(personas, "150", approval)
     assert selectors.approvals_open(coop=personas.coop) == []
     # Below the limit no approval is needed, and none is drawn on unless chosen.
     assert spend(personas, "100").approval is None
-    ledger.transaction_reverse(
+    ledger_corrections.transaction_reverse(
         original=Transaction.objects.filter(approval=approval, reversed_by__isnull=True).first(),
         entered_by=personas.alice,
     )

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, posting, selectors, services
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
@@ -49,7 +49,7 @@ def books(personas):
     )
     services.transfer_post(coop=coop, payer=bob, payee=alice, amount="4", entered_by=bob)
     mistaken = services.contribution_post(coop=coop, payer=bob, amount="7", entered_by=bob)
-    services.transaction_reverse(original=mistaken, entered_by=bob)
+    corrections.transaction_reverse(original=mistaken, entered_by=bob)
     return coop
 
 
@@ -81,7 +81,7 @@ def test_it_names_a_reversal_of_a_reversal(books, personas):
     other = services.contribution_post(
         coop=books, payer=personas.alice, amount="1", entered_by=personas.alice
     )
-    second = services.transaction_reverse(original=other, entered_by=personas.alice)
+    second = corrections.transaction_reverse(original=other, entered_by=personas.alice)
     with guard_lifted("ledger_transaction") as cursor:
         cursor.execute(
             "UPDATE ledger_transaction SET reverses_id = %s WHERE id = %s", [first.pk, second.pk]
@@ -96,7 +96,7 @@ def test_it_names_the_posting_that_overdrew_the_pool(personas):
     pool = Account.objects.create(coop=coop, kind="pool")
     cost = Account.objects.create(coop=coop, kind="cost", category="supplies")
     # What a service that forgot to check the pool would write: paid out first, paid in after.
-    spent = services._post(
+    spent = posting.legs_post(
         coop=coop,
         kind="expense",
         legs=[(cost, 5), (pool, -5)],

@@ -18,6 +18,7 @@ from fourfold.consumption import services as consumption
 from fourfold.coops.models import AuditEvent, Cooperative
 from fourfold.errors import Conflict, Invalid
 from fourfold.governance import services as governance
+from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Account, Leg, Transaction
@@ -69,7 +70,7 @@ def busy(personas):
     )
     ledger.contribution_post(coop=coop, payer=alice, amount=Decimal("30.00"), entered_by=alice)
     mistake = ledger.contribution_post(coop=coop, payer=bob, amount=Decimal("3.00"), entered_by=bob)
-    ledger.transaction_reverse(original=mistake, entered_by=bob, reason="typo")
+    ledger_corrections.transaction_reverse(original=mistake, entered_by=bob, reason="typo")
     money_flow.expense_post(
         coop=coop,
         payer=bob,

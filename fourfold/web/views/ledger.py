@@ -20,7 +20,7 @@ from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
 from fourfold.governance.selectors import approvals_open
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, selectors
 from fourfold.ledger.models import Leg, Transaction
 from fourfold.lib.money import from_minor
 from fourfold.web.forms import (
@@ -185,7 +185,7 @@ def transaction_reverse(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     form = ReverseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            reversal = services.transaction_reverse(
+            reversal = corrections.transaction_reverse(
                 original=item, entered_by=request.user, reason=form.cleaned_data["reason"]
             )
         except FourfoldError as error:
@@ -249,7 +249,7 @@ def settlement(request: HttpRequest, slug: str) -> HttpResponse:
 def settlement_record(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
-        transfers = services.settlement_record(
+        transfers = corrections.settlement_record(
             coop=coop, entered_by=request.user, expected=request.POST.get("fingerprint")
         )
     except FourfoldError as error:
