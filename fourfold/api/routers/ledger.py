@@ -11,7 +11,7 @@ from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn, errors
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import NotFound
-from fourfold.ledger import corrections, entries, selectors
+from fourfold.ledger import corrections, entries, selectors, statements
 from fourfold.ledger.models import Transaction
 from fourfold.lib.money import from_minor, plain
 from fourfold.workflows import money as money_flow
@@ -213,7 +213,7 @@ def _transactions(coop, filters: TransactionFilters):
         member = member_by_username(coop=coop, username=filters.member)
         if member is None:
             raise NotFound(_("No member named %(name)s.") % {"name": filters.member})
-    return selectors.transactions(
+    return statements.transactions(
         coop=coop,
         member=member,
         kind=filters.kind,
@@ -267,7 +267,7 @@ def transaction_create(
     )
     if not created:
         response["Idempotent-Replayed"] = "true"
-    fresh = selectors.transaction_for_coop(coop=coop, pk=posted.pk)
+    fresh = statements.transaction_for_coop(coop=coop, pk=posted.pk)
     return Status(201, transaction_out(fresh, coop.currency))
 
 
@@ -285,7 +285,7 @@ def transactions_csv(request: HttpRequest, slug: str, filters: Query[Transaction
     coop = coop_for_member(user=request.auth, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{coop.slug}-transactions.csv"'
-    selectors.transactions_csv(coop=coop, items=_transactions(coop, filters), out=response)
+    statements.transactions_csv(coop=coop, items=_transactions(coop, filters), out=response)
     return response
 
 
@@ -295,7 +295,7 @@ def transactions_csv(request: HttpRequest, slug: str, filters: Query[Transaction
 )
 def transaction_detail(request: HttpRequest, slug: str, transaction_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    item = selectors.transaction_for_coop(coop=coop, pk=transaction_id)
+    item = statements.transaction_for_coop(coop=coop, pk=transaction_id)
     if item is None:
         raise NotFound(_("No such transaction."))
     return transaction_out(item, coop.currency)
@@ -310,13 +310,13 @@ def transaction_reverse(
 ):
     """Correct a transaction by posting its mirror image. Nothing is reversed twice."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    item = selectors.transaction_for_coop(coop=coop, pk=transaction_id)
+    item = statements.transaction_for_coop(coop=coop, pk=transaction_id)
     if item is None:
         raise NotFound(_("No such transaction."))
     reversal = corrections.transaction_reverse(
         original=item, entered_by=request.auth, reason=payload.reason if payload else ""
     )
-    fresh = selectors.transaction_for_coop(coop=coop, pk=reversal.pk)
+    fresh = statements.transaction_for_coop(coop=coop, pk=reversal.pk)
     return Status(201, transaction_out(fresh, coop.currency))
 
 
@@ -350,7 +350,7 @@ def balances_csv(request: HttpRequest, slug: str):
     coop = coop_for_member(user=request.auth, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{coop.slug}-balances.csv"'
-    selectors.balances_csv(coop=coop, out=response)
+    statements.balances_csv(coop=coop, out=response)
     return response
 
 
@@ -400,7 +400,7 @@ def settlement_record(request: HttpRequest, slug: str, payload: SettlementIn | N
     posted = corrections.settlement_record(
         coop=coop, entered_by=request.auth, expected=payload.fingerprint if payload else None
     )
-    fresh = selectors.transactions(coop=coop).filter(pk__in=[t.pk for t in posted])
+    fresh = statements.transactions(coop=coop).filter(pk__in=[t.pk for t in posted])
     return Status(201, {"transfers": [transaction_out(t, coop.currency) for t in fresh]})
 
 
@@ -419,7 +419,7 @@ def statement(
         user = member_by_username(coop=coop, username=member)
         if user is None:
             raise NotFound(_("No member named %(name)s.") % {"name": member})
-    lines = paginate(request, response, selectors.statement(coop=coop, member=user), page)
+    lines = paginate(request, response, statements.statement(coop=coop, member=user), page)
     return [
         {
             "transaction": line.transaction_id,

@@ -20,7 +20,7 @@ from fourfold.cli import demo
 from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.ledger import selectors
+from fourfold.ledger import selectors, statements
 from fourfold.ledger.models import Account
 
 FOURFOLD = [sys.executable, "-m", "fourfold"]
@@ -170,7 +170,7 @@ def test_the_demo_settles_up_on_the_evening_it_happened_and_everyone_is_even_the
         # Every member's statement reads 0.00 after the settle-up, and the pool is empty then.
         for member in [*demo.DEMO_MEMBERS, "mo"]:
             user = User.objects.get(username=member)
-            legs = selectors.statement(coop=coop, member=user).filter(
+            legs = statements.statement(coop=coop, member=user).filter(
                 transaction__occurred_on__lte=settled_on
             )
             if legs.exists():

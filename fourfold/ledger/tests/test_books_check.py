@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from fourfold.ledger import corrections, posting, selectors, services
+from fourfold.ledger import checks, corrections, posting, services
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
@@ -54,7 +54,7 @@ def books(personas):
 
 
 def test_sound_books_have_no_problem(books):
-    assert selectors.books_check(coop=books) == []
+    assert checks.books_check(coop=books) == []
 
 
 def test_it_names_a_leg_changed_behind_the_ledgers_back(books, personas):
@@ -62,7 +62,7 @@ def test_it_names_a_leg_changed_behind_the_ledgers_back(books, personas):
     leg = Leg.objects.get(transaction=contribution, account__kind="pool")
     with guard_lifted("ledger_leg") as cursor:
         cursor.execute("UPDATE ledger_leg SET amount_minor = 300000 WHERE id = %s", [leg.pk])
-    assert selectors.books_check(coop=books) == [
+    assert checks.books_check(coop=books) == [
         f"Transaction #{contribution.pk}: its legs sum to $2,970.00, not zero.",
         f"Transaction #{contribution.pk}: its amount is $30.00, but its legs move $3,000.00.",
         "Account pool: its total is $18.00, but its legs sum to $2,988.00.",
@@ -71,7 +71,7 @@ def test_it_names_a_leg_changed_behind_the_ledgers_back(books, personas):
 
 def test_it_names_a_running_total_that_drifted_from_its_legs(books, personas):
     Account.objects.filter(coop=books, user=personas.bob).update(total_minor=1)
-    assert selectors.books_check(coop=books) == [
+    assert checks.books_check(coop=books) == [
         "Account member:bob: its total is $0.01, but its legs sum to $0.00."
     ]
 
@@ -86,7 +86,7 @@ def test_it_names_a_reversal_of_a_reversal(books, personas):
         cursor.execute(
             "UPDATE ledger_transaction SET reverses_id = %s WHERE id = %s", [first.pk, second.pk]
         )
-    assert selectors.books_check(coop=books) == [
+    assert checks.books_check(coop=books) == [
         f"Reversal #{second.pk} reverses #{first.pk}, itself a reversal."
     ]
 
@@ -106,6 +106,6 @@ def test_it_names_the_posting_that_overdrew_the_pool(personas):
         category="supplies",
     )
     services.contribution_post(coop=coop, payer=alice, amount="5", entered_by=alice)
-    assert selectors.books_check(coop=coop) == [
+    assert checks.books_check(coop=coop) == [
         f"The pool fell to -$5.00 with transaction #{spent.pk}; it pays only what it holds."
     ]

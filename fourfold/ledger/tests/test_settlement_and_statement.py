@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from fourfold.errors import Conflict
-from fourfold.ledger import corrections, entries, selectors, services
+from fourfold.ledger import corrections, entries, selectors, services, statements
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
 
@@ -90,7 +90,7 @@ def test_a_statement_shows_the_running_balance_newest_first(personas):
         amount="1.25",
         entered_by=personas.alice,
     )
-    rows = list(selectors.statement(coop=personas.coop, member=personas.alice))
+    rows = list(statements.statement(coop=personas.coop, member=personas.alice))
     assert [row.transaction.kind for row in rows] == ["transfer", "cost_allocation", "contribution"]
     assert [-row.running_total for row in rows] == [1625, 1500, 2000]
 

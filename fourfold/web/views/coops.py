@@ -15,7 +15,7 @@ from fourfold.coops.models import Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.insights.selectors import economics
-from fourfold.ledger.selectors import balances_left_behind
+from fourfold.ledger.checks import balances_left_behind
 from fourfold.web.forms import CoopForm, add_domain_error
 from fourfold.web.views.common import coop_for_page
 from fourfold.web.views.insights import audit_for

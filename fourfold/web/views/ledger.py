@@ -20,7 +20,7 @@ from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
 from fourfold.governance.selectors import approvals_open
-from fourfold.ledger import corrections, selectors
+from fourfold.ledger import corrections, selectors, statements
 from fourfold.ledger.models import Leg, Transaction
 from fourfold.lib.money import from_minor
 from fourfold.web.forms import (
@@ -60,8 +60,8 @@ def _filtered(coop: Cooperative, form: TransactionFilterForm) -> QuerySet[Transa
     if values.get("member"):
         member = coop_selectors.member_by_username(coop=coop, username=values["member"])
         if member is None:
-            return selectors.transactions(coop=coop).none()
-    return selectors.transactions(
+            return statements.transactions(coop=coop).none()
+    return statements.transactions(
         coop=coop,
         member=member,
         kind=values.get("kind") or None,
@@ -179,7 +179,7 @@ def contribution_record(request: HttpRequest, slug: str) -> HttpResponse:
 def transaction_reverse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A confirmation page; its form posts the reversal."""
     coop = coop_for_page(request, slug)
-    item = selectors.transaction_for_coop(coop=coop, pk=pk)
+    item = statements.transaction_for_coop(coop=coop, pk=pk)
     if item is None:
         raise Http404(_("No such transaction."))
     form = ReverseForm(_posted(request))
@@ -215,7 +215,7 @@ class StatementLine:
 def statement(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     page = Paginator(
-        selectors.statement(coop=coop, member=request.user), STATEMENT_LINES_PER_PAGE
+        statements.statement(coop=coop, member=request.user), STATEMENT_LINES_PER_PAGE
     ).get_page(request.GET.get("page"))
     # A member's account is the co-op's debt to them: the balance is minus the legs' sum.
     lines = [
@@ -279,7 +279,7 @@ def transactions_csv(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     items = _filtered(coop, _filter_form(request, coop))
     response = _csv_response(coop, "transactions")
-    selectors.transactions_csv(coop=coop, items=items, out=response)
+    statements.transactions_csv(coop=coop, items=items, out=response)
     return response
 
 
@@ -287,5 +287,5 @@ def transactions_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def balances_csv(request: HttpRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     response = _csv_response(coop, "balances")
-    selectors.balances_csv(coop=coop, out=response)
+    statements.balances_csv(coop=coop, out=response)
     return response
