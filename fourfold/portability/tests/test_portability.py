@@ -22,7 +22,8 @@ from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.portability.services import FORMAT, VERSION, export_coop
+from fourfold.portability.export import export_coop
+from fourfold.portability.format import FORMAT, VERSION
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
