@@ -23,7 +23,7 @@ from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
-from fourfold.governance import services as governance
+from fourfold.governance import facilitators as governance_facilitators
 from fourfold.governance.models import Proposal
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import services as ledger
@@ -527,7 +527,7 @@ def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
 def _facilitators_and_calendars(coop: Cooperative, today: date) -> None:
     """What the daily task and the members themselves would have done by now: the coming
     months' facilitators planned, and each active member's calendar address made."""
-    governance.facilitators_plan(coop=coop, today=today)
+    governance_facilitators.facilitators_plan(coop=coop, today=today)
     for row in coops_selectors.coop_members(coop=coop):
         if row.status == Membership.Status.ACTIVE:
             production.calendar_feed_ensure(coop=coop, member=row.user)

@@ -10,7 +10,7 @@ from django_tasks import TaskResultStatus, task
 
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
-from fourfold.governance import services
+from fourfold.governance import facilitators
 
 FACILITATORS_EVERY = timedelta(days=1)
 
@@ -22,7 +22,7 @@ def facilitators_plan_all(*, now: datetime | None = None) -> int:
     coops = Cooperative.objects.filter(memberships__status=Membership.Status.ACTIVE).distinct()
     count = 0
     for coop in coops:
-        services.facilitators_plan(coop=coop, today=coop_today(coop, now=now))
+        facilitators.facilitators_plan(coop=coop, today=coop_today(coop, now=now))
         count += 1
     return count
 

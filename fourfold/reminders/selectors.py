@@ -18,7 +18,7 @@ from django.utils.translation import override
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
-from fourfold.governance import services as governance
+from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal
 from fourfold.ledger.models import Account
 from fourfold.ledger.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, member_money, window
@@ -133,7 +133,7 @@ def _vote_reminders(now: datetime) -> list[Reminder]:
     for proposal in proposals:
         coop = proposal.coop
         # Counted: who voted, and who named a proxy who voted. Neither needs reminding.
-        counted = governance.tally(proposal, now)["counted"]
+        counted = governance_votes.tally(proposal, now)["counted"]
         closes = format_moment(proposal.closes_at, coop.zone)
         what = _("“%(title)s” closes on %(closes)s (%(zone)s), and you have not voted yet.") % {
             "title": proposal.title,

@@ -17,7 +17,8 @@ from fourfold.cli.main import main
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import AuditEvent, Cooperative
 from fourfold.errors import Conflict, Invalid
-from fourfold.governance import services as governance
+from fourfold.governance import facilitators as governance_facilitators
+from fourfold.governance import votes as governance_votes
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
@@ -101,9 +102,9 @@ def busy(personas):
     proposal = decisions_flow.proposal_open(
         coop=coop, by=alice, kind="general", title="Try goat milk", body="Once, to taste."
     )
-    governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
+    governance_votes.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
     decisions_flow.vote_cast(proposal=proposal, member=alice, position="agree", reason="Why not")
-    governance.facilitators_plan(coop=coop, months=2)
+    governance_facilitators.facilitators_plan(coop=coop, months=2)
     return coop
 
 

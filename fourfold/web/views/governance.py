@@ -25,7 +25,8 @@ from fourfold.accounts.models import User
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
-from fourfold.governance import selectors, services
+from fourfold.governance import rules as governance_rules
+from fourfold.governance import selectors, votes
 from fourfold.governance.models import Proposal, Proxy, Vote
 from fourfold.lib.dates import describe_cadence
 from fourfold.web.forms import (
@@ -128,7 +129,7 @@ def _changes(coop: Cooperative, proposal: Proposal) -> list[ChangeRow]:
     after = proposal.result.get("after", proposal.change)
     rows = []
     for rule in sorted(after):
-        if rule not in services.RULES:
+        if rule not in governance_rules.RULES:
             continue
         was = (
             rule_display(coop, rule, before.get(rule))
@@ -431,7 +432,7 @@ def proxy_grant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("web:proposal", slug=coop.slug, pk=item.pk)
     holder = next(m for m in members if m.username == form.cleaned_data["holder"])
     try:
-        services.proxy_grant(coop=coop, giver=request.user, holder=holder, proposal=item)
+        votes.proxy_grant(coop=coop, giver=request.user, holder=holder, proposal=item)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -449,7 +450,7 @@ def proxy_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     item = _proposal_or_404(coop, pk)
     try:
-        services.proxy_revoke(coop=coop, giver=request.user)
+        votes.proxy_revoke(coop=coop, giver=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -488,7 +489,7 @@ def _suggested_title(coop: Cooperative, rule: str, value: str) -> str:
 
 def _rule_options(rule: str | None) -> list[tuple[str, str]] | None:
     """The values of a rule that is a choice, with the names members read."""
-    if rule not in services.RULES:
+    if rule not in governance_rules.RULES:
         return None
     field = Cooperative._meta.get_field(rule)
     return [(value, str(label)) for value, label in field.flatchoices] if field.choices else None
@@ -499,14 +500,14 @@ def coop_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """The co-op's rules, read-only: a rule changes only by a proposal the members pass,
     opened from the form here."""
     coop = coop_for_page(request, slug)
-    labels = [(rule, rule_label(rule)) for rule in services.RULES]
+    labels = [(rule, rule_label(rule)) for rule in governance_rules.RULES]
     # "Propose a change" beside a rule links here with that rule chosen.
     chosen = request.POST.get("rule") or request.GET.get("rule")
     form = RuleChangeForm(
         _posted(request),
         rules=labels,
         options=_rule_options(chosen),
-        initial={"rule": chosen} if chosen in services.RULES else {},
+        initial={"rule": chosen} if chosen in governance_rules.RULES else {},
     )
     if request.method == "POST" and form.is_valid():
         rule, value = form.cleaned_data["rule"], form.cleaned_data["value"]
@@ -522,7 +523,7 @@ def coop_settings(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except FourfoldError as error:
             # The service names the rule (or "change"): either way it is the new value.
-            if error.field == "change" or error.field in services.RULES:
+            if error.field == "change" or error.field in governance_rules.RULES:
                 form.add_error("value", error.detail)
             else:
                 add_domain_error(form, error)
