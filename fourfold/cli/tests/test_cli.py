@@ -361,7 +361,7 @@ def test_the_demo_has_a_year_of_production_shared_fairly():
 
 @pytest.mark.django_db
 def test_the_demo_also_runs_a_service_coop_on_the_same_four_roles():
-    from fourfold.insights import selectors as insights
+    from fourfold.insights import principles
 
     demo.build()
     kitchen = Cooperative.objects.get(slug="bike-kitchen")
@@ -371,7 +371,7 @@ def test_the_demo_also_runs_a_service_coop_on_the_same_four_roles():
         2,
     )
     assert kitchen.batches.filter(status="made").count() >= 50
-    assert {p.name for p in insights.principles_audit(coop=kitchen)} >= {"self_funded"}
+    assert {p.name for p in principles.principles_audit(coop=kitchen)} >= {"self_funded"}
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from fourfold.coops import selectors, services
 from fourfold.coops.models import Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError, NotFound
-from fourfold.insights.selectors import economics
+from fourfold.insights.economics import economics
 from fourfold.ledger.checks import balances_left_behind
 from fourfold.web.forms import CoopForm, add_domain_error
 from fourfold.web.views.common import coop_for_page

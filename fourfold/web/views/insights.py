@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from fourfold.coops import selectors as coops
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
-from fourfold.insights import charts, selectors
+from fourfold.insights import charts, economics, principles, selectors
 from fourfold.web.templatetags.fourfold import percent
 from fourfold.web.views.common import coop_for_page
 from fourfold.web.views.production import consistency_summary
@@ -67,7 +67,7 @@ class AuditRow:
     fix: str
 
 
-def audit_rows(audit: list[selectors.PrincipleStatus]) -> list[AuditRow]:
+def audit_rows(audit: list[principles.PrincipleStatus]) -> list[AuditRow]:
     return [
         AuditRow(
             name=p.name,
@@ -86,7 +86,7 @@ def audit_rows(audit: list[selectors.PrincipleStatus]) -> list[AuditRow]:
 def audit_for(coop: Cooperative, today: date) -> list[AuditRow]:
     """The audit as the overview shows it, in a fixed number of queries."""
     roles = selectors.member_roles(coop=coop, today=today)
-    return audit_rows(selectors.principles_audit(coop=coop, today=today, roles=roles))
+    return audit_rows(principles.principles_audit(coop=coop, today=today, roles=roles))
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     # One day for every figure on the page, even across midnight.
     today = coop_today(coop)
     roles = selectors.member_roles(coop=coop, today=today)
-    audit = selectors.principles_audit(coop=coop, today=today, roles=roles)
-    money = selectors.economics(coop=coop, today=today)
+    audit = principles.principles_audit(coop=coop, today=today, roles=roles)
+    money = economics.economics(coop=coop, today=today)
     consistency = consistency_summary(coop)
     all_four = sum(1 for r in roles if r.all_four)
     return render(
