@@ -28,6 +28,7 @@ from fourfold.governance.models import Proposal
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
+from fourfold.production import swaps as production_swaps
 from fourfold.production.models import Batch, Shift
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import membership as membership_flow
@@ -244,7 +245,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
     ).select_related("member", "batch")
     offered = upcoming.order_by("batch__date").first()
     if offered is not None:
-        production.swap_offer(shift=offered, by=offered.member)
+        production_swaps.swap_offer(shift=offered, by=offered.member)
 
 
 def _in_order(batches: list[Batch], day: date, decide):

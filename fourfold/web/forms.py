@@ -25,7 +25,7 @@ from fourfold.ledger.entries import POOL
 from fourfold.ledger.models import Category, Transaction
 from fourfold.lib.dates import DAY_CODES, RHYTHMS, cadence_rule
 from fourfold.lib.language import zone_with_city
-from fourfold.production.services import MAX_PLANNING_WEEKS
+from fourfold.production.planning import MAX_PLANNING_WEEKS
 from fourfold.web.devices import device_user_id
 
 

@@ -13,14 +13,14 @@ from fourfold.api.schemas import DecimalIn, Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors as consumption
 from fourfold.coops.selectors import coop_for_member, coop_today
 from fourfold.errors import NotFound
-from fourfold.production import selectors, services
+from fourfold.production import planning, selectors, services, swaps
 from fourfold.workflows import production as production_flow
 
 router = Router(tags=["production"])
 
 
 class PlanIn(Input):
-    weeks: JsonInt = Field(ge=1, le=services.MAX_PLANNING_WEEKS, examples=[8])
+    weeks: JsonInt = Field(ge=1, le=planning.MAX_PLANNING_WEEKS, examples=[8])
 
 
 class OpenPlaceOut(Schema):
@@ -285,7 +285,7 @@ def shift_offer(request: HttpRequest, slug: str, shift_id: int):
     shift = selectors.shift_for_coop(coop=coop, pk=shift_id)
     if shift is None:
         raise NotFound(_("No such shift."))
-    swap = services.swap_offer(shift=shift, by=request.auth)
+    swap = swaps.swap_offer(shift=shift, by=request.auth)
     return Status(201, swap_out(selectors.swap_for_coop(coop=coop, pk=swap.pk)))
 
 
@@ -308,14 +308,14 @@ def _swap(coop, swap_id: int):
 )
 def swap_take(request: HttpRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    shift = services.swap_take(swap=_swap(coop, swap_id), by=request.auth)
+    shift = swaps.swap_take(swap=_swap(coop, swap_id), by=request.auth)
     return shift_out(selectors.shift_for_coop(coop=coop, pk=shift.pk))
 
 
 @router.post("/coops/{slug}/swaps/{swap_id}/cancel", response={200: SwapOut, **errors(404, 409)})
 def swap_cancel(request: HttpRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.swap_cancel(swap=_swap(coop, swap_id), by=request.auth)
+    swaps.swap_cancel(swap=_swap(coop, swap_id), by=request.auth)
     return swap_out(_swap(coop, swap_id))
 
 

@@ -25,7 +25,7 @@ from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.portability.export import export_coop
 from fourfold.portability.format import FORMAT, VERSION
-from fourfold.production import services as production
+from fourfold.production import swaps as production_swaps
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import decisions as decisions_flow
@@ -66,7 +66,7 @@ def busy(personas):
     first, last = Batch.objects.filter(coop=coop).order_by("date")[::2]
     consumption.reservation_set(batch=last, member=carol, units=0)
     shift = Shift.objects.filter(batch=last, member__isnull=False).first()
-    production.swap_offer(shift=shift, by=shift.member)
+    production_swaps.swap_offer(shift=shift, by=shift.member)
     production_flow.unavailability_add(
         coop=coop, member=bob, start=last.date, end=last.date + timedelta(days=3), note="away"
     )

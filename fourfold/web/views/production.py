@@ -20,15 +20,9 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError
 from fourfold.lib.dates import format_day
-from fourfold.production import selectors, services
+from fourfold.production import planning, selectors, services, swaps
 from fourfold.production.models import Batch, Shift
-from fourfold.web.forms import (
-    MadeForm,
-    MissedForm,
-    PlanForm,
-    UnavailabilityForm,
-    add_domain_error,
-)
+from fourfold.web.forms import MadeForm, MissedForm, PlanForm, UnavailabilityForm, add_domain_error
 from fourfold.web.views.common import coop_for_page
 from fourfold.workflows import production as production_flow
 
@@ -96,7 +90,7 @@ def _row(batch: Batch, me: int) -> BatchRow:
     )
 
 
-def _report_plan(request: HttpRequest, result: services.PlanResult, weeks: int) -> None:
+def _report_plan(request: HttpRequest, result: planning.PlanResult, weeks: int) -> None:
     if result.created:
         messages.success(
             request,
@@ -347,7 +341,7 @@ def shift_offer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if shift is None:
         raise Http404(_("No such shift."))
     try:
-        services.swap_offer(shift=shift, by=request.user)
+        swaps.swap_offer(shift=shift, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -367,7 +361,7 @@ def swap_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if swap is None:
         raise Http404(_("No such offer."))
     try:
-        services.swap_cancel(swap=swap, by=request.user)
+        swaps.swap_cancel(swap=swap, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -481,7 +475,7 @@ def swap_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if swap is None:
         raise Http404(_("No such offer."))
     try:
-        shift = services.swap_take(swap=swap, by=request.user)
+        shift = swaps.swap_take(swap=swap, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
         return redirect("web:production_swaps", slug=coop.slug)
