@@ -195,7 +195,8 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("FOURFOLD_STATIC_ROOT") or DATA_DIR / "static")
+# None in the tests: nothing is collected there.
+STATIC_ROOT: Path | None = Path(os.environ.get("FOURFOLD_STATIC_ROOT") or DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

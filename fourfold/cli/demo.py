@@ -222,7 +222,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         batch__coop=coop, batch__date__gt=today + timedelta(days=7), member__isnull=False
     ).select_related("member", "batch")
     offered = upcoming.order_by("batch__date").first()
-    if offered is not None:
+    if offered is not None and offered.member is not None:
         production_swaps.swap_offer(shift=offered, by=offered.member)
 
 
@@ -360,12 +360,13 @@ SHORT_BATCHES = {44: 2, 31: 1, 7: 2}
 
 
 def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
-    producer = batch.shifts.exclude(member=None).first()
+    shift = batch.shifts.exclude(member=None).first()
+    producer = shift.member if shift is not None else None
     if producer is None:
         return
     if weeks_ago == 30:
         production.batch_record_missed(
-            batch=batch, by=producer.member, reason="Power cut on the block", today=batch.date
+            batch=batch, by=producer, reason="Power cut on the block", today=batch.date
         )
         return
     # Made at the target the batch was planned at (24 once the members voted for it), but
@@ -373,7 +374,7 @@ def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
     quantity = batch.planned_quantity - SHORT_BATCHES.get(weeks_ago, 0)
     hours = Decimal(rng.choice(["3.25", "3.5", "3.75", "4.0"]))
     production_flow.batch_record_made(
-        batch=batch, by=producer.member, quantity=quantity, hours=hours, today=batch.date
+        batch=batch, by=producer, quantity=quantity, hours=hours, today=batch.date
     )
 
 

@@ -115,7 +115,10 @@ def bike_kitchen_build(yogurt_members: list[User], progress) -> Cooperative:
                     occurred_on=evening.date,
                     batch=evening,
                 )
-            mechanic = evening.shifts.exclude(member=None).first().member
+            shift = evening.shifts.exclude(member=None).first()
+            # Every evening is planned with its mechanics before it is recorded.
+            assert shift is not None and shift.member is not None
+            mechanic = shift.member
             production_flow.batch_record_made(
                 batch=evening,
                 by=mechanic,

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -149,7 +150,9 @@ def rule_change_validate(coop: Cooperative, change: dict) -> dict:
                 clean[rule] = OTHER_RULES[rule](change[rule])
         except ValueError as error:
             # The rule as members read it ("Quorum (%)"), not its name in the code.
-            name = capfirst(Cooperative._meta.get_field(rule).verbose_name)
+            field = Cooperative._meta.get_field(rule)
+            assert isinstance(field, models.Field)  # every rule is one of the co-op's columns
+            name = capfirst(field.verbose_name)
             raise Invalid(
                 _("%(rule)s must be %(why)s.") % {"rule": name, "why": error}, field="change"
             ) from error

@@ -133,7 +133,8 @@ def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | 
     """The ledger's check for an expense above the limit: it must draw on a passed spending
     proposal with enough of its approved amount left. Call it inside the posting's
     transaction: the proposal's row lock makes two expenses drawing on it queue."""
-    within = coop.spending_limit is None or amount <= coop.spending_limit
+    limit = coop.spending_limit
+    within = limit is None or amount <= limit
     if within and not proposal_id:
         return None
     approval = (
@@ -150,6 +151,7 @@ def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | 
             _("Choose a passed spending proposal of this co-op, or none."), field="proposal"
         )
     if approval is None:
+        assert limit is not None  # not within the limit: there is one
         raise PrincipleViolation(
             "flat",
             _(
@@ -159,7 +161,7 @@ def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | 
             )
             % {
                 "amount": format_money(amount, coop.currency),
-                "limit": format_money(coop.spending_limit, coop.currency),
+                "limit": format_money(limit, coop.currency),
             },
         )
     left = selectors.approval_left(approval)
@@ -172,7 +174,7 @@ def spending_approval(*, coop: Cooperative, amount: Decimal, proposal_id: int | 
             )
             % {
                 "title": approval.title,
-                "approved": format_money(approval.amount, coop.currency),
+                "approved": format_money(approval.approved_amount, coop.currency),
                 "left": format_money(left, coop.currency),
                 "amount": format_money(amount, coop.currency),
             },

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
+from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import active_members, coop_today
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.money import from_minor, quantize
 from fourfold.production.models import Batch
@@ -79,7 +79,7 @@ def economics(*, coop: Cooperative, months: int = 12, today: date | None = None)
         return result
     cost = sum((r.cost for r in rows), Decimal(0))
     hours = sum((r.hours for r in rows), Decimal(0))
-    members = max(1, Membership.objects.filter(coop=coop, status=Membership.Status.ACTIVE).count())
+    members = max(1, active_members(coop=coop).count())
     span = max(1, len(rows))
     result.cost_per_unit = quantize(cost / units, coop.currency)
     saved = (coop.commercial_unit_price - cost / units) * units

@@ -94,7 +94,7 @@ def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) ->
             account = leg.account
             name = (
                 account.user.username
-                if account.user_id
+                if account.user is not None
                 else f"cost:{account.category}"
                 if account.category
                 else "pool"
@@ -107,8 +107,8 @@ def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) ->
                     item.category,
                     item.description,
                     item.supplier,
-                    item.payer.username if item.payer_id else "",
-                    item.payee.username if item.payee_id else "",
+                    item.payer.username if item.payer is not None else "",
+                    item.payee.username if item.payee is not None else "",
                     name,
                     str(from_minor(leg.amount_minor, coop.currency)),
                     coop.currency,

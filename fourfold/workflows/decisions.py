@@ -34,7 +34,7 @@ def _follow(proposal: Proposal, now: datetime) -> None:
         removed = Membership.objects.filter(
             coop=coop, user=proposal.subject, status=Membership.Status.LEFT, removed_at=now
         ).exists()
-        if removed:
+        if removed and proposal.subject is not None:
             roles_follow(coop=coop, member=proposal.subject, status=Membership.Status.LEFT)
 
 

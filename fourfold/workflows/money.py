@@ -15,7 +15,7 @@ from fourfold.ledger.retry import retry_on_conflict
 def _charge_batch(entry: Transaction, *, split, by) -> None:
     """A cost for a batch, not split by hand, goes to the batch's consumers by units received:
     now if the batch is made (consumption says who they are), else when it is."""
-    if entry.kind == Transaction.Kind.EXPENSE and entry.batch_id is not None and split is None:
+    if entry.kind == Transaction.Kind.EXPENSE and split is None and entry.batch is not None:
         consumption.batch_costs_allocate(batch=entry.batch, by=by)
 
 
