@@ -30,7 +30,7 @@ def expense_post(*, split=None, **fields) -> Transaction:
 
 @retry_on_conflict
 def entry_record(*, split=None, **fields) -> Transaction:
-    """``ledger.services.entry_record`` (same arguments), then the batch's charges."""
+    """``ledger.entries.entry_record`` (same arguments), then the batch's charges."""
     with transaction.atomic():
         entry = ledger_entries.entry_record(split=split, **fields)
         _charge_batch(entry, split=split, by=fields["entered_by"])
