@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from fourfold.web.forms import ThrottledPasswordResetForm
+from fourfold.web.forms.accounts import ThrottledPasswordResetForm
 from fourfold.web.views import (
     accounts,
     calendar,
