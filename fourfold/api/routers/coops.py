@@ -8,7 +8,14 @@ from ninja import Query, Router, Status
 
 from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
-from fourfold.api.schemas import CoopIn, CoopOut, InvitationOut, MemberOut, MembershipOut, errors
+from fourfold.api.schemas import (
+    CoopIn,
+    CoopOut,
+    InvitationOut,
+    MemberOut,
+    MembershipOut,
+    errors,
+)
 from fourfold.coops import selectors, services
 from fourfold.coops.models import Membership
 from fourfold.workflows import membership as membership_flow
