@@ -195,7 +195,8 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("FOURFOLD_STATIC_ROOT") or DATA_DIR / "static")
+# None in the tests: nothing is collected there.
+STATIC_ROOT: Path | None = Path(os.environ.get("FOURFOLD_STATIC_ROOT") or DATA_DIR / "static")
 # Receipts (never served from here: no MEDIA_URL; members fetch them through a view that checks
 # membership). In an S3 bucket when one is named (`pip install 'fourfold[s3]'`; credentials
 # from boto3's usual environment variables), else on disk beside the database.

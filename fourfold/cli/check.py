@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from fourfold.coops.models import Cooperative
-from fourfold.ledger import selectors
+from fourfold.ledger import checks
 
 SOUND = (
     "{name}: the books are sound ({count}): every transaction balances, every "
@@ -28,6 +28,6 @@ def run(*, slug: str, stdout: TextIO) -> int:
     coop = Cooperative.objects.filter(slug=slug).first()
     if coop is None:
         raise SystemExit(f"No co-op with the short name {slug!r}.")
-    problems = selectors.books_check(coop=coop)
+    problems = checks.books_check(coop=coop)
     stdout.write(books_lines(coop=coop, problems=problems))
     return 1 if problems else 0

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Conflict, FourfoldError
-from fourfold.portability import services
+from fourfold.portability import export
 from fourfold.workflows import portability as import_flow
 
 
@@ -33,7 +33,7 @@ def run_export(*, slug: str, stdout: TextIO) -> int:
     coop = Cooperative.objects.filter(slug=slug).first()
     if coop is None:
         raise SystemExit(f"No co-op with the short name {slug!r}.")
-    stdout.write(dumps(services.export_coop(coop=coop)))
+    stdout.write(dumps(export.export_coop(coop=coop)))
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import TextIO
 from fourfold.cli.check import books_lines
 from fourfold.coops.models import Cooperative
 from fourfold.insights import report
-from fourfold.ledger import selectors as ledger
+from fourfold.ledger import checks as ledger_checks
 
 
 def run(*, slug: str, as_json: bool, stdout: TextIO) -> int:
@@ -16,7 +16,7 @@ def run(*, slug: str, as_json: bool, stdout: TextIO) -> int:
     if coop is None:
         raise SystemExit(f"No co-op with the short name {slug!r}.")
     data = report.health(coop=coop)
-    problems = ledger.books_check(coop=coop)
+    problems = ledger_checks.books_check(coop=coop)
     # The same verdict as `fourfold check`; the report is read, not scripted, so it exits 0.
     data["books"] = {"sound": not problems, "problems": problems}
     if as_json:

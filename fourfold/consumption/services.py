@@ -17,7 +17,8 @@ from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import member_require_active
 from fourfold.errors import Conflict, Invalid
-from fourfold.ledger import services as ledger
+from fourfold.ledger import corrections as ledger_corrections
+from fourfold.ledger import costs as ledger_costs
 from fourfold.ledger.models import Transaction
 from fourfold.lib.allocation import allocate
 from fourfold.lib.dates import format_day
@@ -79,7 +80,7 @@ def share_set(
             at=now,
         )
         # The rotation follows consumption: a new share moves the future shifts.
-        from fourfold.production.services import replan_after_membership_change
+        from fourfold.production.planning import replan_after_membership_change
 
         replan_after_membership_change(coop=coop, shares=selectors.share_weights(coop=coop))
     return share
@@ -229,7 +230,7 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
     )
     entered_by = by or batch.recorded_by
     for expense in [*tagged.order_by("pk"), *general.order_by("pk")]:
-        ledger.cost_allocate(
+        ledger_costs.cost_allocate(
             coop=coop,
             amount=expense.amount,
             category=expense.category,
@@ -254,10 +255,10 @@ def _reallocate(batch: Batch, *, by: User) -> None:
     )
     weights = _weights(batch)
     for charge in charged:
-        ledger.transaction_reverse(
+        ledger_corrections.transaction_reverse(
             original=charge, entered_by=by, reason=_("Re-shared after extras were claimed")
         )
-        ledger.cost_allocate(
+        ledger_costs.cost_allocate(
             coop=coop,
             amount=charge.amount,
             category=charge.category,

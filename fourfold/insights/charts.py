@@ -25,7 +25,8 @@ from fourfold.lib.language import format_ratio
 from fourfold.lib.money import format_money
 
 if TYPE_CHECKING:
-    from fourfold.insights.selectors import MemberRoles, MonthEconomics
+    from fourfold.insights.economics import MonthEconomics
+    from fourfold.insights.selectors import MemberRoles
     from fourfold.production.selectors import MonthConsistency
 
 WIDTH = 360

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from fourfold.consumption import services as consumption
+from fourfold.ledger import entries as ledger_entries
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.ledger.retry import retry_on_conflict
@@ -14,7 +15,7 @@ from fourfold.ledger.retry import retry_on_conflict
 def _charge_batch(entry: Transaction, *, split, by) -> None:
     """A cost for a batch, not split by hand, goes to the batch's consumers by units received:
     now if the batch is made (consumption says who they are), else when it is."""
-    if entry.kind == Transaction.Kind.EXPENSE and entry.batch_id is not None and split is None:
+    if entry.kind == Transaction.Kind.EXPENSE and split is None and entry.batch is not None:
         consumption.batch_costs_allocate(batch=entry.batch, by=by)
 
 
@@ -29,8 +30,8 @@ def expense_post(*, split=None, **fields) -> Transaction:
 
 @retry_on_conflict
 def entry_record(*, split=None, **fields) -> Transaction:
-    """``ledger.services.entry_record`` (same arguments), then the batch's charges."""
+    """``ledger.entries.entry_record`` (same arguments), then the batch's charges."""
     with transaction.atomic():
-        entry = ledger.entry_record(split=split, **fields)
+        entry = ledger_entries.entry_record(split=split, **fields)
         _charge_batch(entry, split=split, by=fields["entered_by"])
     return entry

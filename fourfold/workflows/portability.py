@@ -13,11 +13,11 @@ from fourfold.workflows.tasks import schedule_close
 
 
 def import_coop(data: Any, *, slug: str | None = None) -> Cooperative:
-    """``portability.services.import_coop``, then each open proposal's deadline queued."""
-    from fourfold.portability import services as portability
+    """``portability.imports.import_coop``, then each open proposal's deadline queued."""
+    from fourfold.portability import imports as portability_imports
 
     with transaction.atomic():
-        coop = portability.import_coop(data, slug=slug)
+        coop = portability_imports.import_coop(data, slug=slug)
         deadlines = (
             Proposal.objects.filter(coop=coop, status=Proposal.Status.OPEN)
             .values_list("closes_at", flat=True)

@@ -15,7 +15,7 @@ from fourfold.api.schemas import Input, IsoDate, MoneyIn, errors
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import Invalid, NotFound
-from fourfold.governance import selectors, services
+from fourfold.governance import rules, selectors, votes
 from fourfold.governance.models import Proposal
 from fourfold.lib.money import plain
 from fourfold.workflows import decisions as decisions_flow
@@ -23,7 +23,7 @@ from fourfold.workflows import decisions as decisions_flow
 router = Router(tags=["governance"])
 
 
-Option = Annotated[str, Field(max_length=services.MAX_OPTION_LENGTH)]
+Option = Annotated[str, Field(max_length=rules.MAX_OPTION_LENGTH)]
 
 
 class ProposalIn(Input):
@@ -37,7 +37,7 @@ class ProposalIn(Input):
         None, description="rule_change: {rule: new value}.", examples=[{"target_quantity": 24}]
     )
     options: list[Option] | None = Field(
-        None, max_length=services.MAX_OPTIONS, description="choice: the options."
+        None, max_length=rules.MAX_OPTIONS, description="choice: the options."
     )
     subject: str | None = Field(None, max_length=150, description="admit/remove: a username.")
     amount: MoneyIn | None = Field(None, description="spending: the amount to approve.")
@@ -47,7 +47,7 @@ class VoteIn(Input):
     position: str = Field("", description="agree, abstain, disagree or block.", examples=["agree"])
     reason: str = Field("", max_length=1000)
     ranking: list[Option] | None = Field(
-        None, max_length=services.MAX_OPTIONS, description="choice: options, best first."
+        None, max_length=rules.MAX_OPTIONS, description="choice: options, best first."
     )
 
 
@@ -196,7 +196,7 @@ def votes_list(request: MemberRequest, slug: str, proposal_id: int):
     """Every vote and its reason: the tally is open to every member."""
     coop = coop_for_member(user=request.auth, slug=slug)
     proposal = _proposal(coop, proposal_id)
-    counts = services.tally(proposal)
+    counts = votes.tally(proposal)
     proxied: dict[int, list[str]] = {}
     names = dict(User.objects.filter(pk__in=counts["counted"]).values_list("pk", "username"))
     for member_id, vote in counts["counted"].items():
@@ -245,7 +245,7 @@ def proxy_grant(request: MemberRequest, slug: str, payload: ProxyIn):
     """Name a member to vote for you on one proposal, or on all until a date."""
     coop = coop_for_member(user=request.auth, slug=slug)
     proposal = _proposal(coop, payload.proposal) if payload.proposal else None
-    proxy = services.proxy_grant(
+    proxy = votes.proxy_grant(
         coop=coop,
         giver=request.auth,
         holder=_member(coop, payload.holder, "holder"),
@@ -265,7 +265,7 @@ def proxy_grant(request: MemberRequest, slug: str, payload: ProxyIn):
 @router.delete("/coops/{slug}/proxies/mine", response={204: None, **errors(404)})
 def proxy_revoke(request: MemberRequest, slug: str):
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.proxy_revoke(coop=coop, giver=request.auth)
+    votes.proxy_revoke(coop=coop, giver=request.auth)
     return Status(204, None)
 
 

@@ -27,7 +27,7 @@ from fourfold.api.schemas.ledger import (
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import NotFound
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, entries, selectors, statements
 from fourfold.ledger.models import Transaction
 from fourfold.lib.money import plain
 from fourfold.workflows import money as money_flow
@@ -36,7 +36,7 @@ router = Router(tags=["ledger"])
 
 
 def _transaction(coop: Cooperative, pk: int) -> Transaction:
-    item = selectors.transaction_for_coop(coop=coop, pk=pk)
+    item = statements.transaction_for_coop(coop=coop, pk=pk)
     if item is None:
         raise NotFound(_("No such transaction."))
     return item
@@ -48,7 +48,7 @@ def _transactions(coop: Cooperative, filters: TransactionFilters) -> QuerySet[Tr
         member = member_by_username(coop=coop, username=filters.member)
         if member is None:
             raise NotFound(_("No member named %(name)s.") % {"name": filters.member})
-    return selectors.transactions(
+    return statements.transactions(
         coop=coop,
         member=member,
         kind=filters.kind,
@@ -92,7 +92,7 @@ def transaction_create(
     """
     coop = coop_for_member(user=request.auth, slug=slug)
     fields = payload.dict()
-    posted, created = services.idempotent(
+    posted, created = entries.idempotent(
         coop=coop,
         key=idempotency_key,
         # Who sends it is part of the request: the same body from another member (whose payer
@@ -119,7 +119,7 @@ def transactions_csv(request: MemberRequest, slug: str, filters: Query[Transacti
     coop = coop_for_member(user=request.auth, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{coop.slug}-transactions.csv"'
-    selectors.transactions_csv(coop=coop, items=_transactions(coop, filters), out=response)
+    statements.transactions_csv(coop=coop, items=_transactions(coop, filters), out=response)
     return response
 
 
@@ -141,7 +141,7 @@ def transaction_reverse(
 ):
     """Correct a transaction by posting its mirror image. Nothing is reversed twice."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    reversal = services.transaction_reverse(
+    reversal = corrections.transaction_reverse(
         original=_transaction(coop, transaction_id),
         entered_by=request.auth,
         reason=payload.reason if payload else "",
@@ -169,7 +169,7 @@ def balances_csv(request: MemberRequest, slug: str):
     coop = coop_for_member(user=request.auth, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{coop.slug}-balances.csv"'
-    selectors.balances_csv(coop=coop, out=response)
+    statements.balances_csv(coop=coop, out=response)
     return response
 
 
@@ -201,10 +201,10 @@ def settlement(request: MemberRequest, slug: str):
 def settlement_record(request: MemberRequest, slug: str, payload: SettlementIn | None = None):
     """Record the current plan: all its transfers are posted together, or none."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    posted = services.settlement_record(
+    posted = corrections.settlement_record(
         coop=coop, entered_by=request.auth, expected=payload.fingerprint if payload else None
     )
-    fresh = selectors.transactions(coop=coop).filter(pk__in=[t.pk for t in posted])
+    fresh = statements.transactions(coop=coop).filter(pk__in=[t.pk for t in posted])
     return Status(201, {"transfers": [transaction_out(t, coop.currency) for t in fresh]})
 
 
@@ -224,7 +224,7 @@ def statement(
         if named is None:
             raise NotFound(_("No member named %(name)s.") % {"name": member})
         user = named
-    lines = paginate(request, response, selectors.statement(coop=coop, member=user), page)
+    lines = paginate(request, response, statements.statement(coop=coop, member=user), page)
     return [
         {
             "transaction": line.transaction_id,

@@ -15,7 +15,7 @@ from fourfold.consumption import selectors as consumption
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, coop_today, member_by_username
 from fourfold.errors import NotFound
-from fourfold.production import selectors, services
+from fourfold.production import planning, selectors, services, swaps
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap
 from fourfold.workflows import production as production_flow
 
@@ -23,7 +23,7 @@ router = Router(tags=["production"])
 
 
 class PlanIn(Input):
-    weeks: JsonInt = Field(ge=1, le=services.MAX_PLANNING_WEEKS, examples=[8])
+    weeks: JsonInt = Field(ge=1, le=planning.MAX_PLANNING_WEEKS, examples=[8])
 
 
 class OpenPlaceOut(Schema):
@@ -291,7 +291,7 @@ def _shift(coop: Cooperative, shift_id: int) -> Shift:
 def shift_offer(request: MemberRequest, slug: str, shift_id: int):
     """Offer your shift; it stays yours until another member takes it."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    swap = services.swap_offer(shift=_shift(coop, shift_id), by=request.auth)
+    swap = swaps.swap_offer(shift=_shift(coop, shift_id), by=request.auth)
     return Status(201, swap_out(_swap(coop, swap.pk)))
 
 
@@ -314,14 +314,14 @@ def _swap(coop: Cooperative, swap_id: int) -> Swap:
 )
 def swap_take(request: MemberRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    shift = services.swap_take(swap=_swap(coop, swap_id), by=request.auth)
+    shift = swaps.swap_take(swap=_swap(coop, swap_id), by=request.auth)
     return shift_out(_shift(coop, shift.pk))
 
 
 @router.post("/coops/{slug}/swaps/{swap_id}/cancel", response={200: SwapOut, **errors(404, 409)})
 def swap_cancel(request: MemberRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.swap_cancel(swap=_swap(coop, swap_id), by=request.auth)
+    swaps.swap_cancel(swap=_swap(coop, swap_id), by=request.auth)
     return swap_out(_swap(coop, swap_id))
 
 

@@ -9,8 +9,9 @@ from pydantic import Field
 
 from fourfold.accounts.models import User
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn
+from fourfold.ledger.checks import account_name
 from fourfold.ledger.models import Transaction
-from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan, account_name
+from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan
 from fourfold.lib.money import from_minor, plain
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fourfold.cli.main import main
-from fourfold.portability.services import export_coop
+from fourfold.portability.export import export_coop
 
 pytestmark = pytest.mark.django_db
 

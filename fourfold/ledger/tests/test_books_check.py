@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from fourfold.ledger import selectors, services
+from fourfold.ledger import checks, corrections, posting, services
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
@@ -49,12 +49,12 @@ def books(personas):
     )
     services.transfer_post(coop=coop, payer=bob, payee=alice, amount="4", entered_by=bob)
     mistaken = services.contribution_post(coop=coop, payer=bob, amount="7", entered_by=bob)
-    services.transaction_reverse(original=mistaken, entered_by=bob)
+    corrections.transaction_reverse(original=mistaken, entered_by=bob)
     return coop
 
 
 def test_sound_books_have_no_problem(books):
-    assert selectors.books_check(coop=books) == []
+    assert checks.books_check(coop=books) == []
 
 
 def test_it_names_a_leg_changed_behind_the_ledgers_back(books, personas):
@@ -62,7 +62,7 @@ def test_it_names_a_leg_changed_behind_the_ledgers_back(books, personas):
     leg = Leg.objects.get(transaction=contribution, account__kind="pool")
     with guard_lifted("ledger_leg") as cursor:
         cursor.execute("UPDATE ledger_leg SET amount_minor = 300000 WHERE id = %s", [leg.pk])
-    assert selectors.books_check(coop=books) == [
+    assert checks.books_check(coop=books) == [
         f"Transaction #{contribution.pk}: its legs sum to $2,970.00, not zero.",
         f"Transaction #{contribution.pk}: its amount is $30.00, but its legs move $3,000.00.",
         "Account pool: its total is $18.00, but its legs sum to $2,988.00.",
@@ -71,7 +71,7 @@ def test_it_names_a_leg_changed_behind_the_ledgers_back(books, personas):
 
 def test_it_names_a_running_total_that_drifted_from_its_legs(books, personas):
     Account.objects.filter(coop=books, user=personas.bob).update(total_minor=1)
-    assert selectors.books_check(coop=books) == [
+    assert checks.books_check(coop=books) == [
         "Account member:bob: its total is $0.01, but its legs sum to $0.00."
     ]
 
@@ -81,12 +81,12 @@ def test_it_names_a_reversal_of_a_reversal(books, personas):
     other = services.contribution_post(
         coop=books, payer=personas.alice, amount="1", entered_by=personas.alice
     )
-    second = services.transaction_reverse(original=other, entered_by=personas.alice)
+    second = corrections.transaction_reverse(original=other, entered_by=personas.alice)
     with guard_lifted("ledger_transaction") as cursor:
         cursor.execute(
             "UPDATE ledger_transaction SET reverses_id = %s WHERE id = %s", [first.pk, second.pk]
         )
-    assert selectors.books_check(coop=books) == [
+    assert checks.books_check(coop=books) == [
         f"Reversal #{second.pk} reverses #{first.pk}, itself a reversal."
     ]
 
@@ -96,7 +96,7 @@ def test_it_names_the_posting_that_overdrew_the_pool(personas):
     pool = Account.objects.create(coop=coop, kind="pool")
     cost = Account.objects.create(coop=coop, kind="cost", category="supplies")
     # What a service that forgot to check the pool would write: paid out first, paid in after.
-    spent = services._post(
+    spent = posting.legs_post(
         coop=coop,
         kind="expense",
         legs=[(cost, 5), (pool, -5)],
@@ -106,6 +106,6 @@ def test_it_names_the_posting_that_overdrew_the_pool(personas):
         category="supplies",
     )
     services.contribution_post(coop=coop, payer=alice, amount="5", entered_by=alice)
-    assert selectors.books_check(coop=coop) == [
+    assert checks.books_check(coop=coop) == [
         f"The pool fell to -$5.00 with transaction #{spent.pk}; it pays only what it holds."
     ]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from fourfold.errors import Conflict
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, costs, selectors, services
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.testing import CoopFactory, MembershipFactory
 from fourfold.workflows import money as money_flow
@@ -91,7 +91,7 @@ class Books(RuleBasedStateMachine):
         if not any(weights):
             return
         self.live.append(
-            services.cost_allocate(
+            costs.cost_allocate(
                 coop=self.coop,
                 amount=amount,
                 category=category,
@@ -120,11 +120,11 @@ class Books(RuleBasedStateMachine):
         if into_pool > 0 and pool.total_minor < into_pool:
             # Undoing a payment into the pool that has been spent since: refused, nothing moves.
             with pytest.raises(Conflict):
-                services.transaction_reverse(original=original, entered_by=self.members[2])
+                corrections.transaction_reverse(original=original, entered_by=self.members[2])
             assert self.snapshot() == before
             self.live.append(original)
             return
-        services.transaction_reverse(original=original, entered_by=self.members[2])
+        corrections.transaction_reverse(original=original, entered_by=self.members[2])
         after = self.snapshot()
         # Undoing the transaction moves every balance back by exactly its effect.
         accounts = {a.pk: a for a in Account.objects.filter(coop=self.coop)}

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from fourfold.errors import Conflict
-from fourfold.ledger import services
+from fourfold.ledger import corrections, entries, services
 from fourfold.ledger.models import IdempotencyKey, Transaction
 from fourfold.testing import make_personas, race
 
@@ -22,7 +22,7 @@ def test_two_threads_with_the_same_idempotency_key_post_one_transaction():
     people = make_personas()
 
     def post():
-        return services.idempotent(
+        return entries.idempotent(
             coop=people.coop,
             key="same-key",
             payload={"kind": "contribution", "amount": "5"},
@@ -43,7 +43,7 @@ def test_two_reversals_of_one_transaction_post_one():
         coop=people.coop, payer=people.alice, amount="5", entered_by=people.alice
     )
     results = race(
-        2, lambda: services.transaction_reverse(original=original, entered_by=people.bob).pk
+        2, lambda: corrections.transaction_reverse(original=original, entered_by=people.bob).pk
     )
     assert sum(isinstance(result, int) for result in results) == 1, results
     assert sum(isinstance(result, Conflict) for result in results) == 1, results

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from fourfold.errors import NeedsConfirmation
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, selectors, services
 from fourfold.ledger.models import Transaction
 from fourfold.workflows import money as money_flow
 
@@ -39,7 +39,7 @@ def test_the_threshold_is_ten_times_the_median_entry_never_below_one_thousand(pe
 def test_a_reversed_entry_does_not_count_towards_the_usual(personas):
     for amount in ("200", "300", "450"):
         pay_in(personas, amount)
-    services.transaction_reverse(
+    corrections.transaction_reverse(
         original=Transaction.objects.get(amount_minor=45000), entered_by=personas.alice
     )
     assert selectors.large_entry_threshold(coop=personas.coop).threshold == Decimal("2500.00")

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from fourfold.errors import Conflict
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, selectors, services
 from fourfold.ledger.models import AppendOnlyError, Leg, Transaction
 from fourfold.workflows import money as money_flow
 
@@ -30,7 +30,7 @@ def test_reversing_an_expense_restores_every_balance_and_its_allocation(personas
         split={personas.alice: 1, personas.bob: 1},
     )
     assert balances(personas.coop) != before
-    reversal = services.transaction_reverse(original=expense, entered_by=personas.bob)
+    reversal = corrections.transaction_reverse(original=expense, entered_by=personas.bob)
     assert reversal.reverses == expense
     assert balances(personas.coop) == before
     allocation = expense.allocations.get()
@@ -41,18 +41,18 @@ def test_reversing_twice_is_refused(personas):
     contribution = services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="5", entered_by=personas.alice
     )
-    services.transaction_reverse(original=contribution, entered_by=personas.alice)
+    corrections.transaction_reverse(original=contribution, entered_by=personas.alice)
     with pytest.raises(Conflict, match="already reversed"):
-        services.transaction_reverse(original=contribution, entered_by=personas.alice)
+        corrections.transaction_reverse(original=contribution, entered_by=personas.alice)
 
 
 def test_a_reversal_cannot_itself_be_reversed(personas):
     contribution = services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="5", entered_by=personas.alice
     )
-    reversal = services.transaction_reverse(original=contribution, entered_by=personas.alice)
+    reversal = corrections.transaction_reverse(original=contribution, entered_by=personas.alice)
     with pytest.raises(Conflict):
-        services.transaction_reverse(original=reversal, entered_by=personas.alice)
+        corrections.transaction_reverse(original=reversal, entered_by=personas.alice)
 
 
 def test_posted_legs_and_transactions_cannot_be_edited_or_deleted(personas):

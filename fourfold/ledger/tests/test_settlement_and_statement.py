@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from fourfold.errors import Conflict
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, entries, selectors, services, statements
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
 
@@ -36,11 +36,11 @@ def test_the_plan_brings_everyone_to_zero_and_recording_it_posts_the_transfers(p
     plan = selectors.settlement_plan(coop=personas.coop)
     assert len(plan.transfers) == 2
     assert all(step.payee.username == "alice" for step in plan.transfers)
-    transfers = services.settlement_record(coop=personas.coop, entered_by=carol)
+    transfers = corrections.settlement_record(coop=personas.coop, entered_by=carol)
     assert len(transfers) == 2
     assert set(member_balances(personas.coop).values()) == {Decimal("0.00")}
     with pytest.raises(Conflict, match="nothing to settle"):
-        services.settlement_record(coop=personas.coop, entered_by=carol)
+        corrections.settlement_record(coop=personas.coop, entered_by=carol)
 
 
 def test_money_in_the_pool_is_paid_back_as_part_of_the_plan(personas):
@@ -50,7 +50,7 @@ def test_money_in_the_pool_is_paid_back_as_part_of_the_plan(personas):
     plan = selectors.settlement_plan(coop=personas.coop)
     [step] = plan.transfers
     assert (step.payer, step.payee.pk, step.amount) == (None, personas.alice.pk, Decimal("20.00"))
-    services.settlement_record(coop=personas.coop, entered_by=personas.bob)
+    corrections.settlement_record(coop=personas.coop, entered_by=personas.bob)
     state = selectors.books(coop=personas.coop)
     assert state.pool == 0
     assert member_balances(personas.coop)["alice"] == 0
@@ -68,7 +68,7 @@ def test_unallocated_costs_block_settling_up_with_a_reason(personas):
     assert plan.transfers == []
     assert plan.unallocated == Decimal("8.00")
     with pytest.raises(Conflict, match="not allocated"):
-        services.settlement_record(coop=personas.coop, entered_by=personas.alice)
+        corrections.settlement_record(coop=personas.coop, entered_by=personas.alice)
 
 
 def test_a_statement_shows_the_running_balance_newest_first(personas):
@@ -90,7 +90,7 @@ def test_a_statement_shows_the_running_balance_newest_first(personas):
         amount="1.25",
         entered_by=personas.alice,
     )
-    rows = list(selectors.statement(coop=personas.coop, member=personas.alice))
+    rows = list(statements.statement(coop=personas.coop, member=personas.alice))
     assert [row.transaction.kind for row in rows] == ["transfer", "cost_allocation", "contribution"]
     assert [-row.running_total for row in rows] == [1625, 1500, 2000]
 
@@ -119,15 +119,15 @@ def test_the_same_idempotency_key_posts_once(personas):
             coop=personas.coop, payer=personas.alice, amount="5", entered_by=personas.alice
         )
 
-    first, created = services.idempotent(coop=personas.coop, key="k1", payload={"a": 1}, post=post)
-    again, created_again = services.idempotent(
+    first, created = entries.idempotent(coop=personas.coop, key="k1", payload={"a": 1}, post=post)
+    again, created_again = entries.idempotent(
         coop=personas.coop, key="k1", payload={"a": 1}, post=post
     )
     assert (created, created_again) == (True, False)
     assert first == again
     assert personas.coop.transactions.count() == 1
     with pytest.raises(Conflict, match="different request"):
-        services.idempotent(coop=personas.coop, key="k1", payload={"a": 2}, post=post)
+        entries.idempotent(coop=personas.coop, key="k1", payload={"a": 2}, post=post)
 
 
 def test_recording_a_plan_that_changed_meanwhile_is_refused(personas):
@@ -139,11 +139,11 @@ def test_recording_a_plan_that_changed_meanwhile_is_refused(personas):
         coop=personas.coop, payer=personas.bob, amount="5", entered_by=personas.bob
     )
     with pytest.raises(Conflict, match="changed"):
-        services.settlement_record(coop=personas.coop, entered_by=personas.alice, expected=seen)
+        corrections.settlement_record(coop=personas.coop, entered_by=personas.alice, expected=seen)
     current = selectors.settlement_plan(coop=personas.coop).fingerprint
     assert (
         len(
-            services.settlement_record(
+            corrections.settlement_record(
                 coop=personas.coop, entered_by=personas.alice, expected=current
             )
         )

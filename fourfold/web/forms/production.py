@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fourfold.production.services import MAX_PLANNING_WEEKS
+from fourfold.production.planning import MAX_PLANNING_WEEKS
 from fourfold.web.forms.common import DateInput
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
-from fourfold.governance import selectors, services
+from fourfold.governance import rules, selectors
 from fourfold.governance.models import Proposal, Vote
 from fourfold.lib.dates import describe_cadence
 from fourfold.web.templatetags.fourfold import money
@@ -62,7 +62,7 @@ def rule_display(coop: Cooperative, rule: str, value: object = CURRENT) -> str:
 
 def rule_options(rule: str | None) -> list[tuple[str, str]] | None:
     """The values of a rule that is a choice, with the names members read."""
-    if rule not in services.RULES:
+    if rule not in rules.RULES:
         return None
     field = _rule_field(rule)
     return [(value, str(label)) for value, label in field.flatchoices] if field.choices else None
@@ -91,7 +91,7 @@ def rule_rows(coop: Cooperative) -> list[RuleRow]:
         RuleRow(
             rule=rule, label=rule_label(rule), value=rule_display(coop, rule), help=rule_help(rule)
         )
-        for rule in services.RULES
+        for rule in rules.RULES
     ]
 
 
@@ -113,7 +113,7 @@ def changes(coop: Cooperative, proposal: Proposal) -> list[ChangeRow]:
     after = proposal.result.get("after", proposal.change)
     rows = []
     for rule in sorted(after):
-        if rule not in services.RULES:
+        if rule not in rules.RULES:
             continue
         was = (
             rule_display(coop, rule, before.get(rule))

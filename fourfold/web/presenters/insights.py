@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fourfold.coops.models import Cooperative
-from fourfold.insights import charts, selectors
+from fourfold.insights import charts, principles, selectors
 from fourfold.web.templatetags.fourfold import percent
 
 PRINCIPLES = {
@@ -60,7 +60,7 @@ class AuditRow:
     fix: str
 
 
-def audit_rows(audit: list[selectors.PrincipleStatus]) -> list[AuditRow]:
+def audit_rows(audit: list[principles.PrincipleStatus]) -> list[AuditRow]:
     return [
         AuditRow(
             name=p.name,
@@ -79,7 +79,7 @@ def audit_rows(audit: list[selectors.PrincipleStatus]) -> list[AuditRow]:
 def audit_for(coop: Cooperative, today: date) -> list[AuditRow]:
     """The audit as the overview shows it, in a fixed number of queries."""
     roles = selectors.member_roles(coop=coop, today=today)
-    return audit_rows(selectors.principles_audit(coop=coop, today=today, roles=roles))
+    return audit_rows(principles.principles_audit(coop=coop, today=today, roles=roles))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.lib.dates import format_day
-from fourfold.production import selectors, services
+from fourfold.production import planning, selectors
 from fourfold.production.models import Batch, Shift, Swap
 
 CONSISTENCY_MONTHS = 12
@@ -67,7 +67,7 @@ def batch_row(batch: Batch, me: User) -> BatchRow:
     )
 
 
-def plan_summary(result: services.PlanResult, weeks: int) -> str:
+def plan_summary(result: planning.PlanResult, weeks: int) -> str:
     """What planning ``weeks`` ahead did, in a sentence."""
     if result.created:
         return ngettext(

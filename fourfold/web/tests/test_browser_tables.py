@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Transaction
 from fourfold.production.models import Batch
@@ -70,7 +71,7 @@ def riverside(db):
         entered_by=dee,
     )
     mistake = ledger.contribution_post(coop=coop, payer=eli, amount="6.00", entered_by=eli)
-    ledger.transaction_reverse(original=mistake, entered_by=eli, reason="paid in twice")
+    ledger_corrections.transaction_reverse(original=mistake, entered_by=eli, reason="paid in twice")
     return coop
 
 

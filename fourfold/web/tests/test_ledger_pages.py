@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, selectors, services
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
@@ -270,7 +270,7 @@ def test_a_reversal_is_not_offered_for_a_reversal_and_refused_if_posted(alice_cl
     original = services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="5", entered_by=personas.alice
     )
-    reversal = services.transaction_reverse(original=original, entered_by=personas.bob)
+    reversal = corrections.transaction_reverse(original=original, entered_by=personas.bob)
     page = alice_client.get(LEDGER).content.decode()
     assert reverse_url(original) not in page
     assert reverse_url(reversal) not in page
@@ -540,7 +540,7 @@ def populate(personas, size: int) -> None:
             entered_by=person,
         )
     first = Transaction.objects.filter(coop=personas.coop, kind="contribution").first()
-    services.transaction_reverse(original=first, entered_by=personas.alice)
+    corrections.transaction_reverse(original=first, entered_by=personas.alice)
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -15,8 +15,8 @@ from fourfold.coops import selectors, services
 from fourfold.coops.models import Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError, NotFound
-from fourfold.insights.selectors import economics
-from fourfold.ledger.selectors import balances_left_behind
+from fourfold.insights.economics import economics
+from fourfold.ledger.checks import balances_left_behind
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.coops import CoopForm
 from fourfold.web.presenters.insights import audit_for

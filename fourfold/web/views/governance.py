@@ -22,7 +22,7 @@ from fourfold.accounts.models import User
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError
-from fourfold.governance import selectors, services
+from fourfold.governance import rules, selectors, votes
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.governance import (
@@ -280,7 +280,7 @@ def proxy_grant(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("web:proposal", slug=coop.slug, pk=item.pk)
     holder = next(m for m in others if m.username == form.cleaned_data["holder"])
     try:
-        services.proxy_grant(coop=coop, giver=request.user, holder=holder, proposal=item)
+        votes.proxy_grant(coop=coop, giver=request.user, holder=holder, proposal=item)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -298,7 +298,7 @@ def proxy_revoke(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     item = _proposal_or_404(coop, pk)
     try:
-        services.proxy_revoke(coop=coop, giver=request.user)
+        votes.proxy_revoke(coop=coop, giver=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -333,9 +333,9 @@ def coop_settings(request: MemberRequest, slug: str) -> HttpResponse:
     chosen = request.POST.get("rule") or request.GET.get("rule")
     form = RuleChangeForm(
         _posted(request),
-        rules=[(rule, present.rule_label(rule)) for rule in services.RULES],
+        rules=[(rule, present.rule_label(rule)) for rule in rules.RULES],
         options=present.rule_options(chosen),
-        initial={"rule": chosen} if chosen in services.RULES else {},
+        initial={"rule": chosen} if chosen in rules.RULES else {},
     )
     if request.method == "POST" and form.is_valid():
         rule, value = form.cleaned_data["rule"], form.cleaned_data["value"]
@@ -351,7 +351,7 @@ def coop_settings(request: MemberRequest, slug: str) -> HttpResponse:
             )
         except FourfoldError as error:
             # The service names the rule (or "change"): either way it is the new value.
-            if error.field == "change" or error.field in services.RULES:
+            if error.field == "change" or error.field in rules.RULES:
                 form.add_error("value", error.detail)
             else:
                 add_domain_error(form, error)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.coops import selectors as coops
 from fourfold.coops.selectors import coop_today
-from fourfold.insights import charts, selectors
+from fourfold.insights import charts, economics, principles, selectors
 from fourfold.web.presenters.insights import audit_rows, meanings, role_cells
 from fourfold.web.presenters.production import consistency_summary
 from fourfold.web.requests import MemberRequest
@@ -23,8 +23,8 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
     # One day for every figure on the page, even across midnight.
     today = coop_today(coop)
     roles = selectors.member_roles(coop=coop, today=today)
-    audit = selectors.principles_audit(coop=coop, today=today, roles=roles)
-    money = selectors.economics(coop=coop, today=today)
+    audit = principles.principles_audit(coop=coop, today=today, roles=roles)
+    money = economics.economics(coop=coop, today=today)
     consistency = consistency_summary(coop)
     all_four = sum(1 for r in roles if r.all_four)
     return render(

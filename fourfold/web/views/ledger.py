@@ -17,7 +17,7 @@ from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError
 from fourfold.governance.selectors import approvals_open
-from fourfold.ledger import selectors, services
+from fourfold.ledger import corrections, selectors, statements
 from fourfold.ledger.models import Transaction
 from fourfold.lib.money import from_minor
 from fourfold.web.forms.common import add_domain_error
@@ -59,8 +59,8 @@ def _filtered(coop: Cooperative, form: TransactionFilterForm) -> QuerySet[Transa
     if values.get("member"):
         member = coop_selectors.member_by_username(coop=coop, username=values["member"])
         if member is None:
-            return selectors.transactions(coop=coop).none()
-    return selectors.transactions(
+            return statements.transactions(coop=coop).none()
+    return statements.transactions(
         coop=coop,
         member=member,
         kind=values.get("kind") or None,
@@ -170,13 +170,13 @@ def contribution_record(request: MemberRequest, slug: str) -> HttpResponse:
 def transaction_reverse(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     """A confirmation page; its form posts the reversal."""
     coop = coop_for_page(request, slug)
-    item = selectors.transaction_for_coop(coop=coop, pk=pk)
+    item = statements.transaction_for_coop(coop=coop, pk=pk)
     if item is None:
         raise Http404(_("No such transaction."))
     form = ReverseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            reversal = services.transaction_reverse(
+            reversal = corrections.transaction_reverse(
                 original=item, entered_by=request.user, reason=form.cleaned_data["reason"]
             )
         except FourfoldError as error:
@@ -199,7 +199,7 @@ def transaction_reverse(request: MemberRequest, slug: str, pk: int) -> HttpRespo
 def statement(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     page = Paginator(
-        selectors.statement(coop=coop, member=request.user), STATEMENT_LINES_PER_PAGE
+        statements.statement(coop=coop, member=request.user), STATEMENT_LINES_PER_PAGE
     ).get_page(request.GET.get("page"))
     lines = statement_lines(coop, page)
     balance = selectors.member_balance(coop=coop, member=request.user)
@@ -225,7 +225,7 @@ def settlement(request: MemberRequest, slug: str) -> HttpResponse:
 def settlement_record(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
-        transfers = services.settlement_record(
+        transfers = corrections.settlement_record(
             coop=coop, entered_by=request.user, expected=request.POST.get("fingerprint")
         )
     except FourfoldError as error:
@@ -255,7 +255,7 @@ def transactions_csv(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     items = _filtered(coop, _filter_form(request, coop))
     response = _csv_response(coop, "transactions")
-    selectors.transactions_csv(coop=coop, items=items, out=response)
+    statements.transactions_csv(coop=coop, items=items, out=response)
     return response
 
 
@@ -263,5 +263,5 @@ def transactions_csv(request: MemberRequest, slug: str) -> HttpResponse:
 def balances_csv(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     response = _csv_response(coop, "balances")
-    selectors.balances_csv(coop=coop, out=response)
+    statements.balances_csv(coop=coop, out=response)
     return response

@@ -18,7 +18,7 @@ from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError
 from fourfold.lib.dates import format_day
-from fourfold.production import selectors, services
+from fourfold.production import selectors, services, swaps
 from fourfold.production.models import Batch
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.production import MadeForm, MissedForm, PlanForm, UnavailabilityForm
@@ -245,7 +245,7 @@ def shift_offer(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     if shift is None:
         raise Http404(_("No such shift."))
     try:
-        services.swap_offer(shift=shift, by=request.user)
+        swaps.swap_offer(shift=shift, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -265,7 +265,7 @@ def swap_withdraw(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     if swap is None:
         raise Http404(_("No such offer."))
     try:
-        services.swap_cancel(swap=swap, by=request.user)
+        swaps.swap_cancel(swap=swap, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -379,7 +379,7 @@ def swap_take(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     if swap is None:
         raise Http404(_("No such offer."))
     try:
-        shift = services.swap_take(swap=swap, by=request.user)
+        shift = swaps.swap_take(swap=swap, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
         return redirect("web:production_swaps", slug=coop.slug)

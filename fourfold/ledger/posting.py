@@ -1,0 +1,148 @@
+"""The one way money enters the books: balanced legs on locked accounts, amounts parsed exactly."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.coops.audit import audit_record
+from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import coop_today
+from fourfold.errors import Conflict, Invalid
+from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.lib.money import format_money, from_minor, parse_money, to_minor
+
+MAX_AMOUNT = Decimal("1e12")
+
+
+def parse_amount(raw, *, currency: str, field: str = "amount") -> Decimal:
+    """A positive amount in ``currency``, no finer than its minor unit. Never a float."""
+    try:
+        return parse_money(raw, currency, maximum=MAX_AMOUNT)
+    except ValueError as error:
+        raise Invalid(str(error), field=field) from error
+
+
+def account_get(
+    coop: Cooperative, kind: str, *, user: User | None = None, category: str = ""
+) -> Account:
+    account, _created = Account.objects.get_or_create(
+        coop=coop, kind=kind, user=user, category=category
+    )
+    return account
+
+
+def member_accounts(coop: Cooperative, users: list[User]) -> dict[int, Account]:
+    """The accounts of ``users``, opening the missing ones: two queries, not one per member."""
+    found = {
+        a.user_id: a
+        for a in Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user__in=users)
+        if a.user_id is not None
+    }
+    missing = [user for user in users if user.pk not in found]
+    if missing:
+        Account.objects.bulk_create(
+            [Account(coop=coop, kind=Account.Kind.MEMBER, user=user) for user in missing],
+            ignore_conflicts=True,  # a concurrent posting may open the same account
+        )
+        found = {
+            a.user_id: a
+            for a in Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user__in=users)
+            if a.user_id is not None
+        }
+    return found
+
+
+def accounts_lock(accounts) -> None:
+    """Lock every account a service call will move, all at once and in one order (by id),
+    before it writes anything.
+
+    A posting moves its accounts' running totals, and the database locks each row it
+    updates until commit. An expense then its allocation would otherwise take those locks
+    in two steps and two orders (the payer and the cost account, then the sharers and the
+    cost account again), and two such calls at once deadlock. Taking them in id order up
+    front makes concurrent calls queue instead; locking a row this transaction already
+    holds is free, so nested services may lock again.
+    """
+    ids = sorted({account.pk for account in accounts})
+    if ids:
+        list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
+def legs_post(
+    *,
+    coop: Cooperative,
+    kind: str,
+    legs: list[tuple[Account, Decimal]],
+    entered_by: User,
+    occurred_on: date | None,
+    now,
+    **fields,
+) -> Transaction:
+    """Write one balanced transaction and move its accounts' running totals."""
+    merged: dict[int, tuple[Account, int]] = {}
+    for account, amount in legs:
+        previous = merged.get(account.pk, (account, 0))[1]
+        merged[account.pk] = (account, previous + to_minor(amount, coop.currency))
+    if sum(minor for account_get, minor in merged.values()) != 0:
+        raise AssertionError("a transaction's legs must sum to zero")
+    debit = sum(minor for account_get, minor in merged.values() if minor > 0)
+    posted = Transaction.objects.create(
+        coop=coop,
+        kind=kind,
+        amount_minor=debit,
+        entered_by=entered_by,
+        entered_at=now,
+        occurred_on=occurred_on or coop_today(coop, now=now),
+        **fields,
+    )
+    Leg.objects.bulk_create(
+        [
+            Leg(transaction=posted, account=account, amount_minor=minor)
+            for account, minor in merged.values()
+            if minor != 0
+        ]
+    )
+    # One UPDATE for all the accounts, reading each account's move from the legs just written
+    # (a CASE with one branch per account costs more to build than to run in a large co-op).
+    # The database locks the rows it changes until commit, so concurrent postings add up
+    # instead of overwriting each other.
+    this_leg = Leg.objects.filter(transaction=posted, account=OuterRef("pk"))
+    Account.objects.filter(pk__in=Leg.objects.filter(transaction=posted).values("account")).update(
+        total_minor=F("total_minor") + Subquery(this_leg.values("amount_minor")[:1])
+    )
+    audit_record(
+        coop=coop,
+        actor=entered_by,
+        action=f"ledger.{kind}",
+        at=now,
+        transaction=posted.pk,
+        amount=str(posted.amount),
+    )
+    return posted
+
+
+def require_pool_holds(coop: Cooperative, amount: Decimal) -> None:
+    """The pool pays only money it holds. The row lock makes two payments from the pool queue,
+    so together they cannot overdraw it."""
+    pool = Account.objects.select_for_update().filter(coop=coop, kind=Account.Kind.POOL).first()
+    held = pool.total_minor if pool else 0
+    if held < to_minor(amount, coop.currency):
+        raise Conflict(
+            _("The pool holds %(held)s, less than %(amount)s; a member can pay instead.")
+            % {
+                "held": format_money(from_minor(held, coop.currency), coop.currency),
+                "amount": format_money(amount, coop.currency),
+            },
+            field="payer",
+        )
+
+
+def side_account(coop: Cooperative, user: User | None) -> Account:
+    if user is None:
+        return account_get(coop, Account.Kind.POOL)
+    return account_get(coop, Account.Kind.MEMBER, user=user)

@@ -1,0 +1,213 @@
+"""A co-op written out whole: one JSON document another fourfold can import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, models, transaction
+
+from fourfold.accounts.models import User
+from fourfold.consumption.models import Allocation, Reservation, StandingShare
+from fourfold.coops.models import Cooperative, Membership
+from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
+from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.lib.money import from_minor
+from fourfold.portability.format import (
+    ALLOCATION_FIELDS,
+    BATCH_FIELDS,
+    COOP_FIELDS,
+    FACILITATOR_FIELDS,
+    FORMAT,
+    MEMBERSHIP_FIELDS,
+    PERSON_FIELDS,
+    PROPOSAL_FIELDS,
+    PROXY_FIELDS,
+    RESERVATION_FIELDS,
+    SHARE_FIELDS,
+    SHIFT_FIELDS,
+    SWAP_FIELDS,
+    TRANSACTION_FIELDS,
+    UNAVAILABILITY_FIELDS,
+    VERSION,
+    VOTE_FIELDS,
+    account_key,
+    column,
+    is_user_field,
+    places,
+)
+from fourfold.production.models import Batch, Shift, Swap, Unavailability
+
+
+def _dump(instance: models.Model, names: Iterable[str], people: dict[int, str]) -> dict:
+    row: dict[str, Any] = {}
+    for name in names:
+        field = column(type(instance), name)
+        if is_user_field(field):
+            user_id = getattr(instance, field.attname)
+            row[name] = None if user_id is None else people[user_id]
+            continue
+        value = getattr(instance, name)
+        if value is None:
+            row[name] = None
+        elif isinstance(field, models.DateTimeField):
+            row[name] = value.astimezone(dt.UTC).isoformat()
+        elif isinstance(field, models.DateField):
+            row[name] = value.isoformat()
+        elif isinstance(field, models.DecimalField):
+            row[name] = str(value.quantize(places(field)))
+        else:
+            row[name] = value
+    return row
+
+
+def export_coop(coop: Cooperative) -> dict[str, Any]:
+    """The whole co-op as a JSON-ready dict: rules, people, members, shares, days away,
+    batches with their shifts, swaps, reservations and allocations, the ledger, proposals with
+    their votes, proxies and facilitator duties. The same co-op always gives the same dict."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not outer:
+            # One snapshot for every query, whatever is written meanwhile. (On SQLite the
+            # transaction itself keeps writers out until the export is read.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _export(coop)
+
+
+def _export(coop: Cooperative) -> dict[str, Any]:
+    coop = Cooperative.objects.get(pk=coop.pk)
+    memberships = list(Membership.objects.filter(coop=coop))
+    shares = list(StandingShare.objects.filter(coop=coop))
+    away = list(Unavailability.objects.filter(coop=coop).order_by("pk"))
+    batches = list(Batch.objects.filter(coop=coop).order_by("date"))
+    shifts = list(Shift.objects.filter(batch__coop=coop).order_by("batch__date", "slot"))
+    swaps = list(Swap.objects.filter(shift__batch__coop=coop).order_by("pk"))
+    reservations = list(Reservation.objects.filter(batch__coop=coop))
+    allocations = list(Allocation.objects.filter(batch__coop=coop))
+    accounts = list(Account.objects.filter(coop=coop))
+    transactions = list(Transaction.objects.filter(coop=coop).order_by("pk"))
+    legs = list(Leg.objects.filter(transaction__coop=coop).order_by("pk"))
+    proposals = list(Proposal.objects.filter(coop=coop).order_by("pk"))
+    votes = list(Vote.objects.filter(proposal__coop=coop))
+    proxies = list(Proxy.objects.filter(coop=coop).order_by("pk"))
+    duties = list(FacilitatorDuty.objects.filter(coop=coop).order_by("month"))
+
+    everything: list[models.Model] = [
+        coop,
+        *memberships,
+        *shares,
+        *away,
+        *batches,
+        *shifts,
+        *swaps,
+        *reservations,
+        *allocations,
+        *accounts,
+        *transactions,
+        *proposals,
+        *votes,
+        *proxies,
+        *duties,
+    ]
+    user_ids = {
+        getattr(instance, field.attname)
+        for instance in everything
+        for field in instance._meta.concrete_fields
+        if is_user_field(field)
+    } - {None}
+    users = list(User.objects.filter(pk__in=user_ids).order_by("username"))
+    people = {user.pk: user.username for user in users}
+
+    def dump(instance: models.Model, names: Iterable[str]) -> dict:
+        return _dump(instance, names, people)
+
+    def by(key: str, rows: Iterable[dict]) -> list[dict]:
+        return sorted(rows, key=lambda row: row[key])
+
+    swaps_of: dict[int, list[dict]] = defaultdict(list)
+    for swap in swaps:
+        swaps_of[swap.shift_id].append(dump(swap, SWAP_FIELDS))
+    shifts_of: dict[int, list[dict]] = defaultdict(list)
+    for shift in shifts:
+        shifts_of[shift.batch_id].append({**dump(shift, SHIFT_FIELDS), "swaps": swaps_of[shift.pk]})
+    reservations_of: dict[int, list[dict]] = defaultdict(list)
+    for reservation in reservations:
+        reservations_of[reservation.batch_id].append(dump(reservation, RESERVATION_FIELDS))
+    allocations_of: dict[int, list[dict]] = defaultdict(list)
+    for allocation in allocations:
+        allocations_of[allocation.batch_id].append(dump(allocation, ALLOCATION_FIELDS))
+
+    currency = coop.currency
+
+    def money(minor: int) -> str:
+        return str(from_minor(minor, currency))
+
+    account_keys = {account.pk: account_key(account, people) for account in accounts}
+    batch_days = {batch.pk: batch.date.isoformat() for batch in batches}
+    transaction_ids = {posted.pk: number for number, posted in enumerate(transactions, 1)}
+    legs_of: dict[int, list[dict]] = defaultdict(list)
+    for leg in legs:
+        legs_of[leg.transaction_id].append(
+            {"account": account_keys[leg.account_id], "amount": money(leg.amount_minor)}
+        )
+    proposal_ids = {proposal.pk: number for number, proposal in enumerate(proposals, 1)}
+    votes_of: dict[int, list[dict]] = defaultdict(list)
+    for vote in votes:
+        votes_of[vote.proposal_id].append(dump(vote, VOTE_FIELDS))
+
+    def local(ids: dict[int, int], pk: int | None) -> int | None:
+        return None if pk is None else ids[pk]
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "coop": dump(coop, COOP_FIELDS),
+        "people": [{name: getattr(user, name) for name in PERSON_FIELDS} for user in users],
+        "memberships": by("user", (dump(m, MEMBERSHIP_FIELDS) for m in memberships)),
+        "shares": by("member", (dump(share, SHARE_FIELDS) for share in shares)),
+        "unavailability": [dump(period, UNAVAILABILITY_FIELDS) for period in away],
+        "batches": [
+            {
+                **dump(batch, BATCH_FIELDS),
+                "shifts": shifts_of[batch.pk],
+                "reservations": by("member", reservations_of[batch.pk]),
+                "allocations": by("member", allocations_of[batch.pk]),
+            }
+            for batch in batches
+        ],
+        "ledger": {
+            "accounts": by(
+                "account",
+                ({"account": account_keys[a.pk], "total": money(a.total_minor)} for a in accounts),
+            ),
+            "transactions": [
+                {
+                    "id": transaction_ids[posted.pk],
+                    **dump(posted, TRANSACTION_FIELDS),
+                    "amount": money(posted.amount_minor),
+                    "batch": None if posted.batch_id is None else batch_days[posted.batch_id],
+                    "reverses": local(transaction_ids, posted.reverses_id),
+                    "allocates": local(transaction_ids, posted.allocates_id),
+                    "approval": local(proposal_ids, posted.approval_id),
+                    "legs": legs_of[posted.pk],
+                }
+                for posted in transactions
+            ],
+        },
+        "proposals": [
+            {
+                "id": proposal_ids[proposal.pk],
+                **dump(proposal, PROPOSAL_FIELDS),
+                "votes": by("member", votes_of[proposal.pk]),
+            }
+            for proposal in proposals
+        ],
+        "proxies": [
+            {**dump(proxy, PROXY_FIELDS), "proposal": local(proposal_ids, proxy.proposal_id)}
+            for proxy in proxies
+        ],
+        "facilitators": [dump(duty, FACILITATOR_FIELDS) for duty in duties],
+    }
