@@ -194,6 +194,10 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "ledger.transfer": lambda e: (
         _("%(who)s recorded a transfer of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),
+    "ledger.receipt_attached": lambda e: (
+        _("%(who)s attached a receipt to entry #%(id)d")
+        % {"who": e.who, "id": e.number("transaction")}
+    ),
     "ledger.cost_allocation": lambda e: (
         _("%(who)s shared out costs of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),

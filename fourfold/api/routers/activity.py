@@ -6,13 +6,13 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from fourfold.accounts.models import User
+from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import errors
 from fourfold.coops.activity import (
@@ -88,12 +88,6 @@ class ActivityFilters(Schema):
 
 class ActivityPage(Page):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-
-
-class MemberRequest(HttpRequest):
-    """A request ``BearerToken`` let in: ``auth`` is the member the token belongs to."""
-
-    auth: User
 
 
 class ActivityOut(Schema):

@@ -7,12 +7,13 @@ from typing import cast
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.coops.activity import KINDS, ActivityLog
 from fourfold.coops.selectors import coop_members
+from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
 
 ACTIVITY_PER_PAGE = 50
@@ -31,7 +32,7 @@ class ActivityFilterForm(forms.Form):
 
 
 @login_required
-def activity(request: HttpRequest, slug: str) -> HttpResponse:
+def activity(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     # Former members stay in the list: what they did is still the co-op's history.
     members = [row.user.username for row in coop_members(coop=coop, include_left=True)]

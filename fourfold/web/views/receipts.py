@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.ledger import receipts as receipt_rules
-from fourfold.ledger import selectors
+from fourfold.ledger import statements
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.receipts import ReceiptForm
 from fourfold.web.requests import MemberRequest
@@ -25,7 +25,7 @@ def receipts(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         attached = list(receipt_rules.receipts_for(coop=coop, transaction_id=pk))
     except NotFound as error:
         raise Http404(error.detail) from error
-    item = selectors.transaction_for_coop(coop=coop, pk=pk)
+    item = statements.transaction_for_coop(coop=coop, pk=pk)
     form = ReceiptForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
