@@ -7,9 +7,10 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import translation
 
-from fourfold.insights import charts
+from fourfold.insights import charts, roles_chart
 from fourfold.insights.economics import MonthEconomics
 from fourfold.insights.selectors import MemberRoles, Role
+from fourfold.insights.svg import BAR_HEIGHT, LABEL_GAP, LEFT, RIGHT, TOP, WIDTH, text_width
 from fourfold.production.selectors import MonthConsistency
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -69,7 +70,7 @@ def all_charts() -> list[str]:
             currency="USD",
             unit="quart",
         ),
-        charts.roles_matrix(
+        roles_chart.roles_matrix(
             [
                 member("dee", "active", "active", "active", "active"),
                 member("eli", "light", "absent", "active", "light"),
@@ -105,7 +106,7 @@ def test_every_chart_scales_with_its_container_and_runs_no_script(index):
 def test_each_months_consistency_maps_to_the_height_of_its_bar():
     svg = parse(charts.consistency_chart(months_of_consistency()))
     heights = bars(svg)
-    full = charts.BAR_HEIGHT
+    full = BAR_HEIGHT
     assert heights["2025-12"] == pytest.approx(full * 0.75)
     assert heights["2026-01"] == pytest.approx(full)
     assert heights["2026-02"] == 0
@@ -134,12 +135,12 @@ def test_the_cost_bars_share_one_scale_with_the_line_at_the_commercial_price():
     )
     heights = bars(svg)
     # 2.00 and 1.50 a quart; the scale tops out at 10.00 (6.50 and a margin, rounded up).
-    assert heights["2026-01"] == pytest.approx(charts.BAR_HEIGHT * 0.2)
-    assert heights["2026-02"] == pytest.approx(charts.BAR_HEIGHT * 0.15)
+    assert heights["2026-01"] == pytest.approx(BAR_HEIGHT * 0.2)
+    assert heights["2026-02"] == pytest.approx(BAR_HEIGHT * 0.15)
     assert "2026-03" not in heights  # costs but nothing made: no cost per unit
     price = next(e for e in svg.iter(f"{SVG}line") if e.get("class") == "price")
-    baseline = charts.TOP + charts.BAR_HEIGHT
-    assert baseline - float(price.get("y1")) == pytest.approx(charts.BAR_HEIGHT * 0.65)
+    baseline = TOP + BAR_HEIGHT
+    assert baseline - float(price.get("y1")) == pytest.approx(BAR_HEIGHT * 0.65)
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert "to buy: $6.50" in texts
     assert "$10.00" in texts
@@ -155,7 +156,7 @@ def test_a_month_of_cheap_yogurt_is_shorter_than_one_of_dear_yogurt():
             )
         )
     )
-    assert heights["2026-01"] < heights["2026-02"] <= charts.BAR_HEIGHT
+    assert heights["2026-01"] < heights["2026-02"] <= BAR_HEIGHT
 
 
 def test_a_cost_chart_without_months_still_shows_the_price_to_buy():
@@ -167,7 +168,7 @@ def test_a_cost_chart_without_months_still_shows_the_price_to_buy():
 
 
 def test_the_matrix_labels_each_cell_in_words_not_only_in_colour():
-    svg = parse(charts.roles_matrix([member("eli", "light", "absent", "active", "light")]))
+    svg = parse(roles_chart.roles_matrix([member("eli", "light", "absent", "active", "light")]))
     cells = [r for r in svg.iter(f"{SVG}rect") if "cell" in (r.get("class") or "")]
     assert [(c.get("data-role"), c.get("data-status")) for c in cells] == [
         ("producer", "light"),
@@ -185,7 +186,7 @@ def test_the_matrix_labels_each_cell_in_words_not_only_in_colour():
 
 def test_the_matrix_marks_who_is_active_in_all_four_and_says_how_many_are():
     svg = parse(
-        charts.roles_matrix(
+        roles_chart.roles_matrix(
             [
                 member("dee", "active", "active", "active", "active"),
                 member("eli", "light", "absent", "active", "light"),
@@ -201,18 +202,18 @@ def test_the_matrix_marks_who_is_active_in_all_four_and_says_how_many_are():
 
 
 def test_the_matrix_grows_a_row_per_member():
-    one = parse(charts.roles_matrix([member("a", *["active"] * 4)]))
-    three = parse(charts.roles_matrix([member(n, *["active"] * 4) for n in "abc"]))
+    one = parse(roles_chart.roles_matrix([member("a", *["active"] * 4)]))
+    three = parse(roles_chart.roles_matrix([member(n, *["active"] * 4) for n in "abc"]))
 
     def height(svg):
         return float(svg.get("viewBox").split()[3])
 
-    assert height(three) - height(one) == pytest.approx(2 * charts.ROW)
+    assert height(three) - height(one) == pytest.approx(2 * roles_chart.ROW)
 
 
 def test_a_username_with_markup_is_escaped_not_run():
     evil = '<script>alert("x")</script>'
-    markup = str(charts.roles_matrix([member(evil, *["active"] * 4)]))
+    markup = str(roles_chart.roles_matrix([member(evil, *["active"] * 4)]))
     assert "<script" not in markup
     assert "&lt;script&gt;" in markup
     svg = parse(markup)  # still well-formed
@@ -223,11 +224,11 @@ def test_a_username_with_markup_is_escaped_not_run():
 
 def test_a_long_username_is_cut_in_the_matrix_but_whole_in_its_title():
     name = "bartholomew-the-third"
-    svg = parse(charts.roles_matrix([member(name, *["absent"] * 4)]))
+    svg = parse(roles_chart.roles_matrix([member(name, *["absent"] * 4)]))
     [row] = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "member"]
     assert row.find(f"{SVG}title").text == name
     label = row.find(f"{SVG}text").text
-    assert len(label) == charts.NAME_CHARS and label.endswith("\u2026")
+    assert len(label) == roles_chart.NAME_CHARS and label.endswith("\u2026")
 
 
 def test_charts_are_safe_strings_for_templates():
@@ -237,7 +238,7 @@ def test_charts_are_safe_strings_for_templates():
 
 
 def test_an_empty_matrix_says_so():
-    svg = parse(charts.roles_matrix([]))
+    svg = parse(roles_chart.roles_matrix([]))
     assert svg.find(f"{SVG}desc").text == "No active members."
 
 
@@ -255,7 +256,7 @@ def axis_labels(svg: ElementTree.Element, kind: str) -> list[ElementTree.Element
 
 def extent(label: ElementTree.Element) -> tuple[float, float]:
     """Where a label reaches along the axis, by the chart's own (generous) measure."""
-    x, width = float(label.get("x")), charts.text_width(label.text)
+    x, width = float(label.get("x")), text_width(label.text)
     return {
         "start": (x, x + width),
         "middle": (x - width / 2, x + width / 2),
@@ -269,8 +270,8 @@ def test_the_year_shows_once_where_it_begins_not_under_every_month():
     assert [t.text for t in axis_labels(svg, "year")] == ["2025", "2026"]
     # One mark where the year changes, between December and January.
     [mark] = [line for line in svg.iter(f"{SVG}line") if line.get("class") == "year-mark"]
-    slot = (charts.WIDTH - charts.LEFT - charts.RIGHT) / 12
-    assert float(mark.get("x1")) == pytest.approx(charts.LEFT + slot, abs=0.1)
+    slot = (WIDTH - LEFT - RIGHT) / 12
+    assert float(mark.get("x1")) == pytest.approx(LEFT + slot, abs=0.1)
 
 
 def test_a_chart_within_one_year_names_it_once_without_a_mark():
@@ -286,7 +287,7 @@ def test_no_two_axis_labels_run_into_each_other(first_month, count):
     for kind in ("month", "year"):
         spans = sorted(extent(label) for label in axis_labels(svg, kind))
         assert spans, kind
-        assert spans[0][0] >= 0 and spans[-1][1] <= charts.WIDTH, (kind, spans)
+        assert spans[0][0] >= 0 and spans[-1][1] <= WIDTH, (kind, spans)
         for (_start, end), (start, _end) in itertools.pairwise(spans):
             assert start - end >= 2, (kind, spans)
     marks = [float(x.get("x1")) for x in svg.iter(f"{SVG}line") if x.get("class") == "year-mark"]
@@ -301,4 +302,4 @@ def test_months_too_many_to_name_each_are_named_every_other_one():
     assert names == ["Dec", "Feb", "Apr", "Jun", "Aug", "Oct"] * 2
     assert [t.text for t in axis_labels(svg, "year")] == ["2025", "2026", "2027"]
     spans = [extent(label) for label in axis_labels(svg, "month")]
-    assert all(b[0] - a[1] >= charts.LABEL_GAP for a, b in itertools.pairwise(spans))
+    assert all(b[0] - a[1] >= LABEL_GAP for a, b in itertools.pairwise(spans))

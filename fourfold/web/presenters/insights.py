@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fourfold.coops.models import Cooperative
-from fourfold.insights import charts, principles, selectors
+from fourfold.insights import principles, roles_chart, selectors
 from fourfold.web.templatetags.fourfold import percent
 
 PRINCIPLES = {
@@ -128,15 +128,15 @@ def role_cells(
     member: selectors.MemberRoles, meanings: dict[str, str] | None = None
 ) -> list[RoleCell]:
     cells = []
-    for name in charts.ROLE_NAMES:
+    for name in roles_chart.ROLE_NAMES:
         role = getattr(member, name)
         cells.append(
             RoleCell(
                 name=name,
                 title=str(ROLE_TITLES[name]),
                 status=role.status,
-                symbol=charts.status_symbol(role.status),
-                status_label=charts.status_label(role.status),
+                symbol=roles_chart.status_symbol(role.status),
+                status_label=roles_chart.status_label(role.status),
                 figure=role.figure,
                 meaning=(meanings or {}).get(name, ""),
             )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.coops import selectors as coops
 from fourfold.coops.selectors import coop_today
-from fourfold.insights import charts, economics, principles, selectors
+from fourfold.insights import charts, economics, principles, roles_chart, selectors
 from fourfold.web.presenters.insights import audit_rows, meanings, role_cells
 from fourfold.web.presenters.production import consistency_summary
 from fourfold.web.requests import MemberRequest
@@ -48,7 +48,7 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
                     currency=coop.currency,
                     unit=coop.unit,
                 ),
-                "roles": charts.roles_matrix(roles),
+                "roles": roles_chart.roles_matrix(roles),
             },
         },
     )
