@@ -296,13 +296,17 @@ def principles_audit(
 
 
 def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
-    money_in = Transaction.objects.filter(
-        coop=coop,
-        occurred_on__gte=start,
-        occurred_on__lte=end,
-        kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
-        reversed_by__isnull=True,
-    ).exclude(payer__isnull=True)
+    money_in = (
+        Transaction.objects.posted()
+        .filter(
+            coop=coop,
+            occurred_on__gte=start,
+            occurred_on__lte=end,
+            kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
+            reversed_by__isnull=True,
+        )
+        .exclude(payer__isnull=True)
+    )
     outsiders = money_in.exclude(payer_id__in=members_ever).count()
     if outsiders:
         return PrincipleStatus(
@@ -355,9 +359,9 @@ def _no_paid_staff(coop) -> PrincipleStatus:
     from fourfold.ledger.principles import LABOUR
 
     expenses = list(
-        Transaction.objects.filter(
-            coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True
-        ).only("description", "supplier")
+        Transaction.objects.posted()
+        .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        .only("description", "supplier")
     )
     ever = Transaction.objects.filter(coop=coop, kind=Transaction.Kind.EXPENSE)
     if not expenses and not ever.exists():

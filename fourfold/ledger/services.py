@@ -20,6 +20,7 @@ from fourfold.ledger.models import Account, Transaction
 from fourfold.ledger.posting import (
     account_get,
     accounts_lock,
+    consent_asks,
     legs_post,
     member_accounts,
     parse_amount,
@@ -70,6 +71,9 @@ def contribution_post(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=timezone.now(),
+            asks=consent_asks(
+                kind=Transaction.Kind.CONTRIBUTION, entered_by=entered_by, payer=payer
+            ),
             payer=payer,
             description=description,
         )
@@ -145,6 +149,7 @@ def expense_post(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=now,
+            asks=consent_asks(kind=Transaction.Kind.EXPENSE, entered_by=entered_by, payer=payer),
             payer=payer,
             category=category,
             supplier=supplier.strip(),
@@ -200,6 +205,9 @@ def transfer_post(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=timezone.now(),
+            asks=consent_asks(
+                kind=Transaction.Kind.TRANSFER, entered_by=entered_by, payer=payer, payee=payee
+            ),
             payer=payer,
             payee=payee,
             description=description,
