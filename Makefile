@@ -48,6 +48,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check fourfold bench conftest.py
 	$(BIN)/ruff format --check fourfold bench conftest.py
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix fourfold bench conftest.py

@@ -58,7 +58,7 @@ def main() -> None:
     from fourfold.coops.models import Membership
     from fourfold.coops.selectors import coop_today
     from fourfold.lib import rotation
-    from fourfold.production import selectors, services
+    from fourfold.production import planning, selectors
     from fourfold.production.models import Shift, Unavailability
     from fourfold.testing import CoopFactory
     from fourfold.workflows import production as production_flow
@@ -111,7 +111,7 @@ def main() -> None:
         ]
     )
     today = coop_today(coop)
-    days = services.cadence_dates(coop, today, today + timedelta(weeks=args.weeks, days=-1))
+    days = planning.cadence_dates(coop, today, today + timedelta(weeks=args.weeks, days=-1))
     Unavailability.objects.bulk_create(
         [
             Unavailability(coop=coop, member=user, start=days[week], end=days[week], created_at=now)

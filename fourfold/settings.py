@@ -195,9 +195,22 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("FOURFOLD_STATIC_ROOT") or DATA_DIR / "static")
+# None in the tests: nothing is collected there.
+STATIC_ROOT: Path | None = Path(os.environ.get("FOURFOLD_STATIC_ROOT") or DATA_DIR / "static")
+# Receipts (never served from here: no MEDIA_URL; members fetch them through a view that checks
+# membership). In an S3 bucket when one is named (`pip install 'fourfold[s3]'`; credentials
+# from boto3's usual environment variables), else on disk beside the database.
+MEDIA_ROOT = Path(os.environ.get("FOURFOLD_MEDIA_ROOT") or DATA_DIR / "media")
+S3_BUCKET = os.environ.get("FOURFOLD_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": S3_BUCKET, "default_acl": "private"},
+        }
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

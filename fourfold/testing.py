@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 import factory
 from django.utils import timezone as django_timezone
@@ -47,8 +48,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def _save_password(self, create, extracted, **kwargs):
+        # factory_boy passes the built user, not the factory, as ``self``.
         if create:
-            self.save()
+            cast(User, self).save()
 
 
 class CoopFactory(factory.django.DjangoModelFactory):
@@ -91,11 +93,11 @@ class Personas:
 
 def make_personas() -> Personas:
     """Alice and Bob share a co-op; the outsider belongs to another one."""
-    coop = CoopFactory(slug="home", name="Home Co-op")
-    other_coop = CoopFactory(slug="elsewhere", name="Elsewhere Co-op")
-    alice = MembershipFactory(coop=coop, user__username="alice").user
-    bob = MembershipFactory(coop=coop, user__username="bob").user
-    outsider = MembershipFactory(coop=other_coop, user__username="outsider").user
+    coop = CoopFactory.create(slug="home", name="Home Co-op")
+    other_coop = CoopFactory.create(slug="elsewhere", name="Elsewhere Co-op")
+    alice = MembershipFactory.create(coop=coop, user__username="alice").user
+    bob = MembershipFactory.create(coop=coop, user__username="bob").user
+    outsider = MembershipFactory.create(coop=other_coop, user__username="outsider").user
     return Personas(coop=coop, alice=alice, bob=bob, other_coop=other_coop, outsider=outsider)
 
 

@@ -28,7 +28,8 @@ class User(AbstractUser):
             kwargs["update_fields"] = {*kwargs["update_fields"], "username_skeleton"}
         # A new password (a reset after a lost one, a change) ends every API token issued
         # under the old one. Django clears ``_password`` for a mere hash upgrade at login.
-        password_changed = self._password is not None and self.pk is not None
+        # django-stubs leave out ``_password`` (AbstractBaseUser.set_password sets it).
+        password_changed = self._password is not None and self.pk is not None  # type: ignore[attr-defined]
         super().save(*args, **kwargs)
         if password_changed:
             self.api_tokens.all().delete()

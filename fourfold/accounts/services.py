@@ -122,16 +122,16 @@ def _throttle_check(*, attempt: LoginFailure, device_user_id: int | None, now: d
     """
     key, address = attempt.username, attempt.address
     recent = LoginFailure.objects.filter(at__gte=_window_start(now))
-    counts = {
+    wanted = {
         "pair": Count("pk", filter=Q(username=key, address=address)),
         "by_username": Count("pk", filter=Q(username=key)),
     }
     if address:
         recent = recent.filter(Q(username=key) | Q(address=address))
-        counts["by_address"] = Count("pk", filter=Q(address=address))
+        wanted["by_address"] = Count("pk", filter=Q(address=address))
     else:
         recent = recent.filter(username=key)
-    counts = {"by_address": 0, **recent.aggregate(**counts)}
+    counts: dict[str, int] = {"by_address": 0, **recent.aggregate(**wanted)}
     minutes = settings.LOGIN_FAILURE_WINDOW_MINUTES
     if counts["pair"] > settings.LOGIN_FAILURE_LIMIT:
         raise Throttled(

@@ -11,12 +11,14 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from fourfold.api.auth import BearerToken
 from fourfold.api.routers import (
     accounts,
+    activity,
     consumption,
     coops,
     governance,
     insights,
     ledger,
     production,
+    receipts,
 )
 from fourfold.errors import FourfoldError, PrincipleViolation
 
@@ -36,10 +38,12 @@ api = NinjaAPI(
 api.add_router("", accounts.router)
 api.add_router("", coops.router)
 api.add_router("", ledger.router)
+api.add_router("", receipts.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)
 api.add_router("", governance.router)
 api.add_router("", insights.router)
+api.add_router("", activity.router)
 
 
 @api.exception_handler(FourfoldError)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -24,7 +25,7 @@ class ApiErrorsMiddleware:
     """A method the path does not take (ninja answers plain text), an address or a header
     too long: answered in JSON on API paths."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -91,10 +92,10 @@ class RefuseNulMiddleware:
     must not be answered differently by the two. The one place that looks at every string
     a client sends: the path, the query string and the JSON body, keys included."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith("/api/") and self._holds_nul(request):
             return JsonResponse(
                 {"detail": _("Text may not contain NUL characters."), "code": "invalid"},

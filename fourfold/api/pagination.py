@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from typing import Protocol
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import Field
@@ -14,12 +16,20 @@ MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000_000
 
 
+class Pageable(Protocol):
+    """A QuerySet, or any list that counts itself and reads one slice at a time."""
+
+    def count(self) -> int: ...
+
+    def __getitem__(self, window: slice, /) -> Iterable: ...
+
+
 class Page(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
-def paginate(request: HttpRequest, response: HttpResponse, items: QuerySet, page: Page) -> list:
+def paginate(request: HttpRequest, response: HttpResponse, items: Pageable, page: Page) -> list:
     """One page of ``items``; ``X-Total-Count`` and a ``Link: rel=next`` header tell the rest."""
     total = items.count()
     response["X-Total-Count"] = str(total)

@@ -16,18 +16,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from fourfold.accounts.models import User
-from fourfold.accounts.services import user_signup
-from fourfold.consumption import selectors as consumption_selectors
+from fourfold.cli.demo_bike import BIKE_ONLY, BIKE_SLUG, bike_kitchen_build
+from fourfold.cli.demo_story import (
+    DEMO_MEMBERS,
+    DEMO_PASSWORD,
+    coop_found_with_members,
+    demo_user,
+    facilitators_and_calendars,
+    pick_up,
+)
 from fourfold.consumption import services as consumption
 from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
-from fourfold.governance import services as governance
 from fourfold.governance.models import Proposal
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
+from fourfold.production import swaps as production_swaps
 from fourfold.production.models import Batch, Shift
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import membership as membership_flow
@@ -35,8 +42,6 @@ from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 DEMO_SLUG = "somerville"
-DEMO_PASSWORD = "yogurt-on-sunday"
-DEMO_MEMBERS = ["dee", "eli", "flo", "ana", "ben", "cam", "gus", "hal", "ivy", "jo", "kai", "lou"]
 DEMO_COOP = services.CoopFields(
     slug=DEMO_SLUG,
     name="Somerville Yogurt Cooperative",
@@ -52,34 +57,8 @@ DEMO_COOP = services.CoopFields(
 )
 
 
-def _demo_user(username: str, *, hashed: str | None = None) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        return user_signup(
-            username=username, email=f"{username}@somerville.example", password=DEMO_PASSWORD
-        )
-    # Reusing the demo: whatever a visitor changed, the printed password works again. One
-    # hash serves every demo member (the password is printed for all of them anyway):
-    # hashing it twenty times over was most of the wait when the demo is reused.
-    user.password = hashed or make_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    return user
-
-
 def _quiet(done: int, total: int) -> None:
     """No progress to show."""
-
-
-def _found(fields: services.CoopFields, members: list[User], *, on: date) -> Cooperative:
-    """Found the co-op on the evening of ``on``, the first of ``members`` inviting the rest."""
-    founder, *others = members
-    evening = datetime.combine(on, time(19), tzinfo=ZoneInfo(fields.timezone))
-    coop = services.coop_found(founder=founder, fields=fields, now=evening)
-    for minutes, member in enumerate(others, start=1):
-        moment = evening + timedelta(minutes=minutes)
-        invitation = services.invitation_create(coop=coop, by=founder, now=moment)
-        membership_flow.invitation_accept(code=invitation.code, user=member, now=moment)
-    return coop
 
 
 @transaction.atomic
@@ -87,20 +66,20 @@ def build(progress=_quiet) -> tuple[Cooperative, bool]:
     """The demo yogurt co-op and whether the demo was built now (False: it was there and is
     reused); the bike kitchen is built with it."""
     hashed = make_password(DEMO_PASSWORD)
-    members = [_demo_user(username, hashed=hashed) for username in DEMO_MEMBERS]
+    members = [demo_user(username, hashed=hashed) for username in DEMO_MEMBERS]
     # Mo, admitted during the demo year, and the bike kitchen's own members: the printed
     # password works for them too.
     for username in ["mo", *BIKE_ONLY]:
         if User.objects.filter(username=username).exists():
-            _demo_user(username, hashed=hashed)
+            demo_user(username, hashed=hashed)
     coop = Cooperative.objects.filter(slug=DEMO_SLUG).first()
     if coop is not None:
         return coop, False
     today = timezone.now().astimezone(ZoneInfo(DEMO_COOP.timezone)).date()
     # A year of Sundays from the pay-ins; the members met to found the co-op the evening before.
-    coop = _found(DEMO_COOP, members, on=today - timedelta(days=365))
+    coop = coop_found_with_members(DEMO_COOP, members, on=today - timedelta(days=365))
     _year(coop, members, progress)
-    _bike_kitchen(members, progress)
+    bike_kitchen_build(members, progress)
     return coop, True
 
 
@@ -220,7 +199,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
                 )
             _record(batch, rng, weeks_ago=week)
             # Collected from the maker's fridge that evening or the next two.
-            _pick_up(batch, pickups, now=now, hours=(16, 21), days=3)
+            pick_up(batch, pickups, now=now, hours=(16, 21), days=3)
             settle_on = batch.date
         if week in SETTLE_UPS:
             # Half-way through the year, and again a month ago, a member settles everyone up
@@ -231,7 +210,7 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             )
     lou = by_name["lou"]
     production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
-    _facilitators_and_calendars(coop, today)
+    facilitators_and_calendars(coop, today)
     production_flow.unavailability_add(
         coop=coop,
         member=lou,
@@ -243,8 +222,8 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
         batch__coop=coop, batch__date__gt=today + timedelta(days=7), member__isnull=False
     ).select_related("member", "batch")
     offered = upcoming.order_by("batch__date").first()
-    if offered is not None:
-        production.swap_offer(shift=offered, by=offered.member)
+    if offered is not None and offered.member is not None:
+        production_swaps.swap_offer(shift=offered, by=offered.member)
 
 
 def _in_order(batches: list[Batch], day: date, decide):
@@ -332,7 +311,7 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
         )
     if week == 12:
         # Mo from Highland Ave accepts Dee's invitation, which asks the members to admit him.
-        mo = _demo_user("mo")
+        mo = demo_user("mo")
         invitation = services.invitation_create(coop=coop, by=by_name["dee"], now=moment)
         membership_flow.invitation_accept(code=invitation.code, user=mo, now=moment)
         decide(
@@ -342,25 +321,6 @@ def _decisions(coop: Cooperative, members: list[User], week: int, day, by_name) 
             positions=["agree"],
         )
         consumption.share_set(coop=coop, member=mo, units=2)
-
-
-def _pick_up(
-    batch: Batch, rng: random.Random, *, now: datetime, hours: tuple[int, int], days: int
-) -> None:
-    """Nearly everyone collects their share in the ``days`` from the batch's day on, inside
-    the pick-up window; now and then one is forgotten (that is the co-op's waste). A pick-up
-    still ahead of ``now`` waits, as it would."""
-    coop = batch.coop
-    for allocation in consumption_selectors.allocations(batch=batch):
-        if not allocation.units or rng.random() >= 0.95:
-            continue
-        day = batch.date + timedelta(days=rng.randrange(days))
-        moment = datetime.combine(
-            day, time(rng.randint(*hours), rng.randrange(60)), tzinfo=coop.zone
-        )
-        if moment >= now:
-            continue
-        consumption.collected_mark(batch=batch, member=allocation.member, now=moment)
 
 
 def _logins(coop: Cooperative) -> list[str]:
@@ -400,12 +360,13 @@ SHORT_BATCHES = {44: 2, 31: 1, 7: 2}
 
 
 def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
-    producer = batch.shifts.exclude(member=None).first()
+    shift = batch.shifts.exclude(member=None).first()
+    producer = shift.member if shift is not None else None
     if producer is None:
         return
     if weeks_ago == 30:
         production.batch_record_missed(
-            batch=batch, by=producer.member, reason="Power cut on the block", today=batch.date
+            batch=batch, by=producer, reason="Power cut on the block", today=batch.date
         )
         return
     # Made at the target the batch was planned at (24 once the members voted for it), but
@@ -413,141 +374,9 @@ def _record(batch: Batch, rng: random.Random, *, weeks_ago: int) -> None:
     quantity = batch.planned_quantity - SHORT_BATCHES.get(weeks_ago, 0)
     hours = Decimal(rng.choice(["3.25", "3.5", "3.75", "4.0"]))
     production_flow.batch_record_made(
-        batch=batch, by=producer.member, quantity=quantity, hours=hours, today=batch.date
+        batch=batch, by=producer, quantity=quantity, hours=hours, today=batch.date
     )
 
 
-BIKE_SLUG = "bike-kitchen"
-BIKE_MEMBERS = ["dee", "eli", "ana", "gus", "nia", "oli", "pat", "raj"]
-BIKE_ONLY = [name for name in BIKE_MEMBERS if name not in DEMO_MEMBERS]
 # Everyone the demo gives the printed password, in the order they joined.
 DEMO_LOGINS = [*DEMO_MEMBERS, "mo", *BIKE_ONLY]
-BIKE_COOP = services.CoopFields(
-    slug=BIKE_SLUG,
-    name="Somerville Bike Kitchen",
-    product="bike repair",
-    unit="repair slot",
-    cadence="FREQ=WEEKLY;BYDAY=WE",
-    timezone="America/New_York",
-    target_quantity=8,
-    producers_per_batch=2,
-    currency="USD",
-    commercial_unit_price=Decimal("45.00"),
-    diy_minutes_per_unit=Decimal("120"),
-)
-
-
-def _bike_kitchen(yogurt_members: list[User], progress) -> Cooperative:
-    """The Somerville Bike Kitchen: a service, not a good. Repair evenings are the batches,
-    repair slots are the shares, mechanics are the producers; the same four roles."""
-    people = {m.username: m for m in yogurt_members}
-    members = [people.get(name) or _demo_user(name) for name in BIKE_MEMBERS]
-    now = timezone.now()
-    today = now.astimezone(ZoneInfo(BIKE_COOP.timezone)).date()
-    coop = _found(
-        BIKE_COOP,
-        members,
-        # The evening before the tool fund was paid in, as the yogurt co-op was.
-        on=today - timedelta(days=365),
-    )
-    founder = members[0]
-    rng = random.Random(20261128)
-    pickups = random.Random(20261129)
-    for member in members:
-        ledger.contribution_post(
-            coop=coop,
-            payer=member,
-            amount=Decimal("20.00"),
-            entered_by=member,
-            description="Tool fund",
-            occurred_on=today - timedelta(days=364),
-        )
-        consumption.share_set(coop=coop, member=member, units=1)
-    money_flow.expense_post(
-        coop=coop,
-        payer=None,
-        amount=Decimal("140.00"),
-        category="equipment",
-        supplier="Park Tool",
-        description="Truing stand and wrenches",
-        entered_by=founder,
-        occurred_on=today - timedelta(days=360),
-        split=dict.fromkeys(members, 1),
-    )
-    for week in range(52, 0, -1):
-        day = today - timedelta(days=7 * week)
-        if week % 4 == 0 and week < 52:
-            # Dues, every four weeks: the tool fund pays for what wears out.
-            for member in members:
-                ledger.contribution_post(
-                    coop=coop,
-                    payer=member,
-                    amount=Decimal("5.00"),
-                    entered_by=member,
-                    description="Dues",
-                    occurred_on=day,
-                )
-        if week == 30:
-            _bike_decision(coop, members, day)
-        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
-        for evening in Batch.objects.filter(
-            coop=coop, date__gte=day, status="planned", date__lt=min(day + timedelta(days=7), today)
-        ):
-            if week % 6 == 0:
-                buyer = members[week % len(members)]
-                money_flow.expense_post(
-                    coop=coop,
-                    payer=buyer,
-                    amount=Decimal(rng.randint(18, 60)),
-                    category="supplies",
-                    supplier="Broadway Bicycle",
-                    description="Tubes, cables and brake pads",
-                    entered_by=buyer,
-                    occurred_on=evening.date,
-                    batch=evening,
-                )
-            mechanic = evening.shifts.exclude(member=None).first().member
-            production_flow.batch_record_made(
-                batch=evening,
-                by=mechanic,
-                # Every slot of the evening taken, but on the two evenings a mechanic was
-                # ill and half the stands stood idle.
-                quantity=evening.planned_quantity // (2 if week in (38, 9) else 1),
-                hours=Decimal(rng.choice(["5", "5.5", "6"])),
-                today=evening.date,
-            )
-            # A repair slot is taken by turning up that evening with one's bike.
-            _pick_up(evening, pickups, now=now, hours=(18, 20), days=1)
-    production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
-    _facilitators_and_calendars(coop, today)
-    progress(52, 52)
-    return coop
-
-
-def _facilitators_and_calendars(coop: Cooperative, today: date) -> None:
-    """What the daily task and the members themselves would have done by now: the coming
-    months' facilitators planned, and each active member's calendar address made."""
-    governance.facilitators_plan(coop=coop, today=today)
-    for row in coops_selectors.coop_members(coop=coop):
-        if row.status == Membership.Status.ACTIVE:
-            production.calendar_feed_ensure(coop=coop, member=row.user)
-
-
-def _bike_decision(coop: Cooperative, members: list[User], day: date) -> None:
-    """The bike kitchen's one decision of the year, taken by everyone that evening."""
-    moment = datetime.combine(day, time(19), tzinfo=coop.zone)
-    proposal = decisions_flow.proposal_open(
-        coop=coop,
-        by=members[5],
-        kind="rule_change",
-        now=moment,
-        title="Spend more than $100 only with the members' approval",
-        change={"spending_limit": "100"},
-    )
-    for index, member in enumerate(members):
-        decisions_flow.vote_cast(
-            proposal=proposal,
-            member=member,
-            now=moment + timedelta(minutes=10 * (index + 1)),
-            position="agree",
-        )

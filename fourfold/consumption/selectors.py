@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from fourfold.accounts.models import User
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
+from fourfold.coops.selectors import active_members, coop_today
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.money import from_minor, quantize
 from fourfold.production.models import Batch
@@ -51,11 +51,7 @@ def demand(*, batch: Batch) -> dict[int, int]:
     reservation, else their standing share unless it is paused. Paused and former members ask
     nothing. Three queries, no user rows loaded."""
     coop = batch.coop
-    members = (
-        User.objects.filter(memberships__coop=coop, memberships__status=Membership.Status.ACTIVE)
-        .order_by("username")
-        .values_list("pk", flat=True)
-    )
+    members = active_members(coop=coop).values_list("pk", flat=True)
     standing = {
         member: (0 if paused else units)
         for member, units, paused in StandingShare.objects.filter(coop=coop).values_list(

@@ -80,7 +80,7 @@ def share_set(
             at=now,
         )
         # The rotation follows consumption: a new share moves the future shifts.
-        from fourfold.production.services import replan_after_membership_change
+        from fourfold.production.planning import replan_after_membership_change
 
         replan_after_membership_change(coop=coop, shares=selectors.share_weights(coop=coop))
     return share

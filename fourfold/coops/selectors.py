@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
@@ -69,6 +70,23 @@ def active_members(*, coop: Cooperative) -> QuerySet[User]:
     return User.objects.filter(
         memberships__coop=coop, memberships__status=Membership.Status.ACTIVE
     ).order_by("username")
+
+
+def active_members_by_coop(*, coop_ids: Iterable[int]) -> dict[int, dict[int, User]]:
+    """Per co-op, its active members by user id, for many co-ops in one query (every co-op
+    asked for is there, one with nobody active too)."""
+    wanted = set(coop_ids)
+    members: dict[int, dict[int, User]] = {coop_id: {} for coop_id in wanted}
+    for membership in Membership.objects.filter(
+        coop_id__in=wanted, status=Membership.Status.ACTIVE
+    ).select_related("user"):
+        members[membership.coop_id][membership.user_id] = membership.user
+    return members
+
+
+def coops_with_active_members() -> QuerySet[Cooperative]:
+    """The co-ops someone is active in just now: the ones with work to plan."""
+    return Cooperative.objects.filter(memberships__status=Membership.Status.ACTIVE).distinct()
 
 
 def member_by_username(*, coop: Cooperative, username: str) -> User | None:

@@ -20,7 +20,7 @@ from fourfold.coops.selectors import coop_today, invitation_closed, is_active_me
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.lib.dates import is_time_zone, normalise_cadence, parse_cadence
 from fourfold.lib.language import plural_guess
-from fourfold.lib.money import decimal_from_text, is_currency
+from fourfold.lib.money import decimal_from_text, exponent_of, is_currency
 
 INVITATION_LIFETIME = timedelta(days=14)
 RESERVED_SLUGS = {"new", "api", "static", "admin", "accounts", "invite"}
@@ -118,13 +118,13 @@ def coop_validate(fields: CoopFields) -> CoopFields:
             _("Unknown currency; use an ISO 4217 code such as USD or EUR."), field="currency"
         )
     price = _decimal(fields.commercial_unit_price, "commercial_unit_price", money=True)
-    if price < 0 or price >= Decimal("1e10") or price.as_tuple().exponent < -4:
+    if price < 0 or price >= Decimal("1e10") or exponent_of(price) < -4:
         raise Invalid(
             _("Enter a price from 0 up to 9,999,999,999 with at most 4 decimals."),
             field="commercial_unit_price",
         )
     minutes = _decimal(fields.diy_minutes_per_unit, "diy_minutes_per_unit")
-    if minutes < 0 or minutes >= Decimal("1e6") or minutes.as_tuple().exponent < -2:
+    if minutes < 0 or minutes >= Decimal("1e6") or exponent_of(minutes) < -2:
         raise Invalid(
             _("Enter minutes from 0 up to 999,999 with at most 2 decimals."),
             field="diy_minutes_per_unit",

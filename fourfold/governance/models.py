@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,6 +47,12 @@ class Proposal(models.Model):
     class Meta:
         indexes = [models.Index(fields=["coop", "status", "closes_at"])]
         ordering = ["-opened_at"]
+
+    @property
+    def approved_amount(self) -> Decimal:
+        """What a spending proposal approves: proposal_open refuses one without an amount, so
+        only the other kinds, which approve nothing, have none."""
+        return self.amount if self.amount is not None else Decimal(0)
 
 
 class Vote(models.Model):

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
+from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import active_members_by_coop, coop_today
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.lib.money import from_minor
 
@@ -79,11 +80,8 @@ def tallies(*, proposals: Iterable[Proposal], now: datetime | None = None) -> di
         for vote in Vote.objects.filter(proposal_id__in=unread):
             votes_of[vote.proposal_id].append(vote)
     coop_ids = {p.coop_id for p in items}
-    eligible_of: dict[int, set[int]] = {coop_id: set() for coop_id in coop_ids}
-    for coop_id, user_id in Membership.objects.filter(
-        coop_id__in=coop_ids, status=Membership.Status.ACTIVE
-    ).values_list("coop_id", "user_id"):
-        eligible_of[coop_id].add(user_id)
+    active = active_members_by_coop(coop_ids=coop_ids)
+    eligible_of = {coop_id: set(members) for coop_id, members in active.items()}
     proxies_of: dict[int, list[Proxy]] = {coop_id: [] for coop_id in coop_ids}
     live = Proxy.objects.filter(coop_id__in=coop_ids, revoked_at__isnull=True)
     for proxy in live.select_related("giver"):
@@ -110,7 +108,7 @@ def tallies(*, proposals: Iterable[Proposal], now: datetime | None = None) -> di
         for vote in counted.values():
             if vote.position:
                 positions[vote.position] += 1
-        figures = {
+        figures: dict[str, Any] = {
             "eligible": len(eligible),
             "voted": len(counted),
             "by_proxy": len(counted) - len(votes),
@@ -157,7 +155,7 @@ def _spent_minor() -> Sum:
 def approval_left(approval: Proposal) -> Decimal:
     """What a passed spending proposal still approves: its amount less what is spent of it."""
     spent = Proposal.objects.filter(pk=approval.pk).aggregate(spent=_spent_minor())["spent"]
-    return approval.amount - from_minor(spent, approval.coop.currency)
+    return approval.approved_amount - from_minor(spent, approval.coop.currency)
 
 
 def approvals_open(*, coop: Cooperative) -> list[tuple[Proposal, Decimal]]:
@@ -172,5 +170,5 @@ def approvals_open(*, coop: Cooperative) -> list[tuple[Proposal, Decimal]]:
     return [
         (proposal, left)
         for proposal in passed
-        if (left := proposal.amount - from_minor(proposal.spent, coop.currency)) > 0
+        if (left := proposal.approved_amount - from_minor(proposal.spent, coop.currency)) > 0
     ]

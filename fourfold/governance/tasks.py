@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
-from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
-from fourfold.governance import services
+from fourfold.coops.selectors import coop_today, coops_with_active_members
+from fourfold.governance import facilitators
 
 FACILITATORS_EVERY = timedelta(days=1)
 
@@ -19,10 +18,10 @@ def facilitators_plan_all(*, now: datetime | None = None) -> int:
     """Plan the coming months' facilitators of every co-op with an active member; how many
     co-ops it planned (idempotent: a month already given keeps its facilitator)."""
     now = now or timezone.now()
-    coops = Cooperative.objects.filter(memberships__status=Membership.Status.ACTIVE).distinct()
+    coops = coops_with_active_members()
     count = 0
     for coop in coops:
-        services.facilitators_plan(coop=coop, today=coop_today(coop, now=now))
+        facilitators.facilitators_plan(coop=coop, today=coop_today(coop, now=now))
         count += 1
     return count
 

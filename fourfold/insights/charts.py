@@ -25,22 +25,25 @@ from fourfold.lib.language import format_ratio
 from fourfold.lib.money import format_money
 
 if TYPE_CHECKING:
-    from fourfold.insights.selectors import MemberRoles, MonthEconomics
+    from fourfold.insights.economics import MonthEconomics
+    from fourfold.insights.selectors import MemberRoles
     from fourfold.production.selectors import MonthConsistency
 
 WIDTH = 360
 BAR_HEIGHT = 140  # the plot area of the bar charts, in viewBox units
 TOP, BOTTOM, LEFT, RIGHT = 14, 30, 44, 8
-# Colours chosen for 3:1 against both Pico's light and dark backgrounds (bars, lines), and for
-# 4.5:1 between each matrix cell and its own text; text elsewhere takes the page's colour.
-BAR = "#0172ad"
-PRICE_LINE = "#c62828"
+# The colours are the stylesheet's palette (the --ff-* custom properties in fourfold.css, where
+# their contrast is explained): the charts are drawn inside its pages and share its colours;
+# text elsewhere takes the page's colour.
+BAR = "var(--ff-bar)"
+PRICE_LINE = "var(--ff-price-line)"
+CELL_EDGE = "var(--ff-cell-edge)"
 ROLE_NAMES = ("producer", "funder", "manager", "consumer")
 CELL = {
     # status: (fill, text colour, symbol)
-    "active": ("#1b5e20", "#ffffff", "\u25cf"),  # ● filled
-    "light": ("#fff3c4", "#4e342e", "\u25d0"),  # ◐ half
-    "absent": ("#f5f5f5", "#424242", "\u25cb"),  # ○ empty
+    "active": ("var(--ff-cell-active)", "var(--ff-cell-active-ink)", "\u25cf"),  # ● filled
+    "light": ("var(--ff-cell-light)", "var(--ff-cell-light-ink)", "\u25d0"),  # ◐ half
+    "absent": ("var(--ff-cell-absent)", "var(--ff-cell-absent-ink)", "\u25cb"),  # ○ empty
 }
 MAX_BAR = 28  # a bar stays a bar when only a month or two are shown
 FONT_SIZE = 10
@@ -463,7 +466,7 @@ def roles_matrix(roles: Sequence[MemberRoles], *, chart_id: str = "roles-chart")
                         "height": _n(ROW - 2),
                         "rx": "3",
                         "fill": fill,
-                        "stroke": "#757575",
+                        "stroke": CELL_EDGE,
                         "stroke-width": "0.5",
                         "data-role": name,
                         "data-status": role.status,

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from fourfold.coops.models import Cooperative
-from fourfold.insights import selectors
+from fourfold.insights import economics, principles, selectors
 from fourfold.lib.money import plain
 
 
@@ -20,8 +20,8 @@ def _figure(value: Decimal | None) -> str | None:
 
 def health(*, coop: Cooperative, today: date | None = None) -> dict:
     roles = selectors.member_roles(coop=coop, today=today)
-    audit = selectors.principles_audit(coop=coop, today=today, roles=roles)
-    money = selectors.economics(coop=coop, today=today)
+    audit = principles.principles_audit(coop=coop, today=today, roles=roles)
+    money = economics.economics(coop=coop, today=today)
     active_all_four = sum(1 for r in roles if r.all_four)
     return {
         "coop": coop.slug,

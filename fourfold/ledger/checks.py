@@ -48,7 +48,7 @@ def balances_left_behind(*, user: User) -> list[LeftBalance]:
 
 def account_name(account: Account) -> str:
     """How an account is named in exports and checks: member:<username>, pool, cost:<category>."""
-    if account.kind == Account.Kind.MEMBER:
+    if account.kind == Account.Kind.MEMBER and account.user is not None:
         return f"member:{account.user.username}"
     if account.kind == Account.Kind.COST:
         return f"cost:{account.category}"

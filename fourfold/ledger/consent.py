@@ -89,7 +89,8 @@ def _post_held(entry: Transaction, *, by: User, now: datetime) -> None:
     """Everyone said yes: the held legs become the entry's legs and move the balances."""
     coop = entry.coop
     if entry.kind == Transaction.Kind.REVERSAL_REQUEST:
-        original = Transaction.objects.get(pk=entry.reversal_of_id)
+        original = entry.reversal_of
+        assert original is not None  # a reversal request always names what it reverses
         reversal = reversal_post(
             original=original, entered_by=entry.entered_by, reason=entry.description, now=now
         )

@@ -24,7 +24,7 @@ from fourfold.ledger.posting import (
 )
 from fourfold.ledger.principles import category_clean
 from fourfold.ledger.retry import retry_on_conflict
-from fourfold.lib.money import decimal_from_text, split_largest_remainder
+from fourfold.lib.money import decimal_from_text, exponent_of, split_largest_remainder
 
 MAX_WEIGHT = 1_000_000
 WEIGHT_DECIMALS = 6
@@ -43,7 +43,7 @@ def weights_clean(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dic
             raise Invalid(_("Every weight must be above zero."), field="split")
         # Bounded before any arithmetic: a weight like 1e999999999 would become a
         # billion-digit fraction in the split.
-        if value > MAX_WEIGHT or value.normalize().as_tuple().exponent < -WEIGHT_DECIMALS:
+        if value > MAX_WEIGHT or exponent_of(value.normalize()) < -WEIGHT_DECIMALS:
             raise Invalid(
                 _("A weight is a number up to %(max)s, with at most %(places)d decimals.")
                 % {"max": f"{MAX_WEIGHT:,}", "places": WEIGHT_DECIMALS},

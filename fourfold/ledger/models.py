@@ -12,6 +12,7 @@ debit-normal. Hence sum(member balances) = pool + costs not yet allocated, alway
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -118,6 +119,9 @@ class TransactionQuerySet(AppendOnlyQuerySet):
         return self.filter(awaits_consent=True, outcome__isnull=True)
 
 
+TransactionManager = models.Manager.from_queryset(TransactionQuerySet)
+
+
 class Transaction(AppendOnlyModel):
     class Kind(models.TextChoices):
         CONTRIBUTION = "contribution", _("contribution")
@@ -185,7 +189,7 @@ class Transaction(AppendOnlyModel):
     declared = models.CharField(max_length=30, blank=True)
     declaration = models.CharField(max_length=500, blank=True)
 
-    objects = TransactionQuerySet.as_manager()
+    objects: ClassVar[TransactionManager] = TransactionManager()
 
     class Meta:
         indexes = [
@@ -295,3 +299,22 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["coop", "key"], name="ledger_idempotency_key_unique"),
         ]
+
+
+class Receipt(models.Model):
+    """A photo or PDF of what an expense bought, kept in the default storage under a random
+    name; its type is read from its bytes, never from its name."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="receipts")
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="receipts")
+    file = models.FileField(upload_to="receipts")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(help_text=_("Bytes stored."))
+    name = models.CharField(max_length=120, help_text=_("The uploaded file's name, made safe."))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["coop", "transaction"])]

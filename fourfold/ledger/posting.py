@@ -43,6 +43,7 @@ def member_accounts(coop: Cooperative, users: list[User]) -> dict[int, Account]:
     found = {
         a.user_id: a
         for a in Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user__in=users)
+        if a.user_id is not None
     }
     missing = [user for user in users if user.pk not in found]
     if missing:
@@ -53,6 +54,7 @@ def member_accounts(coop: Cooperative, users: list[User]) -> dict[int, Account]:
         found = {
             a.user_id: a
             for a in Account.objects.filter(coop=coop, kind=Account.Kind.MEMBER, user__in=users)
+            if a.user_id is not None
         }
     return found
 

@@ -136,7 +136,7 @@ def books(*, coop: Cooperative) -> Books:
     """Every member's balance, the pool and the costs awaiting allocation, in one query
     whatever the size of the co-op or its ledger (the running totals live on the accounts)."""
 
-    def kind_total(kind: str) -> Subquery:
+    def kind_total(kind: str) -> Coalesce:
         return Coalesce(
             Subquery(
                 Account.objects.filter(coop=coop, kind=kind)
@@ -194,9 +194,12 @@ def settlement_plan(*, coop: Cooperative) -> SettlementPlan:
     state = books(coop=coop)
     if state.unallocated:
         return SettlementPlan(transfers=[], unallocated=state.unallocated)
-    people = {row.user.pk: row.user for row in state.balances}
+    # The pool is the side keyed None.
+    people: dict[int | None, Person | None] = {row.user.pk: row.user for row in state.balances}
     people[None] = None
-    minor = {row.user.pk: to_minor(row.balance, coop.currency) for row in state.balances}
+    minor: dict[int | None, int] = {
+        row.user.pk: to_minor(row.balance, coop.currency) for row in state.balances
+    }
     minor[None] = -to_minor(state.pool, coop.currency)
     return SettlementPlan(
         transfers=[

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
-from fourfold.ledger.models import Account, ConsentAsk, EntryOutcome, Leg, Transaction
+from fourfold.ledger.models import (
+    Account,
+    ConsentAsk,
+    EntryOutcome,
+    Leg,
+    Transaction,
+    TransactionQuerySet,
+)
 from fourfold.ledger.selectors import member_balances
 from fourfold.lib.csv import csv_writer
 from fourfold.lib.money import from_minor
@@ -24,7 +31,7 @@ def transactions(
     category: str | None = None,
     start: date | None = None,
     end: date | None = None,
-) -> QuerySet[Transaction]:
+) -> TransactionQuerySet:
     """The co-op's transactions, newest first, optionally filtered."""
     items = Transaction.objects.filter(coop=coop)
     if member is not None:
@@ -166,7 +173,7 @@ def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) ->
             account = leg.account
             name = (
                 account.user.username
-                if account.user_id
+                if account.user is not None
                 else f"cost:{account.category}"
                 if account.category
                 else "pool"
@@ -179,8 +186,8 @@ def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) ->
                     item.category,
                     item.description,
                     item.supplier,
-                    item.payer.username if item.payer_id else "",
-                    item.payee.username if item.payee_id else "",
+                    item.payer.username if item.payer is not None else "",
+                    item.payee.username if item.payee is not None else "",
                     name,
                     str(from_minor(leg.amount_minor, coop.currency)),
                     coop.currency,

@@ -35,6 +35,12 @@ def is_currency(code: str) -> bool:
     return code in list_currencies() and code not in _NOT_FOR_PAYMENT
 
 
+def exponent_of(value: Decimal) -> int:
+    """``value``'s exponent (-2 for 1.25); NaN and infinity have none, and give 0."""
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of ``currency``: 0.01 for EUR, 1 for JPY."""
     return Decimal(1).scaleb(-get_currency_precision(currency))

@@ -23,11 +23,14 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Generic, TypeVar
 
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-Member = Hashable
+# A member and a place (a shift, a month) are whatever the caller keys them by.
+M = TypeVar("M", bound=Hashable)
+K = TypeVar("K", bound=Hashable)
 
 NEIGHBOUR_PENALTY = 1_000  # a place next to one the member already has
 LONG_RUN_CAP = 400  # below the neighbour penalty: spreading out comes first
@@ -40,13 +43,13 @@ POLISH_WORK_LIMIT = 0.5  # CP-SAT deterministic work units: a bounded, repeatabl
 
 
 @dataclass(frozen=True)
-class Slot:
-    key: Hashable  # the shift's id
+class Slot(Generic[K]):
+    key: K  # the shift's id
     batch: int  # index into Problem.batches
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Generic[M, K]):
     """``batches`` run in date order over the history and the planning window.
 
     ``fixed[b]`` are the members who hold a place in batch ``b`` that the planner must not move
@@ -54,35 +57,35 @@ class Problem:
     """
 
     batch_count: int
-    members: Sequence[Member]
-    weights: Mapping[Member, Fraction]
+    members: Sequence[M]
+    weights: Mapping[M, Fraction]
     fixed: Mapping[int, frozenset] = field(default_factory=dict)
-    slots: Sequence[Slot] = ()
-    unavailable: Mapping[Member, frozenset[int]] = field(default_factory=dict)
-    previous: Mapping[Hashable, Member] = field(default_factory=dict)
+    slots: Sequence[Slot[K]] = ()
+    unavailable: Mapping[M, frozenset[int]] = field(default_factory=dict)
+    previous: Mapping[K, M] = field(default_factory=dict)
     # Shifts done over a longer past (a year): among members equally near their fair share,
     # the place goes to whoever has done fewer, so the rolling window does not forget drift.
-    long_run: Mapping[Member, int] = field(default_factory=dict)
+    long_run: Mapping[M, int] = field(default_factory=dict)
 
 
 @dataclass
-class Plan:
-    assignment: dict[Hashable, Member | None]
-    fair_share: dict[Member, Fraction]
-    counts: dict[Member, int]  # fixed + assigned, over history and window
+class Plan(Generic[M, K]):
+    assignment: dict[K, M | None]
+    fair_share: dict[M, Fraction]
+    counts: dict[M, int]  # fixed + assigned, over history and window
     total: int  # every place the members share over history and window
     back_to_back: int
     proven_optimal: bool
 
 
-def _floor_reward(problem: Problem) -> int:
+def _floor_reward(problem: Problem[M, K]) -> int:
     """Each place that lifts a member towards their floor: more than every other cost of the
     flow together (two neighbours, the tilt and the stay, on every place), so fairness always
     comes first however many places there are."""
     return (2 * NEIGHBOUR_PENALTY + LONG_RUN_CAP + STAY_REWARD) * (len(problem.slots) + 1)
 
 
-def fair_shares(problem: Problem) -> tuple[int, dict[Member, Fraction]]:
+def fair_shares(problem: Problem[M, K]) -> tuple[int, dict[M, Fraction]]:
     """The places the members share (theirs in the history and the window, and the open ones)
     split by weight. Places held by others (a member who left) are not the members' to share:
     counting them would lift every share out of reach."""
@@ -95,15 +98,15 @@ def fair_shares(problem: Problem) -> tuple[int, dict[Member, Fraction]]:
     return total, {m: total * problem.weights[m] / weight_sum for m in problem.members}
 
 
-def _fixed_counts(problem: Problem) -> dict[Member, int]:
-    counts: dict[Member, int] = defaultdict(int)
+def _fixed_counts(problem: Problem[M, K]) -> dict[M, int]:
+    counts: dict[M, int] = defaultdict(int)
     for members in problem.fixed.values():
         for member in members:
             counts[member] += 1
     return counts
 
 
-def _bounds(problem: Problem, share: Mapping[Member, Fraction]) -> dict[Member, tuple[int, int]]:
+def _bounds(problem: Problem[M, K], share: Mapping[M, Fraction]) -> dict[M, tuple[int, int]]:
     held = _fixed_counts(problem)
     return {
         m: (max(0, math.floor(share[m]) - held[m]), max(0, math.ceil(share[m]) - held[m]))
@@ -111,17 +114,17 @@ def _bounds(problem: Problem, share: Mapping[Member, Fraction]) -> dict[Member, 
     }
 
 
-def _allowed(problem: Problem, member: Member, batch: int) -> bool:
+def _allowed(problem: Problem[M, K], member: M, batch: int) -> bool:
     return batch not in problem.unavailable.get(member, frozenset()) and member not in (
         problem.fixed.get(batch, frozenset())
     )
 
 
-def count_back_to_back(batches_of: Mapping[Member, set[int]]) -> int:
+def count_back_to_back(batches_of: Mapping[M, set[int]]) -> int:
     return sum(1 for held in batches_of.values() for b in held if b + 1 in held)
 
 
-def solve(problem: Problem) -> Plan:
+def solve(problem: Problem[M, K]) -> Plan[M, K]:
     total, share = fair_shares(problem)
     bounds = _bounds(problem, share)
     members = list(problem.members)
@@ -129,7 +132,7 @@ def solve(problem: Problem) -> Plan:
     for slot in problem.slots:
         by_batch[slot.batch].append(slot)
     batches = sorted(by_batch)
-    fixed_of: dict[Member, set[int]] = defaultdict(set)
+    fixed_of: dict[M, set[int]] = defaultdict(set)
     for batch, holders in problem.fixed.items():
         for member in holders:
             fixed_of[member].add(batch)
@@ -137,7 +140,7 @@ def solve(problem: Problem) -> Plan:
     chosen = _flow(problem, members, bounds, by_batch, batches, fixed_of, {}, set())
     # Re-solve while someone sits in two consecutive batches, steering each such member away
     # from the neighbours of their other places; each round is one more exact min-cost flow.
-    tried: dict[Member, set[int]] = defaultdict(set)
+    tried: dict[M, set[int]] = defaultdict(set)
     for _round in range(REWEIGHT_ROUNDS):
         batches_of = _batches_of(members, fixed_of, chosen)
         if not count_back_to_back(batches_of):
@@ -172,7 +175,9 @@ def solve(problem: Problem) -> Plan:
     )
 
 
-def _batches_of(members, fixed_of, chosen) -> dict[Member, set[int]]:
+def _batches_of(
+    members: Sequence[M], fixed_of: Mapping[M, set[int]], chosen: Mapping[int, list[M]]
+) -> dict[M, set[int]]:
     held = {m: set(fixed_of[m]) for m in members}
     for b, holders in chosen.items():
         for m in holders:
@@ -181,8 +186,8 @@ def _batches_of(members, fixed_of, chosen) -> dict[Member, set[int]]:
 
 
 def _flow(
-    problem, members, bounds, by_batch, batches, fixed_of, crowded, anchors
-) -> dict[int, list]:
+    problem: Problem[M, K], members, bounds, by_batch, batches, fixed_of, crowded, anchors
+) -> dict[int, list[M]]:
     """Stage 1: one min-cost max-flow. ``crowded`` holds each member's batches from earlier
     rounds; places next to them cost as much as places next to fixed ones. ``anchors`` are the
     places of the last round that were already well spread: keeping them is rewarded."""
@@ -191,7 +196,7 @@ def _flow(
     member_node = {m: 2 + i for i, m in enumerate(members)}
     batch_node = {b: 2 + len(members) + i for i, b in enumerate(batches)}
     previous_in_batch = {(problem.previous.get(s.key), s.batch) for s in problem.slots}
-    pair_arcs: dict[int, tuple[Member, int]] = {}
+    pair_arcs: dict[int, tuple[M, int]] = {}
     tilts = _long_run_tilts(problem)
     for m in members:
         low, high = bounds[m]
@@ -218,7 +223,7 @@ def _flow(
     # Offer every place from the source; the solver sends as much as the arcs allow.
     flow.set_node_supply(source, len(problem.slots))
     flow.set_node_supply(sink, -len(problem.slots))
-    chosen: dict[int, list[Member]] = defaultdict(list)
+    chosen: dict[int, list[M]] = defaultdict(list)
     if pair_arcs and flow.solve_max_flow_with_min_cost() == flow.OPTIMAL:
         for arc, (m, b) in pair_arcs.items():
             if flow.flow(arc):
@@ -226,7 +231,7 @@ def _flow(
     return chosen
 
 
-def _long_run_tilts(problem: Problem) -> dict[Member, int]:
+def _long_run_tilts(problem: Problem[M, K]) -> dict[M, int]:
     """Cost of one more place above a member's floor: lower for members behind their share of
     the year's shifts (by weight), so ties go to them. Kept within 0..LONG_RUN_CAP. All members
     at once: the sums are taken once, not once per member (200 members: 1.3 s -> 10 ms)."""
@@ -242,9 +247,9 @@ def _long_run_tilts(problem: Problem) -> dict[Member, int]:
     return tilts
 
 
-def _place(problem: Problem, by_batch, chosen) -> dict[Hashable, Member | None]:
+def _place(problem: Problem[M, K], by_batch, chosen) -> dict[K, M | None]:
     """Give each chosen member a slot of their batch, keeping their previous slot if any."""
-    assignment: dict[Hashable, Member | None] = {}
+    assignment: dict[K, M | None] = {}
     order = members_order(problem)
     for b, slots in by_batch.items():
         holders = sorted(chosen.get(b, []), key=order.__getitem__)
@@ -260,16 +265,16 @@ def _place(problem: Problem, by_batch, chosen) -> dict[Hashable, Member | None]:
     return assignment
 
 
-def members_order(problem: Problem) -> dict[Member, int]:
+def members_order(problem: Problem[M, K]) -> dict[M, int]:
     return {m: i for i, m in enumerate(problem.members)}
 
 
-def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
+def _polish(problem: Problem[M, K], bounds, by_batch, fixed_of, chosen):
     """Fewest back-to-back shifts among plans as full and as fair as stage 1's (CP-SAT)."""
     model = cp_model.CpModel()
     members = list(problem.members)
     order = members_order(problem)
-    x: dict[tuple[Member, int], cp_model.IntVar] = {}
+    x: dict[tuple[M, int], cp_model.IntVar] = {}
     for m in members:
         for b in by_batch:
             if _allowed(problem, m, b):
@@ -307,9 +312,9 @@ def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
             model.add(both >= left + right - 1)
             penalties.append(both)
     stays = [
-        x[m, s.batch]
+        x[holder, s.batch]
         for s in problem.slots
-        if (m := problem.previous.get(s.key)) is not None and (m, s.batch) in x
+        if (holder := problem.previous.get(s.key)) is not None and (holder, s.batch) in x
     ]
     # The flow's tie-breaks, so a polished plan is also the one a re-plan keeps: the long-run
     # tilt on each place above a member's floor, the stay reward on each place kept.
@@ -328,7 +333,7 @@ def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
 
     def score(plan: Mapping[int, list]) -> int:
         """The objective above, for a plan in hand."""
-        got: dict[Member, int] = defaultdict(int)
+        got: dict[M, int] = defaultdict(int)
         for holders in plan.values():
             for m in holders:
                 got[m] += 1
@@ -350,12 +355,12 @@ def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
     # search, a re-plan must not move shifts for nothing.
     start = chosen
     standing = _standing(problem, x, by_batch)
-    got = {m: sum(1 for holders in standing.values() if m in holders) for m in members}
+    standing_got = {m: sum(1 for holders in standing.values() if m in holders) for m in members}
     if (
-        sum(got.values()) == filled
+        sum(standing_got.values()) == filled
         and all(len(standing[b]) <= len(by_batch[b]) for b in standing)
-        and all(got[m] <= bounds[m][1] for m in members)
-        and sum(max(0, bounds[m][0] - got[m]) for m in members) <= stage_one_deficit
+        and all(standing_got[m] <= bounds[m][1] for m in members)
+        and sum(max(0, bounds[m][0] - standing_got[m]) for m in members) <= stage_one_deficit
         and score(standing) <= score(chosen)
     ):
         start = standing
@@ -368,7 +373,7 @@ def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return start, False
-    polished: dict[int, list[Member]] = defaultdict(list)
+    polished: dict[int, list[M]] = defaultdict(list)
     for (m, b), var in x.items():
         if solver.value(var):
             polished[b].append(m)
@@ -378,9 +383,9 @@ def _polish(problem: Problem, bounds, by_batch, fixed_of, chosen):
     return polished, status == cp_model.OPTIMAL
 
 
-def _standing(problem: Problem, x, by_batch) -> dict[int, list[Member]]:
+def _standing(problem: Problem[M, K], x, by_batch) -> dict[int, list[M]]:
     """The previous plan's places that are still allowed, as a plan."""
-    standing: dict[int, list[Member]] = defaultdict(list)
+    standing: dict[int, list[M]] = defaultdict(list)
     for b, slots in by_batch.items():
         for slot in slots:
             m = problem.previous.get(slot.key)
@@ -389,7 +394,7 @@ def _standing(problem: Problem, x, by_batch) -> dict[int, list[Member]]:
     return standing
 
 
-def open_reasons(problem: Problem, plan: Plan, batch: int) -> dict[str, int]:
+def open_reasons(problem: Problem[M, K], plan: Plan, batch: int) -> dict[str, int]:
     """Why a batch's places stayed open: how many members were away, already in the batch,
     or already at the ceiling of their fair share."""
     away = sum(1 for m in problem.members if batch in problem.unavailable.get(m, frozenset()))

@@ -13,15 +13,17 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
+from typing import TypeVar
 
-Transfer = tuple[Hashable, Hashable, int]  # (from debtor, to creditor, minor units)
+K = TypeVar("K", bound=Hashable)  # whatever the caller keys people by
+Transfer = tuple[K, K, int]  # (from debtor, to creditor, minor units)
 
 # 2^n subsets, each touched once: 15 non-zero balances take ~30 ms in CPython here (the
 # benchmark measures it); beyond that the greedy plan answers in well under a millisecond.
 EXACT_LIMIT = 15
 
 
-def settle(balances: Mapping[Hashable, int], *, exact_limit: int = EXACT_LIMIT) -> list[Transfer]:
+def settle(balances: Mapping[K, int], *, exact_limit: int = EXACT_LIMIT) -> list[Transfer[K]]:
     """Transfers (debtor, creditor, amount) after which every balance is zero.
 
     Deterministic for the same input: people are taken in the order of ``sorted(keys)``.
@@ -41,14 +43,14 @@ def _sort_key(key: Hashable):
     return (type(key).__name__, str(key))
 
 
-def _pair_opposites(people: list, amounts: dict) -> tuple[list[Transfer], list]:
+def _pair_opposites(people: list[K], amounts: dict[K, int]) -> tuple[list[Transfer[K]], list[K]]:
     """Settle every pair of equal and opposite balances with one transfer each.
 
     Some optimal plan always contains these pairs (swapping a pair into any plan never adds a
     transfer), and removing them shrinks what the exact search must look at.
     """
     waiting: dict[int, list] = defaultdict(list)
-    transfers: list[Transfer] = []
+    transfers: list[Transfer[K]] = []
     paired: set = set()
     for person in people:
         amount = amounts[person]
@@ -100,7 +102,7 @@ def _zero_sum_groups(people: list, amounts: dict) -> list[list]:
     return groups
 
 
-def _greedy(group: list, amounts: dict) -> list[Transfer]:
+def _greedy(group: list[K], amounts: dict[K, int]) -> list[Transfer[K]]:
     """The largest debtor pays the largest creditor until all are even: at most k - 1
     transfers for k people, since each transfer clears at least one of them."""
     order = {person: index for index, person in enumerate(group)}
@@ -108,7 +110,7 @@ def _greedy(group: list, amounts: dict) -> list[Transfer]:
     debtors = [(amounts[p], order[p], p) for p in group if amounts[p] < 0]
     heapq.heapify(creditors)
     heapq.heapify(debtors)
-    transfers: list[Transfer] = []
+    transfers: list[Transfer[K]] = []
     while creditors and debtors:
         owed, creditor_rank, creditor = heapq.heappop(creditors)
         owing, debtor_rank, debtor = heapq.heappop(debtors)

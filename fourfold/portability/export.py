@@ -34,6 +34,7 @@ from fourfold.portability.format import (
     VERSION,
     VOTE_FIELDS,
     account_key,
+    column,
     is_user_field,
     places,
 )
@@ -43,7 +44,7 @@ from fourfold.production.models import Batch, Shift, Swap, Unavailability
 def _dump(instance: models.Model, names: Iterable[str], people: dict[int, str]) -> dict:
     row: dict[str, Any] = {}
     for name in names:
-        field = instance._meta.get_field(name)
+        field = column(type(instance), name)
         if is_user_field(field):
             user_id = getattr(instance, field.attname)
             row[name] = None if user_id is None else people[user_id]

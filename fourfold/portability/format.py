@@ -107,12 +107,20 @@ def is_user_field(field: models.Field) -> bool:
     return bool(field.many_to_one) and field.related_model is User
 
 
+def column(model: type[models.Model], name: str) -> models.Field:
+    """The model's field ``name``; the documents name columns only, never a reverse relation."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
 def places(field: models.DecimalField) -> Decimal:
     return Decimal(1).scaleb(-field.decimal_places)
 
 
 def account_key(account: Account, people: dict[int, str]) -> str:
-    if account.kind == Account.Kind.MEMBER:
+    if account.kind == Account.Kind.MEMBER and account.user_id is not None:
         return f"member:{people[account.user_id]}"
     if account.kind == Account.Kind.COST:
         return f"cost:{account.category}"

@@ -39,6 +39,7 @@ from fourfold.portability.format import (
     UNAVAILABILITY_FIELDS,
     VERSION,
     VOTE_FIELDS,
+    column,
 )
 from fourfold.portability.reading import (
     account_fields,
@@ -189,9 +190,7 @@ def _people(rows: list) -> dict[str, User]:
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
             values = {
-                name: field_value(
-                    User._meta.get_field(name), raw.get(name, ""), {}, f"{where}.{name}"
-                )
+                name: field_value(column(User, name), raw.get(name, ""), {}, f"{where}.{name}")
                 for name in PERSON_FIELDS
             }
             if User.objects.filter(email__iexact=values["email"]).exists():

@@ -14,7 +14,7 @@ from fourfold.accounts.models import User
 from fourfold.errors import Invalid
 from fourfold.ledger.models import Account, Category
 from fourfold.lib.money import decimal_from_text, to_minor
-from fourfold.portability.format import is_user_field, places
+from fourfold.portability.format import column, is_user_field, places
 
 # The export nests six levels at most (a proposal's result); far deeper is not an export, and
 # would exhaust the stack of whatever walks it next.
@@ -101,13 +101,13 @@ def field_value(field: models.Field, raw: Any, people: dict[str, User], where: s
         return raw
     if isinstance(field, models.JSONField):
         return raw
-    value = as_text(raw, where)
-    if field.max_length is not None and len(value) > field.max_length:
+    text = as_text(raw, where)
+    if field.max_length is not None and len(text) > field.max_length:
         raise refused(where, _("longer than %(n)d characters") % {"n": field.max_length})
     choices = {str(key) for key, _label in field.flatchoices}
-    if choices and value not in choices and not (field.blank and value == ""):
-        raise refused(where, _("%(value)r is not one of the choices") % {"value": value})
-    return value
+    if choices and text not in choices and not (field.blank and text == ""):
+        raise refused(where, _("%(value)r is not one of the choices") % {"value": text})
+    return text
 
 
 def row_load(
@@ -122,7 +122,7 @@ def row_load(
     raw = as_object(raw, where)
     values: dict[str, Any] = {}
     for name in names:
-        field = model._meta.get_field(name)
+        field = column(model, name)
         if name not in raw:
             if field.has_default() or field.null:
                 continue

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import MEMBER_STATUSES, coop_today
+from fourfold.coops.selectors import MEMBER_STATUSES, active_members, coop_today
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 
 HISTORY_WEEKS = 12
@@ -29,11 +29,7 @@ def rotation_weights(*, members: list[User], shares: Mapping[int, int]) -> dict[
 
 def active_producers(*, coop: Cooperative) -> list[User]:
     """Only active members produce: paused and former members are never assigned."""
-    return list(
-        User.objects.filter(
-            memberships__coop=coop, memberships__status=Membership.Status.ACTIVE
-        ).order_by("username")
-    )
+    return list(active_members(coop=coop))
 
 
 def batches(

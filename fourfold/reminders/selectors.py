@@ -4,7 +4,6 @@ member turned off."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from fourfold.accounts.models import User
-from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
-from fourfold.governance import services as governance
+from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import active_members_by_coop, coop_today
+from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal
 from fourfold.ledger.models import Account
 from fourfold.ledger.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, member_money, window
@@ -68,16 +67,6 @@ def _reminder(
     )
 
 
-def _active_members(coop_ids: set[int]) -> dict[int, dict[int, User]]:
-    """Per co-op, its active members by id: one query."""
-    members: dict[int, dict[int, User]] = defaultdict(dict)
-    for membership in Membership.objects.filter(
-        coop_id__in=coop_ids, status=Membership.Status.ACTIVE
-    ).select_related("user"):
-        members[membership.coop_id][membership.user_id] = membership.user
-    return members
-
-
 def _shift_reminders(now: datetime) -> list[Reminder]:
     # Every co-op's "tomorrow" lies within a day of UTC's; the exact one is checked in the
     # co-op's own zone below, so one query serves co-ops in every time zone.
@@ -95,11 +84,11 @@ def _shift_reminders(now: datetime) -> list[Reminder]:
         .order_by("batch__date", "pk")
         if shift.batch.date == coop_today(shift.batch.coop, now=now) + timedelta(days=1)
     ]
-    members = _active_members({shift.batch.coop_id for shift in shifts})
+    members = active_members_by_coop(coop_ids={shift.batch.coop_id for shift in shifts})
     reminders = []
     for shift in shifts:
         batch, coop = shift.batch, shift.batch.coop
-        member = members[coop.pk].get(shift.member_id)
+        member = members[coop.pk].get(shift.member_id) if shift.member_id is not None else None
         if member is None:  # paused or gone: the rotation will give the shift to someone else
             continue
         day = format_day(batch.date)
@@ -128,12 +117,12 @@ def _vote_reminders(now: datetime) -> list[Reminder]:
         .select_related("coop")
         .order_by("closes_at", "pk")
     )
-    members = _active_members({proposal.coop_id for proposal in proposals})
+    members = active_members_by_coop(coop_ids={proposal.coop_id for proposal in proposals})
     reminders = []
     for proposal in proposals:
         coop = proposal.coop
         # Counted: who voted, and who named a proxy who voted. Neither needs reminding.
-        counted = governance.tally(proposal, now)["counted"]
+        counted = governance_votes.tally(proposal, now)["counted"]
         closes = format_moment(proposal.closes_at, coop.zone)
         what = _("“%(title)s” closes on %(closes)s (%(zone)s), and you have not voted yet.") % {
             "title": proposal.title,
@@ -157,7 +146,7 @@ def _balance_reminders(now: datetime) -> list[Reminder]:
     # is a debt to the co-op. Only co-ops where someone owes anything are looked at.
     owing = Account.objects.filter(kind=Account.Kind.MEMBER, total_minor__gt=0)
     coops = list(Cooperative.objects.filter(pk__in=owing.values("coop_id")).order_by("pk"))
-    members = _active_members({coop.pk for coop in coops})
+    members = active_members_by_coop(coop_ids={coop.pk for coop in coops})
     reminders = []
     for coop in coops:
         today = coop_today(coop, now=now)

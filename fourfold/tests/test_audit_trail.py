@@ -11,7 +11,8 @@ import time_machine
 from fourfold.consumption import services as consumption
 from fourfold.consumption.models import StandingShare
 from fourfold.coops.models import AuditEvent
-from fourfold.governance import services as governance
+from fourfold.governance import facilitators as governance_facilitators
+from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import FacilitatorDuty, Proxy
 from fourfold.production import services as production
 from fourfold.production.models import CalendarFeed
@@ -23,15 +24,15 @@ LAST_DAY = date(2026, 12, 31)
 
 
 def proxy_given(p):
-    governance.proxy_grant(coop=p.coop, giver=p.alice, holder=p.bob, until=LAST_DAY)
+    governance_votes.proxy_grant(coop=p.coop, giver=p.alice, holder=p.bob, until=LAST_DAY)
 
 
 def proxy_revoked(p):
-    governance.proxy_revoke(coop=p.coop, giver=p.alice)
+    governance_votes.proxy_revoke(coop=p.coop, giver=p.alice)
 
 
 def facilitators_planned(p):
-    governance.facilitators_plan(coop=p.coop)
+    governance_facilitators.facilitators_plan(coop=p.coop)
 
 
 def replanned(p):

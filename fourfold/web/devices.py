@@ -16,9 +16,7 @@ _MAX_AGE = timedelta(days=365)
 
 def device_user_id(request: HttpRequest) -> int | None:
     """Whom this browser last logged in as, if the signed cookie says so (and is not stale)."""
-    value = request.get_signed_cookie(
-        COOKIE, default=None, salt=_SALT, max_age=_MAX_AGE.total_seconds()
-    )
+    value = request.get_signed_cookie(COOKIE, default=None, salt=_SALT, max_age=_MAX_AGE)
     return int(value) if value and value.isdigit() else None
 
 

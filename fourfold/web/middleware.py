@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -8,10 +11,10 @@ class ResetTimezoneMiddleware:
     """A co-op page activates the co-op's zone; a thread serves many requests, so every
     request starts back in the installation's zone."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         timezone.deactivate()
         try:
             return self.get_response(request)
@@ -45,10 +48,10 @@ class SecurityHeadersMiddleware:
     Listed first in MIDDLEWARE so it sees every response, static files and errors included;
     it reads ``request.user`` only after the inner middleware set it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         api = request.path.startswith("/api/")

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from fourfold.web.forms import ThrottledPasswordResetForm
+from fourfold.web.forms.accounts import ThrottledPasswordResetForm
 from fourfold.web.views import (
     accounts,
+    activity,
     calendar,
     consumption,
     coops,
@@ -12,6 +13,7 @@ from fourfold.web.views import (
     ledger,
     pages,
     production,
+    receipts,
     reminders,
 )
 
@@ -72,6 +74,16 @@ urlpatterns = [
         "c/<slug:slug>/ledger/transactions/<int:pk>/reverse/",
         ledger.transaction_reverse,
         name="ledger_reverse",
+    ),
+    path(
+        "c/<slug:slug>/ledger/transactions/<int:pk>/receipts/",
+        receipts.receipts,
+        name="ledger_receipts",
+    ),
+    path(
+        "c/<slug:slug>/ledger/receipts/<int:receipt_id>/",
+        receipts.receipt_file,
+        name="ledger_receipt",
     ),
     path(
         "c/<slug:slug>/ledger/transactions.csv",
@@ -197,6 +209,7 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
     path("c/<slug:slug>/reminders/", reminders.reminders, name="reminders"),
+    path("c/<slug:slug>/activity/", activity.activity, name="activity"),
     path("invite/<str:code>/", coops.invitation, name="invitation"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -38,7 +38,7 @@ def feed_ics(feed: CalendarFeed) -> bytes:
         end=today + timedelta(weeks=AHEAD_WEEKS),
     )
     for batch in batches:
-        producers = [shift.member for shift in batch.shifts.all() if shift.member_id]
+        producers = [shift.member for shift in batch.shifts.all() if shift.member is not None]
         mine = any(person.pk == member.pk for person in producers)
         event = Event()
         event.add("uid", f"batch-{batch.pk}-{'shift' if mine else 'batch'}@fourfold")

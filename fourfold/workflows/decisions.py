@@ -12,7 +12,9 @@ from django.utils import timezone
 from fourfold.accounts.models import User
 from fourfold.coops.models import Membership
 from fourfold.coops.selectors import coop_today
+from fourfold.governance import closing as governance_closing
 from fourfold.governance import services as governance
+from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal, Vote
 from fourfold.workflows import production as production_flow
 from fourfold.workflows.membership import roles_follow
@@ -32,7 +34,7 @@ def _follow(proposal: Proposal, now: datetime) -> None:
         removed = Membership.objects.filter(
             coop=coop, user=proposal.subject, status=Membership.Status.LEFT, removed_at=now
         ).exists()
-        if removed:
+        if removed and proposal.subject is not None:
             roles_follow(coop=coop, member=proposal.subject, status=Membership.Status.LEFT)
 
 
@@ -47,7 +49,7 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Propos
             .filter(pk=proposal.pk, status=Proposal.Status.OPEN)
             .exists()
         )
-        proposal = governance.proposal_close(proposal=proposal, now=now)
+        proposal = governance_closing.proposal_close(proposal=proposal, now=now)
         if was_open:
             _follow(proposal, now)
     return proposal
@@ -63,10 +65,10 @@ def close_due_proposals(*, now: datetime | None = None) -> list[Proposal]:
 def vote_cast(*, proposal: Proposal, member: User, now: datetime | None = None, **fields) -> Vote:
     """Vote (governance); the last vote of everyone who can vote closes the proposal at once."""
     now = now or timezone.now()
-    vote = governance.vote_cast(proposal=proposal, member=member, now=now, **fields)
+    vote = governance_votes.vote_cast(proposal=proposal, member=member, now=now, **fields)
     # Fresh from the database: the caller's object may carry votes prefetched before this one.
     fresh = Proposal.objects.select_related("coop").get(pk=proposal.pk)
-    if governance.everyone_voted(fresh):
+    if governance_votes.everyone_voted(fresh):
         proposal_close(proposal=fresh, now=now)
     return vote
 

@@ -21,8 +21,8 @@ def _charge_batch(entry: Transaction, *, split, by) -> None:
     waiting for its payer's consent is charged when they confirm it."""
     if (
         entry.kind == Transaction.Kind.EXPENSE
-        and entry.batch_id is not None
         and split is None
+        and entry.batch is not None
         and not entry.awaits_consent
     ):
         consumption.batch_costs_allocate(batch=entry.batch, by=by)
@@ -39,7 +39,7 @@ def expense_post(*, split=None, **fields) -> Transaction:
 
 @retry_on_conflict
 def entry_record(*, split=None, **fields) -> Transaction:
-    """``ledger.services.entry_record`` (same arguments), then the batch's charges."""
+    """``ledger.entries.entry_record`` (same arguments), then the batch's charges."""
     with transaction.atomic():
         entry = ledger_entries.entry_record(split=split, **fields)
         _charge_batch(entry, split=split, by=fields["entered_by"])

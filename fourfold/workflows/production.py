@@ -13,11 +13,12 @@ from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
 from fourfold.ledger import selectors as ledger_selectors
+from fourfold.production import planning as production_planning
 from fourfold.production import selectors as production_selectors
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Unavailability
+from fourfold.production.planning import PlanResult
 from fourfold.production.selectors import RotationExplanation
-from fourfold.production.services import PlanResult
 
 
 def batch_record_made(
@@ -43,7 +44,7 @@ def batches_follow_rules(*, coop: Cooperative, today: date) -> PlanResult:
         bought_for = ledger_selectors.batches_bought_for(
             coop=coop, batch_ids=planned.values_list("pk", flat=True)
         )
-        return production.batches_follow_rules(
+        return production_planning.batches_follow_rules(
             coop=coop, today=today, bought_for=bought_for, shares=_shares(coop)
         )
 
@@ -60,14 +61,16 @@ def batches_plan(
 ) -> PlanResult:
     """Plan the next ``weeks`` of batches, their producers dealt by the standing shares."""
     with transaction.atomic():
-        return production.batches_plan(
+        return production_planning.batches_plan(
             coop=coop, weeks=weeks, by=by, today=today, shares=_shares(coop)
         )
 
 
 def replan_after_membership_change(*, coop: Cooperative, today: date | None = None) -> None:
     with transaction.atomic():
-        production.replan_after_membership_change(coop=coop, today=today, shares=_shares(coop))
+        production_planning.replan_after_membership_change(
+            coop=coop, today=today, shares=_shares(coop)
+        )
 
 
 def unavailability_add(*, coop: Cooperative, **fields) -> Unavailability:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from fourfold.accounts import selectors, services
+from fourfold.api.auth import MemberRequest
 from fourfold.api.schemas import SignupIn, TokenIn, TokenOut, UserOut, errors
 from fourfold.errors import FourfoldError
 
@@ -52,7 +53,7 @@ def token(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/auth/token", response={204: None, **errors()})
-def token_revoke(request: HttpRequest):
+def token_revoke(request: MemberRequest):
     """End the token this request is made with (log out of the API). A new password ends
     all of a person's tokens."""
     services.token_revoke(token=request.api_token)
@@ -60,13 +61,13 @@ def token_revoke(request: HttpRequest):
 
 
 @router.get("/auth/tokens", response={200: list[TokenInfoOut], **errors()})
-def tokens(request: HttpRequest):
+def tokens(request: MemberRequest):
     """Your live API tokens, newest first; ``current`` marks the one this request uses."""
     return selectors.token_list(user=request.user, current_token=request.api_token)
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None, **errors(404)})
-def token_revoke_by_id(request: HttpRequest, token_id: int):
+def token_revoke_by_id(request: MemberRequest, token_id: int):
     """End one of your tokens (a lost laptop's, say); another person's is not found."""
     services.token_revoke_by_id(user=request.user, token_id=token_id)
     return Status(204, None)

@@ -3,18 +3,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
+from fourfold.accounts.models import User
+from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors, services
+from fourfold.consumption.models import Allocation, StandingShare
+from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member
 from fourfold.errors import NotFound
 from fourfold.lib.money import plain
 from fourfold.production import selectors as production
+from fourfold.production.models import Batch
 
 router = Router(tags=["consumption"])
 
@@ -74,7 +79,7 @@ class CostFilters(Schema):
     end: IsoDate | None = None
 
 
-def share_out(share, member) -> dict:
+def share_out(share: StandingShare | None, member: User) -> dict:
     return {
         "username": member.username,
         "units": share.units if share else 0,
@@ -83,7 +88,7 @@ def share_out(share, member) -> dict:
     }
 
 
-def allocation_out(allocation) -> dict:
+def allocation_out(allocation: Allocation) -> dict:
     return {
         "username": allocation.member.username,
         "requested": allocation.requested,
@@ -93,7 +98,7 @@ def allocation_out(allocation) -> dict:
     }
 
 
-def _batch(coop, batch_id: int):
+def _batch(coop: Cooperative, batch_id: int) -> Batch:
     batch = production.batch_for_coop(coop=coop, pk=batch_id)
     if batch is None:
         raise NotFound(_("No such batch."))
@@ -101,14 +106,14 @@ def _batch(coop, batch_id: int):
 
 
 @router.get("/coops/{slug}/subscriptions", response={200: list[ShareOut], **errors(404)})
-def shares_list(request: HttpRequest, slug: str):
+def shares_list(request: MemberRequest, slug: str):
     """Every member's standing share: what each takes of every batch."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return [share_out(s, s.member) for s in selectors.shares(coop=coop)]
 
 
 @router.get("/coops/{slug}/subscriptions/me", response={200: ShareOut, **errors(404)})
-def share_mine(request: HttpRequest, slug: str):
+def share_mine(request: MemberRequest, slug: str):
     coop = coop_for_member(user=request.auth, slug=slug)
     return share_out(selectors.share_of(coop=coop, member=request.auth), request.auth)
 
@@ -116,7 +121,7 @@ def share_mine(request: HttpRequest, slug: str):
 @router.put(
     "/coops/{slug}/subscriptions/me", response={200: ShareOut, **errors(400, 403, 404, 409)}
 )
-def share_set(request: HttpRequest, slug: str, payload: ShareIn):
+def share_set(request: MemberRequest, slug: str, payload: ShareIn):
     """Set your standing share (0 stops it); your share of production follows it.
 
     While your membership is paused this is refused (409): resume it first."""
@@ -130,7 +135,7 @@ def share_set(request: HttpRequest, slug: str, payload: ShareIn):
 @router.post(
     "/coops/{slug}/reservations", response={201: ReservationOut, **errors(400, 403, 404, 409)}
 )
-def reservation_set(request: HttpRequest, slug: str, payload: ReservationIn):
+def reservation_set(request: MemberRequest, slug: str, payload: ReservationIn):
     """For one batch, more or fewer units than your share (0 skips it), until the cut-off."""
     coop = coop_for_member(user=request.auth, slug=slug)
     batch = _batch(coop, payload.batch)
@@ -150,14 +155,14 @@ def reservation_set(request: HttpRequest, slug: str, payload: ReservationIn):
     "/coops/{slug}/batches/{batch_id}/allocations",
     response={200: list[AllocationOut], **errors(404)},
 )
-def allocations_list(request: HttpRequest, slug: str, batch_id: int):
+def allocations_list(request: MemberRequest, slug: str, batch_id: int):
     """Who got what of a made batch (and what they asked)."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return [allocation_out(a) for a in selectors.allocations(batch=_batch(coop, batch_id))]
 
 
 @router.get("/coops/{slug}/batches/{batch_id}/extras", response={200: ExtrasOut, **errors(404)})
-def extras_left(request: HttpRequest, slug: str, batch_id: int):
+def extras_left(request: MemberRequest, slug: str, batch_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     return {"left": selectors.extras_left(batch=_batch(coop, batch_id))}
 
@@ -166,7 +171,7 @@ def extras_left(request: HttpRequest, slug: str, batch_id: int):
     "/coops/{slug}/batches/{batch_id}/extras",
     response={200: AllocationOut, **errors(400, 403, 404, 409)},
 )
-def extras_claim(request: HttpRequest, slug: str, batch_id: int, payload: ExtrasIn):
+def extras_claim(request: MemberRequest, slug: str, batch_id: int, payload: ExtrasIn):
     """Claim units of a made batch's surplus; its costs are re-shared by the new units."""
     coop = coop_for_member(user=request.auth, slug=slug)
     allocation = services.extras_claim(
@@ -178,7 +183,7 @@ def extras_claim(request: HttpRequest, slug: str, batch_id: int, payload: Extras
 @router.post(
     "/coops/{slug}/batches/{batch_id}/collected", response={200: AllocationOut, **errors(404, 409)}
 )
-def collected(request: HttpRequest, slug: str, batch_id: int):
+def collected(request: MemberRequest, slug: str, batch_id: int):
     """Mark your share of a batch collected."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return allocation_out(
@@ -188,7 +193,7 @@ def collected(request: HttpRequest, slug: str, batch_id: int):
 
 @router.get("/coops/{slug}/costs", response={200: list[CostOut], **errors(404)})
 def costs(
-    request: HttpRequest,
+    request: MemberRequest,
     response: HttpResponse,
     slug: str,
     filters: Query[CostFilters],

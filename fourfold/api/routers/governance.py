@@ -3,17 +3,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fourfold.accounts.models import User
+from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import Input, IsoDate, MoneyIn, errors
+from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import Invalid, NotFound
-from fourfold.governance import selectors, services
+from fourfold.governance import rules, selectors, votes
 from fourfold.governance.models import Proposal
 from fourfold.lib.money import plain
 from fourfold.workflows import decisions as decisions_flow
@@ -21,7 +23,7 @@ from fourfold.workflows import decisions as decisions_flow
 router = Router(tags=["governance"])
 
 
-Option = Annotated[str, Field(max_length=services.MAX_OPTION_LENGTH)]
+Option = Annotated[str, Field(max_length=rules.MAX_OPTION_LENGTH)]
 
 
 class ProposalIn(Input):
@@ -35,7 +37,7 @@ class ProposalIn(Input):
         None, description="rule_change: {rule: new value}.", examples=[{"target_quantity": 24}]
     )
     options: list[Option] | None = Field(
-        None, max_length=services.MAX_OPTIONS, description="choice: the options."
+        None, max_length=rules.MAX_OPTIONS, description="choice: the options."
     )
     subject: str | None = Field(None, max_length=150, description="admit/remove: a username.")
     amount: MoneyIn | None = Field(None, description="spending: the amount to approve.")
@@ -45,7 +47,7 @@ class VoteIn(Input):
     position: str = Field("", description="agree, abstain, disagree or block.", examples=["agree"])
     reason: str = Field("", max_length=1000)
     ranking: list[Option] | None = Field(
-        None, max_length=services.MAX_OPTIONS, description="choice: options, best first."
+        None, max_length=rules.MAX_OPTIONS, description="choice: options, best first."
     )
 
 
@@ -102,11 +104,11 @@ def proposal_out(proposal: Proposal, counted: selectors.Tally | None = None) -> 
         "body": proposal.body,
         "change": proposal.change,
         "options": proposal.options,
-        "subject": proposal.subject.username if proposal.subject_id else None,
+        "subject": proposal.subject.username if proposal.subject is not None else None,
         "amount": plain(proposal.amount, proposal.coop.currency)
         if proposal.amount is not None
         else None,
-        "opened_by": proposal.opened_by.username if proposal.opened_by_id else None,
+        "opened_by": proposal.opened_by.username if proposal.opened_by is not None else None,
         "opened_at": proposal.opened_at,
         "closes_at": proposal.closes_at,
         "status": proposal.status,
@@ -121,16 +123,14 @@ def proposal_out(proposal: Proposal, counted: selectors.Tally | None = None) -> 
     }
 
 
-def _proposal(coop, pk: int) -> Proposal:
+def _proposal(coop: Cooperative, pk: int) -> Proposal:
     proposal = selectors.proposal_for_coop(coop=coop, pk=pk)
     if proposal is None:
         raise NotFound(_("No such proposal."))
     return proposal
 
 
-def _member(coop, username: str | None, field: str):
-    if username is None:
-        return None
+def _member(coop: Cooperative, username: str, field: str) -> User:
     user = member_by_username(coop=coop, username=username)
     if user is None:
         raise Invalid(_("No member named %(name)s.") % {"name": username}, field=field)
@@ -139,7 +139,7 @@ def _member(coop, username: str | None, field: str):
 
 @router.get("/coops/{slug}/proposals", response={200: list[ProposalOut], **errors(404)})
 def proposals_list(
-    request: HttpRequest,
+    request: MemberRequest,
     response: HttpResponse,
     slug: str,
     filters: Query[StatusFilter],
@@ -155,7 +155,7 @@ def proposals_list(
 
 
 @router.post("/coops/{slug}/proposals", response={201: ProposalOut, **errors(400, 403, 404)})
-def proposal_open(request: HttpRequest, slug: str, payload: ProposalIn):
+def proposal_open(request: MemberRequest, slug: str, payload: ProposalIn):
     """Any active member opens a proposal. A rule change is checked now, and applies itself
     when it passes."""
     coop = coop_for_member(user=request.auth, slug=slug)
@@ -163,9 +163,7 @@ def proposal_open(request: HttpRequest, slug: str, payload: ProposalIn):
     if payload.subject:
         # Only people who belong to the co-op or asked to join it: the name of anyone else on
         # the installation is not this co-op's business.
-        subject = User.objects.filter(
-            username__iexact=payload.subject, memberships__coop=coop
-        ).first()
+        subject = member_by_username(coop=coop, username=payload.subject)
         if subject is None:
             raise Invalid(
                 _("No member or applicant named %(name)s.") % {"name": payload.subject},
@@ -186,7 +184,7 @@ def proposal_open(request: HttpRequest, slug: str, payload: ProposalIn):
 
 
 @router.get("/coops/{slug}/proposals/{proposal_id}", response={200: ProposalOut, **errors(404)})
-def proposal_detail(request: HttpRequest, slug: str, proposal_id: int):
+def proposal_detail(request: MemberRequest, slug: str, proposal_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     return proposal_out(_proposal(coop, proposal_id))
 
@@ -194,11 +192,11 @@ def proposal_detail(request: HttpRequest, slug: str, proposal_id: int):
 @router.get(
     "/coops/{slug}/proposals/{proposal_id}/votes", response={200: list[VoteOut], **errors(404)}
 )
-def votes_list(request: HttpRequest, slug: str, proposal_id: int):
+def votes_list(request: MemberRequest, slug: str, proposal_id: int):
     """Every vote and its reason: the tally is open to every member."""
     coop = coop_for_member(user=request.auth, slug=slug)
     proposal = _proposal(coop, proposal_id)
-    counts = services.tally(proposal)
+    counts = votes.tally(proposal)
     proxied: dict[int, list[str]] = {}
     names = dict(User.objects.filter(pk__in=counts["counted"]).values_list("pk", "username"))
     for member_id, vote in counts["counted"].items():
@@ -220,7 +218,7 @@ def votes_list(request: HttpRequest, slug: str, proposal_id: int):
     "/coops/{slug}/proposals/{proposal_id}/votes",
     response={201: VoteOut, **errors(400, 403, 404, 409)},
 )
-def vote_cast(request: HttpRequest, slug: str, proposal_id: int, payload: VoteIn):
+def vote_cast(request: MemberRequest, slug: str, proposal_id: int, payload: VoteIn):
     """Vote or change your vote until the proposal closes."""
     coop = coop_for_member(user=request.auth, slug=slug)
     vote = decisions_flow.vote_cast(
@@ -243,11 +241,11 @@ def vote_cast(request: HttpRequest, slug: str, proposal_id: int, payload: VoteIn
 
 
 @router.post("/coops/{slug}/proxies", response={201: ProxyOut, **errors(400, 403, 404, 409)})
-def proxy_grant(request: HttpRequest, slug: str, payload: ProxyIn):
+def proxy_grant(request: MemberRequest, slug: str, payload: ProxyIn):
     """Name a member to vote for you on one proposal, or on all until a date."""
     coop = coop_for_member(user=request.auth, slug=slug)
     proposal = _proposal(coop, payload.proposal) if payload.proposal else None
-    proxy = services.proxy_grant(
+    proxy = votes.proxy_grant(
         coop=coop,
         giver=request.auth,
         holder=_member(coop, payload.holder, "holder"),
@@ -265,14 +263,14 @@ def proxy_grant(request: HttpRequest, slug: str, payload: ProxyIn):
 
 
 @router.delete("/coops/{slug}/proxies/mine", response={204: None, **errors(404)})
-def proxy_revoke(request: HttpRequest, slug: str):
+def proxy_revoke(request: MemberRequest, slug: str):
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.proxy_revoke(coop=coop, giver=request.auth)
+    votes.proxy_revoke(coop=coop, giver=request.auth)
     return Status(204, None)
 
 
 @router.get("/coops/{slug}/decisions", response={200: list[ProposalOut], **errors(404)})
-def decision_log(request: HttpRequest, response: HttpResponse, slug: str, page: Query[Page]):
+def decision_log(request: MemberRequest, response: HttpResponse, slug: str, page: Query[Page]):
     """Closed proposals, newest first, with their outcome and what changed."""
     coop = coop_for_member(user=request.auth, slug=slug)
     items = list(paginate(request, response, selectors.decision_log(coop=coop), page))

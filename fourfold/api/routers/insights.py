@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
+from fourfold.api.auth import MemberRequest
 from fourfold.api.schemas import errors
 from fourfold.coops.selectors import coop_for_member
 from fourfold.insights import report
@@ -49,13 +49,13 @@ class RolesOut(Schema):
 
 
 @router.get("/coops/{slug}/health", response={200: HealthOut, **errors(404)})
-def health(request: HttpRequest, slug: str):
+def health(request: MemberRequest, slug: str):
     """The principles audit (each holds / at risk / broken / not yet measured, with its
     figure) and economics."""
     return report.health(coop=coop_for_member(user=request.auth, slug=slug))
 
 
 @router.get("/coops/{slug}/roles", response={200: list[RolesOut], **errors(404)})
-def roles(request: HttpRequest, slug: str):
+def roles(request: MemberRequest, slug: str):
     """Each active member's four roles over the rolling window."""
     return report.roles(coop=coop_for_member(user=request.auth, slug=slug))

@@ -2,25 +2,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors as consumption
-from fourfold.coops.selectors import coop_for_member, coop_today
+from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import coop_for_member, coop_today, member_by_username
 from fourfold.errors import NotFound
-from fourfold.production import selectors, services
+from fourfold.production import planning, selectors, services, swaps
+from fourfold.production.models import Batch, CalendarFeed, Shift, Swap
 from fourfold.workflows import production as production_flow
 
 router = Router(tags=["production"])
 
 
 class PlanIn(Input):
-    weeks: JsonInt = Field(ge=1, le=services.MAX_PLANNING_WEEKS, examples=[8])
+    weeks: JsonInt = Field(ge=1, le=planning.MAX_PLANNING_WEEKS, examples=[8])
 
 
 class OpenPlaceOut(Schema):
@@ -120,18 +123,18 @@ class ExplanationOut(Schema):
     away_on: list[date]
 
 
-def shift_out(shift) -> dict:
+def shift_out(shift: Shift) -> dict:
     return {
         "id": shift.pk,
         "batch": shift.batch_id,
         "date": shift.batch.date,
-        "member": shift.member.username if shift.member_id else None,
+        "member": shift.member.username if shift.member is not None else None,
         "done": shift.done,
         "offered": bool(getattr(shift, "open_swaps", None)),
     }
 
 
-def batch_out(batch) -> dict:
+def batch_out(batch: Batch) -> dict:
     shifts = list(batch.shifts.all())
     return {
         "id": batch.pk,
@@ -140,23 +143,23 @@ def batch_out(batch) -> dict:
         "planned_quantity": batch.planned_quantity,
         "made_quantity": batch.made_quantity,
         "hours_spent": str(batch.hours_spent) if batch.hours_spent is not None else None,
-        "producers": [s.member.username for s in shifts if s.member_id],
+        "producers": [s.member.username for s in shifts if s.member is not None],
         "open_places": sum(1 for s in shifts if not s.member_id),
     }
 
 
-def swap_out(swap) -> dict:
+def swap_out(swap: Swap) -> dict:
     return {
         "id": swap.pk,
         "shift": swap.shift_id,
         "date": swap.shift.batch.date,
         "offered_by": swap.offered_by.username,
         "status": swap.status,
-        "taken_by": swap.taken_by.username if swap.taken_by_id else None,
+        "taken_by": swap.taken_by.username if swap.taken_by is not None else None,
     }
 
 
-def _batch(coop, batch_id: int):
+def _batch(coop: Cooperative, batch_id: int) -> Batch:
     batch = selectors.batch_for_coop(coop=coop, pk=batch_id)
     if batch is None:
         raise NotFound(_("No such batch."))
@@ -164,7 +167,7 @@ def _batch(coop, batch_id: int):
 
 
 @router.post("/coops/{slug}/batches/plan", response={200: PlanOut, **errors(403, 404)})
-def batches_plan(request: HttpRequest, slug: str, payload: PlanIn):
+def batches_plan(request: MemberRequest, slug: str, payload: PlanIn):
     """Plan the next `weeks` of batches from the cadence and assign producers fairly.
     Idempotent; done and locked shifts never move."""
     coop = coop_for_member(user=request.auth, slug=slug)
@@ -183,7 +186,7 @@ def batches_plan(request: HttpRequest, slug: str, payload: PlanIn):
 
 @router.get("/coops/{slug}/batches", response={200: list[BatchOut], **errors(404)})
 def batches_list(
-    request: HttpRequest,
+    request: MemberRequest,
     response: HttpResponse,
     slug: str,
     filters: Query[BatchFilters],
@@ -198,7 +201,7 @@ def batches_list(
 
 
 @router.get("/coops/{slug}/batches/{batch_id}", response={200: BatchDetailOut, **errors(404)})
-def batch_detail(request: HttpRequest, slug: str, batch_id: int):
+def batch_detail(request: MemberRequest, slug: str, batch_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     batch = _batch(coop, batch_id)
     shifts = selectors.shifts(coop=coop).filter(batch=batch)
@@ -206,7 +209,7 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int):
         **batch_out(batch),
         "shifts": [shift_out(s) for s in shifts],
         "missed_reason": batch.missed_reason,
-        "recorded_by": batch.recorded_by.username if batch.recorded_by_id else None,
+        "recorded_by": batch.recorded_by.username if batch.recorded_by is not None else None,
         "allocations": [
             {"username": a.member.username, "units": a.units}
             for a in consumption.allocations(batch=batch)
@@ -217,7 +220,7 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int):
 @router.post(
     "/coops/{slug}/batches/{batch_id}/made", response={200: BatchOut, **errors(400, 404, 409)}
 )
-def batch_made(request: HttpRequest, slug: str, batch_id: int, payload: MadeIn):
+def batch_made(request: MemberRequest, slug: str, batch_id: int, payload: MadeIn):
     """A producer of the batch records the quantity made and the hours it took."""
     coop = coop_for_member(user=request.auth, slug=slug)
     production_flow.batch_record_made(
@@ -232,7 +235,7 @@ def batch_made(request: HttpRequest, slug: str, batch_id: int, payload: MadeIn):
 @router.post(
     "/coops/{slug}/batches/{batch_id}/missed", response={200: BatchOut, **errors(400, 404, 409)}
 )
-def batch_missed(request: HttpRequest, slug: str, batch_id: int, payload: MissedIn):
+def batch_missed(request: MemberRequest, slug: str, batch_id: int, payload: MissedIn):
     coop = coop_for_member(user=request.auth, slug=slug)
     services.batch_record_missed(
         batch=_batch(coop, batch_id), by=request.auth, reason=payload.reason
@@ -242,7 +245,7 @@ def batch_missed(request: HttpRequest, slug: str, batch_id: int, payload: Missed
 
 @router.get("/coops/{slug}/shifts", response={200: list[ShiftOut], **errors(404)})
 def shifts_list(
-    request: HttpRequest,
+    request: MemberRequest,
     response: HttpResponse,
     slug: str,
     page: Query[Page],
@@ -255,16 +258,15 @@ def shifts_list(
     if member == "me":
         who = request.auth
     elif member:
-        who = coop.memberships.filter(user__username__iexact=member).select_related("user").first()
+        who = member_by_username(coop=coop, username=member)
         if who is None:
             raise NotFound(_("No member named %(name)s.") % {"name": member})
-        who = who.user
     items = selectors.shifts(coop=coop, member=who, start=coop_today(coop) if upcoming else None)
     return [shift_out(s) for s in paginate(request, response, items, page)]
 
 
 @router.get("/coops/{slug}/shifts/explanation", response={200: ExplanationOut, **errors(404)})
-def shifts_explanation(request: HttpRequest, slug: str):
+def shifts_explanation(request: MemberRequest, slug: str):
     """Why you have the shifts you have: your count against your fair share."""
     coop = coop_for_member(user=request.auth, slug=slug)
     why = production_flow.rotation_explanation(coop=coop, member=request.auth)
@@ -278,25 +280,29 @@ def shifts_explanation(request: HttpRequest, slug: str):
     }
 
 
-@router.post("/coops/{slug}/shifts/{shift_id}/swap", response={201: SwapOut, **errors(404, 409)})
-def shift_offer(request: HttpRequest, slug: str, shift_id: int):
-    """Offer your shift; it stays yours until another member takes it."""
-    coop = coop_for_member(user=request.auth, slug=slug)
+def _shift(coop: Cooperative, shift_id: int) -> Shift:
     shift = selectors.shift_for_coop(coop=coop, pk=shift_id)
     if shift is None:
         raise NotFound(_("No such shift."))
-    swap = services.swap_offer(shift=shift, by=request.auth)
-    return Status(201, swap_out(selectors.swap_for_coop(coop=coop, pk=swap.pk)))
+    return shift
+
+
+@router.post("/coops/{slug}/shifts/{shift_id}/swap", response={201: SwapOut, **errors(404, 409)})
+def shift_offer(request: MemberRequest, slug: str, shift_id: int):
+    """Offer your shift; it stays yours until another member takes it."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    swap = swaps.swap_offer(shift=_shift(coop, shift_id), by=request.auth)
+    return Status(201, swap_out(_swap(coop, swap.pk)))
 
 
 @router.get("/coops/{slug}/swaps", response={200: list[SwapOut], **errors(404)})
-def swaps_list(request: HttpRequest, response: HttpResponse, slug: str, page: Query[Page]):
+def swaps_list(request: MemberRequest, response: HttpResponse, slug: str, page: Query[Page]):
     """Open offers on upcoming shifts: the swap board."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return [swap_out(s) for s in paginate(request, response, selectors.open_swaps(coop=coop), page)]
 
 
-def _swap(coop, swap_id: int):
+def _swap(coop: Cooperative, swap_id: int) -> Swap:
     swap = selectors.swap_for_coop(coop=coop, pk=swap_id)
     if swap is None:
         raise NotFound(_("No such swap."))
@@ -306,21 +312,21 @@ def _swap(coop, swap_id: int):
 @router.post(
     "/coops/{slug}/swaps/{swap_id}/take", response={200: ShiftOut, **errors(403, 404, 409)}
 )
-def swap_take(request: HttpRequest, slug: str, swap_id: int):
+def swap_take(request: MemberRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    shift = services.swap_take(swap=_swap(coop, swap_id), by=request.auth)
-    return shift_out(selectors.shift_for_coop(coop=coop, pk=shift.pk))
+    shift = swaps.swap_take(swap=_swap(coop, swap_id), by=request.auth)
+    return shift_out(_shift(coop, shift.pk))
 
 
 @router.post("/coops/{slug}/swaps/{swap_id}/cancel", response={200: SwapOut, **errors(404, 409)})
-def swap_cancel(request: HttpRequest, slug: str, swap_id: int):
+def swap_cancel(request: MemberRequest, slug: str, swap_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
-    services.swap_cancel(swap=_swap(coop, swap_id), by=request.auth)
+    swaps.swap_cancel(swap=_swap(coop, swap_id), by=request.auth)
     return swap_out(_swap(coop, swap_id))
 
 
 @router.get("/coops/{slug}/availability", response={200: list[AvailabilityOut], **errors(404)})
-def availability_list(request: HttpRequest, slug: str):
+def availability_list(request: MemberRequest, slug: str):
     """Your periods away, from today on."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return list(
@@ -329,7 +335,7 @@ def availability_list(request: HttpRequest, slug: str):
 
 
 @router.post("/coops/{slug}/availability", response={201: AvailabilityOut, **errors(400, 404)})
-def availability_add(request: HttpRequest, slug: str, payload: AvailabilityIn):
+def availability_add(request: MemberRequest, slug: str, payload: AvailabilityIn):
     """Mark yourself unavailable from `start` to `end` (inclusive); the plan adapts."""
     coop = coop_for_member(user=request.auth, slug=slug)
     spell = production_flow.unavailability_add(
@@ -339,23 +345,39 @@ def availability_add(request: HttpRequest, slug: str, payload: AvailabilityIn):
 
 
 @router.delete("/coops/{slug}/availability/{period_id}", response={204: None, **errors(404)})
-def availability_remove(request: HttpRequest, slug: str, period_id: int):
+def availability_remove(request: MemberRequest, slug: str, period_id: int):
     coop = coop_for_member(user=request.auth, slug=slug)
     production_flow.unavailability_remove(coop=coop, member=request.auth, pk=period_id)
     return Status(204, None)
 
 
-@router.get("/coops/{slug}/calendar", response={200: CalendarOut, **errors(404)})
-def calendar(request: HttpRequest, slug: str):
-    """Your secret iCalendar address (shifts and batches)."""
-    coop = coop_for_member(user=request.auth, slug=slug)
-    feed = services.calendar_feed_ensure(coop=coop, member=request.auth)
+def _feed_out(request: MemberRequest, feed: CalendarFeed) -> dict:
     return {"url": request.build_absolute_uri(reverse("web:calendar_feed", args=[feed.token]))}
+
+
+@router.get("/coops/{slug}/calendar", response={200: CalendarOut, **errors(404)})
+def calendar(request: MemberRequest, slug: str):
+    """Your secret iCalendar address (shifts and batches); a 404 until POST makes it."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    feed = selectors.feed_of(coop=coop, member=request.auth)
+    if feed is None:
+        raise NotFound(_("You have no calendar address yet: POST to this address to make one."))
+    return _feed_out(request, feed)
+
+
+@router.post("/coops/{slug}/calendar", response={200: CalendarOut, 201: CalendarOut, **errors(404)})
+def calendar_create(request: MemberRequest, slug: str):
+    """Make your secret iCalendar address: 201 when made, 200 when you already had one."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    # Two first requests at once may both answer 201; they still get the one feed (the
+    # service's get_or_create) and one audit row.
+    existed = selectors.feed_of(coop=coop, member=request.auth) is not None
+    feed = services.calendar_feed_ensure(coop=coop, member=request.auth)
+    return Status(200 if existed else 201, _feed_out(request, feed))
 
 
 @router.post("/coops/{slug}/calendar/rotate", response={200: CalendarOut, **errors(404)})
-def calendar_rotate(request: HttpRequest, slug: str):
+def calendar_rotate(request: MemberRequest, slug: str):
     """A new secret address; the old one stops working."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    feed = services.calendar_feed_rotate(coop=coop, member=request.auth)
-    return {"url": request.build_absolute_uri(reverse("web:calendar_feed", args=[feed.token]))}
+    return _feed_out(request, services.calendar_feed_rotate(coop=coop, member=request.auth))

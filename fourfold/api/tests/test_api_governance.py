@@ -5,6 +5,7 @@ import time_machine
 
 from fourfold.coops.models import Cooperative
 from fourfold.governance import services
+from fourfold.governance import votes as governance_votes
 from fourfold.testing import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,14 +118,16 @@ def test_a_proxy_until_a_date_beyond_ten_years_is_refused(api_client, personas, 
 def test_the_proposals_list_takes_the_same_queries_for_one_proposal_as_for_ten(
     api_client, personas, carol, django_assert_num_queries, size
 ):
-    services.proxy_grant(
+    governance_votes.proxy_grant(
         coop=personas.coop, giver=carol, holder=personas.bob, until=date(2036, 1, 1)
     )
     for index in range(size):
         proposal = services.proposal_open(
             coop=personas.coop, by=personas.bob, kind="general", title=f"Proposal {index}"
         )
-        services.vote_cast(proposal=proposal, member=personas.bob, position="agree", reason="yes")
+        governance_votes.vote_cast(
+            proposal=proposal, member=personas.bob, position="agree", reason="yes"
+        )
     client = api_client(personas.alice)
     client.get(f"{BASE}/proposals")
     with django_assert_num_queries(7):

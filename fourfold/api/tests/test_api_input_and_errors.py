@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import psycopg
 import pytest
-from django.db import OperationalError
-from django.test import Client
 
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.ledger.models import Transaction
@@ -153,7 +150,9 @@ def test_every_request_body_in_the_document_refuses_unknown_fields(client):
         operation["requestBody"]["content"]["application/json"]["schema"]
         for item in document["paths"].values()
         for operation in item.values()
-        if isinstance(operation, dict) and "requestBody" in operation
+        if isinstance(operation, dict)
+        # A JSON body, that is: a file upload (a receipt) is multipart, with no fields to add.
+        and "application/json" in operation.get("requestBody", {}).get("content", {})
     ]
 
     assert len(bodies) > 10
@@ -376,62 +375,3 @@ def test_a_paused_members_share_reads_as_paused(api_client, personas):
     assert shares["carol"]["paused"] is True
     assert shares["alice"]["paused"] is False
     assert (mine["units"], mine["paused"]) == (2, True)
-
-
-# A database outage is a 503, not a server error.
-
-
-def _unreachable(*args, **kwargs):
-    raise OperationalError("connection failed") from psycopg.OperationalError(
-        "server closed the connection unexpectedly"
-    )
-
-
-def test_a_database_outage_answers_the_api_with_a_json_503(personas, monkeypatch):
-    from fourfold.api.routers import ledger
-
-    monkeypatch.setattr(ledger, "coop_for_member", _unreachable)
-    client = Client(raise_request_exception=False)
-
-    response = client.get(
-        f"{LEDGER}/balances", HTTP_AUTHORIZATION=f"Bearer {_token(personas.alice)}"
-    )
-
-    assert response.status_code == 503
-    assert response.json()["code"] == "unavailable"
-    assert response["Retry-After"]
-
-
-def test_a_database_outage_shows_the_web_a_calm_page(personas, monkeypatch):
-    from fourfold.web.views import coops
-
-    monkeypatch.setattr(coops, "render", _unreachable)
-    client = Client(raise_request_exception=False)
-    client.force_login(personas.alice)
-
-    response = client.get("/c/home/")
-
-    assert response.status_code == 503
-    assert "try again in a minute" in response.content.decode()
-
-
-def test_a_deadlock_is_no_outage(personas, monkeypatch):
-    from fourfold.api.routers import ledger
-
-    def deadlock(*args, **kwargs):
-        raise OperationalError("deadlock detected") from psycopg.errors.DeadlockDetected()
-
-    monkeypatch.setattr(ledger, "coop_for_member", deadlock)
-    client = Client(raise_request_exception=False)
-
-    response = client.get(
-        f"{LEDGER}/balances", HTTP_AUTHORIZATION=f"Bearer {_token(personas.alice)}"
-    )
-
-    assert response.status_code == 500
-
-
-def _token(user) -> str:
-    from fourfold.accounts.services import token_issue
-
-    return token_issue(user=user)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from fourfold.production.models import Batch, Shift, Unavailability
+from fourfold.coops.models import AuditEvent
+from fourfold.production.models import Batch, CalendarFeed, Shift, Unavailability
 from fourfold.testing import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +269,7 @@ def test_a_swap_of_another_co_op_is_not_found(api_client, crew, planned, persona
 
 def test_the_calendar_address_serves_the_feed_until_rotated(api_client, crew, planned):
     client = api_client(crew["alice"])
-    address = client.get(f"{HOME}/calendar").json()["url"]
+    address = client.post(f"{HOME}/calendar").json()["url"]
     assert address.startswith("http://testserver/calendar/") and address.endswith(".ics")
     assert client.get(f"{HOME}/calendar").json()["url"] == address
     path = address.removeprefix("http://testserver")
@@ -280,6 +281,45 @@ def test_the_calendar_address_serves_the_feed_until_rotated(api_client, crew, pl
     assert rotated != address
     assert Client().get(path).status_code == 404
     assert Client().get(rotated.removeprefix("http://testserver")).status_code == 200
+
+
+def test_asking_for_the_calendar_address_before_making_one_is_not_found(api_client, crew):
+    response = api_client(crew["alice"]).get(f"{HOME}/calendar")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert "POST" in response.json()["detail"]
+    assert not CalendarFeed.objects.exists()
+    assert not AuditEvent.objects.filter(action="production.calendar_made").exists()
+
+
+def test_posting_makes_the_calendar_address_once(api_client, crew):
+    client = api_client(crew["alice"])
+    made = client.post(f"{HOME}/calendar")
+    assert made.status_code == 201
+    feed = CalendarFeed.objects.get()
+    assert (feed.coop.slug, feed.member) == ("home", crew["alice"])
+    assert made.json()["url"].endswith(f"/calendar/{feed.token}.ics")
+    audit = AuditEvent.objects.get(action="production.calendar_made")
+    assert (audit.coop.slug, audit.actor) == ("home", crew["alice"])
+    again = client.post(f"{HOME}/calendar")
+    assert again.status_code == 200
+    assert again.json()["url"] == made.json()["url"]
+    read = client.get(f"{HOME}/calendar")
+    assert read.status_code == 200
+    assert read.json()["url"] == made.json()["url"]
+    assert CalendarFeed.objects.count() == 1
+    assert AuditEvent.objects.filter(action="production.calendar_made").count() == 1
+
+
+def test_another_co_ops_calendar_address_is_not_found_and_never_made(api_client, crew):
+    client = api_client(crew["alice"])
+    for response in (
+        client.get("/api/v1/coops/elsewhere/calendar"),
+        client.post("/api/v1/coops/elsewhere/calendar"),
+    ):
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+    assert not CalendarFeed.objects.exists()
 
 
 @pytest.mark.parametrize("weeks", [0, 105, "many"])

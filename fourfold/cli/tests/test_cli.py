@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from fourfold.accounts.models import User
-from fourfold.cli import demo
+from fourfold.cli import demo, demo_story
 from fourfold.consumption import selectors as consumption_selectors
 from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
@@ -69,7 +69,7 @@ def test_demo_builds_once_and_reuses_on_a_second_run(fresh_env):
     first = run(["demo", "--no-serve"], fresh_env)
     assert first.returncode == 0, first.stderr
     assert "Built the demo co-ops" in first.stdout
-    assert demo.DEMO_PASSWORD in first.stdout
+    assert demo_story.DEMO_PASSWORD in first.stdout
     second = run(["demo", "--no-serve"], fresh_env)
     assert second.returncode == 0, second.stderr
     assert "Reusing the demo co-ops" in second.stdout
@@ -117,8 +117,8 @@ def test_the_demo_coop_has_twelve_active_members_and_is_never_duplicated():
     )
     # Twelve founding members, and Mo, admitted by a vote during the year.
     assert Membership.objects.filter(coop=coop, status="active").count() == 13
-    assert User.objects.get(username="flo").check_password(demo.DEMO_PASSWORD)
-    assert User.objects.get(username="nia").check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(username="flo").check_password(demo_story.DEMO_PASSWORD)
+    assert User.objects.get(username="nia").check_password(demo_story.DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
@@ -132,8 +132,8 @@ def test_the_demo_prints_the_logins_of_every_member_of_each_coop():
         members = Membership.objects.filter(coop=coop).values_list("user__username", flat=True)
         assert sorted(printed) == sorted(members)
         for username in printed:
-            assert User.objects.get(username=username).check_password(demo.DEMO_PASSWORD)
-    assert demo.DEMO_PASSWORD in lines[-1]
+            assert User.objects.get(username=username).check_password(demo_story.DEMO_PASSWORD)
+    assert demo_story.DEMO_PASSWORD in lines[-1]
 
 
 @pytest.mark.django_db
@@ -168,7 +168,7 @@ def test_the_demo_settles_up_on_the_evening_it_happened_and_everyone_is_even_the
     for settled_on in (mid_year, a_month_ago):
         assert coop.batches.filter(date=settled_on, status="made").exists()
         # Every member's statement reads 0.00 after the settle-up, and the pool is empty then.
-        for member in [*demo.DEMO_MEMBERS, "mo"]:
+        for member in [*demo_story.DEMO_MEMBERS, "mo"]:
             user = User.objects.get(username=member)
             legs = statements.statement(coop=coop, member=user).filter(
                 transaction__occurred_on__lte=settled_on
@@ -361,7 +361,7 @@ def test_the_demo_has_a_year_of_production_shared_fairly():
 
 @pytest.mark.django_db
 def test_the_demo_also_runs_a_service_coop_on_the_same_four_roles():
-    from fourfold.insights import selectors as insights
+    from fourfold.insights import principles
 
     demo.build()
     kitchen = Cooperative.objects.get(slug="bike-kitchen")
@@ -371,7 +371,7 @@ def test_the_demo_also_runs_a_service_coop_on_the_same_four_roles():
         2,
     )
     assert kitchen.batches.filter(status="made").count() >= 50
-    assert {p.name for p in insights.principles_audit(coop=kitchen)} >= {"self_funded"}
+    assert {p.name for p in principles.principles_audit(coop=kitchen)} >= {"self_funded"}
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from fourfold.cli import demo
+from fourfold.cli import demo, demo_bike
 from fourfold.cli import report as report_command
 from fourfold.coops.models import Cooperative
 from fourfold.governance.models import Proposal
@@ -47,7 +47,7 @@ def test_the_demo_reads_well_on_any_day_it_is_built(instant):
     with time_machine.travel(instant):
         yogurt, built = demo.build()
         assert built
-        kitchen = Cooperative.objects.get(slug=demo.BIKE_SLUG)
+        kitchen = Cooperative.objects.get(slug=demo_bike.BIKE_SLUG)
         for coop in (yogurt, kitchen):
             health = report.health(coop=coop)
             assert {p["name"]: p["status"] for p in health["principles"]} == ALL_HOLD, (

@@ -10,7 +10,7 @@ from django.utils import timezone
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import invitation_create
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
-from fourfold.governance import selectors, services
+from fourfold.governance import facilitators, rules, selectors, votes
 from fourfold.governance.models import FacilitatorDuty, Proposal
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import services as ledger
@@ -184,31 +184,31 @@ def test_a_proxy_votes_for_an_absent_member_and_the_tally_says_so(personas, six)
     proposal = decisions_flow.proposal_open(
         coop=personas.coop, by=personas.alice, kind="general", title="Proxy"
     )
-    services.proxy_grant(coop=personas.coop, giver=six[5], holder=six[0], proposal=proposal)
+    votes.proxy_grant(coop=personas.coop, giver=six[5], holder=six[0], proposal=proposal)
     decisions_flow.vote_cast(proposal=proposal, member=six[0], position="agree")
-    counts = services.tally(proposal)
+    counts = votes.tally(proposal)
     assert (counts["voted"], counts["by_proxy"]) == (2, 1)
     decisions_flow.vote_cast(proposal=proposal, member=six[5], position="disagree")
-    counts = services.tally(proposal)
+    counts = votes.tally(proposal)
     assert (counts["voted"], counts["by_proxy"]) == (2, 0)
 
 
 def test_nobody_holds_two_proxies(personas, six):
-    services.proxy_grant(
+    votes.proxy_grant(
         coop=personas.coop,
         giver=six[1],
         holder=six[0],
         until=timezone.now().date() + timedelta(days=9),
     )
     with pytest.raises(Conflict, match="one proxy"):
-        services.proxy_grant(
+        votes.proxy_grant(
             coop=personas.coop,
             giver=six[2],
             holder=six[0],
             until=timezone.now().date() + timedelta(days=9),
         )
-    services.proxy_revoke(coop=personas.coop, giver=six[1])
-    services.proxy_grant(
+    votes.proxy_revoke(coop=personas.coop, giver=six[1])
+    votes.proxy_grant(
         coop=personas.coop,
         giver=six[2],
         holder=six[0],
@@ -403,13 +403,13 @@ def test_only_active_members_propose_or_vote(personas, six):
 
 
 def test_the_facilitator_rotates_fairly(personas, six):
-    duties = services.facilitators_plan(coop=personas.coop, months=12)
+    duties = facilitators.facilitators_plan(coop=personas.coop, months=12)
     counts = {}
     for duty in duties:
         counts[duty.member_id] = counts.get(duty.member_id, 0) + 1
     assert len(duties) == 12
     assert sorted(counts.values()) == [2] * 6
-    again = services.facilitators_plan(coop=personas.coop, months=12)
+    again = facilitators.facilitators_plan(coop=personas.coop, months=12)
     assert [d.member_id for d in again] == [d.member_id for d in duties]
     assert FacilitatorDuty.objects.count() == 12
 
@@ -443,7 +443,7 @@ def test_an_option_too_long_for_a_ballot_is_refused_on_every_edge(personas):
             by=personas.alice,
             kind="choice",
             title="Which day?",
-            options=["Tuesday", "x" * (services.MAX_OPTION_LENGTH + 1)],
+            options=["Tuesday", "x" * (rules.MAX_OPTION_LENGTH + 1)],
         )
     assert refused.value.field == "options"
     assert not Proposal.objects.exists()
@@ -472,7 +472,7 @@ def test_a_ranking_on_a_yes_or_no_proposal_is_refused(personas):
 def test_a_proxy_until_a_day_already_past_is_refused(personas):
     yesterday = timezone.now().astimezone(personas.coop.zone).date() - timedelta(days=1)
     with pytest.raises(Invalid) as refused:
-        services.proxy_grant(
+        votes.proxy_grant(
             coop=personas.coop, giver=personas.alice, holder=personas.bob, until=yesterday
         )
     assert refused.value.field == "until"

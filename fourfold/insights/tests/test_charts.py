@@ -8,7 +8,8 @@ import pytest
 from django.utils import translation
 
 from fourfold.insights import charts
-from fourfold.insights.selectors import MemberRoles, MonthEconomics, Role
+from fourfold.insights.economics import MonthEconomics
+from fourfold.insights.selectors import MemberRoles, Role
 from fourfold.production.selectors import MonthConsistency
 
 SVG = "{http://www.w3.org/2000/svg}"

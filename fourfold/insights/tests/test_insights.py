@@ -5,7 +5,7 @@ import pytest
 import time_machine
 
 from fourfold.consumption import services as consumption
-from fourfold.insights import selectors
+from fourfold.insights import economics, principles, selectors
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
@@ -21,7 +21,7 @@ TODAY = date(2026, 6, 1)
 
 def status(coop, name):
     with time_machine.travel(f"{TODAY}T12:00:00-04:00"):
-        return {p.name: p for p in selectors.principles_audit(coop=coop)}[name]
+        return {p.name: p for p in principles.principles_audit(coop=coop)}[name]
 
 
 def co_op(members=4):
@@ -182,7 +182,7 @@ def test_economics_compares_with_buying_and_making_alone():
         production_flow.batch_record_made(
             batch=batch, by=producer, quantity=20, hours="4", today=batch.date
         )
-        money = selectors.economics(coop=coop)
+        money = economics.economics(coop=coop)
     assert money.cost_per_unit == Decimal("2.00")
     assert money.minutes_per_unit == Decimal("12.0")
     # 20 quarts at 6.50 instead of 2.00, among 4 members, over one month.

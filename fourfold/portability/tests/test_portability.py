@@ -17,14 +17,15 @@ from fourfold.cli.main import main
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import AuditEvent, Cooperative
 from fourfold.errors import Conflict, Invalid
-from fourfold.governance import services as governance
+from fourfold.governance import facilitators as governance_facilitators
+from fourfold.governance import votes as governance_votes
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
 from fourfold.ledger.models import Account, Leg, Transaction
 from fourfold.portability.export import export_coop
 from fourfold.portability.format import FORMAT, VERSION
-from fourfold.production import services as production
+from fourfold.production import swaps as production_swaps
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import decisions as decisions_flow
@@ -65,7 +66,7 @@ def busy(personas):
     first, last = Batch.objects.filter(coop=coop).order_by("date")[::2]
     consumption.reservation_set(batch=last, member=carol, units=0)
     shift = Shift.objects.filter(batch=last, member__isnull=False).first()
-    production.swap_offer(shift=shift, by=shift.member)
+    production_swaps.swap_offer(shift=shift, by=shift.member)
     production_flow.unavailability_add(
         coop=coop, member=bob, start=last.date, end=last.date + timedelta(days=3), note="away"
     )
@@ -101,9 +102,9 @@ def busy(personas):
     proposal = decisions_flow.proposal_open(
         coop=coop, by=alice, kind="general", title="Try goat milk", body="Once, to taste."
     )
-    governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
+    governance_votes.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
     decisions_flow.vote_cast(proposal=proposal, member=alice, position="agree", reason="Why not")
-    governance.facilitators_plan(coop=coop, months=2)
+    governance_facilitators.facilitators_plan(coop=coop, months=2)
     return coop
 
 

@@ -14,7 +14,7 @@ from fourfold.cli import schedule
 from fourfold.coops.models import Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
-from fourfold.production import selectors, services
+from fourfold.production import selectors, services, swaps
 from fourfold.production.models import Batch, Shift, Swap
 from fourfold.testing import CoopFactory, MembershipFactory
 from fourfold.workflows import membership as membership_flow
@@ -357,7 +357,7 @@ def offer(coop, members, planned, day):
     """Whoever holds the first place on ``day`` offers it; returns (swap, giver, a free taker)."""
     giver = members[planned[day][0]]
     taker = next(m for name, m in members.items() if name not in planned[day])
-    swap = services.swap_offer(shift=shift_of(coop, giver, day), by=giver)
+    swap = swaps.swap_offer(shift=shift_of(coop, giver, day), by=giver)
     return swap, giver, taker
 
 
@@ -365,7 +365,7 @@ def test_a_taken_swap_moves_the_shift_and_the_counts(coop, members, planned):
     swap, giver, taker = offer(coop, members, planned, SUNDAYS[3])
     before = counts(coop)
     assert shift_of(coop, giver, SUNDAYS[3])  # still the giver's until someone takes it
-    shift = services.swap_take(swap=swap, by=taker)
+    shift = swaps.swap_take(swap=swap, by=taker)
     assert shift.member == taker
     after = counts(coop)
     assert after[giver.username] == before[giver.username] - 1
@@ -378,7 +378,7 @@ def test_a_taken_swap_moves_the_shift_and_the_counts(coop, members, planned):
 
 def test_a_re_plan_keeps_a_swapped_shift_with_its_taker(coop, members, planned):
     swap, giver, taker = offer(coop, members, planned, SUNDAYS[3])
-    services.swap_take(swap=swap, by=taker)
+    swaps.swap_take(swap=swap, by=taker)
     production_flow.batches_plan(coop=coop, weeks=6, by=None)
     assert taker.username in rota(coop)[SUNDAYS[3]]
     assert giver.username not in rota(coop)[SUNDAYS[3]]
@@ -396,50 +396,50 @@ def test_nobody_takes_a_swap_on_a_day_they_are_away(coop, members, planned):
     swap, _giver, taker = offer(coop, members, planned, SUNDAYS[3])
     production_flow.unavailability_add(coop=coop, member=taker, start=SUNDAYS[3], end=SUNDAYS[3])
     with pytest.raises(Conflict, match="away"):
-        services.swap_take(swap=swap, by=taker)
+        swaps.swap_take(swap=swap, by=taker)
 
 
 def test_nobody_takes_a_swap_in_a_batch_they_already_produce(coop, members, planned):
     swap, _giver, _taker = offer(coop, members, planned, SUNDAYS[3])
     partner = members[planned[SUNDAYS[3]][1]]
     with pytest.raises(Conflict, match="already produce"):
-        services.swap_take(swap=swap, by=partner)
+        swaps.swap_take(swap=swap, by=partner)
 
 
 def test_a_paused_member_cannot_take_a_swap(coop, members, planned):
     swap, _giver, taker = offer(coop, members, planned, SUNDAYS[3])
     membership_flow.membership_pause(coop=coop, member=taker)
     with pytest.raises(PrincipleViolation):
-        services.swap_take(swap=swap, by=taker)
+        swaps.swap_take(swap=swap, by=taker)
 
 
 def test_only_the_member_on_a_shift_can_offer_it(coop, members, planned):
     giver = members[planned[SUNDAYS[3]][0]]
     other = next(m for name, m in members.items() if name not in planned[SUNDAYS[3]])
     with pytest.raises(Conflict):
-        services.swap_offer(shift=shift_of(coop, giver, SUNDAYS[3]), by=other)
+        swaps.swap_offer(shift=shift_of(coop, giver, SUNDAYS[3]), by=other)
     assert not Swap.objects.exists()
 
 
 def test_a_shift_is_offered_once_and_not_to_yourself(coop, members, planned):
     swap, giver, _taker = offer(coop, members, planned, SUNDAYS[3])
     with pytest.raises(Conflict):
-        services.swap_offer(shift=shift_of(coop, giver, SUNDAYS[3]), by=giver)
+        swaps.swap_offer(shift=shift_of(coop, giver, SUNDAYS[3]), by=giver)
     with pytest.raises(Conflict):
-        services.swap_take(swap=swap, by=giver)
+        swaps.swap_take(swap=swap, by=giver)
 
 
 def test_a_cancelled_offer_can_no_longer_be_taken(coop, members, planned):
     swap, giver, taker = offer(coop, members, planned, SUNDAYS[3])
     with pytest.raises(Conflict):
-        services.swap_cancel(swap=swap, by=taker)
-    services.swap_cancel(swap=swap, by=giver)
+        swaps.swap_cancel(swap=swap, by=taker)
+    swaps.swap_cancel(swap=swap, by=giver)
     swap.refresh_from_db()
     assert swap.status == Swap.Status.CANCELLED
     with pytest.raises(Conflict):
-        services.swap_take(swap=swap, by=taker)
+        swaps.swap_take(swap=swap, by=taker)
     with pytest.raises(Conflict):
-        services.swap_cancel(swap=swap, by=giver)
+        swaps.swap_cancel(swap=swap, by=giver)
     assert giver.username in rota(coop)[SUNDAYS[3]]
 
 
@@ -448,9 +448,9 @@ def test_a_swap_taken_twice_goes_to_the_first(coop, members, planned):
     second = next(
         m for name, m in members.items() if name not in planned[SUNDAYS[3]] and m != taker
     )
-    services.swap_take(swap=swap, by=taker)
+    swaps.swap_take(swap=swap, by=taker)
     with pytest.raises(Conflict):
-        services.swap_take(swap=swap, by=second)
+        swaps.swap_take(swap=swap, by=second)
     assert taker.username in rota(coop)[SUNDAYS[3]]
 
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
-from fourfold.governance import services as governance
+from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production.models import Batch, Shift
@@ -41,7 +41,7 @@ def busy(personas):
         proposal = decisions_flow.proposal_open(
             coop=coop, by=alice, kind="general", title="Try goat milk"
         )
-        governance.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
+        governance_votes.proxy_grant(coop=coop, giver=carol, holder=alice, proposal=proposal)
         decisions_flow.vote_cast(proposal=proposal, member=alice, position="agree")
     with time_machine.travel(NOW - timedelta(days=3), tick=False):
         money_flow.expense_post(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from fourfold.coops.models import Cooperative
 from fourfold.lib.dates import describe_cadence, format_day, format_moment
 from fourfold.lib.language import format_ratio, zone_in_words
 from fourfold.lib.money import format_money, from_minor
@@ -79,14 +80,14 @@ def percent(ratio: float | None) -> str:
 
 
 @register.simple_tag
-def units(count: int, coop) -> str:
+def units(count: int, coop: Cooperative) -> str:
     """``{% units batch.planned_quantity coop %}``: "1 quart", "24 quarts" — the co-op's unit
     for that count (see ``Cooperative.unit_for``)."""
     return coop.units(count)
 
 
 @register.filter
-def unit_for(coop, count: int) -> str:
+def unit_for(coop: Cooperative, count: int) -> str:
     """``{{ coop|unit_for:n }}``: the unit alone for ``n`` of it, where a sentence places the
     number itself: "quart" for 1, "quarts" for any other count."""
     return coop.unit_for(count)

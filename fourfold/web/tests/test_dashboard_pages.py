@@ -261,7 +261,7 @@ def test_the_insight_pages_take_a_fixed_number_of_queries(
 
 
 def test_every_status_of_the_audit_has_a_symbol_and_a_word():
-    from fourfold.insights import selectors
-    from fourfold.web.views.insights import STATUSES
+    from fourfold.insights import principles
+    from fourfold.web.presenters.insights import STATUSES
 
-    assert set(STATUSES) == set(selectors.STATUSES)
+    assert set(STATUSES) == set(principles.STATUSES)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from fourfold.governance import services as governance
+from fourfold.governance import votes as governance_votes
 from fourfold.ledger import services as ledger
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import production as production_flow
@@ -36,7 +36,7 @@ def history(personas):
         proposal = decisions_flow.proposal_open(
             coop=coop, by=personas.alice, kind="general", title="Buy a bigger pot"
         )
-        governance.proxy_grant(
+        governance_votes.proxy_grant(
             coop=coop, giver=personas.bob, holder=personas.alice, until=date(2026, 12, 24)
         )
         production_flow.unavailability_add(

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.governance import services, tasks
+from fourfold.governance import tasks, votes
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import decisions as decisions_flow
@@ -157,9 +157,7 @@ def test_the_decisions_list_has_one_poller_for_all_its_tallies(alice_client, bob
 def test_the_decisions_page_takes_the_same_queries_for_one_open_proposal_as_for_ten(
     alice_client, personas, carol, django_assert_num_queries, size
 ):
-    services.proxy_grant(
-        coop=personas.coop, giver=carol, holder=personas.bob, until=date(2036, 1, 1)
-    )
+    votes.proxy_grant(coop=personas.coop, giver=carol, holder=personas.bob, until=date(2036, 1, 1))
     for index in range(size):
         proposal = general(personas, f"Proposal {index}")
         decisions_flow.vote_cast(

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from fourfold.coops.selectors import coop_today
-from fourfold.production import services
+from fourfold.production import swaps
 from fourfold.production.models import Batch, CalendarFeed, Shift, Swap, Unavailability
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import production as production_flow
@@ -346,7 +346,7 @@ def test_offering_and_taking_a_swap_moves_the_shift(client, planned):
 def test_taking_a_shift_on_a_day_away_is_refused_with_the_reason(client, planned):
     batch = shared_with(planned, planned.alice, planned.bob)
     shift = Shift.objects.get(batch=batch, member=planned.alice)
-    swap = services.swap_offer(shift=shift, by=planned.alice)
+    swap = swaps.swap_offer(shift=shift, by=planned.alice)
     production_flow.unavailability_add(
         coop=planned.coop, member=planned.bob, start=batch.date, end=batch.date
     )
@@ -361,7 +361,7 @@ def test_taking_a_shift_on_a_day_away_is_refused_with_the_reason(client, planned
 
 def test_you_cannot_take_your_own_offer_but_can_withdraw_it(alice_client, planned):
     shift = Shift.objects.filter(batch__coop=planned.coop, member=planned.alice).last()
-    swap = services.swap_offer(shift=shift, by=planned.alice)
+    swap = swaps.swap_offer(shift=shift, by=planned.alice)
     board = alice_client.get(SWAPS)
     assert b"Withdraw my offer" in board.content
     response = alice_client.post(f"/c/home/production/swaps/{swap.pk}/take/", follow=True)
@@ -538,7 +538,7 @@ def test_an_outsider_gets_a_404(client, planned, path):
 def test_an_outsider_can_neither_record_nor_swap_nor_plan(client, planned):
     batch = Batch.objects.filter(coop=planned.coop).first()
     shift = Shift.objects.filter(batch=batch).first()
-    swap = services.swap_offer(shift=shift, by=shift.member)
+    swap = swaps.swap_offer(shift=shift, by=shift.member)
     client.force_login(planned.outsider)
     for path in (
         PRODUCTION,
@@ -608,14 +608,14 @@ def populate(personas, size: int) -> None:
         end=today + timedelta(days=45),
     )
     offered = [
-        services.swap_offer(shift=shift, by=shift.member)
+        swaps.swap_offer(shift=shift, by=shift.member)
         for shift in Shift.objects.filter(
             batch__coop=coop, batch__date__gt=today, member__isnull=False
         ).exclude(member=personas.alice)[: size * 2]
     ]
     # Alice holds a shift ahead at either size, so her pages take the same path.
     alices = set(Shift.objects.filter(member=personas.alice).values_list("batch_id", flat=True))
-    services.swap_take(
+    swaps.swap_take(
         swap=next(
             s
             for s in offered

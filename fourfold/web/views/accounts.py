@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,14 +18,16 @@ from django.views.decorators.http import require_POST
 from fourfold.accounts import selectors, services
 from fourfold.errors import FourfoldError
 from fourfold.web.devices import remember_device
-from fourfold.web.forms import SignupForm, ThrottledAuthenticationForm, add_domain_error
+from fourfold.web.forms.accounts import SignupForm, ThrottledAuthenticationForm
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.requests import MemberRequest
 
 
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         # This browser is now the owner's: strangers' failures elsewhere do not lock it out.
         remember_device(response, user_id=form.get_user().pk)
@@ -59,7 +64,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         # Logging out ends this browser's session and nothing else; say so, and where to end
         # the rest.
@@ -77,7 +82,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: MemberRequest) -> HttpResponse:
     return render(
         request, "web/api_tokens.html", {"tokens": selectors.token_list(user=request.user)}
     )
@@ -85,7 +90,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: MemberRequest, token_id: int) -> HttpResponse:
     try:
         services.token_revoke_by_id(user=request.user, token_id=token_id)
     except FourfoldError as error:

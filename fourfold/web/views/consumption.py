@@ -3,14 +3,12 @@ per unit, and my membership (pause, resume, leave)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,34 +16,22 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fourfold.consumption import selectors, services
-from fourfold.consumption.models import Allocation, StandingShare
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.dates import format_day
 from fourfold.production import selectors as production
 from fourfold.production.models import Batch
-from fourfold.web.forms import ReservationForm, ShareForm, SharePauseForm
+from fourfold.web.forms.consumption import ReservationForm, ShareForm, SharePauseForm
+from fourfold.web.presenters.consumption import AllocationRow, CostRow, ShareRow, upcoming
+from fourfold.web.requests import MemberRequest
 from fourfold.web.templatetags.fourfold import money
-from fourfold.web.views.common import coop_for_page
+from fourfold.web.views.common import coop_for_page, first_error
 from fourfold.workflows import membership as membership_flow
 
 SECTION = "shares"
-# Reservations are for the batches just ahead; the production page lists the rest.
-NEXT_BATCHES = 3
 COSTS_PER_PAGE = 20
-
-
-def _day(day: date) -> str:
-    return format_day(day)
-
-
-def _form_error(form) -> str:
-    """A one-click form has no page of its own to show errors on: its first error becomes
-    a message."""
-    return next(iter(form.errors.values()))[0]
 
 
 def _batch_or_404(coop: Cooperative, pk: int) -> Batch:
@@ -59,52 +45,8 @@ def _batch_or_404(coop: Cooperative, pk: int) -> Batch:
 # --- The shares page ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ShareRow:
-    share: StandingShare
-    status: str  # the member's membership status: a paused member's share counts as nothing
-
-    @property
-    def counts(self) -> bool:
-        return self.status == Membership.Status.ACTIVE and not self.share.paused
-
-
-@dataclass(frozen=True)
-class UpcomingBatch:
-    batch: Batch
-    cutoff: datetime
-    open: bool
-    mine: int  # what I take of it: my reservation, else my standing share
-    asked: int  # what everyone takes of it so far
-    form: ReservationForm
-
-
-def _upcoming(coop: Cooperative, me: int, now: datetime) -> list[UpcomingBatch]:
-    today = coop_today(coop, now=now)
-    rows = []
-    for batch in production.batches(coop=coop, start=today, status=Batch.Status.PLANNED)[
-        :NEXT_BATCHES
-    ]:
-        batch.coop = coop
-        asked = selectors.demand(batch=batch)
-        cutoff = selectors.reservation_cutoff(batch, coop)
-        rows.append(
-            UpcomingBatch(
-                batch=batch,
-                cutoff=cutoff,
-                open=now < cutoff,
-                mine=asked.get(me, 0),
-                asked=sum(asked.values()),
-                form=ReservationForm(
-                    initial={"units": asked.get(me, 0)}, prefix=f"batch-{batch.pk}"
-                ),
-            )
-        )
-    return rows
-
-
 @login_required
-def shares(request: HttpRequest, slug: str) -> HttpResponse:
+def shares(request: MemberRequest, slug: str) -> HttpResponse:
     """My share with one-click minus and plus, everyone's shares, reservations for the batches just
     ahead, and my membership."""
     coop = coop_for_page(request, slug)
@@ -127,7 +69,7 @@ def shares(request: HttpRequest, slug: str) -> HttpResponse:
             "everyone": everyone,
             "asked": asked,
             "left_over": coop.target_quantity - asked,
-            "upcoming": _upcoming(coop, request.user.pk, timezone.now()),
+            "upcoming": upcoming(coop, request.user.pk, timezone.now()),
             "status": status,
             "active": status == Membership.Status.ACTIVE,
         },
@@ -136,12 +78,12 @@ def shares(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_set(request: HttpRequest, slug: str) -> HttpResponse:
+def share_set(request: MemberRequest, slug: str) -> HttpResponse:
     """The number form and the minus and plus buttons all post the new size."""
     coop = coop_for_page(request, slug)
     form = ShareForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_error(form))
+        messages.error(request, first_error(form))
         return redirect("web:shares", slug=coop.slug)
     units = form.cleaned_data["units"]
     try:
@@ -165,13 +107,13 @@ def share_set(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_pause(request: HttpRequest, slug: str) -> HttpResponse:
+def share_pause(request: MemberRequest, slug: str) -> HttpResponse:
     """Pause or resume my share without losing its size."""
     coop = coop_for_page(request, slug)
     form = SharePauseForm(request.POST)
     share = selectors.share_of(coop=coop, member=request.user)
     if not form.is_valid():
-        messages.error(request, _form_error(form))
+        messages.error(request, first_error(form))
     elif share is None:
         messages.error(request, _("You have no standing share to pause or resume."))
     else:
@@ -193,13 +135,13 @@ def share_pause(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def reservation_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def reservation_set(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     """This batch only: more, fewer or none, until the cut-off (the service keeps the time)."""
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     form = ReservationForm(request.POST, prefix=f"batch-{batch.pk}")
     if not form.is_valid():
-        messages.error(request, _form_error(form))
+        messages.error(request, first_error(form))
         return redirect("web:shares", slug=coop.slug)
     units = form.cleaned_data["units"]
     try:
@@ -207,7 +149,7 @@ def reservation_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except FourfoldError as error:
         messages.error(request, error.detail)
         return redirect("web:shares", slug=coop.slug)
-    day = _day(batch.date)
+    day = format_day(batch.date)
     if units:
         messages.success(
             request,
@@ -226,30 +168,19 @@ def reservation_set(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- A made batch: who got what, extras, pick-up, cost ------------------------------------
 
 
-@dataclass(frozen=True)
-class AllocationRow:
-    allocation: Allocation
-    mine: bool
-
-    @property
-    def fair(self) -> int:
-        """What the allocation gave, before any extras claimed."""
-        return self.allocation.units - self.allocation.extra_units
-
-    @property
-    def short(self) -> int:
-        """How much less than asked the fair sharing gave."""
-        return max(0, self.allocation.requested - self.fair)
-
-
 def _latest_made(coop: Cooperative) -> Batch | None:
     return production.batches(coop=coop, status=Batch.Status.MADE).order_by("-date").first()
 
 
 def _batch_page(
-    request: HttpRequest, coop: Cooperative, batch: Batch | None, *, latest: bool
+    request: MemberRequest, coop: Cooperative, batch: Batch | None, *, latest: bool
 ) -> HttpResponse:
-    context: dict = {"coop": coop, "section": SECTION, "batch": batch, "latest": latest}
+    context: dict[str, object] = {
+        "coop": coop,
+        "section": SECTION,
+        "batch": batch,
+        "latest": latest,
+    }
     if batch is None:
         return render(request, "web/shares_batch.html", context)
     batch.coop = coop
@@ -258,7 +189,6 @@ def _batch_page(
         for a in selectors.allocations(batch=batch)
     ]
     mine = next((row for row in rows if row.mine), None)
-    membership = coop_selectors.membership_of(coop=coop, user=request.user)
     cost = selectors.batch_costs(coop=coop, batches=[batch])[0]
     context |= {
         "rows": rows,
@@ -267,7 +197,7 @@ def _batch_page(
         "given": sum(row.allocation.units for row in rows),
         "shorted": any(row.short for row in rows),
         "extras_left": selectors.extras_left(batch=batch),
-        "active": membership is not None and membership.status == Membership.Status.ACTIVE,
+        "active": coop_selectors.is_active_member(coop=coop, user=request.user),
         "cost": cost,
         "my_cost": selectors.member_batch_costs(
             coop=coop, member=request.user, batches=[batch]
@@ -278,14 +208,14 @@ def _batch_page(
 
 
 @login_required
-def batch_latest(request: HttpRequest, slug: str) -> HttpResponse:
+def batch_latest(request: MemberRequest, slug: str) -> HttpResponse:
     """This week's batch: the latest one made."""
     coop = coop_for_page(request, slug)
     return _batch_page(request, coop, _latest_made(coop), latest=True)
 
 
 @login_required
-def batch_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def batch_detail(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     if batch.status != Batch.Status.MADE:
@@ -296,7 +226,7 @@ def batch_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def extras_claim(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def extras_claim(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     try:
@@ -307,14 +237,14 @@ def extras_claim(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("You claimed an extra %(unit)s: you take %(n)d of the batch of %(day)s.")
-            % {"unit": coop.unit, "n": allocation.units, "day": _day(batch.date)},
+            % {"unit": coop.unit, "n": allocation.units, "day": format_day(batch.date)},
         )
     return redirect("web:shares_batch_detail", slug=coop.slug, pk=batch.pk)
 
 
 @login_required
 @require_POST
-def collected_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def collected_mark(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     try:
@@ -324,7 +254,7 @@ def collected_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Your share of the batch of %(day)s is collected.") % {"day": _day(batch.date)},
+            _("Your share of the batch of %(day)s is collected.") % {"day": format_day(batch.date)},
         )
     return redirect("web:shares_batch_detail", slug=coop.slug, pk=batch.pk)
 
@@ -332,14 +262,8 @@ def collected_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- Costs --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CostRow:
-    cost: selectors.BatchCost
-    mine: Decimal | None  # what my share of it cost me; None when I took none
-
-
 @login_required
-def costs(request: HttpRequest, slug: str) -> HttpResponse:
+def costs(request: MemberRequest, slug: str) -> HttpResponse:
     """Cost per unit of each made batch, newest first, with what my share cost me; and the
     waste."""
     coop = coop_for_page(request, slug)
@@ -372,7 +296,7 @@ def costs(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_pause(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_pause(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
         membership_flow.membership_pause(coop=coop, member=request.user)
@@ -391,7 +315,7 @@ def membership_pause(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_resume(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_resume(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
         membership_flow.membership_resume(coop=coop, member=request.user)
@@ -406,7 +330,7 @@ def membership_resume(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_leave(request: MemberRequest, slug: str) -> HttpResponse:
     """A confirmation page; its form posts the leaving."""
     coop = coop_for_page(request, slug)
     if request.method == "POST":

@@ -10,23 +10,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fourfold.accounts.models import User
 from fourfold.coops import selectors, services
 from fourfold.coops.models import Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError, NotFound
-from fourfold.insights.selectors import economics
+from fourfold.insights.economics import economics
 from fourfold.ledger.checks import balances_left_behind
-from fourfold.web.forms import CoopForm, add_domain_error
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.coops import CoopForm
+from fourfold.web.presenters.insights import audit_for
+from fourfold.web.presenters.production import consistency_summary
+from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
-from fourfold.web.views.insights import audit_for
-from fourfold.web.views.production import consistency_summary
 from fourfold.workflows import membership as membership_flow
 
 MEMBERS_PER_PAGE = 50
 
 
 @login_required
-def my_coops(request: HttpRequest) -> HttpResponse:
+def my_coops(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "web/my_coops.html",
@@ -38,7 +41,7 @@ def my_coops(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coop_found(request: HttpRequest) -> HttpResponse:
+def coop_found(request: MemberRequest) -> HttpResponse:
     form = CoopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +59,7 @@ def coop_found(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def coop_detail(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     members = selectors.coop_members(coop=coop)
     today = coop_today(coop)
@@ -65,6 +68,7 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "web/coop_detail.html",
         {
             "coop": coop,
+            "section": "overview",
             "members": members[:12],
             "member_count": members.count(),
             "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
@@ -77,7 +81,7 @@ def coop_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def coop_members(request: HttpRequest, slug: str) -> HttpResponse:
+def coop_members(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     page = Paginator(selectors.coop_members(coop=coop), MEMBERS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -87,6 +91,7 @@ def coop_members(request: HttpRequest, slug: str) -> HttpResponse:
         "web/coop_members.html",
         {
             "coop": coop,
+            "section": "members",
             "page": page,
             "invitation_url": request.session.pop(f"invitation:{coop.slug}", None),
         },
@@ -95,7 +100,7 @@ def coop_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_create(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
         invitation = services.invitation_create(coop=coop, by=request.user)
@@ -119,15 +124,16 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         found = selectors.invitation_for_code(code=code)
     except NotFound as error:
         return render(request, "web/invitation.html", {"error": error.detail}, status=404)
-    if not request.user.is_authenticated:
+    user = request.user if isinstance(request.user, User) else None
+    if user is None:
         if request.method == "POST":
             return redirect_to_login(request.path)
         membership = None
     else:
-        membership = selectors.membership_of(coop=found.coop, user=request.user)
-    if request.method == "POST":
+        membership = selectors.membership_of(coop=found.coop, user=user)
+    if request.method == "POST" and user is not None:
         try:
-            joined = membership_flow.invitation_accept(code=code, user=request.user)
+            joined = membership_flow.invitation_accept(code=code, user=user)
         except FourfoldError as error:
             return render(
                 request,
@@ -152,7 +158,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     closed = selectors.invitation_closed(invitation=found)
     if closed is not None:
         return render(request, "web/invitation.html", {"error": closed}, status=404)
-    if not request.user.is_authenticated:
+    if user is None:
         # What a visitor needs to decide, and nothing more: name, product, head count.
         member_count = (
             selectors.coop_members(coop=found.coop)

@@ -80,6 +80,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """503 while the database cannot be reached: nothing was changed, try again soon."""
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {

@@ -3,160 +3,28 @@ saves, with charts; and each member's page of their four roles."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fourfold.coops import selectors as coops
-from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
-from fourfold.insights import charts, selectors
-from fourfold.web.templatetags.fourfold import percent
+from fourfold.insights import charts, economics, principles, selectors
+from fourfold.web.presenters.insights import audit_rows, meanings, role_cells
+from fourfold.web.presenters.production import consistency_summary
+from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
-from fourfold.web.views.production import consistency_summary
-
-PRINCIPLES = {
-    "self_funded": (gettext_lazy("Self-funded"), gettext_lazy("Money comes only from members.")),
-    "no_paid_staff": (gettext_lazy("No paid staff"), gettext_lazy("Nobody is paid for work.")),
-    "flat": (
-        gettext_lazy("Flat"),
-        gettext_lazy("Nobody is in charge; the rules change by proposal."),
-    ),
-    "consistent_production": (
-        gettext_lazy("Consistent production"),
-        gettext_lazy("Batches are made on their day, at target."),
-    ),
-    "members_only": (
-        gettext_lazy("Members only"),
-        gettext_lazy("Only members produce and only members consume."),
-    ),
-    "all_four_roles": (
-        gettext_lazy("Everyone in all four roles"),
-        gettext_lazy("Every member produces, funds, manages and consumes."),
-    ),
-}
-# Colour tells the status apart at a glance; the symbol and the word say it to everyone.
-STATUSES = {
-    "holds": ("\u2713", gettext_lazy("Holds")),
-    "at_risk": ("!", gettext_lazy("At risk")),
-    "broken": ("\u2717", gettext_lazy("Broken")),
-    "not_yet": ("\u2014", gettext_lazy("Not measured yet")),
-}
-ROLE_TITLES = {
-    "producer": gettext_lazy("Producer"),
-    "funder": gettext_lazy("Funder"),
-    "manager": gettext_lazy("Manager"),
-    "consumer": gettext_lazy("Consumer"),
-}
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    name: str
-    title: str
-    meaning: str
-    status: str
-    symbol: str
-    status_label: str
-    figure: str
-    fix: str
-
-
-def audit_rows(audit: list[selectors.PrincipleStatus]) -> list[AuditRow]:
-    return [
-        AuditRow(
-            name=p.name,
-            title=str(PRINCIPLES[p.name][0]),
-            meaning=str(PRINCIPLES[p.name][1]),
-            status=p.status,
-            symbol=STATUSES[p.status][0],
-            status_label=str(STATUSES[p.status][1]),
-            figure=p.figure,
-            fix=p.fix,
-        )
-        for p in audit
-    ]
-
-
-def audit_for(coop: Cooperative, today: date) -> list[AuditRow]:
-    """The audit as the overview shows it, in a fixed number of queries."""
-    roles = selectors.member_roles(coop=coop, today=today)
-    return audit_rows(selectors.principles_audit(coop=coop, today=today, roles=roles))
-
-
-@dataclass(frozen=True)
-class RoleCell:
-    name: str
-    title: str
-    status: str
-    symbol: str
-    status_label: str
-    figure: str
-    meaning: str = ""
-
-
-def _meanings(coop: Cooperative) -> dict[str, str]:
-    """What makes a member active in each role, with the thresholds the audit uses."""
-    weeks = selectors.WINDOW_WEEKS
-    return {
-        "producer": _(
-            "Takes turns making the %(product)s. Active: did at least %(share)s of their fair "
-            "share of shifts in the last %(weeks)d weeks."
-        )
-        % {
-            "product": coop.product,
-            "share": percent(float(selectors.ACTIVE_PRODUCER_SHARE)),
-            "weeks": weeks,
-        },
-        "funder": _(
-            "Pays the costs. Active: paid in or for the co-op in the last %(weeks)d weeks and owes "
-            "no more than %(debt)d weeks of their costs."
-        )
-        % {"weeks": weeks, "debt": selectors.FUNDER_DEBT_WEEKS},
-        "manager": _(
-            "Decides with the others. Active: voted on at least %(share)s of the proposals of "
-            "the last %(weeks)d weeks; facilitating counts too."
-        )
-        % {"share": percent(float(selectors.ACTIVE_VOTER_SHARE)), "weeks": weeks},
-        "consumer": _(
-            "Takes a share of what is made. Active: took a share of at least %(share)s of the "
-            "batches made in the last %(weeks)d weeks."
-        )
-        % {"share": percent(float(selectors.ACTIVE_CONSUMER_SHARE)), "weeks": weeks},
-    }
-
-
-def role_cells(member: selectors.MemberRoles, meanings: dict[str, str] | None = None):
-    cells = []
-    for name in charts.ROLE_NAMES:
-        role = getattr(member, name)
-        cells.append(
-            RoleCell(
-                name=name,
-                title=str(ROLE_TITLES[name]),
-                status=role.status,
-                symbol=charts.status_symbol(role.status),
-                status_label=charts.status_label(role.status),
-                figure=role.figure,
-                meaning=(meanings or {}).get(name, ""),
-            )
-        )
-    return cells
 
 
 @login_required
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     # One day for every figure on the page, even across midnight.
     today = coop_today(coop)
     roles = selectors.member_roles(coop=coop, today=today)
-    audit = selectors.principles_audit(coop=coop, today=today, roles=roles)
-    money = selectors.economics(coop=coop, today=today)
+    audit = principles.principles_audit(coop=coop, today=today, roles=roles)
+    money = economics.economics(coop=coop, today=today)
     consistency = consistency_summary(coop)
     all_four = sum(1 for r in roles if r.all_four)
     return render(
@@ -164,6 +32,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "web/dashboard.html",
         {
             "coop": coop,
+            "section": "dashboard",
             "audit": audit_rows(audit),
             "window_weeks": selectors.WINDOW_WEEKS,
             "roles": [(r, role_cells(r)) for r in roles],
@@ -186,7 +55,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def member_detail(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+def member_detail(request: MemberRequest, slug: str, username: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     membership = coops.coop_members(coop=coop).filter(user__username=username).first()
     if membership is None:
@@ -198,9 +67,10 @@ def member_detail(request: HttpRequest, slug: str, username: str) -> HttpRespons
         "web/member_detail.html",
         {
             "coop": coop,
+            "section": "members",
             "membership": membership,
             "member": mine,
-            "cells": role_cells(mine, _meanings(coop)) if mine else [],
+            "cells": role_cells(mine, meanings(coop)) if mine else [],
             "is_me": membership.user_id == request.user.pk,
             "window_weeks": selectors.WINDOW_WEEKS,
         },

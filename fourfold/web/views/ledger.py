@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -17,19 +14,21 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fourfold.coops import selectors as coop_selectors
-from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError
 from fourfold.governance.selectors import approvals_open
 from fourfold.ledger import corrections, selectors, statements
-from fourfold.ledger.models import Leg, Transaction
+from fourfold.ledger.models import Transaction
 from fourfold.lib.money import from_minor
-from fourfold.web.forms import (
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.ledger import (
     ContributionForm,
     ExpenseForm,
     ReverseForm,
     TransactionFilterForm,
-    add_domain_error,
 )
+from fourfold.web.presenters.ledger import statement_lines
+from fourfold.web.requests import MemberRequest
 from fourfold.web.templatetags.fourfold import money
 from fourfold.web.views.common import coop_for_page
 from fourfold.workflows import money as money_flow
@@ -38,12 +37,12 @@ TRANSACTIONS_PER_PAGE = 50
 STATEMENT_LINES_PER_PAGE = 50
 
 
-def _posted(request: HttpRequest):
+def _posted(request: MemberRequest) -> QueryDict | None:
     # Not ``request.POST or None``: a form whose fields are all optional may post nothing.
     return request.POST if request.method == "POST" else None
 
 
-def _filter_form(request: HttpRequest, coop: Cooperative) -> TransactionFilterForm:
+def _filter_form(request: MemberRequest, coop: Cooperative) -> TransactionFilterForm:
     # Former members stay in the list: their old transactions are still worth finding.
     members = coop_selectors.coop_members(coop=coop, include_left=True)
     return TransactionFilterForm(
@@ -72,13 +71,13 @@ def _filtered(coop: Cooperative, form: TransactionFilterForm) -> QuerySet[Transa
 
 
 @login_required
-def ledger(request: HttpRequest, slug: str) -> HttpResponse:
+def ledger(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     filters = _filter_form(request, coop)
     page = Paginator(_filtered(coop, filters), TRANSACTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = {"coop": coop, "filters": filters, "page": page}
+    context = {"coop": coop, "section": "ledger", "filters": filters, "page": page}
     if request.htmx and not request.htmx.history_restore_request:
         # The filter form and the pager swap just the list in.
         response = render(request, "web/_ledger_transactions.html", context)
@@ -93,22 +92,14 @@ def ledger(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _active_usernames(coop: Cooperative) -> list[str]:
-    return [
-        row.user.username
-        for row in coop_selectors.coop_members(coop=coop)
-        if row.status == Membership.Status.ACTIVE
-    ]
-
-
 @login_required
-def expense_record(request: HttpRequest, slug: str) -> HttpResponse:
+def expense_record(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     limit = coop.spending_limit
     form = ExpenseForm(
         _posted(request),
         me=request.user.username,
-        members=_active_usernames(coop),
+        members=[member.username for member in coop_selectors.active_members(coop=coop)],
         currency=coop.currency,
         limit=None if limit is None else money(limit, coop.currency),
         approvals=[
@@ -146,7 +137,7 @@ def expense_record(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def contribution_record(request: HttpRequest, slug: str) -> HttpResponse:
+def contribution_record(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     form = ContributionForm(_posted(request), currency=coop.currency)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +167,7 @@ def contribution_record(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def transaction_reverse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def transaction_reverse(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     """A confirmation page; its form posts the reversal."""
     coop = coop_for_page(request, slug)
     item = statements.transaction_for_coop(coop=coop, pk=pk)
@@ -204,28 +195,13 @@ def transaction_reverse(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     )
 
 
-@dataclass(frozen=True)
-class StatementLine:
-    leg: Leg
-    change: Decimal  # what this transaction did to the member's balance
-    balance: Decimal  # the member's balance after it
-
-
 @login_required
-def statement(request: HttpRequest, slug: str) -> HttpResponse:
+def statement(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     page = Paginator(
         statements.statement(coop=coop, member=request.user), STATEMENT_LINES_PER_PAGE
     ).get_page(request.GET.get("page"))
-    # A member's account is the co-op's debt to them: the balance is minus the legs' sum.
-    lines = [
-        StatementLine(
-            leg=leg,
-            change=from_minor(-leg.amount_minor, coop.currency),
-            balance=from_minor(-leg.running_total, coop.currency),
-        )
-        for leg in page
-    ]
+    lines = statement_lines(coop, page)
     balance = selectors.member_balance(coop=coop, member=request.user)
     return render(
         request,
@@ -235,7 +211,7 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def settlement(request: HttpRequest, slug: str) -> HttpResponse:
+def settlement(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     return render(
         request,
@@ -246,7 +222,7 @@ def settlement(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def settlement_record(request: HttpRequest, slug: str) -> HttpResponse:
+def settlement_record(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
         transfers = corrections.settlement_record(
@@ -274,7 +250,7 @@ def _csv_response(coop: Cooperative, name: str) -> HttpResponse:
 
 
 @login_required
-def transactions_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def transactions_csv(request: MemberRequest, slug: str) -> HttpResponse:
     """The transactions the ledger page's filters show, every page of them."""
     coop = coop_for_page(request, slug)
     items = _filtered(coop, _filter_form(request, coop))
@@ -284,7 +260,7 @@ def transactions_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def balances_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def balances_csv(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     response = _csv_response(coop, "balances")
     statements.balances_csv(coop=coop, out=response)

@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fourfold.coops import selectors as coop_selectors
-from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import FourfoldError
 from fourfold.lib.dates import format_day
-from fourfold.production import selectors, services
-from fourfold.production.models import Batch, Shift
-from fourfold.web.forms import (
-    MadeForm,
-    MissedForm,
-    PlanForm,
-    UnavailabilityForm,
-    add_domain_error,
+from fourfold.production import selectors, services, swaps
+from fourfold.production.models import Batch
+from fourfold.web.forms.common import add_domain_error
+from fourfold.web.forms.production import MadeForm, MissedForm, PlanForm, UnavailabilityForm
+from fourfold.web.presenters.production import (
+    batch_row,
+    consistency_summary,
+    plan_summary,
+    shift_rows,
 )
+from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
 from fourfold.workflows import production as production_flow
 
@@ -36,94 +36,14 @@ SECTION = "production"
 UPCOMING_PER_PAGE = 20
 AWAITING_SHOWN = 20
 RECENT_SHOWN = 5
-CONSISTENCY_MONTHS = 12
 
 
-def _posted(request: HttpRequest):
+def _posted(request: MemberRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _day(day: date) -> str:
-    return format_day(day)
-
-
-# --- Consistency (also on the co-op's overview) ------------------------------------------
-
-
-@dataclass(frozen=True)
-class ConsistencySummary:
-    overall: selectors.Consistency
-    recent: list[selectors.MonthConsistency]  # the last 12 months that had batches
-
-
-def consistency_summary(coop: Cooperative) -> ConsistencySummary:
-    """Batches made on time and at target over batches planned, overall and per month, in one
-    query."""
-    figure = selectors.consistency(coop=coop)
-    today = coop_today(coop)
-    first = today.replace(day=1)
-    for _month in range(CONSISTENCY_MONTHS - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    return ConsistencySummary(
-        overall=figure, recent=[month for month in figure.months if month.month >= first]
-    )
-
-
-# --- The production page ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BatchRow:
-    batch: Batch
-    producers: list[str]
-    open_places: int
-    mine: bool
-
-    @property
-    def hours(self) -> str:
-        """3.50 hours read as 3.5, 3.00 as 3."""
-        text = format(self.batch.hours_spent or 0, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _row(batch: Batch, me: int) -> BatchRow:
-    shifts = list(batch.shifts.all())
-    return BatchRow(
-        batch=batch,
-        producers=[shift.member.username for shift in shifts if shift.member_id],
-        open_places=sum(1 for shift in shifts if not shift.member_id),
-        mine=any(shift.member_id == me for shift in shifts),
-    )
-
-
-def _report_plan(request: HttpRequest, result: services.PlanResult, weeks: int) -> None:
-    if result.created:
-        messages.success(
-            request,
-            ngettext(
-                "%(n)d new batch is planned, through %(last)s.",
-                "%(n)d new batches are planned, through %(last)s.",
-                len(result.created),
-            )
-            % {"n": len(result.created), "last": _day(result.created[-1].date)},
-        )
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "Every batch of the next %(n)d week was already planned.",
-                "Every batch of the next %(n)d weeks was already planned.",
-                weeks,
-            )
-            % {"n": weeks},
-        )
-    # Each open place says why nobody could take it: away, at their fair share, or already in.
-    for place in result.open_places:
-        messages.warning(request, place.reason)
-
-
 @login_required
-def production(request: HttpRequest, slug: str) -> HttpResponse:
+def production(request: MemberRequest, slug: str) -> HttpResponse:
     """The batches ahead with their producers, the batches awaiting a record, consistency, and
     the form that plans ahead."""
     coop = coop_for_page(request, slug)
@@ -135,10 +55,14 @@ def production(request: HttpRequest, slug: str) -> HttpResponse:
         except FourfoldError as error:
             add_domain_error(form, error)
         else:
-            _report_plan(request, result, weeks)
+            messages.success(request, plan_summary(result, weeks))
+            # Each open place says why nobody could take it: away, at their fair share, or
+            # already in.
+            for place in result.open_places:
+                messages.warning(request, place.reason)
             return redirect("web:production", slug=coop.slug)
     today = coop_today(coop)
-    me = request.user.pk
+    me = request.user
     page = Paginator(
         selectors.batches(coop=coop, start=today + timedelta(days=1)), UPCOMING_PER_PAGE
     ).get_page(request.GET.get("page"))
@@ -159,11 +83,11 @@ def production(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
             "form": form,
             "page": page,
-            "upcoming": [_row(batch, me) for batch in page],
+            "upcoming": [batch_row(batch, me) for batch in page],
             "awaiting": [
-                (_row(batch, me), _made_form(batch), _missed_form(batch)) for batch in awaiting
+                (batch_row(batch, me), _made_form(batch), _missed_form(batch)) for batch in awaiting
             ],
-            "recent": [_row(batch, me) for batch in recent],
+            "recent": [batch_row(batch, me) for batch in recent],
             "consistency": consistency_summary(coop),
         },
     )
@@ -179,14 +103,16 @@ def _batch_or_404(coop: Cooperative, pk: int) -> Batch:
     return batch
 
 
-def _record_page(request, coop, batch, made: MadeForm, missed: MissedForm) -> HttpResponse:
+def _record_page(
+    request: MemberRequest, coop: Cooperative, batch: Batch, made: MadeForm, missed: MissedForm
+) -> HttpResponse:
     return render(
         request,
         "web/production_record.html",
         {
             "coop": coop,
             "section": SECTION,
-            "row": _row(batch, request.user.pk),
+            "row": batch_row(batch, request.user),
             "made_form": made,
             "missed_form": missed,
             "today": coop_today(coop),
@@ -194,23 +120,23 @@ def _record_page(request, coop, batch, made: MadeForm, missed: MissedForm) -> Ht
     )
 
 
-def _made_form(batch: Batch, data=None) -> MadeForm:
+def _made_form(batch: Batch, data: QueryDict | None = None) -> MadeForm:
     return MadeForm(data, prefix=f"made-{batch.pk}", initial={"quantity": batch.planned_quantity})
 
 
-def _missed_form(batch: Batch, data=None) -> MissedForm:
+def _missed_form(batch: Batch, data: QueryDict | None = None) -> MissedForm:
     return MissedForm(data, prefix=f"missed-{batch.pk}")
 
 
 @login_required
-def batch_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def batch_record(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     """One batch with its two forms: made (quantity, hours) or missed (why)."""
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     return _record_page(request, coop, batch, _made_form(batch), _missed_form(batch))
 
 
-def _refused(request: HttpRequest, form, error: FourfoldError) -> bool:
+def _refused(request: MemberRequest, form: MadeForm | MissedForm, error: FourfoldError) -> bool:
     """A refusal about an input goes next to it (True: show the form again); one about the
     batch's state goes to the production page as a message (False)."""
     if error.field in form.fields:
@@ -222,7 +148,7 @@ def _refused(request: HttpRequest, form, error: FourfoldError) -> bool:
 
 @login_required
 @require_POST
-def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def batch_made(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     form = _made_form(batch, request.POST)
@@ -242,7 +168,7 @@ def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request,
                 _("The batch of %(date)s is recorded as made: %(n)d %(unit)s.")
                 % {
-                    "date": _day(batch.date),
+                    "date": format_day(batch.date),
                     "n": form.cleaned_data["quantity"],
                     "unit": coop.unit_for(form.cleaned_data["quantity"]),
                 },
@@ -253,7 +179,7 @@ def batch_made(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def batch_missed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def batch_missed(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     form = _missed_form(batch, request.POST)
@@ -268,7 +194,8 @@ def batch_missed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The batch of %(date)s is recorded as missed.") % {"date": _day(batch.date)},
+                _("The batch of %(date)s is recorded as missed.")
+                % {"date": format_day(batch.date)},
             )
             return redirect("web:production", slug=coop.slug)
     return _record_page(request, coop, batch, _made_form(batch), form)
@@ -277,35 +204,14 @@ def batch_missed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- My shifts ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ShiftRow:
-    shift: Shift  # with ``open_swaps`` prefetched
-    others: list[str]  # the batch's other producers
-    away: bool
-
-    @property
-    def offer(self):
-        return self.shift.open_swaps[0] if self.shift.open_swaps else None
-
-
 @login_required
-def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
+def my_shifts(request: MemberRequest, slug: str) -> HttpResponse:
     """The member's upcoming shifts, why they are theirs, and their calendar address."""
     coop = coop_for_page(request, slug)
     me = request.user
     shifts = list(selectors.upcoming_for_member(coop=coop, member=me))
     why = production_flow.rotation_explanation(coop=coop, member=me)
     away = set(why.away_on)
-    others: dict[int, list[str]] = {}
-    if shifts:
-        for batch in selectors.batches(
-            coop=coop, start=shifts[0].batch.date, end=shifts[-1].batch.date
-        ):
-            others[batch.pk] = [
-                shift.member.username
-                for shift in batch.shifts.all()
-                if shift.member_id and shift.member_id != me.pk
-            ]
     mine = {shift.batch.date for shift in shifts}
     feed = selectors.feed_of(coop=coop, member=me)
     return render(
@@ -314,14 +220,7 @@ def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "coop": coop,
             "section": SECTION,
-            "rows": [
-                ShiftRow(
-                    shift=shift,
-                    others=others.get(shift.batch_id, []),
-                    away=shift.batch.date in away,
-                )
-                for shift in shifts
-            ],
+            "rows": shift_rows(coop, shifts, me, away),
             "why": why,
             "fair_share": float(why.fair_share),
             "weight_share": float(why.weight_share),
@@ -333,55 +232,54 @@ def my_shifts(request: HttpRequest, slug: str) -> HttpResponse:
             if feed
             else None,
             "history_weeks": selectors.HISTORY_WEEKS,
-            "active": coop_selectors.membership_of(coop=coop, user=me).status
-            == Membership.Status.ACTIVE,
+            "active": coop_selectors.is_active_member(coop=coop, user=me),
         },
     )
 
 
 @login_required
 @require_POST
-def shift_offer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def shift_offer(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     shift = selectors.shift_for_coop(coop=coop, pk=pk)
     if shift is None:
         raise Http404(_("No such shift."))
     try:
-        services.swap_offer(shift=shift, by=request.user)
+        swaps.swap_offer(shift=shift, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
         messages.success(
             request,
             _("Your shift on %(date)s is on the swap board. It stays yours until someone takes it.")
-            % {"date": _day(shift.batch.date)},
+            % {"date": format_day(shift.batch.date)},
         )
     return redirect("web:production_shifts", slug=coop.slug)
 
 
 @login_required
 @require_POST
-def swap_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def swap_withdraw(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     swap = selectors.swap_for_coop(coop=coop, pk=pk)
     if swap is None:
         raise Http404(_("No such offer."))
     try:
-        services.swap_cancel(swap=swap, by=request.user)
+        swaps.swap_cancel(swap=swap, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
         messages.success(
             request,
             _("You withdrew the offer: the shift on %(date)s stays yours.")
-            % {"date": _day(swap.shift.batch.date)},
+            % {"date": format_day(swap.shift.batch.date)},
         )
     return redirect("web:production_shifts", slug=coop.slug)
 
 
 @login_required
 @require_POST
-def calendar_rotate(request: HttpRequest, slug: str) -> HttpResponse:
+def calendar_rotate(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     had = selectors.feed_of(coop=coop, member=request.user) is not None
     services.calendar_feed_rotate(coop=coop, member=request.user)
@@ -398,7 +296,7 @@ def calendar_rotate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def availability(request: HttpRequest, slug: str) -> HttpResponse:
+def availability(request: MemberRequest, slug: str) -> HttpResponse:
     """The member's days away from today on, and the form that adds some; the plan adapts."""
     coop = coop_for_page(request, slug)
     form = UnavailabilityForm(_posted(request))
@@ -415,7 +313,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
                 text = _("You are marked away on %(start)s; the plan is updated.")
             else:
                 text = _("You are marked away from %(start)s to %(end)s; the plan is updated.")
-            messages.success(request, text % {"start": _day(start), "end": _day(end)})
+            messages.success(request, text % {"start": format_day(start), "end": format_day(end)})
             _warn_of_kept_shifts(request, coop, start, end)
             return redirect("web:production_availability", slug=coop.slug)
     today = coop_today(coop)
@@ -431,7 +329,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _warn_of_kept_shifts(request: HttpRequest, coop: Cooperative, start: date, end: date) -> None:
+def _warn_of_kept_shifts(request: MemberRequest, coop: Cooperative, start: date, end: date) -> None:
     """Re-planning never moves a shift inside the lock window or offered for a swap: say so."""
     kept = selectors.shifts(coop=coop, member=request.user, start=start, end=end).filter(
         batch__status=Batch.Status.PLANNED, done=False
@@ -443,13 +341,13 @@ def _warn_of_kept_shifts(request: HttpRequest, coop: Cooperative, start: date, e
                 "You still produce on %(date)s: shifts within %(days)d days of today stay put. "
                 "Offer it on the swap board."
             )
-            % {"date": _day(shift.batch.date), "days": coop.lock_window_days},
+            % {"date": format_day(shift.batch.date), "days": coop.lock_window_days},
         )
 
 
 @login_required
 @require_POST
-def availability_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def availability_remove(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     try:
         production_flow.unavailability_remove(coop=coop, member=request.user, pk=pk)
@@ -464,7 +362,7 @@ def availability_remove(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @login_required
-def swap_board(request: HttpRequest, slug: str) -> HttpResponse:
+def swap_board(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     return render(
         request,
@@ -475,19 +373,19 @@ def swap_board(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def swap_take(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def swap_take(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     swap = selectors.swap_for_coop(coop=coop, pk=pk)
     if swap is None:
         raise Http404(_("No such offer."))
     try:
-        shift = services.swap_take(swap=swap, by=request.user)
+        shift = swaps.swap_take(swap=swap, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
         return redirect("web:production_swaps", slug=coop.slug)
     messages.success(
         request,
         _("You took %(name)s's shift on %(date)s. It is in your shifts now.")
-        % {"name": swap.offered_by.username, "date": _day(shift.batch.date)},
+        % {"name": swap.offered_by.username, "date": format_day(shift.batch.date)},
     )
     return redirect("web:production_swaps", slug=coop.slug)

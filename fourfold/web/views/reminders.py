@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fourfold.reminders import selectors, services
+from fourfold.web.forms.reminders import ReminderForm
+from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
 
 
-class ReminderForm(forms.Form):
-    shifts = forms.BooleanField(
-        label=gettext_lazy("The day before each of my shifts"), required=False
-    )
-    votes = forms.BooleanField(
-        label=gettext_lazy("When a vote I have not voted on closes within two days"),
-        required=False,
-    )
-    balance = forms.BooleanField(label=gettext_lazy("When my balance is overdue"), required=False)
-
-
 @login_required
-def reminders(request: HttpRequest, slug: str) -> HttpResponse:
+def reminders(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     chosen = selectors.preference_of(coop=coop, member=request.user)
     initial = {"shifts": chosen.shifts, "votes": chosen.votes, "balance": chosen.balance}

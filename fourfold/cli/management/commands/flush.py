@@ -8,6 +8,8 @@ DELETEs and created again after them. Were anything to fail, the rollback restor
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.core.management.commands import flush
 from django.db import connections
 
@@ -33,8 +35,6 @@ class Command(flush.Command):
             # execute_sql_flush runs every statement in one transaction.
             return original([*lift, *sql_list, *(f"{sql};" for _name, sql in triggers)])
 
-        connection.ops.execute_sql_flush = execute_sql_flush
-        try:
+        # This connection's own flush, for this command only: the original is back on the way out.
+        with mock.patch.object(connection.ops, "execute_sql_flush", execute_sql_flush):
             return super().handle(**options)
-        finally:
-            del connection.ops.execute_sql_flush

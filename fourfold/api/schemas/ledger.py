@@ -1,0 +1,219 @@
+"""The ledger's request and response bodies, and the shaping of its rows into them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Schema
+from pydantic import Field
+
+from fourfold.accounts.models import User
+from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn
+from fourfold.ledger.checks import account_name
+from fourfold.ledger.models import Transaction
+from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan
+from fourfold.lib.money import from_minor, plain
+
+
+class TransactionIn(Input):
+    kind: str = Field(description="contribution, expense or transfer.", examples=["expense"])
+    amount: MoneyIn = Field(
+        description="A decimal string in the co-op's currency.", examples=["12.50"]
+    )
+    currency: str | None = Field(
+        None, max_length=3, description="If given, the co-op's currency (nothing is converted)."
+    )
+    payer: str | None = Field(
+        None,
+        max_length=150,
+        description='A username, or "pool" for the co-op\'s pool. Default: you.',
+    )
+    payee: str | None = Field(
+        None, max_length=150, description='Transfers: who receives it (a username or "pool").'
+    )
+    category: str | None = Field(
+        None,
+        max_length=40,
+        description="Expenses: ingredients, supplies, equipment, space or other.",
+        examples=["ingredients"],
+    )
+    split: list[str] | dict[str, DecimalIn] | None = Field(
+        None,
+        description="Expenses: usernames sharing the cost equally, or "
+        "{username: weight}. The cost is allocated at once.",
+    )
+    supplier: str = Field("", max_length=120)
+    description: str = Field("", max_length=500)
+    source: str = Field(
+        "",
+        max_length=60,
+        description="Contributions: where the money comes from, if not the member's own pocket.",
+    )
+    occurred_on: IsoDate | None = Field(None, description="The co-op's local date; default today.")
+    batch: int | None = Field(
+        None,
+        ge=1,
+        description="Expenses: the batch this cost is for; "
+        "its consumers share it by units received.",
+    )
+    proposal: int | None = Field(
+        None,
+        ge=1,
+        description="Expenses above the spending limit: "
+        "the passed spending proposal that approves them.",
+    )
+    confirm_large: bool = Field(
+        False,
+        description="Contributions and expenses far above the co-op's usual entries (over ten "
+        "times its median entry, and over 1,000 in its currency) are refused with a 400 "
+        '`"code": "confirm_large"` until sent again with this set to true.',
+    )
+
+
+class LegOut(Schema):
+    account: str
+    amount: str
+
+
+class TransactionOut(Schema):
+    id: int
+    kind: str
+    amount: str
+    currency: str
+    payer: str | None
+    payee: str | None
+    category: str
+    supplier: str
+    description: str
+    occurred_on: date
+    entered_by: str
+    entered_at: str
+    reverses: int | None
+    reversed_by: int | None
+    allocates: int | None
+    approval: int | None = Field(
+        description="The passed spending proposal an expense above the spending limit draws on."
+    )
+    legs: list[LegOut]
+
+
+class BalanceOut(Schema):
+    username: str
+    balance: str = Field(description="Positive: the co-op owes the member.")
+    status: str
+
+
+class PoolOut(Schema):
+    currency: str
+    pool: str = Field(description="Money the co-op holds.")
+    unallocated: str = Field(description="Costs paid but not yet charged to members.")
+    members_total: str = Field(description="Sum of member balances = pool + unallocated.")
+
+
+class PlannedTransferOut(Schema):
+    from_: str = Field(alias="from")
+    to: str
+    amount: str
+
+
+class SettlementOut(Schema):
+    transfers: list[PlannedTransferOut]
+    unallocated: str = Field(description="While above zero, settling up waits for allocation.")
+    fingerprint: str = Field(
+        description="Send it back when recording, to record this plan and no other."
+    )
+
+
+class SettlementIn(Input):
+    fingerprint: str | None = Field(
+        None,
+        max_length=64,
+        description="The plan you saw; if the balances moved since, nothing is recorded (409).",
+    )
+
+
+class RecordedSettlementOut(Schema):
+    transfers: list[TransactionOut]
+
+
+class ReverseIn(Input):
+    reason: str = Field("", max_length=500)
+
+
+class StatementLineOut(Schema):
+    transaction: int
+    kind: str
+    occurred_on: date
+    description: str
+    amount: str = Field(description="The change to the member's balance.")
+    balance: str = Field(description="The member's balance after this line.")
+
+
+class TransactionFilters(Schema):
+    member: str | None = Field(None, max_length=150)
+    kind: str | None = Field(None, max_length=20)
+    category: str | None = Field(None, max_length=20)
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+
+
+def _name(person: User | Person | None) -> str | None:
+    return person.username if person is not None else None
+
+
+def money(minor: int, currency: str) -> str:
+    """Minor units (cents) as the decimal string the API answers with."""
+    return plain(from_minor(minor, currency), currency)
+
+
+def transaction_out(item: Transaction, currency: str) -> dict:
+    pool_side = item.kind in {Transaction.Kind.EXPENSE, Transaction.Kind.TRANSFER}
+    reversed_by = getattr(item, "reversed_by", None)
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "amount": money(item.amount_minor, currency),
+        "currency": currency,
+        "payer": _name(item.payer) or ("pool" if pool_side else None),
+        "payee": _name(item.payee) or ("pool" if item.kind == Transaction.Kind.TRANSFER else None),
+        "category": item.category,
+        "supplier": item.supplier,
+        "description": item.description,
+        "occurred_on": item.occurred_on,
+        "entered_by": item.entered_by.username,
+        "entered_at": item.entered_at.isoformat(),
+        "reverses": item.reverses_id,
+        "reversed_by": reversed_by.pk if reversed_by else None,
+        "allocates": item.allocates_id,
+        "approval": item.approval_id,
+        "legs": [
+            {"account": account_name(leg.account), "amount": money(leg.amount_minor, currency)}
+            for leg in item.legs.all()
+        ],
+    }
+
+
+def balances_out(rows: list[MemberBalance], currency: str) -> list[dict]:
+    return [
+        {
+            "username": row.user.username,
+            "balance": plain(row.balance, currency),
+            "status": row.status,
+        }
+        for row in rows
+    ]
+
+
+def plan_out(plan: SettlementPlan, currency: str) -> dict:
+    return {
+        "transfers": [
+            {
+                "from": _name(step.payer) or "pool",
+                "to": _name(step.payee) or "pool",
+                "amount": plain(step.amount, currency),
+            }
+            for step in plan.transfers
+        ],
+        "unallocated": plain(plan.unallocated, currency),
+        "fingerprint": plan.fingerprint,
+    }

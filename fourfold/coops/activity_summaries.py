@@ -1,0 +1,269 @@
+"""The activity's sentences: each action of the audit trail, read from the data it writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from fourfold.coops.models import AuditEvent, Cooperative
+from fourfold.lib.dates import format_day
+from fourfold.lib.money import format_money
+
+
+@dataclass(frozen=True)
+class _Event:
+    coop: Cooperative
+    who: str
+    data: Mapping[str, Any]
+    names: Mapping[int, str]
+
+    def member(self, key: str) -> str:
+        value = self.data.get(key)
+        name = self.names.get(value) if isinstance(value, int) else None
+        return name or _("a former member")
+
+    def number(self, key: str) -> int:
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(key)
+        return value
+
+    def money(self, key: str) -> str:
+        return format_money(Decimal(str(self.data[key])), self.coop.currency)
+
+    def units(self, key: str) -> str:
+        return self.coop.units(self.number(key))
+
+    def day(self, key: str) -> str:
+        return format_day(date.fromisoformat(str(self.data[key])))
+
+
+def _expense(e: _Event) -> str:
+    if e.data.get("category"):
+        # The ledger's categories ("ingredients") are in the catalogue already, as its choices.
+        return _("%(who)s recorded an expense of %(amount)s (%(category)s)") % {
+            "who": e.who,
+            "amount": e.money("amount"),
+            "category": _(str(e.data["category"])),
+        }
+    return _("%(who)s recorded an expense of %(amount)s") % {
+        "who": e.who,
+        "amount": e.money("amount"),
+    }
+
+
+_PROPOSAL_KINDS = {
+    "general": gettext_lazy("a general decision"),
+    "rule_change": gettext_lazy("a rule change"),
+    "admit_member": gettext_lazy("admitting a member"),
+    "remove_member": gettext_lazy("removing a member"),
+    "spending": gettext_lazy("a spending approval"),
+    "choice": gettext_lazy("a ranked choice"),
+}
+
+
+def _opened(e: _Event) -> str:
+    what = _PROPOSAL_KINDS.get(e.data.get("kind", ""))
+    if what is None:
+        return _("%(who)s opened proposal #%(id)s") % {"who": e.who, "id": e.number("proposal")}
+    return _("%(who)s proposed %(what)s (#%(id)s)") % {
+        "who": e.who,
+        "what": what,
+        "id": e.number("proposal"),
+    }
+
+
+def _voted(e: _Event) -> str:
+    sentences = {
+        "agree": _("%(who)s agreed to proposal #%(id)s"),
+        "abstain": _("%(who)s abstained on proposal #%(id)s"),
+        "disagree": _("%(who)s disagreed with proposal #%(id)s"),
+        "block": _("%(who)s blocked proposal #%(id)s"),
+        # A ranked choice has no position: the ballot is the ranking.
+        "": _("%(who)s ranked the options of proposal #%(id)s"),
+    }
+    return sentences[e.data.get("position", "")] % {"who": e.who, "id": e.number("proposal")}
+
+
+def _proxy_given(e: _Event) -> str:
+    values = {"who": e.who, "holder": e.member("holder")}
+    if e.data.get("proposal"):
+        return _("%(who)s asked %(holder)s to vote for them on proposal #%(id)s") % {
+            **values,
+            "id": e.number("proposal"),
+        }
+    if e.data.get("until"):
+        return _("%(who)s asked %(holder)s to vote for them until %(day)s") % {
+            **values,
+            "day": e.day("until"),
+        }
+    return _("%(who)s asked %(holder)s to vote for them") % values
+
+
+def _closed(e: _Event) -> str:
+    sentences = {
+        "passed": _("Proposal #%(id)s passed"),
+        "failed": _("Proposal #%(id)s failed"),
+    }
+    return sentences[e.data["status"]] % {"id": e.number("proposal")}
+
+
+def _facilitators(e: _Event) -> str:
+    months = len(e.data["months"])
+    return ngettext(
+        "The facilitator was planned for %(n)s month",
+        "Facilitators were planned for %(n)s months",
+        months,
+    ) % {"n": months}
+
+
+def _planned(e: _Event) -> str:
+    weeks = e.number("weeks")
+    return ngettext(
+        "%(who)s planned %(n)s week of production",
+        "%(who)s planned %(n)s weeks of production",
+        weeks,
+    ) % {"who": e.who, "n": weeks}
+
+
+def _replanned(e: _Event) -> str:
+    changed = e.number("changed")
+    return ngettext(
+        "The shifts were planned again: %(n)s change",
+        "The shifts were planned again: %(n)s changes",
+        changed,
+    ) % {"n": changed}
+
+
+def _unavailable(e: _Event) -> str:
+    if e.data["start"] == e.data["end"]:
+        return _("%(who)s cannot produce on %(day)s") % {"who": e.who, "day": e.day("start")}
+    return _("%(who)s cannot produce from %(start)s to %(end)s") % {
+        "who": e.who,
+        "start": e.day("start"),
+        "end": e.day("end"),
+    }
+
+
+def _missed(e: _Event) -> str:
+    if e.data.get("reason"):
+        return _("%(who)s recorded a batch as missed: %(reason)s") % {
+            "who": e.who,
+            "reason": e.data["reason"],
+        }
+    return _("%(who)s recorded a batch as missed") % {"who": e.who}
+
+
+def _share(e: _Event) -> str:
+    if e.data.get("paused"):
+        return _("%(who)s paused their standing share") % {"who": e.who}
+    if e.number("units") == 0:
+        return _("%(who)s stopped their standing share") % {"who": e.who}
+    return _("%(who)s set their standing share to %(units)s a batch") % {
+        "who": e.who,
+        "units": e.units("units"),
+    }
+
+
+# Built when a row is read, so that each sentence speaks the reader's language.
+_SUMMARIES: dict[str, Callable[[_Event], str]] = {
+    "coop.founded": lambda e: _("%(who)s founded the co-op") % {"who": e.who},
+    "coop.imported": lambda e: _("The co-op was brought in from an export"),
+    "invitation.created": lambda e: _("%(who)s made an invitation link") % {"who": e.who},
+    "membership.joined": lambda e: _("%(who)s accepted an invitation to join") % {"who": e.who},
+    "membership.paused": lambda e: _("%(who)s paused their membership") % {"who": e.who},
+    "membership.resumed": lambda e: _("%(who)s resumed their membership") % {"who": e.who},
+    "membership.left": lambda e: _("%(who)s left the co-op") % {"who": e.who},
+    "membership.admitted": lambda e: (
+        _("%(member)s was admitted by the members' vote") % {"member": e.member("member")}
+    ),
+    "membership.removed": lambda e: (
+        _("%(member)s was removed by the members' vote") % {"member": e.member("member")}
+    ),
+    "ledger.contribution": lambda e: (
+        _("%(who)s recorded a contribution of %(amount)s")
+        % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.expense": _expense,
+    "ledger.transfer": lambda e: (
+        _("%(who)s recorded a transfer of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.receipt_attached": lambda e: (
+        _("%(who)s attached a receipt to entry #%(id)d")
+        % {"who": e.who, "id": e.number("transaction")}
+    ),
+    "ledger.cost_allocation": lambda e: (
+        _("%(who)s shared out costs of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.reversal": lambda e: (
+        _("%(who)s reversed an entry of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "governance.opened": _opened,
+    "governance.voted": _voted,
+    "governance.proxy_given": _proxy_given,
+    "governance.proxy_revoked": lambda e: _("%(who)s withdrew their proxy") % {"who": e.who},
+    "governance.closed": _closed,
+    "governance.facilitators_planned": _facilitators,
+    "production.planned": _planned,
+    "production.rules_followed": lambda e: (
+        _("The batches followed the new rules: %(created)s planned, %(removed)s removed")
+        % {"created": e.number("created"), "removed": e.number("removed")}
+    ),
+    "production.replanned": _replanned,
+    "production.unavailable": _unavailable,
+    "production.available_again": lambda e: (
+        _("%(who)s removed dates they could not produce") % {"who": e.who}
+    ),
+    "production.swap_offered": lambda e: _("%(who)s offered a shift to swap") % {"who": e.who},
+    "production.swap_taken": lambda e: (
+        _("%(who)s took over a shift from %(member)s")
+        % {"who": e.who, "member": e.member("from_member")}
+    ),
+    "production.swap_cancelled": lambda e: _("%(who)s withdrew a shift offer") % {"who": e.who},
+    "production.made": lambda e: (
+        _("%(who)s recorded a batch made: %(units)s") % {"who": e.who, "units": e.units("quantity")}
+    ),
+    "production.missed": _missed,
+    "production.calendar_made": lambda e: _("%(who)s made their calendar link") % {"who": e.who},
+    "production.calendar_rotated": lambda e: (
+        _("%(who)s replaced their calendar link") % {"who": e.who}
+    ),
+    "consumption.share": _share,
+    "consumption.reservation": lambda e: (
+        _("%(who)s reserved %(units)s of a batch") % {"who": e.who, "units": e.units("units")}
+    ),
+    "consumption.allocated": lambda e: (
+        _("%(who)s shared out a batch: %(units)s") % {"who": e.who, "units": e.units("units")}
+    ),
+    "consumption.extra": lambda e: (
+        _("%(who)s took %(units)s extra") % {"who": e.who, "units": e.units("units")}
+    ),
+    "consumption.collected": lambda e: _("%(who)s collected their share") % {"who": e.who},
+    "consumption.share_stopped": lambda e: (
+        _("The standing share of %(member)s stopped") % {"member": e.member("member")}
+    ),
+    "reminders.chosen": lambda e: _("%(who)s chose their reminders") % {"who": e.who},
+}
+
+
+def summarise(
+    coop: Cooperative, event: AuditEvent, actor: str | None, names: Mapping[int, str]
+) -> str:
+    """``event`` as a sentence in the reader's language; ``names`` are the usernames of the
+    members its data names by id."""
+    # No actor: fourfold did it by itself (a proposal closing at its deadline, a re-plan).
+    who = actor or _("fourfold")
+    summary = _SUMMARIES.get(event.action)
+    if summary is not None:
+        try:
+            return summary(_Event(coop=coop, who=who, data=event.data, names=names))
+        except (KeyError, TypeError, ValueError, InvalidOperation):
+            # A row older or newer than these sentences: said plainly rather than not at all.
+            pass
+    return _("%(who)s: %(action)s") % {"who": who, "action": event.action}

@@ -1,0 +1,197 @@
+"""Governance's forms: a proposal, a vote or a ranking, a proxy, a rule change.
+
+The governance services check what a proposal or a vote may say (which rules, what values,
+how many options); these forms check the shape, so a typo reads as a form error."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fourfold.coops.models import Cooperative
+from fourfold.governance.models import Proposal, Vote
+from fourfold.web.forms.common import choice_field
+
+# A rule stored as a whole number takes a whole number: "24", never "24.5" or "abc".
+WHOLE_NUMBER_RULES = frozenset(
+    field.name
+    for field in Cooperative._meta.get_fields()
+    if getattr(field, "get_internal_type", None)
+    and field.get_internal_type() in ("PositiveIntegerField", "PositiveSmallIntegerField")
+)
+# Rule changes come from the settings page, admissions from invitations.
+PROPOSAL_KINDS = (
+    Proposal.Kind.GENERAL,
+    Proposal.Kind.SPENDING,
+    Proposal.Kind.CHOICE,
+    Proposal.Kind.REMOVE_MEMBER,
+)
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. Every member sees it beside your vote."),
+    )
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(kind.value, kind.label) for kind in PROPOSAL_KINDS],
+        initial=Proposal.Kind.GENERAL,
+        help_text=_("To change a rule, use the co-op's settings page."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Details"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    amount = forms.CharField(
+        label=_("Amount to approve"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Spending approvals only."),
+    )
+    options = forms.CharField(
+        label=_("Options, one per line"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ranked choices only: members rank them, instant runoff decides."),
+    )
+    subject = forms.ChoiceField(
+        label=_("Member to remove"),
+        required=False,
+        help_text=_("Removing a member only."),
+    )
+
+    def __init__(self, *args: Any, members: list[str], currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("Amount to approve (%(currency)s)") % {"currency": currency}
+        choice_field(self, "subject").choices = [("", "—"), *((name, name) for name in members)]
+
+    def clean_options(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
+
+
+class VoteForm(forms.Form):
+    position = forms.ChoiceField(
+        label=_("Your vote"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Vote.Position.AGREE, _("Agree")),
+            (Vote.Position.ABSTAIN, _("Abstain: counts for the quorum, not for the threshold")),
+            (Vote.Position.DISAGREE, _("Disagree")),
+            (Vote.Position.BLOCK, _("Block: one block fails the proposal")),
+        ],
+    )
+    reason = _reason_field()
+
+
+class RankForm(forms.Form):
+    """One number select per option: 1 for the first choice; leave out what you would not
+    accept."""
+
+    def __init__(self, *args: Any, options: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = list(options)
+        ranks = [("", "—"), *((str(n), str(n)) for n in range(1, len(options) + 1))]
+        for index, option in enumerate(self.options):
+            self.fields[f"rank_{index}"] = forms.ChoiceField(
+                label=option, choices=ranks, required=False
+            )
+        self.fields["reason"] = _reason_field()
+
+    def rank_fields(self) -> list[forms.BoundField]:
+        return [self[f"rank_{index}"] for index in range(len(self.options))]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        ranked = [
+            (int(cleaned[f"rank_{index}"]), option)
+            for index, option in enumerate(self.options)
+            if cleaned.get(f"rank_{index}")
+        ]
+        if not ranked:
+            raise forms.ValidationError(_("Rank at least one option: 1 for your first choice."))
+        if len({rank for rank, _option in ranked}) != len(ranked):
+            raise forms.ValidationError(_("Give each rank to one option only."))
+        cleaned["ranking"] = [option for _rank, option in sorted(ranked)]
+        return cleaned
+
+
+class ProxyForm(forms.Form):
+    holder = forms.ChoiceField(
+        label=_("Who votes for me"),
+        help_text=_("Their vote counts for you too, on this proposal, unless you vote yourself."),
+    )
+
+    def __init__(self, *args: Any, members: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "holder").choices = [(name, name) for name in members]
+
+
+class RuleChangeForm(forms.Form):
+    rule = forms.ChoiceField(label=_("Rule"))
+    value = forms.CharField(
+        label=_("New value"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "A whole number for counts, days and hours; a fraction such as 3/4 for the "
+            "threshold; an empty spending limit means no limit."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave it empty for one that says what changes."),
+    )
+    body = forms.CharField(
+        label=_("Why"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        rules: list[tuple[str, str]],
+        options: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``options``: the values the chosen rule can take, when it is a choice (how members
+        are admitted, how general costs are shared): offered by name, not typed."""
+        super().__init__(*args, **kwargs)
+        choice_field(self, "rule").choices = [("", _("Choose a rule")), *rules]
+        if options:
+            self.fields["value"] = forms.ChoiceField(label=_("New value"), choices=options)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        rule, value = cleaned.get("rule"), cleaned.get("value", "")
+        if not rule or "value" in self.errors:
+            return cleaned
+        if value == "" and rule != "spending_limit":
+            self.add_error("value", _("Enter the new value."))
+        elif rule in WHOLE_NUMBER_RULES:
+            if not re.fullmatch(r"[0-9]{1,9}", value):
+                self.add_error("value", _("Enter a whole number, such as 24."))
+            else:
+                cleaned["value"] = int(value)
+        return cleaned

@@ -1,0 +1,161 @@
+"""The ledger's forms: an expense, a payment into the pool, a reversal, the filters.
+
+Amounts are text: the ledger's service parses them (a positive amount, no finer than the
+currency's minor unit) and names the field when it refuses one, so the rule lives once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fourfold.ledger.entries import POOL
+from fourfold.ledger.models import Category, Transaction
+from fourfold.web.forms.common import DateInput, choice_field
+
+
+def _amount_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Amount"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def _confirm_large_field() -> forms.BooleanField:
+    # Hidden until the service asks for it (add_domain_error shows it with its question); once
+    # ticked it rides along hidden if the form comes back for another reason.
+    return forms.BooleanField(
+        label=_("Yes, this amount is right"), required=False, widget=forms.HiddenInput()
+    )
+
+
+def _occurred_on_field() -> forms.DateField:
+    # ``timezone.localdate`` runs when the form is built, after the page has activated the
+    # co-op's zone: "today" is the co-op's today.
+    return forms.DateField(
+        label=_("Date"),
+        required=False,
+        initial=timezone.localdate,
+        widget=DateInput(),
+        help_text=_("When the money changed hands."),
+    )
+
+
+class ExpenseForm(forms.Form):
+    amount = _amount_field()
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    payer = forms.ChoiceField(label=_("Paid by"))
+    supplier = forms.CharField(
+        label=_("Supplier"),
+        max_length=120,
+        required=False,
+        help_text=_("The shop or farm it came from."),
+    )
+    description = forms.CharField(label=_("What for"), max_length=500, required=False)
+    occurred_on = _occurred_on_field()
+    split = forms.MultipleChoiceField(
+        label=_("Split among"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone checked carries an equal share of the cost."),
+    )
+
+    proposal = forms.TypedChoiceField(
+        label=_("Spending approval"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    confirm_large = _confirm_large_field()
+
+    def __init__(
+        self,
+        *args: Any,
+        me: str,
+        members: list[str],
+        currency: str,
+        limit: str | None = None,
+        approvals: Sequence[tuple[str, int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        """``limit``: the co-op's spending limit, shown as money, if it has one; ``approvals``:
+        (title, id, amount left) of the passed spending proposals an expense can draw on."""
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+        if limit is None:
+            del self.fields["proposal"]
+        else:
+            choice_field(self, "proposal").choices = [
+                ("", _("None: the amount is within the limit")),
+                *(
+                    (pk, _("“%(title)s”, %(left)s left") % {"title": title, "left": left})
+                    for title, pk, left in approvals
+                ),
+            ]
+            self.fields["proposal"].help_text = _(
+                "Above %(limit)s the members decide together: choose the passed spending "
+                "proposal this expense draws on."
+            ) % {"limit": limit}
+        choice_field(self, "payer").choices = [
+            (me, _("Me (%(name)s)") % {"name": me}),
+            (POOL, _("The co-op's pool")),
+            *((name, name) for name in members if name != me),
+        ]
+        choice_field(self, "split").choices = [(name, name) for name in members]
+        self.fields["split"].initial = list(members)
+
+
+class ContributionForm(forms.Form):
+    amount = _amount_field()
+    description = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        help_text=_("For example: monthly share for March."),
+    )
+    occurred_on = _occurred_on_field()
+    confirm_large = _confirm_large_field()
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional; it shows on the reversal."),
+    )
+
+
+class TransactionFilterForm(forms.Form):
+    member = forms.ChoiceField(label=_("Member"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Transaction.Kind.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All categories")), *Category.choices]
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, members: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "member").choices = [
+            ("", _("Everyone")),
+            *((name, name) for name in members),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end date comes before the start date."))
+        return cleaned

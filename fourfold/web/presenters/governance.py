@@ -1,0 +1,215 @@
+"""How governance reads on a page: rules and their values in words, what a rule change does,
+the tally of a proposal, and the rows the pages list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from fourfold.accounts.models import User
+from fourfold.coops.models import Cooperative
+from fourfold.governance import rules, selectors
+from fourfold.governance.models import Proposal, Vote
+from fourfold.lib.dates import describe_cadence
+from fourfold.web.templatetags.fourfold import money
+
+# --- Rules: how each one reads -----------------------------------------------------------
+
+
+def _rule_field(rule: str) -> models.Field[Any, Any]:
+    field = Cooperative._meta.get_field(rule)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{rule} is a relation, not a rule")
+    return field
+
+
+def rule_label(rule: str) -> str:
+    return str(_rule_field(rule).verbose_name)
+
+
+def rule_help(rule: str) -> str:
+    return str(_rule_field(rule).help_text)
+
+
+CURRENT = object()
+
+
+def rule_display(coop: Cooperative, rule: str, value: object = CURRENT) -> str:
+    """A rule's value as a member reads it: ``value`` as a proposal stores it, or else the
+    co-op's current one."""
+    if value is CURRENT:
+        value = getattr(coop, rule)
+    if rule in ("commercial_unit_price", "spending_limit"):
+        if value in (None, ""):
+            return _("no limit")
+        return money(Decimal(str(value)), coop.currency)
+    if rule == "diy_minutes_per_unit":
+        return f"{Decimal(str(value)).normalize():f}"
+    if rule == "quorum_percent":
+        return f"{value}%"
+    if rule == "cadence":
+        return capfirst(describe_cadence(str(value)) or str(value))
+    field = _rule_field(rule)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def rule_options(rule: str | None) -> list[tuple[str, str]] | None:
+    """The values of a rule that is a choice, with the names members read."""
+    if rule not in rules.RULES:
+        return None
+    field = _rule_field(rule)
+    return [(value, str(label)) for value, label in field.flatchoices] if field.choices else None
+
+
+def suggested_title(coop: Cooperative, rule: str, value: object) -> str:
+    label = rule_label(rule)
+    return _("Change the %(rule)s from %(before)s to %(after)s") % {
+        # Only the first letter lowered: "cadence (RRULE)", not "cadence (rrule)".
+        "rule": label[:1].lower() + label[1:],
+        "before": rule_display(coop, rule),
+        "after": rule_display(coop, rule, value),
+    }
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    rule: str
+    label: str
+    value: str
+    help: str
+
+
+def rule_rows(coop: Cooperative) -> list[RuleRow]:
+    return [
+        RuleRow(
+            rule=rule, label=rule_label(rule), value=rule_display(coop, rule), help=rule_help(rule)
+        )
+        for rule in rules.RULES
+    ]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    before: str
+    after: str
+
+
+def changes(coop: Cooperative, proposal: Proposal) -> list[ChangeRow]:
+    """What a rule change does: before → after once it passed; for one that failed, the rules
+    it was proposed against → the proposed value; while open, today's value → the proposed."""
+    if proposal.kind != Proposal.Kind.RULE_CHANGE:
+        return []
+    before = proposal.result.get("before")
+    if before is None and proposal.status != Proposal.Status.OPEN:
+        before = proposal.result.get("was")
+    after = proposal.result.get("after", proposal.change)
+    rows = []
+    for rule in sorted(after):
+        if rule not in rules.RULES:
+            continue
+        was = (
+            rule_display(coop, rule, before.get(rule))
+            if before is not None
+            else rule_display(coop, rule)
+        )
+        rows.append(
+            ChangeRow(
+                label=rule_label(rule), before=was, after=rule_display(coop, rule, after[rule])
+            )
+        )
+    return rows
+
+
+# --- The tally ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    eligible: int
+    voted: int
+    by_proxy: int
+    positions: list[tuple[str, str, int]]  # (position, label, count)
+    first_choices: list[tuple[str, int]]  # choice proposals: first preferences per option
+    proxied: dict[int, list[str]]  # voter's id → the absent members their vote counts for
+
+
+def tally(proposal: Proposal, counted: selectors.Tally | None = None) -> Tally:
+    """How the tally reads: from ``counted`` when the caller batched it, else counted now."""
+    if counted is None:
+        counted = selectors.tallies(proposals=[proposal])[proposal.pk]
+    counts = counted.as_dict()
+    labels = dict(Vote.Position.choices)
+    first = dict.fromkeys(proposal.options, 0)
+    rounds = proposal.result.get("rounds") if proposal.status != Proposal.Status.OPEN else None
+    if rounds:
+        first.update({option: n for option, n in rounds[0]["counts"].items() if option in first})
+    else:
+        for vote in counts["counted"].values():
+            if vote.ranking and vote.ranking[0] in first:
+                first[vote.ranking[0]] += 1
+    return Tally(
+        eligible=counts["eligible"],
+        voted=counts["voted"],
+        by_proxy=counts["by_proxy"],
+        positions=[(p, str(labels[p]), n) for p, n in counts["positions"].items()],
+        first_choices=list(first.items()),
+        proxied=counted.proxied,
+    )
+
+
+def my_vote(proposal: Proposal, user: User) -> Vote | None:
+    return next((v for v in proposal.votes.all() if v.member_id == user.pk), None)
+
+
+# --- The lists ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenRow:
+    proposal: Proposal
+    tally: Tally
+    changes: list[ChangeRow]
+    mine: Vote | None
+
+
+def open_rows(coop: Cooperative, proposals: list[Proposal], me: User) -> list[OpenRow]:
+    """The open proposals with their tallies, counted in one batch."""
+    counted = selectors.tallies(proposals=proposals)
+    return [
+        OpenRow(
+            proposal=proposal,
+            tally=tally(proposal, counted[proposal.pk]),
+            changes=changes(coop, proposal),
+            mine=my_vote(proposal, me),
+        )
+        for proposal in proposals
+    ]
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    proposal: Proposal
+    tally: Tally
+
+
+def tally_rows(proposals: list[Proposal]) -> list[TallyRow]:
+    counted = selectors.tallies(proposals=proposals)
+    return [TallyRow(proposal=p, tally=tally(p, counted[p.pk])) for p in proposals]
+
+
+@dataclass(frozen=True)
+class LogRow:
+    proposal: Proposal
+    changes: list[ChangeRow]
+
+
+def log_rows(coop: Cooperative, proposals: list[Proposal]) -> list[LogRow]:
+    return [LogRow(proposal=p, changes=changes(coop, p)) for p in proposals]
