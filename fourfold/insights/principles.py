@@ -5,7 +5,7 @@ Every threshold is a named constant here, so the audit can be read and argued wi
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -72,7 +72,7 @@ def principles_audit(
     )
     # Asked of the database only when the window has no batch due.
     first_batch_due = bool(due) or _batches_due(coop, end).exists()
-    return [
+    audit = [
         _self_funded(coop, start, end, members_ever),
         _no_paid_staff(coop),
         _flat(coop, start, end, len(active_ids)),
@@ -80,6 +80,55 @@ def principles_audit(
         _members_only(coop, members_ever, end),
         _all_four(roles, first_batch_due),
     ]
+    return _with_flags(coop, audit)
+
+
+def _with_flags(coop: Cooperative, audit: list[PrincipleStatus]) -> list[PrincipleStatus]:
+    """A principle a member flagged an entry as breaking is at risk while the members decide
+    whether to reverse it (broken stays broken), and says which entry, who flagged it and why.
+    One query, however many flags."""
+    flags = list(
+        Proposal.objects.filter(
+            coop=coop,
+            kind=Proposal.Kind.REVERSAL,
+            status=Proposal.Status.OPEN,
+            change__has_key="principle",
+        )
+        .select_related("opened_by")
+        .order_by("opened_at", "pk")
+    )
+    by_principle: dict[str, list[Proposal]] = {}
+    for flag in flags:
+        by_principle.setdefault(flag.change["principle"], []).append(flag)
+    return [
+        _flagged(item, by_principle[item.name]) if item.name in by_principle else item
+        for item in audit
+    ]
+
+
+def _flagged(item: PrincipleStatus, flags: list[Proposal]) -> PrincipleStatus:
+    first = flags[0]
+    values = {
+        "entry": first.change["transaction"],
+        "who": first.opened_by.username if first.opened_by is not None else _("a former member"),
+        "reason": first.change.get("reason", ""),
+        "proposal": first.pk,
+    }
+    figure = _(
+        "entry #%(entry)d flagged by %(who)s: %(reason)s; proposal #%(proposal)d decides"
+    ) % (values)
+    if len(flags) > 1:
+        figure += ngettext(" (and %(n)d more flag)", " (and %(n)d more flags)", len(flags) - 1) % {
+            "n": len(flags) - 1
+        }
+    if item.status == "broken":
+        return replace(item, figure=f"{item.figure}; {figure}")
+    return PrincipleStatus(
+        item.name,
+        "at_risk",
+        figure,
+        _("Vote on proposal #%(proposal)d: if it passes, entry #%(entry)d is reversed.") % values,
+    )
 
 
 def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
