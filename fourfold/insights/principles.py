@@ -72,31 +72,38 @@ def principles_audit(
     )
     # Asked of the database only when the window has no batch due.
     first_batch_due = bool(due) or _batches_due(coop, end).exists()
-    audit = [
-        _self_funded(coop, start, end, members_ever),
-        _no_paid_staff(coop),
-        _flat(coop, start, end, len(active_ids)),
-        _consistent(due, first_batch_due),
-        _members_only(coop, members_ever, end),
-        _all_four(roles, first_batch_due),
-    ]
-    return _with_flags(coop, audit)
-
-
-def _with_flags(coop: Cooperative, audit: list[PrincipleStatus]) -> list[PrincipleStatus]:
-    """A principle a member flagged an entry as breaking is at risk while the members decide
-    whether to reverse it (broken stays broken), and says which entry, who flagged it and why.
-    One query, however many flags."""
-    flags = list(
-        Proposal.objects.filter(
-            coop=coop,
-            kind=Proposal.Kind.REVERSAL,
-            status=Proposal.Status.OPEN,
-            change__has_key="principle",
+    # One query for both: the decisions taken in the window (flat), and the entries flagged as
+    # breaking a principle whose proposal is still open.
+    proposals = list(
+        Proposal.objects.filter(coop=coop)
+        .filter(
+            Q(closed_at__date__gte=start, closed_at__date__lte=end)
+            | Q(
+                kind=Proposal.Kind.REVERSAL,
+                status=Proposal.Status.OPEN,
+                change__has_key="principle",
+            )
         )
         .select_related("opened_by")
         .order_by("opened_at", "pk")
     )
+    closed = [p for p in proposals if p.closed_at is not None]
+    flags = [p for p in proposals if p.status == Proposal.Status.OPEN]
+    audit = [
+        _self_funded(coop, start, end, members_ever),
+        _no_paid_staff(coop),
+        _flat(coop, closed, len(active_ids)),
+        _consistent(due, first_batch_due),
+        _members_only(coop, members_ever, end),
+        _all_four(roles, first_batch_due),
+    ]
+    return _with_flags(audit, flags)
+
+
+def _with_flags(audit: list[PrincipleStatus], flags: list[Proposal]) -> list[PrincipleStatus]:
+    """A principle a member flagged an entry as breaking is at risk while the members decide
+    whether to reverse it (broken stays broken), and says which entry, who flagged it and why.
+    ``flags``: the open proposals to reverse a flagged entry, oldest first."""
     by_principle: dict[str, list[Proposal]] = {}
     for flag in flags:
         by_principle.setdefault(flag.change["principle"], []).append(flag)
@@ -220,10 +227,8 @@ def _no_paid_staff(coop) -> PrincipleStatus:
     return PrincipleStatus("no_paid_staff", "holds", _("no expense pays anyone for labour"))
 
 
-def _flat(coop, start, end, active_count) -> PrincipleStatus:
-    closed = list(
-        Proposal.objects.filter(coop=coop, closed_at__date__gte=start, closed_at__date__lte=end)
-    )
+def _flat(coop, closed: list[Proposal], active_count) -> PrincipleStatus:
+    """``closed``: the proposals decided in the window."""
     if not closed and not Proposal.objects.filter(coop=coop, closed_at__isnull=False).exists():
         return _not_yet("flat", _("Measured once the members take their first decision."))
     if not closed:
