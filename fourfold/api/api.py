@@ -14,6 +14,7 @@ from fourfold.api.routers import (
     activity,
     consumption,
     coops,
+    flags,
     governance,
     insights,
     ledger,
@@ -39,6 +40,7 @@ api.add_router("", accounts.router)
 api.add_router("", coops.router)
 api.add_router("", ledger.router)
 api.add_router("", receipts.router)
+api.add_router("", flags.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)
 api.add_router("", governance.router)
