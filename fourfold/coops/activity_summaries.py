@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from fourfold.coops.models import AuditEvent, Cooperative
+from fourfold.errors import PrincipleViolation
 from fourfold.lib.dates import format_day
 from fourfold.lib.money import format_money
 
@@ -65,6 +66,7 @@ _PROPOSAL_KINDS = {
     "remove_member": gettext_lazy("removing a member"),
     "spending": gettext_lazy("a spending approval"),
     "choice": gettext_lazy("a ranked choice"),
+    "reversal": gettext_lazy("reversing an entry"),
 }
 
 
@@ -76,6 +78,20 @@ def _opened(e: _Event) -> str:
         "who": e.who,
         "what": what,
         "id": e.number("proposal"),
+    }
+
+
+def _flagged(e: _Event) -> str:
+    principle = str(e.data["principle"])
+    return _(
+        "%(who)s flagged entry #%(id)d as breaking the principle “%(principle)s”: %(reason)s "
+        "(proposal #%(proposal)d decides)"
+    ) % {
+        "who": e.who,
+        "id": e.number("transaction"),
+        "principle": PrincipleViolation.PRINCIPLES.get(principle, principle),
+        "reason": e.data["reason"],
+        "proposal": e.number("proposal"),
     }
 
 
@@ -201,6 +217,7 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "ledger.cost_allocation": lambda e: (
         _("%(who)s shared out costs of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),
+    "ledger.flagged": _flagged,
     "ledger.reversal": lambda e: (
         _("%(who)s reversed an entry of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),
