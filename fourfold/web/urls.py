@@ -8,6 +8,7 @@ from fourfold.web.views import (
     calendar,
     consumption,
     coops,
+    flags,
     governance,
     insights,
     ledger,
@@ -75,6 +76,7 @@ urlpatterns = [
         ledger.transaction_reverse,
         name="ledger_reverse",
     ),
+    path("c/<slug:slug>/ledger/transactions/<int:pk>/flag/", flags.entry_flag, name="ledger_flag"),
     path(
         "c/<slug:slug>/ledger/transactions/<int:pk>/receipts/",
         receipts.receipts,
