@@ -161,6 +161,20 @@ def _export(coop: Cooperative) -> dict[str, Any]:
     def local(ids: dict[int, int], pk: int | None) -> int | None:
         return None if pk is None else ids[pk]
 
+    def entry_numbers(proposal: Proposal) -> dict:
+        """A reversal names its entry (and, once passed, the reversal it posted) by their
+        numbers in this file, as the ledger's rows name each other."""
+        if proposal.kind != Proposal.Kind.REVERSAL:
+            return {}
+        change = {
+            **proposal.change,
+            "transaction": transaction_ids.get(proposal.change["transaction"]),
+        }
+        result = dict(proposal.result)
+        if "reversal" in result:
+            result["reversal"] = transaction_ids.get(result["reversal"])
+        return {"change": change, "result": result}
+
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -201,6 +215,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
             {
                 "id": proposal_ids[proposal.pk],
                 **dump(proposal, PROPOSAL_FIELDS),
+                **entry_numbers(proposal),
                 "votes": by("member", votes_of[proposal.pk]),
             }
             for proposal in proposals

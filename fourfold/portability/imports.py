@@ -156,7 +156,8 @@ def _import(data: dict, slug: str | None) -> Cooperative:
     Allocation.objects.bulk_create(allocations)
 
     proposals = _governance(coop, data, people)
-    _ledger(coop, as_object(data.get("ledger"), "ledger"), people, batches, proposals)
+    postings = _ledger(coop, as_object(data.get("ledger"), "ledger"), people, batches, proposals)
+    _reversals_name_entries(proposals, postings)
     audit_record(
         coop=coop,
         actor=None,
@@ -234,9 +235,10 @@ def _ledger(
     people: dict[str, User],
     batches: dict[str, Batch],
     proposals: dict[int, Proposal],
-) -> None:
+) -> dict[int, Transaction]:
     """Transactions and legs as they were posted; each account's running total is the sum of
-    its legs, checked against the total the document states."""
+    its legs, checked against the total the document states. Returns them by their numbers in
+    the file."""
     currency = coop.currency
     accounts: dict[str, Account] = {}
     stated: dict[str, int] = {}
@@ -339,6 +341,29 @@ def _ledger(
         ),
         batch_size=1000,
     )
+    return postings
+
+
+def _reversals_name_entries(
+    proposals: dict[int, Proposal], postings: dict[int, Transaction]
+) -> None:
+    """A reversal names its entry by its number in the file: here it names it by its row."""
+    changed = []
+    for number, proposal in proposals.items():
+        if proposal.kind != Proposal.Kind.REVERSAL:
+            continue
+        where = f"proposals[id={number}]"
+        entry = proposal.change.get("transaction") if isinstance(proposal.change, dict) else None
+        if entry not in postings:
+            raise refused(f"{where}.change.transaction", _("names no transaction of this file"))
+        proposal.change = {**proposal.change, "transaction": postings[entry].pk}
+        reversal = proposal.result.get("reversal") if isinstance(proposal.result, dict) else None
+        if reversal is not None:
+            if reversal not in postings:
+                raise refused(f"{where}.result.reversal", _("names no transaction of this file"))
+            proposal.result = {**proposal.result, "reversal": postings[reversal].pk}
+        changed.append(proposal)
+    Proposal.objects.bulk_update(changed, ["change", "result"])
 
 
 def _governance(coop: Cooperative, data: dict, people: dict[str, User]) -> dict[int, Proposal]:
