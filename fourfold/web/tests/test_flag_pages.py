@@ -115,6 +115,19 @@ def test_a_reversed_entry_has_nothing_to_flag(alice_client, personas, expense):
     assert "propose reversing it" not in words
 
 
+def test_an_entry_that_moved_no_money_has_nothing_to_flag(alice_client, personas):
+    waiting = services.transfer_post(
+        coop=personas.coop,
+        payer=personas.bob,
+        payee=personas.alice,
+        amount="3",
+        entered_by=personas.alice,
+    )
+    words = text(alice_client.get(flag_url(waiting)))
+    assert "It has not moved any money yet: it waits for bob" in words
+    assert "propose reversing it" not in words
+
+
 def test_another_coops_entry_is_not_found(alice_client, personas):
     elsewhere = services.contribution_post(
         coop=personas.other_coop, payer=personas.outsider, amount="5", entered_by=personas.outsider

@@ -47,5 +47,11 @@ def entry_flag(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "web/ledger_flag.html",
-        {"coop": coop, "item": item, "form": form, "section": "ledger"},
+        {
+            "coop": coop,
+            "item": item,
+            "status": statements.entry_status(item),
+            "form": form,
+            "section": "ledger",
+        },
     )
