@@ -77,13 +77,20 @@ def rows(items: Iterable[Transaction], viewer: User) -> list[Row]:
     ]
 
 
+def _pending(items: TransactionQuerySet) -> TransactionQuerySet:
+    """``items`` still waiting, with their asks. A pending entry has no legs yet: the
+    selector's prefetch of them would be a query that finds nothing."""
+    return (
+        items.pending().prefetch_related(None).prefetch_related(Prefetch("asks", statements.ASKS))
+    )
+
+
 def waiting_rows(coop: Cooperative, viewer: User) -> tuple[list[Row], list[Row]]:
     """What waits for the viewer's say, oldest first; then what waits for others. An
     allocation held with its expense is answered with the expense, so it is not listed."""
     mine = rows(statements.waiting_for(coop=coop, member=viewer), viewer)
     theirs = (
-        statements.transactions(coop=coop)
-        .pending()
+        _pending(statements.transactions(coop=coop))
         .filter(allocates__isnull=True)
         .exclude(pk__in=[row.item.pk for row in mine])
         .order_by("entered_at", "pk")
@@ -107,8 +114,7 @@ def pending_lines(coop: Cooperative, member: User) -> list[PendingLine]:
     with its expense waits for whoever the expense waits for."""
     own_legs = PendingLeg.objects.filter(account__kind=Account.Kind.MEMBER, account__user=member)
     items = (
-        statements.transactions(coop=coop, member=member)
-        .pending()
+        _pending(statements.transactions(coop=coop, member=member))
         .select_related("allocates__outcome")
         .prefetch_related(
             Prefetch("pending_legs", own_legs, to_attr="own_legs"),
@@ -144,10 +150,8 @@ class SettlePart:
 
 def settle_pending(coop: Cooperative) -> TransactionQuerySet:
     """Payments between members and the pool that still wait for a confirmation."""
-    return (
-        statements.transactions(coop=coop, kind=Transaction.Kind.TRANSFER)
-        .pending()
-        .order_by("entered_at", "pk")
+    return _pending(statements.transactions(coop=coop, kind=Transaction.Kind.TRANSFER)).order_by(
+        "entered_at", "pk"
     )
 
 
