@@ -202,7 +202,8 @@ def ledger_restore(
 
     for index, raw in enumerate(as_list(ledger.get("transactions"), "ledger.transactions")):
         where = f"ledger.transactions[{index}]"
-        raw = as_object(raw, where)
+        # Written before declarations (version 1): none was made.
+        raw = {"declared": "", "declaration": "", **as_object(raw, where)}
         number = raw.get("id")
         if type(number) is not int or number in postings:
             raise refused(f"{where}.id", _("expected a whole number not used before"))
