@@ -147,8 +147,11 @@ def test_every_consent_story_the_activity_and_the_receipts_survive_the_round_tri
     original, restored = (Receipt.objects.get(coop=c) for c in (trusting, copy_))
     assert restored.file.name != original.file.name
     assert restored.transaction.description == "A pot from the pool"
-    with default_storage.open(restored.file.name) as a, default_storage.open(original.file.name) as b:
-        assert a.read() == b.read()
+    with (
+        default_storage.open(restored.file.name) as moved,
+        default_storage.open(original.file.name) as kept,
+    ):
+        assert moved.read() == kept.read()
 
     # The activity, in order, naming the copy's own entries; the import's row comes last.
     before = list(AuditEvent.objects.filter(coop=trusting).order_by("pk"))
