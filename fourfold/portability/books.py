@@ -111,7 +111,8 @@ class _Consent:
                     ConsentAnswer, answer, ANSWER_FIELDS, self.people, f"{ask_where}.answer"
                 )
                 by = answer["member"]
-                if by != (ask.member or by) or (ask.member is None and by == entry.entered_by):
+                # A member answers for themselves; the pool's second member is anyone else.
+                if by != ask.member if ask.member is not None else by == entry.entered_by:
                     raise refused(
                         f"{ask_where}.answer.member",
                         _("not the member asked, or the one who entered the entry"),
