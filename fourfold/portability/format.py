@@ -15,6 +15,8 @@ invitation) is written as null. A receipt carries its bytes in base64, or null i
 missing from storage; a co-op whose receipts add up to more than ``MAX_RECEIPT_EXPORT_BYTES``
 is not exported (the document is read whole into memory on both ends). A version 1 document
 still imports: what it lacks is "posted, asking nobody", no activity and no receipts.
+A proposal to reverse an entry (kind ``reversal``) names the entry in its ``change``, and once
+passed the reversal it posted in its ``result``, by their ids in the document too.
 
 Left out on purpose: invitations (single-use secrets), calendar feed tokens and idempotency
 keys (retries of requests long answered). An import records one audit event of its own
