@@ -13,6 +13,7 @@ from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict
+from fourfold.governance.models import Proposal
 from fourfold.ledger import selectors, statements
 from fourfold.ledger.models import Account, ConsentAsk, Leg, Transaction
 from fourfold.ledger.posting import Ask, accounts_lock, legs_post
@@ -149,6 +150,17 @@ def transaction_reverse(
         if Transaction.objects.pending().filter(reversal_of=original).exists():
             raise Conflict(
                 _("A request to reverse #%(id)d already waits for an answer.") % {"id": original.pk}
+            )
+        deciding = Proposal.objects.filter(
+            coop=coop,
+            kind=Proposal.Kind.REVERSAL,
+            status=Proposal.Status.OPEN,
+            change__transaction=original.pk,
+        ).first()
+        if deciding is not None:
+            raise Conflict(
+                _("Proposal #%(proposal)d already decides whether to reverse #%(id)d; vote on it.")
+                % {"proposal": deciding.pk, "id": original.pk}
             )
         request = Transaction.objects.create(
             coop=coop,

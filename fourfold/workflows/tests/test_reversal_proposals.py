@@ -237,3 +237,10 @@ def test_a_declined_correction_is_decided_by_the_members(personas, carol):
     assert Transaction.objects.filter(reverses=expense).count() == 1
     assert balances(coop) == before
     assert selectors.books(coop=coop).unallocated == 0
+
+
+def test_no_request_to_reverse_an_entry_a_proposal_already_decides(personas, paid_in):
+    proposal = reversal(personas.coop, personas.bob, paid_in)
+    with pytest.raises(Conflict, match=f"Proposal #{proposal.pk} already decides"):
+        corrections.transaction_reverse(original=paid_in, entered_by=personas.bob)
+    assert not Transaction.objects.filter(kind="reversal_request").exists()
