@@ -179,6 +179,11 @@ def legs_post(
         transaction=posted.pk,
         amount=str(posted.amount),
         **({"awaiting": [_asked(member, role) for member, role in asks]} if asks else {}),
+        **(
+            {"declared": posted.declared, "declaration": posted.declaration}
+            if posted.declared
+            else {}
+        ),
     )
     return posted
 

@@ -294,8 +294,9 @@ def _ledger(
                 category=posted.category,
                 supplier=posted.supplier,
                 description=posted.description,
+                declared=raw.get("declared", ""),
             )
-        except PrincipleViolation as error:
+        except (Invalid, PrincipleViolation) as error:
             raise refused(where, error.detail) from error
         total = debit = 0
         for leg_index, leg in enumerate(as_list(raw.get("legs"), f"{where}.legs")):

@@ -12,8 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fourfold.ledger.entries import POOL
 from fourfold.ledger.models import Category, Transaction
+from fourfold.ledger.principles import POOL
 from fourfold.web.forms.common import DateInput, choice_field
 
 
