@@ -13,6 +13,7 @@ from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn
 from fourfold.ledger.checks import account_name
 from fourfold.ledger.models import Transaction
 from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan
+from fourfold.ledger.statements import entry_status
 from fourfold.lib.money import from_minor, plain
 
 
@@ -101,7 +102,19 @@ class TransactionOut(Schema):
     approval: int | None = Field(
         description="The passed spending proposal an expense above the spending limit draws on."
     )
-    legs: list[LegOut]
+    legs: list[LegOut] = Field(description="Empty until the entry is posted.")
+    status: Literal["posted", "pending", "declined"] = Field(
+        description=(
+            "posted: the money moved. pending: it waits for `awaiting` to confirm and moves "
+            "nothing yet. declined: someone asked said no, or nobody answered in time."
+        )
+    )
+    awaiting: list[str] = Field(
+        description='Usernames still to confirm; "a second member" for a payment from the pool.'
+    )
+    status_reason: str = Field(description="Why a declined entry was declined; else empty.")
+    lapses_at: str | None = Field(description="When a pending entry lapses unless confirmed.")
+    reversal_of: int | None = Field(description="The entry a reversal request asks to reverse.")
     declared: str = Field("", description="The principle its enterer declared it keeps, if any.")
     declaration: str = Field("", description='e.g. "dee declared: this is not paid labour".')
 
@@ -149,6 +162,10 @@ class ReverseIn(Input):
     reason: str = Field("", max_length=500)
 
 
+class DeclineIn(Input):
+    reason: str = Field("", max_length=500, description="Why, for everyone to read.")
+
+
 class StatementLineOut(Schema):
     transaction: int
     kind: str
@@ -178,7 +195,13 @@ def money(minor: int, currency: str) -> str:
 def transaction_out(item: Transaction, currency: str) -> dict:
     pool_side = item.kind in {Transaction.Kind.EXPENSE, Transaction.Kind.TRANSFER}
     reversed_by = getattr(item, "reversed_by", None)
+    state = entry_status(item)
     return {
+        "status": state.status,
+        "awaiting": state.awaiting,
+        "status_reason": state.reason,
+        "lapses_at": state.lapses_at.isoformat() if state.lapses_at else None,
+        "reversal_of": item.reversal_of_id,
         "id": item.pk,
         "kind": item.kind,
         "amount": money(item.amount_minor, currency),

@@ -19,7 +19,7 @@ def triggers_again(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0005_append_only_triggers_sqlite'),
+        ('ledger', '0006_receipt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
