@@ -165,6 +165,12 @@ PAID_WORK = [
     r"\b(?:tip|tipped|gratuity)\s+(?:for|to)\s+(?:the\s+|our\s+|a\s+)?(?!dump\b|landfill\b|"
     r"recycling\b|council\b)[a-z]+",
     r"\bgratuit(?:y|ies)\b",
+    # A supplier that is a person who works: "our cleaner", "the babysitter".
+    rf"\b(?:the|our|my|a)\s+(?:{_WORKER_KIND}\s+)?(?:cleaner|babysitter|nanny|handyman|gardener|"
+    r"mechanic|plumber|electrician|childminder|carpenter|decorator|caterer)s?\b"
+    r"(?!\s+(?:supply|supplies|shop|store|co\b|company|ltd|warehouse|spray|fluid|liquid))",
+    # Nothing but the name of pay: "staff", "wages".
+    r"^\s*(?:staff|wages?|salary|salaries|labou?r|fees?|payroll|stipend|honorarium)\s*$",
     r"\bfor\s+(?:all\s+)?(?:his|her|their)\s+(?:time|work|help|labou?r|trouble|efforts?)\b",
     r"\bfor\s+(?:covering|doing|taking|working)\s+(?:my|the|her|his|their)\s+shifts?\b",
     r"\b(?:who|that)\s+(?:helped|worked|cleaned|cooked|drove|babysat|made\s+the)\b",
