@@ -56,9 +56,10 @@ def require_member_of_record(coop: Cooperative, user: User) -> None:
         )
 
 
-def category_refuse(value: str | None) -> None:
-    """A category (or a pay-in's source) that is itself outside money or labour breaks the
-    principle by structure: refused, whatever the words around it."""
+def category_refuse(value: str | None, *, paying_in: bool = False) -> None:
+    """A category that is itself outside money or labour breaks the principle by structure:
+    refused, whatever the words around it. ``paying_in``: a pay-in's source, where only
+    outside money is at stake (a member pays in from their own salary)."""
     value = (value or "").strip().lower()
     if value in OUTSIDE_MONEY_CATEGORIES:
         raise PrincipleViolation(
@@ -68,7 +69,7 @@ def category_refuse(value: str | None) -> None:
                 "the co-op is funded only by its members."
             ),
         )
-    if value in LABOUR_CATEGORIES:
+    if value in LABOUR_CATEGORIES and not paying_in:
         raise PrincipleViolation(
             "no_paid_staff",
             _("the co-op never pays anyone for labour; members produce in turns."),

@@ -56,7 +56,7 @@ def contribution_post(
     """A member pays their own money into the co-op's pool. Words that read like outside
     money are asked about (``PrincipleCheck``) until ``declare="self_funded"``; an amount far
     above the co-op's usual entries needs ``confirm_large``."""
-    category_refuse(source)
+    category_refuse(source, paying_in=True)
     amount = parse_amount(amount, currency=coop.currency)
     member_require_active(
         coop=coop, user=payer, action=_("fund the co-op"), principle="self_funded"
