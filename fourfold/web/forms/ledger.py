@@ -62,7 +62,10 @@ def entry_error(form: forms.Form, error: FourfoldError) -> None:
     if isinstance(error, PrincipleCheck) and "declare" in form.fields:
         field = form.fields["declare"]
         field.widget = DeclarationCheckbox(error.principle)
-        field.label = _("I declare: %(statement)s") % {"statement": DECLARATIONS[error.principle]}
+        # The bound field took its label when the form was cleaned; it shows this one.
+        form["declare"].label = field.label = _("I declare: %(statement)s") % {
+            "statement": DECLARATIONS[error.principle]
+        }
         field.help_text = _("Shown to every member with the entry; any member can flag it.")
         form.add_error(None, error.detail)
         return
