@@ -44,6 +44,18 @@ class _Event:
         return format_day(date.fromisoformat(str(self.data[key])))
 
 
+def _declined(e: _Event) -> str:
+    if e.data.get("withdrawn"):
+        return _("%(who)s withdrew entry #%(id)d") % {"who": e.who, "id": e.number("transaction")}
+    if e.data.get("reason"):
+        return _("%(who)s declined entry #%(id)d: %(reason)s") % {
+            "who": e.who,
+            "id": e.number("transaction"),
+            "reason": e.data["reason"],
+        }
+    return _("%(who)s declined entry #%(id)d") % {"who": e.who, "id": e.number("transaction")}
+
+
 def _expense(e: _Event) -> str:
     if e.data.get("category"):
         # The ledger's categories ("ingredients") are in the catalogue already, as its choices.
@@ -200,6 +212,27 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     ),
     "ledger.cost_allocation": lambda e: (
         _("%(who)s shared out costs of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.confirmed": lambda e: (
+        _("%(who)s confirmed entry #%(id)d") % {"who": e.who, "id": e.number("transaction")}
+    ),
+    "ledger.declined": _declined,
+    "ledger.posted": lambda e: (
+        _("Entry #%(id)d of %(amount)s is confirmed by everyone it named, and posted")
+        % {"id": e.number("transaction"), "amount": e.money("amount")}
+    ),
+    "ledger.lapsed": lambda e: (
+        _("Entry #%(id)d lapsed: nobody confirmed it in time, and no money moved")
+        % {"id": e.number("transaction")}
+    ),
+    # Written by nothing today (a request's row is ledger.reversal_requested), but its kind is a
+    # transaction kind like the others, whose rows are named after their kind.
+    "ledger.reversal_request": lambda e: (
+        _("%(who)s asked to reverse an entry of %(amount)s")
+        % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.reversal_requested": lambda e: (
+        _("%(who)s asked to reverse entry #%(id)d") % {"who": e.who, "id": e.number("reverses")}
     ),
     "ledger.reversal": lambda e: (
         _("%(who)s reversed an entry of %(amount)s") % {"who": e.who, "amount": e.money("amount")}

@@ -219,12 +219,12 @@ def entries_lapse(*, now: datetime | None = None) -> int:
     for entry_id in due.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             entry = (
-                Transaction.objects.select_for_update()
+                Transaction.objects.select_for_update(of=("self",))
                 .select_related("coop")
-                .filter(pk=entry_id, outcome__isnull=True)
+                .filter(pk=entry_id)
                 .first()
             )
-            if entry is None:
+            if entry is None or EntryOutcome.objects.filter(transaction=entry).exists():
                 continue
             for item in _held_with(entry):
                 EntryOutcome.objects.create(

@@ -178,6 +178,7 @@ def legs_post(
         at=now,
         transaction=posted.pk,
         amount=str(posted.amount),
+        **({"category": posted.category} if posted.category else {}),
         **({"awaiting": [_asked(member, role) for member, role in asks]} if asks else {}),
         **(
             {"declared": posted.declared, "declaration": posted.declaration}

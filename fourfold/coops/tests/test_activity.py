@@ -152,7 +152,7 @@ def test_sentences_name_the_other_member_and_fall_back_for_the_unknown(story):
     record(story.coop, "membership.admitted", member=carol.pk)
     record(story.coop, "governance.proxy_given", actor=story.dee, holder=stranger.pk)
     record(story.coop, "ledger.expense", actor=story.dee, amount="12.50", category="ingredients")
-    record(story.coop, "ledger.confirmed", actor=story.eli, transaction=7)
+    record(story.coop, "ledger.weighed", actor=story.eli, transaction=7)
     record(story.coop, "production.made", actor=story.eli, batch=3, quantity="lots")
     record(story.coop, "consumption.share_stopped", member=carol.pk, reservations=1)
     rows = activity(coop=story.coop, since=STORY_START + timedelta(hours=1))
@@ -163,7 +163,7 @@ def test_sentences_name_the_other_member_and_fall_back_for_the_unknown(story):
         ),
         # A row the sentences cannot read is still shown, by its action's name.
         ("eli: production.made", {"type": "batch", "id": 3}),
-        ("eli: ledger.confirmed", {"type": "transaction", "id": 7}),
+        ("eli: ledger.weighed", {"type": "transaction", "id": 7}),
         ("dee recorded an expense of $12.50 (ingredients)", None),
         # Someone of another co-op is never named here.
         ("dee asked a former member to vote for them", None),
