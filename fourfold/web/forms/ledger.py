@@ -1,4 +1,4 @@
-"""The ledger's forms: an expense, a payment into the pool, a reversal, the filters.
+"""The ledger's forms: an expense, a payment into the pool, a reversal, a decline, the filters.
 
 Amounts are text: the ledger's service parses them (a positive amount, no finer than the
 currency's minor unit) and names the field when it refuses one, so the rule lives once."""
@@ -185,6 +185,15 @@ class ReverseForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Optional; it shows on the reversal."),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional; whoever entered it sees it."),
     )
 
 
