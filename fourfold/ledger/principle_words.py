@@ -47,7 +47,7 @@ _NUMBER = r"(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|
 
 # Money from outside the membership, however it is written down.
 OUTSIDE_MONEY = [
-    r"\bdonat(?:e|ed|es|ing|ions?|ors?)\b",
+    rf"\bdonat(?:e|ed|es|ing|ions?|ors?)\b(?!\s*{_PLACE})",
     r"\bdonors?\b",
     # "grant" only as money received: "a council grant", "grant money", "grant from …".
     r"\b(?:a|the|our|council|lottery|community|small|government|city|state|federal|arts|"
@@ -69,7 +69,8 @@ OUTSIDE_MONEY = [
     r"\bquiz\s+nights?\b",
     r"\bfun\s+runs?\b",
     r"\btip\s*jars?\b",
-    r"\btips?\s+(?:from|collected|received|left)\b",
+    r"\btips\s+(?:from|collected|received|left)\b",
+    r"\btip\s+money\b",
     r"\b(?:collected|received|customer|customers'?|visitor|visitors'?|cash|card)\s+tips\b",
     r"^\s*tips?\s*$",
     r"\b(?:church|bucket|street|plate|door-to-door|door\s+to\s+door)\s+collections?\b",
