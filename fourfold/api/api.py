@@ -21,7 +21,7 @@ from fourfold.api.routers import (
     production,
     receipts,
 )
-from fourfold.errors import FourfoldError, PrincipleViolation
+from fourfold.errors import FourfoldError, PrincipleCheck, PrincipleViolation
 
 api = NinjaAPI(
     title="fourfold",
@@ -50,9 +50,11 @@ api.add_router("", activity.router)
 
 @api.exception_handler(FourfoldError)
 def domain_error(request: HttpRequest, error: FourfoldError):
-    body = {"detail": error.detail, "code": error.code}
+    body: dict[str, object] = {"detail": error.detail, "code": error.code}
     if isinstance(error, PrincipleViolation):
         body["principle"] = error.principle
+    if isinstance(error, PrincipleCheck):
+        body["words"] = error.words
     if error.field:
         body["field"] = error.field
     return api.create_response(request, body, status=error.status)

@@ -312,8 +312,18 @@ def summarise(
     summary = _SUMMARIES.get(event.action)
     if summary is not None:
         try:
-            return summary(_Event(coop=coop, who=who, data=event.data, names=names))
+            sentence = summary(_Event(coop=coop, who=who, data=event.data, names=names))
         except (KeyError, TypeError, ValueError, InvalidOperation):
             # A row older or newer than these sentences: said plainly rather than not at all.
             pass
+        else:
+            # An entry whose words were asked about carries its member's declaration, for
+            # everyone to read ("dee declared: this is not paid labour").
+            declaration = event.data.get("declaration")
+            if isinstance(declaration, str) and declaration:
+                return _("%(sentence)s — %(declaration)s") % {
+                    "sentence": sentence,
+                    "declaration": declaration,
+                }
+            return sentence
     return _("%(who)s: %(action)s") % {"who": who, "action": event.action}

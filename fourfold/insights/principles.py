@@ -199,19 +199,20 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
 
 
 def _no_paid_staff(coop) -> PrincipleStatus:
-    from fourfold.ledger.principles import LABOUR
+    from fourfold.ledger.principle_words import paid_work_words
 
+    # An expense its member declared is not paid labour is shown to everyone with the
+    # declaration, and any member can flag it; the audit counts what nobody vouched for.
     expenses = list(
         Transaction.objects.posted()
         .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        .exclude(declared="no_paid_staff")
         .only("description", "supplier")
     )
     ever = Transaction.objects.filter(coop=coop, kind=Transaction.Kind.EXPENSE)
     if not expenses and not ever.exists():
         return _not_yet("no_paid_staff", _("Measured once the first expense is recorded."))
-    suspicious = [
-        t for t in expenses if LABOUR.search(t.description or "") or LABOUR.search(t.supplier or "")
-    ]
+    suspicious = [t for t in expenses if paid_work_words(t.description, t.supplier)]
     if suspicious:
         return PrincipleStatus(
             "no_paid_staff",

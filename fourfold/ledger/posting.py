@@ -180,6 +180,11 @@ def legs_post(
         amount=str(posted.amount),
         **({"category": posted.category} if posted.category else {}),
         **({"awaiting": [_asked(member, role) for member, role in asks]} if asks else {}),
+        **(
+            {"declared": posted.declared, "declaration": posted.declaration}
+            if posted.declared
+            else {}
+        ),
     )
     return posted
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
-from fourfold.errors import PrincipleViolation
+from fourfold.errors import Invalid, PrincipleViolation
 from fourfold.governance.models import Proposal
 from fourfold.ledger.models import (
     Account,
@@ -235,8 +235,9 @@ def ledger_restore(
                 category=posted.category,
                 supplier=posted.supplier,
                 description=posted.description,
+                declared=posted.declared,
             )
-        except PrincipleViolation as error:
+        except (Invalid, PrincipleViolation) as error:
             raise refused(where, error.detail) from error
         moved = _legs(raw.get("legs"), accounts, currency, f"{where}.legs")
         held = _legs(raw.get("held_legs", []), accounts, currency, f"{where}.held_legs")

@@ -70,6 +70,12 @@ class TransactionIn(Input):
         "times its median entry, and over 1,000 in its currency) are refused with a 400 "
         '`"code": "confirm_large"` until sent again with this set to true.',
     )
+    declare: Literal["self_funded", "no_paid_staff"] | None = Field(
+        None,
+        description="Words that read like outside money or pay for work are answered 422 "
+        '`"code": "principle_check"` naming the principle and the words; sent again with the '
+        "principle here, the entry is recorded with your declaration, shown to every member.",
+    )
 
 
 class LegOut(Schema):
@@ -109,6 +115,8 @@ class TransactionOut(Schema):
     status_reason: str = Field(description="Why a declined entry was declined; else empty.")
     lapses_at: str | None = Field(description="When a pending entry lapses unless confirmed.")
     reversal_of: int | None = Field(description="The entry a reversal request asks to reverse.")
+    declared: str = Field("", description="The principle its enterer declared it keeps, if any.")
+    declaration: str = Field("", description='e.g. "dee declared: this is not paid labour".')
 
 
 class BalanceOut(Schema):
@@ -210,6 +218,8 @@ def transaction_out(item: Transaction, currency: str) -> dict:
         "reversed_by": reversed_by.pk if reversed_by else None,
         "allocates": item.allocates_id,
         "approval": item.approval_id,
+        "declared": item.declared,
+        "declaration": item.declaration,
         "legs": [
             {"account": account_name(leg.account), "amount": money(leg.amount_minor, currency)}
             for leg in item.legs.all()

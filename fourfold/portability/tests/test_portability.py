@@ -340,7 +340,26 @@ def test_it_refuses_an_expense_that_pays_for_labour(busy):
     exported = export_coop(coop=busy)
     expense = next(t for t in exported["ledger"]["transactions"] if t["kind"] == "expense")
     expense["supplier"] = "the babysitter"
-    with pytest.raises(Invalid, match="never pays anyone for labour"):
+    with pytest.raises(Invalid, match="no paid staff"):
+        import_coop(data=exported, slug="broken")
+
+
+def test_it_refuses_an_entry_whose_words_read_like_pay_unless_it_carries_a_declaration(busy):
+    exported = export_coop(coop=busy)
+    expense = next(t for t in exported["ledger"]["transactions"] if t["kind"] == "expense")
+    expense["description"] = "Paid Joe for making the yogurt"
+    with pytest.raises(Invalid, match="Paid Joe for making"):
+        import_coop(data=copy.deepcopy(exported), slug="worded")
+    expense["declared"] = "no_paid_staff"
+    assert import_coop(data=exported, slug="declared").slug == "declared"
+
+
+def test_it_refuses_an_expense_from_a_member_as_supplier(busy, personas):
+    exported = export_coop(coop=busy)
+    expense = next(t for t in exported["ledger"]["transactions"] if t["kind"] == "expense")
+    expense["supplier"] = personas.bob.username.upper()
+    expense["declared"] = "no_paid_staff"
+    with pytest.raises(Invalid, match="is a member"):
         import_coop(data=exported, slug="broken")
 
 

@@ -83,6 +83,7 @@ def test_members_record_an_expense_correct_a_payment_and_settle_up(
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay in")
     check_page(page)
     field(page, "Amount (USD)").fill("6")
+    page.get_by_label("This is my own money").check()
     page.get_by_role("button", name="Record my payment").click()
     expect(page.get_by_role("status").first).to_have_text(
         "Your payment of $6.00 into the pool is recorded."

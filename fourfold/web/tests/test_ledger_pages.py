@@ -227,7 +227,9 @@ def test_an_unknown_category_or_member_is_refused_by_the_form(alice_client, pers
 
 
 def test_paying_in_adds_to_the_pool_and_the_members_balance(alice_client, personas):
-    response = alice_client.post(PAY_IN, {"amount": "25", "description": "March share"})
+    response = alice_client.post(
+        PAY_IN, {"amount": "25", "description": "March share", "own_money": "on"}
+    )
     assert response.status_code == 302
     books = selectors.books(coop=personas.coop)
     assert books.pool == Decimal("25.00")
@@ -241,7 +243,9 @@ def test_paying_in_adds_to_the_pool_and_the_members_balance(alice_client, person
 
 
 def test_a_donation_is_refused_by_name_as_a_form_error(alice_client, personas):
-    response = alice_client.post(PAY_IN, {"amount": "100", "description": "donation from a bakery"})
+    response = alice_client.post(
+        PAY_IN, {"amount": "100", "description": "donation from a bakery", "own_money": "on"}
+    )
     assert response.status_code == 200
     assert "self-funded" in response.context["form"].non_field_errors()[0]
     assert not Transaction.objects.exists()
@@ -250,7 +254,7 @@ def test_a_donation_is_refused_by_name_as_a_form_error(alice_client, personas):
 def test_a_paused_member_cannot_pay_in(client, personas):
     paused = MembershipFactory(coop=personas.coop, status="paused").user
     client.force_login(paused)
-    response = client.post(PAY_IN, {"amount": "5"})
+    response = client.post(PAY_IN, {"amount": "5", "own_money": "on"})
     assert "not an active member" in response.context["form"].non_field_errors()[0]
 
 

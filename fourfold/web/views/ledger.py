@@ -30,6 +30,7 @@ from fourfold.web.forms.ledger import (
     ExpenseForm,
     ReverseForm,
     TransactionFilterForm,
+    entry_error,
 )
 from fourfold.web.presenters.ledger import (
     names,
@@ -137,7 +138,7 @@ def expense_record(request: MemberRequest, slug: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except FourfoldError as error:
-            add_domain_error(form, error)
+            entry_error(form, error)
         else:
             messages.success(
                 request,
@@ -167,10 +168,10 @@ def contribution_record(request: MemberRequest, slug: str) -> HttpResponse:
                 coop=coop,
                 entered_by=request.user,
                 kind=Transaction.Kind.CONTRIBUTION,
-                **form.cleaned_data,
+                **form.entry(),
             )
         except FourfoldError as error:
-            add_domain_error(form, error)
+            entry_error(form, error)
         else:
             messages.success(
                 request,
