@@ -78,3 +78,27 @@ class PrincipleViolation(FourfoldError):
             _("Refused by the principle “%(principle)s”: %(detail)s")
             % {"principle": self.PRINCIPLES[principle], "detail": detail}
         )
+
+
+class PrincipleCheck(PrincipleViolation):
+    """Words that read like a breach of a principle (outside money, pay for work) where the
+    structure holds: asked, not refused. Sent again with ``declare`` naming the principle,
+    the entry is recorded with the member's written declaration, visible to every member.
+
+    422: the entry is well-formed and waits for the member's word.
+    """
+
+    code = "principle_check"
+    status = 422
+
+    def __init__(self, principle: str, detail: str, *, words: list[str]) -> None:
+        if principle not in self.PRINCIPLES:
+            raise ValueError(f"unknown principle {principle!r}")
+        self.principle = principle
+        self.words = words
+        FourfoldError.__init__(
+            self,
+            _("Checked against the principle “%(principle)s”: %(detail)s")
+            % {"principle": self.PRINCIPLES[principle], "detail": detail},
+            field="declare",
+        )

@@ -17,7 +17,10 @@ from django.utils import timezone as django_timezone
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.ledger import statements
+from fourfold.ledger.models import Transaction
 from fourfold.lib.language import plural_guess
+from fourfold.workflows import money as money_flow
 
 PASSWORD = "correct-horse-battery"
 
@@ -123,3 +126,21 @@ def race(count: int, work) -> list:
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def consented(entry: Transaction) -> Transaction:
+    """Give every confirmation ``entry`` waits for (its payer's, its receiver's, a second
+    member's for the pool), as those members would: for tests of what happens once money has
+    moved, where whose say it took is beside the point."""
+    coop = entry.coop
+    for _round in range(3):
+        current = statements.transactions(coop=coop).get(pk=entry.pk)
+        if statements.entry_status(current).status != "pending":
+            return current
+        answerer = next(
+            member
+            for member in User.objects.filter(memberships__coop=coop).order_by("pk")
+            if statements.can_answer(current, member) is not None
+        )
+        money_flow.entry_confirm(coop=coop, transaction_id=entry.pk, member=answerer)
+    return statements.transactions(coop=coop).get(pk=entry.pk)

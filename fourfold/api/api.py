@@ -14,13 +14,14 @@ from fourfold.api.routers import (
     activity,
     consumption,
     coops,
+    flags,
     governance,
     insights,
     ledger,
     production,
     receipts,
 )
-from fourfold.errors import FourfoldError, PrincipleViolation
+from fourfold.errors import FourfoldError, PrincipleCheck, PrincipleViolation
 
 api = NinjaAPI(
     title="fourfold",
@@ -39,6 +40,7 @@ api.add_router("", accounts.router)
 api.add_router("", coops.router)
 api.add_router("", ledger.router)
 api.add_router("", receipts.router)
+api.add_router("", flags.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)
 api.add_router("", governance.router)
@@ -48,9 +50,11 @@ api.add_router("", activity.router)
 
 @api.exception_handler(FourfoldError)
 def domain_error(request: HttpRequest, error: FourfoldError):
-    body = {"detail": error.detail, "code": error.code}
+    body: dict[str, object] = {"detail": error.detail, "code": error.code}
     if isinstance(error, PrincipleViolation):
         body["principle"] = error.principle
+    if isinstance(error, PrincipleCheck):
+        body["words"] = error.words
     if error.field:
         body["field"] = error.field
     return api.create_response(request, body, status=error.status)

@@ -20,6 +20,7 @@ from fourfold.cli.demo_bike import BIKE_ONLY, BIKE_SLUG, bike_kitchen_build
 from fourfold.cli.demo_story import (
     DEMO_MEMBERS,
     DEMO_PASSWORD,
+    confirmed,
     coop_found_with_members,
     demo_user,
     facilitators_and_calendars,
@@ -31,7 +32,9 @@ from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
 from fourfold.governance.models import Proposal
+from fourfold.ledger import consent as ledger_consent
 from fourfold.ledger import corrections as ledger_corrections
+from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger import services as ledger
 from fourfold.production import services as production
 from fourfold.production import swaps as production_swaps
@@ -123,16 +126,20 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             occurred_on=start,
         )
         consumption.share_set(coop=coop, member=member, units=DEMO_SHARES[member.username])
-    money_flow.expense_post(
-        coop=coop,
-        payer=None,
-        amount=Decimal("89.00"),
-        category="equipment",
-        supplier="Restaurant supply",
-        description="Two 12-quart stock pots",
-        entered_by=dee,
-        occurred_on=start,
-        split=dict.fromkeys(members, 1),
+    # Paid out of the jar: Eli, there when the pots came, confirms it.
+    confirmed(
+        money_flow.expense_post(
+            coop=coop,
+            payer=None,
+            amount=Decimal("89.00"),
+            category="equipment",
+            supplier="Restaurant supply",
+            description="Two 12-quart stock pots",
+            entered_by=dee,
+            occurred_on=start,
+            split=dict.fromkeys(members, 1),
+        ),
+        second=[eli],
     )
     for week in range(52, 0, -1):
         day = today - timedelta(days=7 * week)
@@ -202,12 +209,11 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
             pick_up(batch, pickups, now=now, hours=(16, 21), days=3)
             settle_on = batch.date
         if week in SETTLE_UPS:
-            # Half-way through the year, and again a month ago, a member settles everyone up
-            # on the evening of that week's batch, after its costs are charged: the pool is
-            # paid out and every balance is even that evening.
-            ledger_corrections.settlement_record(
-                coop=coop, entered_by=by_name[SETTLE_UPS[week]], occurred_on=settle_on
-            )
+            # Half-way through the year, and again a month ago, the members settle up on the
+            # evening of that week's batch, after its costs are charged: the pool is paid out
+            # and every balance is even that evening.
+            _settle_up(coop, members, organiser=by_name[SETTLE_UPS[week]], on=settle_on)
+    _waiting_and_declined(coop, by_name, today)
     lou = by_name["lou"]
     production_flow.batches_plan(coop=coop, weeks=8, by=None, today=today)
     facilitators_and_calendars(coop, today)
@@ -224,6 +230,60 @@ def _year(coop: Cooperative, members: list[User], progress) -> None:
     offered = upcoming.order_by("batch__date").first()
     if offered is not None and offered.member is not None:
         production_swaps.swap_offer(shift=offered, by=offered.member)
+
+
+def _settle_up(coop: Cooperative, members: list[User], *, organiser: User, on: date) -> None:
+    """Everyone even on the evening of ``on``: each member who pays records their own part of
+    the plan (and each member the pool pays, that payment), and each receiver confirms what
+    reached them; ``organiser`` is the second pair of eyes on what the pool pays out."""
+    # Each round posts at least one transfer, so the plan is done within one round a member.
+    for _round in range(len(members) + 1):
+        plan = ledger_selectors.settlement_plan(coop=coop)
+        if not plan.transfers:
+            return
+        step = plan.transfers[0]
+        side = step.payer or step.payee
+        assert side is not None  # the pool never pays itself
+        # Mo, admitted in the spring, is not among the founding members.
+        recorder = User.objects.get(pk=side.pk)
+        for payment in ledger_corrections.settlement_record(
+            coop=coop, entered_by=recorder, occurred_on=on
+        ):
+            confirmed(payment, second=[organiser, *members])
+    raise AssertionError("the demo's settle-up did not even everyone out")
+
+
+def _waiting_and_declined(coop: Cooperative, by_name: dict[str, User], today: date) -> None:
+    """What a member finds waiting on any day: jars Hal never bought, entered for him by
+    mistake and declined with his reason, and honey Kai bought two days ago, entered by Jo and
+    waiting for Kai to confirm it."""
+    hal, kai, cam, jo = by_name["hal"], by_name["kai"], by_name["cam"], by_name["jo"]
+    jars = money_flow.expense_post(
+        coop=coop,
+        payer=hal,
+        amount=Decimal("9.60"),
+        category="supplies",
+        supplier="Hardware store",
+        description="A dozen quart jars",
+        entered_by=cam,
+        occurred_on=today - timedelta(days=10),
+    )
+    ledger_consent.entry_decline(
+        coop=coop,
+        transaction_id=jars.pk,
+        member=hal,
+        reason="Flo bought those jars; I only carried them home.",
+    )
+    money_flow.expense_post(
+        coop=coop,
+        payer=kai,
+        amount=Decimal("14.50"),
+        category="ingredients",
+        supplier="Union Square farmers market",
+        description="Local honey",
+        entered_by=jo,
+        occurred_on=today - timedelta(days=2),
+    )
 
 
 def _in_order(batches: list[Batch], day: date, decide):

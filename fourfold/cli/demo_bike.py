@@ -12,6 +12,7 @@ from django.utils import timezone
 from fourfold.accounts.models import User
 from fourfold.cli.demo_story import (
     DEMO_MEMBERS,
+    confirmed,
     coop_found_with_members,
     demo_user,
     facilitators_and_calendars,
@@ -72,16 +73,20 @@ def bike_kitchen_build(yogurt_members: list[User], progress) -> Cooperative:
             occurred_on=today - timedelta(days=364),
         )
         consumption.share_set(coop=coop, member=member, units=1)
-    money_flow.expense_post(
-        coop=coop,
-        payer=None,
-        amount=Decimal("140.00"),
-        category="equipment",
-        supplier="Park Tool",
-        description="Truing stand and wrenches",
-        entered_by=founder,
-        occurred_on=today - timedelta(days=360),
-        split=dict.fromkeys(members, 1),
+    # Paid out of the tool fund, so a second member confirms it.
+    confirmed(
+        money_flow.expense_post(
+            coop=coop,
+            payer=None,
+            amount=Decimal("140.00"),
+            category="equipment",
+            supplier="Park Tool",
+            description="Truing stand and wrenches",
+            entered_by=founder,
+            occurred_on=today - timedelta(days=360),
+            split=dict.fromkeys(members, 1),
+        ),
+        second=members[1:],
     )
     for week in range(52, 0, -1):
         day = today - timedelta(days=7 * week)

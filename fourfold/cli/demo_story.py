@@ -16,9 +16,12 @@ from fourfold.coops import selectors as coops_selectors
 from fourfold.coops import services
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance import facilitators as governance_facilitators
+from fourfold.ledger import statements as ledger_statements
+from fourfold.ledger.models import Transaction
 from fourfold.production import services as production
 from fourfold.production.models import Batch
 from fourfold.workflows import membership as membership_flow
+from fourfold.workflows import money as money_flow
 
 DEMO_PASSWORD = "yogurt-on-sunday"
 DEMO_MEMBERS = ["dee", "eli", "flo", "ana", "ben", "cam", "gus", "hal", "ivy", "jo", "kai", "lou"]
@@ -78,3 +81,15 @@ def facilitators_and_calendars(coop: Cooperative, today: date) -> None:
     for row in coops_selectors.coop_members(coop=coop):
         if row.status == Membership.Status.ACTIVE:
             production.calendar_feed_ensure(coop=coop, member=row.user)
+
+
+def confirmed(entry: Transaction, *, second: list[User]) -> Transaction:
+    """``entry`` once everyone it waits for has said the money moved as it says: each member
+    it names confirms, and a payment out of the pool is confirmed by the first of ``second``
+    who may (not the one who entered it)."""
+    for ask in list(entry.asks.order_by("pk")):
+        member = ask.member or next(
+            m for m in second if ledger_statements.can_answer(entry, m) is not None
+        )
+        entry = money_flow.entry_confirm(coop=entry.coop, transaction_id=entry.pk, member=member)
+    return entry

@@ -33,7 +33,11 @@ def run_export(*, slug: str, stdout: TextIO) -> int:
     coop = Cooperative.objects.filter(slug=slug).first()
     if coop is None:
         raise SystemExit(f"No co-op with the short name {slug!r}.")
-    stdout.write(dumps(export.export_coop(coop=coop)))
+    try:
+        document = export.export_coop(coop=coop)
+    except FourfoldError as error:
+        raise SystemExit(error.detail) from error
+    stdout.write(dumps(document))
     return 0
 
 

@@ -23,6 +23,8 @@ def _static_sources_newest() -> float:
 
 
 def collect_static_if_needed(stdout: TextIO) -> None:
+    if settings.STATIC_ROOT is None:  # the tests' settings: nothing is collected
+        return
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.exists() and manifest.stat().st_mtime >= _static_sources_newest():
         return

@@ -218,9 +218,12 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
         return
     coop = batch.coop
     live_allocation = Transaction.objects.filter(allocates=OuterRef("pk"), reversed_by__isnull=True)
-    waiting = Transaction.objects.filter(
-        coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True
-    ).exclude(Exists(live_allocation))
+    # An expense still waiting for its payer's consent is charged once it posts.
+    waiting = (
+        Transaction.objects.posted()
+        .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        .exclude(Exists(live_allocation))
+    )
     tagged = waiting.filter(batch=batch)
     # A missed batch had no consumers: what was bought for it is shared like a general cost.
     general = (
@@ -247,7 +250,8 @@ def _reallocate(batch: Batch, *, by: User) -> None:
     the new units. Corrections are reversals, never edits."""
     coop = batch.coop
     charged = list(
-        Transaction.objects.filter(
+        Transaction.objects.posted()
+        .filter(
             coop=coop, batch=batch, kind=Transaction.Kind.COST_ALLOCATION, reversed_by__isnull=True
         )
         .select_related("allocates")
@@ -255,7 +259,8 @@ def _reallocate(batch: Batch, *, by: User) -> None:
     )
     weights = _weights(batch)
     for charge in charged:
-        ledger_corrections.transaction_reverse(
+        # The co-op's own rule re-shares it: nobody's consent is asked for.
+        ledger_corrections.reversal_post(
             original=charge, entered_by=by, reason=_("Re-shared after extras were claimed")
         )
         ledger_costs.cost_allocate(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from fourfold.coops.models import AuditEvent, Cooperative
+from fourfold.errors import PrincipleViolation
 from fourfold.lib.dates import format_day
 from fourfold.lib.money import format_money
 
@@ -44,6 +45,18 @@ class _Event:
         return format_day(date.fromisoformat(str(self.data[key])))
 
 
+def _declined(e: _Event) -> str:
+    if e.data.get("withdrawn"):
+        return _("%(who)s withdrew entry #%(id)d") % {"who": e.who, "id": e.number("transaction")}
+    if e.data.get("reason"):
+        return _("%(who)s declined entry #%(id)d: %(reason)s") % {
+            "who": e.who,
+            "id": e.number("transaction"),
+            "reason": e.data["reason"],
+        }
+    return _("%(who)s declined entry #%(id)d") % {"who": e.who, "id": e.number("transaction")}
+
+
 def _expense(e: _Event) -> str:
     if e.data.get("category"):
         # The ledger's categories ("ingredients") are in the catalogue already, as its choices.
@@ -65,6 +78,7 @@ _PROPOSAL_KINDS = {
     "remove_member": gettext_lazy("removing a member"),
     "spending": gettext_lazy("a spending approval"),
     "choice": gettext_lazy("a ranked choice"),
+    "reversal": gettext_lazy("reversing an entry"),
 }
 
 
@@ -76,6 +90,20 @@ def _opened(e: _Event) -> str:
         "who": e.who,
         "what": what,
         "id": e.number("proposal"),
+    }
+
+
+def _flagged(e: _Event) -> str:
+    principle = str(e.data["principle"])
+    return _(
+        "%(who)s flagged entry #%(id)d as breaking the principle “%(principle)s”: %(reason)s "
+        "(proposal #%(proposal)d decides)"
+    ) % {
+        "who": e.who,
+        "id": e.number("transaction"),
+        "principle": PrincipleViolation.PRINCIPLES.get(principle, principle),
+        "reason": e.data["reason"],
+        "proposal": e.number("proposal"),
     }
 
 
@@ -201,6 +229,28 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "ledger.cost_allocation": lambda e: (
         _("%(who)s shared out costs of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),
+    "ledger.flagged": _flagged,
+    "ledger.confirmed": lambda e: (
+        _("%(who)s confirmed entry #%(id)d") % {"who": e.who, "id": e.number("transaction")}
+    ),
+    "ledger.declined": _declined,
+    "ledger.posted": lambda e: (
+        _("Entry #%(id)d of %(amount)s is confirmed by everyone it named, and posted")
+        % {"id": e.number("transaction"), "amount": e.money("amount")}
+    ),
+    "ledger.lapsed": lambda e: (
+        _("Entry #%(id)d lapsed: nobody confirmed it in time, and no money moved")
+        % {"id": e.number("transaction")}
+    ),
+    # Written by nothing today (a request's row is ledger.reversal_requested), but its kind is a
+    # transaction kind like the others, whose rows are named after their kind.
+    "ledger.reversal_request": lambda e: (
+        _("%(who)s asked to reverse an entry of %(amount)s")
+        % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.reversal_requested": lambda e: (
+        _("%(who)s asked to reverse entry #%(id)d") % {"who": e.who, "id": e.number("reverses")}
+    ),
     "ledger.reversal": lambda e: (
         _("%(who)s reversed an entry of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),
@@ -262,8 +312,18 @@ def summarise(
     summary = _SUMMARIES.get(event.action)
     if summary is not None:
         try:
-            return summary(_Event(coop=coop, who=who, data=event.data, names=names))
+            sentence = summary(_Event(coop=coop, who=who, data=event.data, names=names))
         except (KeyError, TypeError, ValueError, InvalidOperation):
             # A row older or newer than these sentences: said plainly rather than not at all.
             pass
+        else:
+            # An entry whose words were asked about carries its member's declaration, for
+            # everyone to read ("dee declared: this is not paid labour").
+            declaration = event.data.get("declaration")
+            if isinstance(declaration, str) and declaration:
+                return _("%(sentence)s — %(declaration)s") % {
+                    "sentence": sentence,
+                    "declaration": declaration,
+                }
+            return sentence
     return _("%(who)s: %(action)s") % {"who": who, "action": event.action}

@@ -85,6 +85,14 @@ class Cooperative(models.Model):
         help_text=_("Expenses above it need a passed spending proposal; empty: no limit."),
     )
 
+    consent_days = models.PositiveSmallIntegerField(
+        _("days an entry waits for consent"),
+        default=14,
+        help_text=_(
+            "An entry naming another member waits this long for them to confirm, then lapses."
+        ),
+    )
+
     class Admission(models.TextChoices):
         INVITE = "invite", _("an invitation from any member")
         VOTE = "vote", _("a vote of the members")

@@ -18,6 +18,7 @@ class Proposal(models.Model):
         REMOVE_MEMBER = "remove_member", _("remove a member")
         SPENDING = "spending", _("spending approval")
         CHOICE = "choice", _("ranked choice")
+        REVERSAL = "reversal", _("reverse an entry")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -28,7 +29,8 @@ class Proposal(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    change = models.JSONField(default=dict, blank=True)  # rule_change: {rule: new value}
+    # rule_change: {rule: new value}; reversal: {transaction, principle?, reason?}
+    change = models.JSONField(default=dict, blank=True)
     options = models.JSONField(default=list, blank=True)  # choice: the options, in order
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

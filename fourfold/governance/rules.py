@@ -184,3 +184,52 @@ def refuse_more_producers_than_members(coop: Cooperative, change: dict) -> None:
             % {"wanted": wanted, "active": active},
             field="change",
         )
+
+
+# The principles an entry in the books can break, by their names in the principles audit: a
+# member flagging an entry names one of them.
+FLAG_PRINCIPLES = ("self_funded", "no_paid_staff", "members_only")
+MAX_FLAG_REASON = 500
+
+
+def reversal_change_validate(change: dict) -> dict:
+    """A reversal's change, ``{"transaction": id, "principle"?: name, "reason"?: text}``, with
+    its shape checked; whether the entry exists and may be reversed is for the ledger to say
+    (``workflows.decisions.proposal_open`` asks it)."""
+    if not isinstance(change, dict):
+        raise Invalid(_("Name the entry to reverse."), field="change")
+    unknown = sorted(set(change) - {"transaction", "principle", "reason"})
+    if unknown:
+        raise Invalid(
+            _("Unknown part of a reversal: %(keys)s. It takes transaction, principle, reason.")
+            % {"keys": ", ".join(unknown)},
+            field="change",
+        )
+    entry = change.get("transaction")
+    if isinstance(entry, bool) or not isinstance(entry, int) or entry < 1:
+        raise Invalid(_("Name the entry to reverse by its number."), field="change")
+    clean: dict = {"transaction": entry}
+    principle = change.get("principle")
+    reason = change.get("reason", "")
+    if not isinstance(reason, str):
+        raise Invalid(_("Say why in words."), field="change")
+    reason = reason.strip()
+    if len(reason) > MAX_FLAG_REASON:
+        raise Invalid(
+            _("Say why in at most %(count)d characters.") % {"count": MAX_FLAG_REASON},
+            field="change",
+        )
+    if principle is not None:
+        if principle not in FLAG_PRINCIPLES:
+            raise Invalid(
+                _("Name the principle the entry breaks: %(names)s.")
+                % {"names": ", ".join(FLAG_PRINCIPLES)},
+                field="change",
+            )
+        if not reason:
+            # A flag is read by every member: it says how the entry breaks the principle.
+            raise Invalid(_("Say how the entry breaks the principle."), field="change")
+        clean["principle"] = principle
+    if reason:
+        clean["reason"] = reason
+    return clean

@@ -142,11 +142,12 @@ def facilitator_of(*, coop: Cooperative, on: date) -> FacilitatorDuty | None:
 
 
 def _spent_minor() -> Sum:
-    """What the live expenses drawing on a spending approval add up to (a reversed expense
-    gives its part back), in minor units."""
+    """What the live expenses drawing on a spending approval add up to (a reversed, declined
+    or lapsed expense gives its part back; one waiting for consent holds it), in minor units."""
+    live = Q(expenses__outcome__isnull=True) | Q(expenses__outcome__outcome="posted")
     return Sum(
         "expenses__amount_minor",
-        filter=Q(expenses__kind="expense", expenses__reversed_by__isnull=True),
+        filter=Q(expenses__kind="expense", expenses__reversed_by__isnull=True) & live,
         default=0,
     )
 

@@ -22,6 +22,7 @@ from fourfold.governance.rules import (
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
     refuse_more_producers_than_members,
+    reversal_change_validate,
     rule_change_validate,
     rule_value,
 )
@@ -48,7 +49,8 @@ def proposal_open(
     if by is not None:
         member_require_active(coop=coop, user=by, action=_("open proposals"), principle="flat")
     title = (title or "").strip()
-    if not title:
+    # A reversal says what it does by itself: "Reverse entry #12".
+    if not title and kind != Proposal.Kind.REVERSAL:
         raise Invalid(_("Give the proposal a title."), field="title")
     if kind not in Proposal.Kind.values:
         raise Invalid(
@@ -103,6 +105,11 @@ def proposal_open(
                 field="subject",
             )
         fields["subject"] = subject
+    elif kind == Proposal.Kind.REVERSAL:
+        # Governance sits below the ledger: whether the entry may be reversed is checked by
+        # the workflow that opens it (workflows.decisions.proposal_open).
+        fields["change"] = reversal_change_validate(change or {})
+        title = title or _("Reverse entry #%(id)d") % {"id": fields["change"]["transaction"]}
     elif kind == Proposal.Kind.SPENDING:
         if amount in (None, ""):
             raise Invalid(_("Give the amount to approve."), field="amount")

@@ -5,7 +5,7 @@ Every threshold is a named constant here, so the audit can be read and argued wi
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -72,24 +72,84 @@ def principles_audit(
     )
     # Asked of the database only when the window has no batch due.
     first_batch_due = bool(due) or _batches_due(coop, end).exists()
-    return [
+    # One query for both: the decisions taken in the window (flat), and the entries flagged as
+    # breaking a principle whose proposal is still open.
+    proposals = list(
+        Proposal.objects.filter(coop=coop)
+        .filter(
+            Q(closed_at__date__gte=start, closed_at__date__lte=end)
+            | Q(
+                kind=Proposal.Kind.REVERSAL,
+                status=Proposal.Status.OPEN,
+                change__has_key="principle",
+            )
+        )
+        .select_related("opened_by")
+        .order_by("opened_at", "pk")
+    )
+    closed = [p for p in proposals if p.closed_at is not None]
+    flags = [p for p in proposals if p.status == Proposal.Status.OPEN]
+    audit = [
         _self_funded(coop, start, end, members_ever),
         _no_paid_staff(coop),
-        _flat(coop, start, end, len(active_ids)),
+        _flat(coop, closed, len(active_ids)),
         _consistent(due, first_batch_due),
         _members_only(coop, members_ever, end),
         _all_four(roles, first_batch_due),
     ]
+    return _with_flags(audit, flags)
+
+
+def _with_flags(audit: list[PrincipleStatus], flags: list[Proposal]) -> list[PrincipleStatus]:
+    """A principle a member flagged an entry as breaking is at risk while the members decide
+    whether to reverse it (broken stays broken), and says which entry, who flagged it and why.
+    ``flags``: the open proposals to reverse a flagged entry, oldest first."""
+    by_principle: dict[str, list[Proposal]] = {}
+    for flag in flags:
+        by_principle.setdefault(flag.change["principle"], []).append(flag)
+    return [
+        _flagged(item, by_principle[item.name]) if item.name in by_principle else item
+        for item in audit
+    ]
+
+
+def _flagged(item: PrincipleStatus, flags: list[Proposal]) -> PrincipleStatus:
+    first = flags[0]
+    values = {
+        "entry": first.change["transaction"],
+        "who": first.opened_by.username if first.opened_by is not None else _("a former member"),
+        "reason": first.change.get("reason", ""),
+        "proposal": first.pk,
+    }
+    figure = _(
+        "entry #%(entry)d flagged by %(who)s: %(reason)s; proposal #%(proposal)d decides"
+    ) % (values)
+    if len(flags) > 1:
+        figure += ngettext(" (and %(n)d more flag)", " (and %(n)d more flags)", len(flags) - 1) % {
+            "n": len(flags) - 1
+        }
+    if item.status == "broken":
+        return replace(item, figure=f"{item.figure}; {figure}")
+    return PrincipleStatus(
+        item.name,
+        "at_risk",
+        figure,
+        _("Vote on proposal #%(proposal)d: if it passes, entry #%(entry)d is reversed.") % values,
+    )
 
 
 def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
-    money_in = Transaction.objects.filter(
-        coop=coop,
-        occurred_on__gte=start,
-        occurred_on__lte=end,
-        kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
-        reversed_by__isnull=True,
-    ).exclude(payer__isnull=True)
+    money_in = (
+        Transaction.objects.posted()
+        .filter(
+            coop=coop,
+            occurred_on__gte=start,
+            occurred_on__lte=end,
+            kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
+            reversed_by__isnull=True,
+        )
+        .exclude(payer__isnull=True)
+    )
     outsiders = money_in.exclude(payer_id__in=members_ever).count()
     if outsiders:
         return PrincipleStatus(
@@ -139,19 +199,20 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
 
 
 def _no_paid_staff(coop) -> PrincipleStatus:
-    from fourfold.ledger.principles import LABOUR
+    from fourfold.ledger.principle_words import paid_work_words
 
+    # An expense its member declared is not paid labour is shown to everyone with the
+    # declaration, and any member can flag it; the audit counts what nobody vouched for.
     expenses = list(
-        Transaction.objects.filter(
-            coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True
-        ).only("description", "supplier")
+        Transaction.objects.posted()
+        .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        .exclude(declared="no_paid_staff")
+        .only("description", "supplier")
     )
     ever = Transaction.objects.filter(coop=coop, kind=Transaction.Kind.EXPENSE)
     if not expenses and not ever.exists():
         return _not_yet("no_paid_staff", _("Measured once the first expense is recorded."))
-    suspicious = [
-        t for t in expenses if LABOUR.search(t.description or "") or LABOUR.search(t.supplier or "")
-    ]
+    suspicious = [t for t in expenses if paid_work_words(t.description, t.supplier)]
     if suspicious:
         return PrincipleStatus(
             "no_paid_staff",
@@ -167,10 +228,8 @@ def _no_paid_staff(coop) -> PrincipleStatus:
     return PrincipleStatus("no_paid_staff", "holds", _("no expense pays anyone for labour"))
 
 
-def _flat(coop, start, end, active_count) -> PrincipleStatus:
-    closed = list(
-        Proposal.objects.filter(coop=coop, closed_at__date__gte=start, closed_at__date__lte=end)
-    )
+def _flat(coop, closed: list[Proposal], active_count) -> PrincipleStatus:
+    """``closed``: the proposals decided in the window."""
     if not closed and not Proposal.objects.filter(coop=coop, closed_at__isnull=False).exists():
         return _not_yet("flat", _("Measured once the members take their first decision."))
     if not closed:

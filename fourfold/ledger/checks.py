@@ -72,8 +72,12 @@ def books_check(*, coop: Cooperative) -> list[str]:
         return format_money(from_minor(minor, coop.currency), coop.currency)
 
     problems: list[str] = []
+    # Entries waiting for consent, declined or lapsed hold no legs, and a request to reverse
+    # never does (the reversal it posts does).
     unbalanced = (
-        Transaction.objects.filter(coop=coop)
+        Transaction.objects.posted()
+        .filter(coop=coop)
+        .exclude(kind=Transaction.Kind.REVERSAL_REQUEST)
         .annotate(
             leg_sum=Coalesce(Sum("legs__amount_minor"), 0),
             debits=Coalesce(Sum("legs__amount_minor", filter=Q(legs__amount_minor__gt=0)), 0),

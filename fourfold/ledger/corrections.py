@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
+from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict
-from fourfold.ledger import selectors
-from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.ledger.posting import accounts_lock, legs_post
+from fourfold.governance.models import Proposal
+from fourfold.ledger import selectors, statements
+from fourfold.ledger.models import Account, ConsentAsk, Leg, Transaction
+from fourfold.ledger.posting import Ask, accounts_lock, legs_post
 from fourfold.ledger.retry import retry_on_conflict
 from fourfold.ledger.services import transfer_post
 from fourfold.lib.money import format_money, from_minor
@@ -43,25 +46,43 @@ def _require_pool_covers_reversal(coop: Cooperative, originals: list[Transaction
         )
 
 
-@retry_on_conflict
-def transaction_reverse(
-    *, original: Transaction, entered_by: User, reason: str = ""
-) -> Transaction:
-    """Undo a transaction by posting its mirror image; reversing an expense also reverses the
-    allocations of its cost. Nothing is ever reversed twice."""
+def _reversal_refused(original: Transaction) -> None:
     if original.kind == Transaction.Kind.REVERSAL:
         raise Conflict(_("A reversal cannot be reversed; record the original again instead."))
+    if original.kind == Transaction.Kind.REVERSAL_REQUEST:
+        raise Conflict(_("A request moves no money; decline it instead of reversing it."))
+    status = statements.entry_status(original)
+    if status.status == "pending":
+        raise Conflict(
+            _(
+                "Entry #%(id)d has not moved any money yet; it waits for %(who)s, who can "
+                "decline it."
+            )
+            % {"id": original.pk, "who": ", ".join(status.awaiting)}
+        )
+    if status.status == "declined":
+        raise Conflict(_("Entry #%(id)d was declined; it moved no money.") % {"id": original.pk})
+
+
+def reversal_post(
+    *, original: Transaction, entered_by: User, reason: str = "", now: datetime | None = None
+) -> Transaction:
+    """Undo a transaction at once by posting its mirror image; reversing an expense also
+    reverses the allocations of its cost. Nothing is ever reversed twice. For corrections
+    that need nobody's consent, or have it (a confirmed request, a passed proposal)."""
     coop = original.coop
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             # Lock the original so two reversals of it queue, and the second finds it reversed.
             locked = Transaction.objects.select_for_update().get(pk=original.pk)
             if Transaction.objects.filter(reverses=locked).exists():
                 raise Conflict(_("Transaction %(id)d is already reversed.") % {"id": locked.pk})
-            now = timezone.now()
             dependants = [locked]
             if locked.kind == Transaction.Kind.EXPENSE:
-                dependants += list(locked.allocations.filter(reversed_by__isnull=True))
+                dependants += list(
+                    locked.allocations.posted().filter(reversed_by__isnull=True).order_by("pk")
+                )
             accounts_lock(
                 Account.objects.filter(legs__transaction__in=dependants).distinct().only("pk")
             )
@@ -93,6 +114,82 @@ def transaction_reverse(
     return reversals[0]
 
 
+def reversal_asks(original: Transaction, by: User) -> list[Ask]:
+    """Whose say reversing ``original`` needs: whoever entered it and whoever it names as
+    paying or receiving, but not ``by``, who asks for it."""
+    asks: list[Ask] = []
+    seen = {by.pk}
+    if original.entered_by_id not in seen:
+        asks.append((original.entered_by, ConsentAsk.Role.AUTHOR))
+        seen.add(original.entered_by_id)
+    for named in (original.payer, original.payee):
+        if named is not None and named.pk not in seen:
+            asks.append((named, ConsentAsk.Role.NAMED))
+            seen.add(named.pk)
+    return asks
+
+
+@retry_on_conflict
+def transaction_reverse(
+    *, original: Transaction, entered_by: User, reason: str = ""
+) -> Transaction:
+    """Correct an entry. Your own entry that named nobody else is reversed at once; anyone
+    else's is a request (kind ``reversal_request``) that waits for the consent of who entered
+    it and who it names, and posts the reversal when they confirm."""
+    original = statements.transactions(coop=original.coop).get(pk=original.pk)
+    _reversal_refused(original)
+    asks = reversal_asks(original, entered_by)
+    if not asks:
+        return reversal_post(original=original, entered_by=entered_by, reason=reason)
+    coop = original.coop
+    now = timezone.now()
+    with transaction.atomic():
+        Transaction.objects.select_for_update().filter(pk=original.pk).first()
+        if Transaction.objects.filter(reverses=original).exists():
+            raise Conflict(_("Transaction %(id)d is already reversed.") % {"id": original.pk})
+        if Transaction.objects.pending().filter(reversal_of=original).exists():
+            raise Conflict(
+                _("A request to reverse #%(id)d already waits for an answer.") % {"id": original.pk}
+            )
+        deciding = Proposal.objects.filter(
+            coop=coop,
+            kind=Proposal.Kind.REVERSAL,
+            status=Proposal.Status.OPEN,
+            change__transaction=original.pk,
+        ).first()
+        if deciding is not None:
+            raise Conflict(
+                _("Proposal #%(proposal)d already decides whether to reverse #%(id)d; vote on it.")
+                % {"proposal": deciding.pk, "id": original.pk}
+            )
+        request = Transaction.objects.create(
+            coop=coop,
+            kind=Transaction.Kind.REVERSAL_REQUEST,
+            amount_minor=original.amount_minor,
+            entered_by=entered_by,
+            entered_at=now,
+            occurred_on=coop_today(coop, now=now),
+            awaits_consent=True,
+            lapses_at=now + timedelta(days=coop.consent_days),
+            reversal_of=original,
+            category=original.category,
+            description=reason or _("Reverses #%(id)d") % {"id": original.pk},
+        )
+        ConsentAsk.objects.bulk_create(
+            [ConsentAsk(transaction=request, member=member, role=role) for member, role in asks]
+        )
+        audit_record(
+            coop=coop,
+            actor=entered_by,
+            action="ledger.reversal_requested",
+            at=now,
+            transaction=request.pk,
+            reverses=original.pk,
+            awaiting=[member.username for member, _role in asks if member is not None],
+        )
+    return request
+
+
 @retry_on_conflict
 def settlement_record(
     *,
@@ -101,8 +198,9 @@ def settlement_record(
     expected: str | None = None,
     occurred_on: date | None = None,
 ) -> list[Transaction]:
-    """Post the current settle-up plan, all transfers or none, on ``occurred_on`` (today by
-    default: the day the money changed hands).
+    """Record the caller's own part of the current settle-up plan (what they pay, all of it
+    or none), on ``occurred_on`` (today by default: the day the money changed hands). Each
+    payment waits for its receiver to confirm it arrived; everyone else records their own.
 
     ``expected`` is the fingerprint of the plan the member saw: if the balances moved since,
     nothing is posted and they are asked to look at the new plan.
@@ -125,8 +223,32 @@ def settlement_record(
             )
         if not plan.transfers:
             raise Conflict(_("Everyone is even: there is nothing to settle."))
+        # What the caller pays, and what the pool pays them (a second member confirms that).
+        mine = [
+            step
+            for step in plan.transfers
+            if (step.payer and step.payer.pk == entered_by.pk)
+            or (step.payer is None and step.payee and step.payee.pk == entered_by.pk)
+        ]
+        if not mine:
+            raise Conflict(
+                _(
+                    "You pay nobody in the current plan; those who pay record their own "
+                    "payments, and you confirm what reaches you."
+                )
+            )
+        waiting = Transaction.objects.pending().filter(
+            coop=coop, kind=Transaction.Kind.TRANSFER, entered_by=entered_by
+        )
+        if waiting.exists():
+            raise Conflict(
+                _(
+                    "Your earlier payments still wait for their receivers to confirm them; "
+                    "once they answer, the plan shows what is left."
+                )
+            )
         people = User.objects.in_bulk(
-            {side.pk for step in plan.transfers for side in (step.payer, step.payee) if side}
+            {side.pk for step in mine for side in (step.payer, step.payee) if side}
         )
         return [
             transfer_post(
@@ -138,5 +260,5 @@ def settlement_record(
                 description=_("Settle-up"),
                 occurred_on=occurred_on,
             )
-            for step in plan.transfers
+            for step in mine
         ]

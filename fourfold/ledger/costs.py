@@ -106,6 +106,8 @@ def cost_allocate(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=now,
+            # The cost of an expense still waiting for consent is charged when it posts.
+            held=of_expense is not None and of_expense.awaits_consent,
             category=category,
             allocates=of_expense,
             batch=batch,

@@ -17,6 +17,7 @@ from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today, member_by_username
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger.models import IdempotencyKey, Transaction
+from fourfold.ledger.principles import POOL
 from fourfold.ledger.retry import retry_on_conflict
 from fourfold.ledger.services import contribution_post, expense_post, transfer_post
 from fourfold.production.models import Batch
@@ -75,9 +76,6 @@ def _once_per_key(
     return existing.transaction, False
 
 
-POOL = "pool"
-
-
 def _resolve(coop: Cooperative, username: str | None, *, principle: str, role: str) -> User:
     """The member named ``username``; a name that is no member of this co-op is refused by
     the principle at stake, without telling whether such an account exists elsewhere."""
@@ -132,14 +130,17 @@ def entry_record(
     proposal: int | None = None,
     confirm_large: bool = False,
     currency: str | None = None,
+    declare: str | None = "",
 ) -> Transaction:
     """Record what a member tells the ledger, naming people by username.
 
     ``payer`` defaults to the member entering it; ``"pool"`` names the co-op's pool (an
     expense paid from it, or a transfer out of it). ``split`` (expenses only) is a list of
     usernames sharing equally or ``{username: weight}``. ``currency``, if given, must be the
-    co-op's: nothing is converted.
+    co-op's: nothing is converted. ``declare`` names the principle the member declares the
+    entry keeps when its words were asked about (``PrincipleCheck``).
     """
+    declare = declare or ""
 
     def side(name: str | None, role: str, principle: str) -> User | None:
         if name is None:
@@ -177,6 +178,7 @@ def entry_record(
             source=source or category or "",
             occurred_on=occurred_on,
             confirm_large=confirm_large,
+            declare=declare,
         )
     if kind == Transaction.Kind.EXPENSE:
         weights = None
@@ -205,6 +207,7 @@ def entry_record(
             batch=_batch(coop, batch),
             proposal=proposal,
             confirm_large=confirm_large,
+            declare=declare,
         )
     if kind == Transaction.Kind.TRANSFER:
         if payee is None:
@@ -217,5 +220,6 @@ def entry_record(
             entered_by=entered_by,
             description=description,
             occurred_on=occurred_on,
+            declare=declare,
         )
     raise Invalid(_("Choose a kind: contribution, expense or transfer."), field="kind")

@@ -12,6 +12,7 @@ debit-normal. Hence sum(member balances) = pool + costs not yet allocated, alway
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -108,6 +109,19 @@ class Account(models.Model):
         return from_minor(self.total_minor, self.coop.currency)
 
 
+class TransactionQuerySet(AppendOnlyQuerySet):
+    def posted(self) -> TransactionQuerySet:
+        """Entries whose money moved: those that waited for nobody, and those confirmed.
+        Pending, declined and lapsed entries count in no balance and no figure."""
+        return self.filter(Q(awaits_consent=False) | Q(outcome__outcome="posted"))
+
+    def pending(self) -> TransactionQuerySet:
+        return self.filter(awaits_consent=True, outcome__isnull=True)
+
+
+TransactionManager = models.Manager.from_queryset(TransactionQuerySet)
+
+
 class Transaction(AppendOnlyModel):
     class Kind(models.TextChoices):
         CONTRIBUTION = "contribution", _("contribution")
@@ -115,6 +129,7 @@ class Transaction(AppendOnlyModel):
         TRANSFER = "transfer", _("transfer")
         COST_ALLOCATION = "cost_allocation", _("cost allocation")
         REVERSAL = "reversal", _("reversal")
+        REVERSAL_REQUEST = "reversal_request", _("request to reverse")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -160,6 +175,22 @@ class Transaction(AppendOnlyModel):
         related_name="expenses",
     )
 
+    # An entry that moves the money of a member other than the one entering it (or the pool's)
+    # waits for their consent: its legs are held apart (PendingLeg) and move no balance until
+    # everyone asked has confirmed. Fixed when entered, like everything else here.
+    awaits_consent = models.BooleanField(default=False)
+    lapses_at = models.DateTimeField(null=True, blank=True)
+    # A request to reverse someone else's entry: a reversal is posted once they consent.
+    reversal_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal_requests"
+    )
+    # A member's written statement that an entry whose words were challenged keeps a
+    # principle ("this is not paid labour"): shown in the activity and the ledger.
+    declared = models.CharField(max_length=30, blank=True)
+    declaration = models.CharField(max_length=500, blank=True)
+
+    objects: ClassVar[TransactionManager] = TransactionManager()
+
     class Meta:
         indexes = [
             models.Index(fields=["coop", "-occurred_on", "-id"]),
@@ -181,6 +212,78 @@ class Leg(AppendOnlyModel):
 
     class Meta:
         indexes = [models.Index(fields=["account", "transaction"])]
+
+
+class PendingLeg(AppendOnlyModel):
+    """A leg of an entry still waiting for consent: posted as a ``Leg`` when it is confirmed,
+    never if it is declined or lapses."""
+
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, related_name="pending_legs"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    amount_minor = models.BigIntegerField()
+
+
+class ConsentAsk(AppendOnlyModel):
+    """Someone whose say an entry waits for. ``member`` empty: any active member other than
+    the one who entered it (the pool's second pair of eyes)."""
+
+    class Role(models.TextChoices):
+        PAYER = "payer", _("named as paying")
+        PAYEE = "payee", _("named as receiving")
+        POOL = "pool", _("a second member, for the pool")
+        AUTHOR = "author", _("entered the entry to reverse")
+        NAMED = "named", _("named in the entry to reverse")
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="asks")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transaction", "member"], name="ledger_one_ask_per_member"
+            ),
+        ]
+
+
+class ConsentAnswer(AppendOnlyModel):
+    class Answer(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+
+    ask = models.OneToOneField(ConsentAsk, on_delete=models.PROTECT, related_name="answer")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField()
+
+
+class EntryOutcome(AppendOnlyModel):
+    """How an entry that waited for consent ended: posted, declined or lapsed. One per entry
+    (the unique key settles a confirm and a decline racing: one of them wins)."""
+
+    class Outcome(models.TextChoices):
+        POSTED = "posted", _("posted")
+        DECLINED = "declined", _("declined")
+        LAPSED = "lapsed", _("lapsed")
+
+    transaction = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, related_name="outcome"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField()
+    # A reversal request's outcome names the reversal it posted.
+    posted = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
 
 class IdempotencyKey(models.Model):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict, Invalid
-from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.ledger.models import Account, ConsentAsk, Leg, PendingLeg, Transaction
 from fourfold.lib.money import format_money, from_minor, parse_money, to_minor
 
 MAX_AMOUNT = Decimal("1e12")
@@ -73,37 +75,43 @@ def accounts_lock(accounts) -> None:
         list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
-def legs_post(
-    *,
-    coop: Cooperative,
-    kind: str,
-    legs: list[tuple[Account, Decimal]],
-    entered_by: User,
-    occurred_on: date | None,
-    now,
-    **fields,
-) -> Transaction:
-    """Write one balanced transaction and move its accounts' running totals."""
+Ask = tuple[User | None, str]
+
+
+def consent_asks(
+    *, kind: str, entered_by: User, payer: User | None, payee: User | None = None
+) -> list[Ask]:
+    """Whose say an entry waits for: every member it names as paying or receiving other than
+    the one entering it, and a second member when the pool pays. An entry that moves only
+    the entering member's own money waits for nobody."""
+    asks: list[Ask] = []
+    if payer is None and kind in (Transaction.Kind.EXPENSE, Transaction.Kind.TRANSFER):
+        asks.append((None, ConsentAsk.Role.POOL))
+    elif payer is not None and payer != entered_by:
+        asks.append((payer, ConsentAsk.Role.PAYER))
+    if payee is not None and payee != entered_by:
+        asks.append((payee, ConsentAsk.Role.PAYEE))
+    return asks
+
+
+def _merged(
+    coop: Cooperative, legs: list[tuple[Account, Decimal]]
+) -> dict[int, tuple[Account, int]]:
     merged: dict[int, tuple[Account, int]] = {}
     for account, amount in legs:
         previous = merged.get(account.pk, (account, 0))[1]
         merged[account.pk] = (account, previous + to_minor(amount, coop.currency))
-    if sum(minor for account_get, minor in merged.values()) != 0:
+    if sum(minor for _account, minor in merged.values()) != 0:
         raise AssertionError("a transaction's legs must sum to zero")
-    debit = sum(minor for account_get, minor in merged.values() if minor > 0)
-    posted = Transaction.objects.create(
-        coop=coop,
-        kind=kind,
-        amount_minor=debit,
-        entered_by=entered_by,
-        entered_at=now,
-        occurred_on=occurred_on or coop_today(coop, now=now),
-        **fields,
-    )
+    return merged
+
+
+def legs_move(posted: Transaction, moves: list[tuple[int, int]]) -> None:
+    """Write ``posted``'s legs (account id, minor amount) and move their accounts' totals."""
     Leg.objects.bulk_create(
         [
-            Leg(transaction=posted, account=account, amount_minor=minor)
-            for account, minor in merged.values()
+            Leg(transaction=posted, account_id=account_id, amount_minor=minor)
+            for account_id, minor in moves
             if minor != 0
         ]
     )
@@ -115,6 +123,54 @@ def legs_post(
     Account.objects.filter(pk__in=Leg.objects.filter(transaction=posted).values("account")).update(
         total_minor=F("total_minor") + Subquery(this_leg.values("amount_minor")[:1])
     )
+
+
+def legs_post(
+    *,
+    coop: Cooperative,
+    kind: str,
+    legs: list[tuple[Account, Decimal]],
+    entered_by: User,
+    occurred_on: date | None,
+    now: datetime,
+    asks: Sequence[Ask] = (),
+    held: bool = False,
+    **fields: Any,
+) -> Transaction:
+    """Write one balanced transaction and move its accounts' running totals.
+
+    With ``asks`` it waits for those members' consent instead: its legs are held apart and
+    move nothing until they confirm. ``held`` holds an entry that follows another one
+    waiting for consent (the allocation of its cost), with no asks of its own.
+    """
+    merged = _merged(coop, legs)
+    debit = sum(minor for _account, minor in merged.values() if minor > 0)
+    waits = bool(asks) or held
+    posted = Transaction.objects.create(
+        coop=coop,
+        kind=kind,
+        amount_minor=debit,
+        entered_by=entered_by,
+        entered_at=now,
+        occurred_on=occurred_on or coop_today(coop, now=now),
+        awaits_consent=waits,
+        lapses_at=now + timedelta(days=coop.consent_days) if waits else None,
+        **fields,
+    )
+    moves = [(account.pk, minor) for account, minor in merged.values()]
+    if waits:
+        PendingLeg.objects.bulk_create(
+            [
+                PendingLeg(transaction=posted, account_id=account_id, amount_minor=minor)
+                for account_id, minor in moves
+                if minor != 0
+            ]
+        )
+        ConsentAsk.objects.bulk_create(
+            [ConsentAsk(transaction=posted, member=member, role=role) for member, role in asks]
+        )
+    else:
+        legs_move(posted, moves)
     audit_record(
         coop=coop,
         actor=entered_by,
@@ -122,8 +178,19 @@ def legs_post(
         at=now,
         transaction=posted.pk,
         amount=str(posted.amount),
+        **({"category": posted.category} if posted.category else {}),
+        **({"awaiting": [_asked(member, role) for member, role in asks]} if asks else {}),
+        **(
+            {"declared": posted.declared, "declaration": posted.declaration}
+            if posted.declared
+            else {}
+        ),
     )
     return posted
+
+
+def _asked(member: User | None, role: str) -> str:
+    return member.username if member is not None else role
 
 
 def require_pool_holds(coop: Cooperative, amount: Decimal) -> None:

@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.errors import Invalid, NeedsConfirmation, PrincipleViolation
-from fourfold.ledger import selectors
+from fourfold.errors import Invalid, NeedsConfirmation, PrincipleCheck, PrincipleViolation
+from fourfold.ledger import principle_words, selectors
 from fourfold.ledger.models import Category, Transaction
 from fourfold.lib.money import format_money, quantize
 
-# Money from outside the membership, by the names people give it.
-OUTSIDE_MONEY = re.compile(
-    r"\b(donat\w*|grants?|sponsor\w*|fund-?rais\w*|crowd-?fund\w*|bequest|charit\w*|"
-    r"subsid\w*|investors?)\b",
-    re.IGNORECASE,
-)
-# Paying a person for their work, by the names people give it.
-LABOUR = re.compile(
-    r"\b(wages?|salar(y|ies)|payroll|stipends?|honorari(um|a)|labou?r|paid staff|"
-    r"fees? for (work|labou?r|services?)|hourly rate|contractors?|employees?|"
-    r"babysitter|cleaner|staff)\b",
-    re.IGNORECASE,
-)
+# The name that stands for the co-op's pool wherever a member is named.
+POOL = "pool"
+# What a member declares when the words of an entry were asked about.
+DECLARATIONS = {
+    "self_funded": gettext_lazy("this is members' own money"),
+    "no_paid_staff": gettext_lazy("this is not paid labour"),
+}
 OUTSIDE_MONEY_CATEGORIES = {"donation", "grant", "sponsorship", "fundraising", "gift"}
 LABOUR_CATEGORIES = {
     "wages",
@@ -61,27 +56,103 @@ def require_member_of_record(coop: Cooperative, user: User) -> None:
         )
 
 
-def refuse_outside_money(*texts: str) -> None:
-    for text in texts:
-        if text and (
-            text.strip().lower() in OUTSIDE_MONEY_CATEGORIES or OUTSIDE_MONEY.search(text)
-        ):
-            raise PrincipleViolation(
-                "self_funded",
-                _(
-                    "donations, grants, sponsorships and fundraising income are refused; "
-                    "the co-op is funded only by its members."
-                ),
-            )
+def category_refuse(value: str | None, *, paying_in: bool = False) -> None:
+    """A category that is itself outside money or labour breaks the principle by structure:
+    refused, whatever the words around it. ``paying_in``: a pay-in's source, where only
+    outside money is at stake (a member pays in from their own salary)."""
+    value = (value or "").strip().lower()
+    if value in OUTSIDE_MONEY_CATEGORIES:
+        raise PrincipleViolation(
+            "self_funded",
+            _(
+                "donations, grants, sponsorships and fundraising income are refused; "
+                "the co-op is funded only by its members."
+            ),
+        )
+    if value in LABOUR_CATEGORIES and not paying_in:
+        raise PrincipleViolation(
+            "no_paid_staff",
+            _("the co-op never pays anyone for labour; members produce in turns."),
+        )
 
 
-def refuse_labour(*texts: str) -> None:
-    for text in texts:
-        if text and (text.strip().lower() in LABOUR_CATEGORIES or LABOUR.search(text)):
+def supplier_refuse(supplier: str, members: Iterable[User]) -> None:
+    """An expense buys goods, space or equipment from a supplier who is not a member: one
+    named like a member (by username or full name) or the pool would be paying a member."""
+    name = " ".join(supplier.split()).casefold()
+    if not name:
+        return
+    if name in {POOL, "the pool", "co-op pool", "the co-op's pool", "the co-op"}:
+        raise PrincipleViolation(
+            "no_paid_staff",
+            _("the pool is no supplier; an expense pays someone outside the co-op."),
+        )
+    for member in members:
+        full = " ".join(member.get_full_name().split()).casefold()
+        if name == member.username.casefold() or (full and name == full):
             raise PrincipleViolation(
                 "no_paid_staff",
-                _("the co-op never pays anyone for labour; members produce in turns."),
+                _(
+                    "%(name)s is a member; an expense buys goods, space or equipment from a "
+                    "supplier who is not a member, and members are never paid."
+                )
+                % {"name": supplier.strip()},
             )
+
+
+def _check(principle: str, words: list[str], declare: str) -> str:
+    if not words:
+        return ""
+    if declare == principle:
+        return principle
+    quoted = ", ".join(f"“{word}”" for word in words)
+    if principle == "self_funded":
+        detail = _(
+            "%(words)s reads like money from outside the membership. If it is members' own "
+            "money, declare it and send it again: the declaration is shown to every member."
+        )
+    else:
+        detail = _(
+            "%(words)s reads like paying someone for their work. If it is not paid labour, "
+            "declare it and send it again: the declaration is shown to every member."
+        )
+    raise PrincipleCheck(principle, detail % {"words": quoted}, words=words)
+
+
+def words_check(
+    *, kind: str, declare: str = "", source: str = "", supplier: str = "", description: str = ""
+) -> str:
+    """The second line: words that read like outside money or pay for work are asked about
+    (``PrincipleCheck``) unless ``declare`` names that principle. Returns the principle the
+    member declares for this entry, or "" when the words asked for no declaration."""
+    if declare not in ("", *DECLARATIONS):
+        raise Invalid(
+            _("Declare one of: %(choices)s.") % {"choices": ", ".join(DECLARATIONS)},
+            field="declare",
+        )
+    if kind == Transaction.Kind.CONTRIBUTION:
+        outside = principle_words.outside_money_words(source, description, paying_in=True)
+        labour: list[str] = []
+    elif kind == Transaction.Kind.EXPENSE:
+        outside = principle_words.outside_money_words(supplier, description)
+        labour = principle_words.paid_work_words(supplier, description)
+    elif kind == Transaction.Kind.TRANSFER:
+        outside = principle_words.outside_money_words(description)
+        labour = principle_words.paid_work_words(description)
+    else:
+        return ""
+    return _check("self_funded", outside, declare) or _check("no_paid_staff", labour, declare)
+
+
+def declaration(by: User, principle: str) -> str:
+    """The sentence a declared entry shows every member: "dee declared: this is not paid
+    labour"; "" when nothing was declared."""
+    if not principle:
+        return ""
+    return _("%(name)s declared: %(statement)s") % {
+        "name": by.username,
+        "statement": DECLARATIONS[principle],
+    }
 
 
 def require_confirmed_if_large(coop: Cooperative, amount: Decimal, confirmed: bool) -> None:
@@ -113,8 +184,7 @@ def require_confirmed_if_large(coop: Cooperative, amount: Decimal, confirmed: bo
 
 def category_clean(raw: str | None) -> str:
     value = (raw or "").strip().lower()
-    refuse_labour(value)
-    refuse_outside_money(value)
+    category_refuse(value)
     if value not in Category.values:
         raise Invalid(
             _("Choose a category: %(choices)s.") % {"choices": ", ".join(Category.values)},
@@ -132,23 +202,32 @@ def entry_principles_check(
     category: str = "",
     supplier: str = "",
     description: str = "",
+    declared: str = "",
 ) -> None:
     """The principles a money entry that arrives whole (an import) keeps, by kind: the same
-    refusals the posting services make of what people write, and money moves only among
-    members. Who was active on the entry's day is not known afterwards, so any member of
-    record may be a side; an applicant never is."""
-    if kind == Transaction.Kind.CONTRIBUTION:
-        refuse_outside_money(description)
-    elif kind == Transaction.Kind.EXPENSE:
-        refuse_labour(supplier, description)
-        refuse_outside_money(description)
-        refuse_labour(category)
-        refuse_outside_money(category)
-    elif kind == Transaction.Kind.TRANSFER:
-        refuse_outside_money(description)
-        refuse_labour(description)
-    else:
+    structure and words the posting services check (an entry declared for a principle passes
+    its words), and money moves only among members. Who was active on the entry's day is not
+    known afterwards, so any member of record may be a side; an applicant never is."""
+    if kind not in (
+        Transaction.Kind.CONTRIBUTION,
+        Transaction.Kind.EXPENSE,
+        Transaction.Kind.TRANSFER,
+    ):
         return
     for side in (payer, payee):
         if side is not None:
             require_member_of_record(coop, side)
+    if kind == Transaction.Kind.EXPENSE:
+        category_refuse(category)
+        supplier_refuse(supplier, members_of_record(coop))
+    words_check(kind=kind, declare=declared, supplier=supplier, description=description)
+
+
+def members_of_record(coop: Cooperative) -> list[User]:
+    """Everyone who is or was a member of ``coop``; an applicant never was."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(coop=coop)
+        .exclude(status=Membership.Status.PENDING)
+        .select_related("user")
+    ]

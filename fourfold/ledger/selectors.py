@@ -97,7 +97,8 @@ def large_entry_threshold(*, coop: Cooperative) -> LargeEntry:
     """Ten times the median of the co-op's pay-ins and expenses (those not reversed), never
     below 1,000 in its currency. Two queries: a count, then the middle one or two rows."""
     entries = (
-        Transaction.objects.filter(
+        Transaction.objects.posted()
+        .filter(
             coop=coop,
             kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
             reversed_by__isnull=True,
@@ -266,9 +267,9 @@ def member_money(coop: Cooperative, ids: list[int], start: date, end: date):
 def batches_bought_for(*, coop: Cooperative, batch_ids) -> set[int]:
     """Which of these batches something was already bought for (an entry names the batch)."""
     return set(
-        Transaction.objects.filter(coop=coop, batch_id__in=batch_ids).values_list(
-            "batch_id", flat=True
-        )
+        Transaction.objects.posted()
+        .filter(coop=coop, batch_id__in=batch_ids)
+        .values_list("batch_id", flat=True)
     )
 
 

@@ -20,6 +20,7 @@ from fourfold.ledger.models import Account, Transaction
 from fourfold.ledger.posting import (
     account_get,
     accounts_lock,
+    consent_asks,
     legs_post,
     member_accounts,
     parse_amount,
@@ -28,10 +29,12 @@ from fourfold.ledger.posting import (
 )
 from fourfold.ledger.principles import (
     category_clean,
-    refuse_labour,
-    refuse_outside_money,
+    category_refuse,
+    declaration,
     require_confirmed_if_large,
     require_member_of_record,
+    supplier_refuse,
+    words_check,
 )
 from fourfold.ledger.retry import retry_on_conflict
 from fourfold.production.models import Batch
@@ -48,13 +51,18 @@ def contribution_post(
     source: str = "",
     occurred_on: date | None = None,
     confirm_large: bool = False,
+    declare: str = "",
 ) -> Transaction:
-    """A member pays money into the co-op's pool. An amount far above the co-op's usual
-    entries needs ``confirm_large``."""
-    refuse_outside_money(source, description)
+    """A member pays their own money into the co-op's pool. Words that read like outside
+    money are asked about (``PrincipleCheck``) until ``declare="self_funded"``; an amount far
+    above the co-op's usual entries needs ``confirm_large``."""
+    category_refuse(source, paying_in=True)
     amount = parse_amount(amount, currency=coop.currency)
     member_require_active(
         coop=coop, user=payer, action=_("fund the co-op"), principle="self_funded"
+    )
+    declared = words_check(
+        kind=Transaction.Kind.CONTRIBUTION, declare=declare, source=source, description=description
     )
     require_confirmed_if_large(coop, amount, confirm_large)
     with transaction.atomic():
@@ -70,8 +78,13 @@ def contribution_post(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=timezone.now(),
+            asks=consent_asks(
+                kind=Transaction.Kind.CONTRIBUTION, entered_by=entered_by, payer=payer
+            ),
             payer=payer,
             description=description,
+            declared=declared,
+            declaration=declaration(entered_by, declared),
         )
 
 
@@ -90,8 +103,11 @@ def expense_post(
     batch=None,
     proposal: int | None = None,
     confirm_large: bool = False,
+    declare: str = "",
 ) -> Transaction:
-    """A supplier is paid, by a member out of pocket or (``payer=None``) from the pool. An
+    """A supplier who is not a member is paid for goods, space or equipment, by a member out
+    of pocket or (``payer=None``) from the pool. Words that read like pay for work or outside
+    money are asked about (``PrincipleCheck``) until ``declare`` names that principle; an
     amount far above the co-op's usual entries needs ``confirm_large``.
 
     With ``split``, the cost is allocated to those members at once, in the same transaction.
@@ -100,14 +116,16 @@ def expense_post(
     general cost is shared per the co-op's rule: equally among active members at once, or by
     units in the next batch made.
     """
-    refuse_labour(supplier, description)
-    refuse_outside_money(description)
     category = category_clean(category)
+    supplier_refuse(supplier, active_members(coop=coop))
     amount = parse_amount(amount, currency=coop.currency)
     if payer is not None:
         member_require_active(
             coop=coop, user=payer, action=_("fund the co-op"), principle="self_funded"
         )
+    declared = words_check(
+        kind=Transaction.Kind.EXPENSE, declare=declare, supplier=supplier, description=description
+    )
     if batch is not None and batch.coop_id != coop.pk:
         raise Invalid(_("No such batch in this co-op."), field="batch")
     if split is None and batch is None and coop.general_cost_mode == coop.GeneralCosts.EQUALLY:
@@ -145,12 +163,15 @@ def expense_post(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=now,
+            asks=consent_asks(kind=Transaction.Kind.EXPENSE, entered_by=entered_by, payer=payer),
             payer=payer,
             category=category,
             supplier=supplier.strip(),
             description=description,
             batch=batch,
             approval=approval,
+            declared=declared,
+            declaration=declaration(entered_by, declared),
         )
         if weights is not None:
             cost_allocate(
@@ -176,18 +197,19 @@ def transfer_post(
     entered_by: User,
     description: str = "",
     occurred_on: date | None = None,
+    declare: str = "",
 ) -> Transaction:
     """One member pays another directly (settling up): the payer's balance rises by the
     amount and the payee's falls by it. ``None`` on one side is the pool (a reimbursement out
-    of it, or a debt paid into it)."""
-    refuse_outside_money(description)
-    refuse_labour(description)
+    of it, or a debt paid into it). Words that read like pay for work or outside money are
+    asked about (``PrincipleCheck``) until ``declare`` names that principle."""
     amount = parse_amount(amount, currency=coop.currency)
     if payer == payee:
         raise Invalid(_("A transfer needs two different sides."), field="payee")
     for side in (payer, payee):
         if side is not None:
             require_member_of_record(coop, side)
+    declared = words_check(kind=Transaction.Kind.TRANSFER, declare=declare, description=description)
     with transaction.atomic():
         legs = [(side_account(coop, payee), amount), (side_account(coop, payer), -amount)]
         accounts_lock(account for account, _amount in legs)
@@ -200,7 +222,12 @@ def transfer_post(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=timezone.now(),
+            asks=consent_asks(
+                kind=Transaction.Kind.TRANSFER, entered_by=entered_by, payer=payer, payee=payee
+            ),
             payer=payer,
             payee=payee,
             description=description,
+            declared=declared,
+            declaration=declaration(entered_by, declared),
         )

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet, Sum, Window
+from django.db.models import Prefetch, Q, QuerySet, Sum, Window
+from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
-from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.ledger.models import (
+    Account,
+    ConsentAsk,
+    EntryOutcome,
+    Leg,
+    Transaction,
+    TransactionQuerySet,
+)
 from fourfold.ledger.selectors import member_balances
 from fourfold.lib.csv import csv_writer
 from fourfold.lib.money import from_minor
@@ -22,11 +31,14 @@ def transactions(
     category: str | None = None,
     start: date | None = None,
     end: date | None = None,
-) -> QuerySet[Transaction]:
+) -> TransactionQuerySet:
     """The co-op's transactions, newest first, optionally filtered."""
     items = Transaction.objects.filter(coop=coop)
     if member is not None:
-        items = items.filter(legs__account__user=member).distinct()
+        # An entry waiting for consent moves no money yet, but it names the member all the same.
+        items = items.filter(
+            Q(legs__account__user=member) | Q(pending_legs__account__user=member)
+        ).distinct()
     if kind:
         items = items.filter(kind=kind)
     if category:
@@ -37,10 +49,77 @@ def transactions(
         items = items.filter(occurred_on__lte=end)
     legs = Leg.objects.select_related("account__user").order_by("pk")
     return (
-        items.select_related("payer", "payee", "entered_by", "reversed_by")
-        .prefetch_related(Prefetch("legs", legs))
+        items.select_related("payer", "payee", "entered_by", "reversed_by", "outcome")
+        .prefetch_related(Prefetch("legs", legs), Prefetch("asks", ASKS))
         .order_by("-occurred_on", "-id")
     )
+
+
+ASKS = ConsentAsk.objects.select_related("member", "answer__member").order_by("pk")
+
+
+@dataclass(frozen=True)
+class EntryStatus:
+    """Where an entry stands: ``posted``, ``pending`` or ``declined`` (a lapsed entry is
+    declined by nobody: ``reason`` says so), and whose say it still waits for."""
+
+    status: str
+    awaiting: list[str]
+    reason: str = ""
+    lapses_at: datetime | None = None
+
+
+POOL_SECOND = "a second member"
+
+
+def entry_status(entry: Transaction) -> EntryStatus:
+    """Read from the entry's prefetched asks and outcome (``transactions`` loads them)."""
+    if not entry.awaits_consent:
+        return EntryStatus("posted", [])
+    outcome: EntryOutcome | None = getattr(entry, "outcome", None)
+    if outcome is not None:
+        if outcome.outcome == EntryOutcome.Outcome.POSTED:
+            return EntryStatus("posted", [])
+        if outcome.outcome == EntryOutcome.Outcome.LAPSED:
+            return EntryStatus("declined", [], _("lapsed: nobody confirmed it in time"))
+        who = outcome.by.username if outcome.by else ""
+        reason = outcome.reason or _("no reason given")
+        return EntryStatus(
+            "declined", [], _("%(who)s: %(reason)s") % {"who": who, "reason": reason}
+        )
+    awaiting = [
+        ask.member.username if ask.member else POOL_SECOND
+        for ask in entry.asks.all()
+        if not hasattr(ask, "answer")
+    ]
+    return EntryStatus("pending", awaiting, lapses_at=entry.lapses_at)
+
+
+def can_answer(entry: Transaction, member: User) -> ConsentAsk | None:
+    """The ask of ``entry`` that ``member`` may answer, if any: their own, or else the pool's
+    when they neither entered the entry nor are named in it (the pool's second pair of eyes
+    is someone else's)."""
+    asks = list(entry.asks.all())
+    for ask in asks:
+        if ask.member_id == member.pk:
+            return None if hasattr(ask, "answer") else ask
+    if entry.entered_by_id == member.pk:
+        return None
+    return next(
+        (ask for ask in asks if ask.role == ConsentAsk.Role.POOL and not hasattr(ask, "answer")),
+        None,
+    )
+
+
+def waiting_for(*, coop: Cooperative, member: User) -> list[Transaction]:
+    """The entries waiting for ``member``'s say, oldest first."""
+    unanswered = Q(asks__answer__isnull=True) & (
+        Q(asks__member=member) | Q(asks__role=ConsentAsk.Role.POOL)
+    )
+    candidates = (
+        transactions(coop=coop).pending().filter(unanswered).distinct().order_by("entered_at", "pk")
+    )
+    return [entry for entry in candidates if can_answer(entry, member) is not None]
 
 
 def transaction_for_coop(*, coop: Cooperative, pk: int) -> Transaction | None:

@@ -2,26 +2,48 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
-from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.models import AuditEvent, Cooperative, Membership
+from fourfold.errors import Conflict
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
-from fourfold.ledger.models import Account, Leg, Transaction
+from fourfold.ledger.models import (
+    Account,
+    ConsentAnswer,
+    ConsentAsk,
+    EntryOutcome,
+    Leg,
+    PendingLeg,
+    Receipt,
+    Transaction,
+)
+from fourfold.ledger.receipts import ReceiptFile, receipt_files
 from fourfold.lib.money import from_minor
 from fourfold.portability.format import (
     ALLOCATION_FIELDS,
+    ANSWER_FIELDS,
+    ASK_FIELDS,
+    AUDIT_FIELDS,
+    AUDIT_PERSON_MAPS,
+    AUDIT_REFERENCES,
     BATCH_FIELDS,
     COOP_FIELDS,
     FACILITATOR_FIELDS,
     FORMAT,
+    IMPORTED_ACTION,
+    MAX_RECEIPT_EXPORT_BYTES,
     MEMBERSHIP_FIELDS,
+    OUTCOME_FIELDS,
     PERSON_FIELDS,
     PROPOSAL_FIELDS,
     PROXY_FIELDS,
@@ -65,8 +87,10 @@ def _dump(instance: models.Model, names: Iterable[str], people: dict[int, str]) 
 
 def export_coop(coop: Cooperative) -> dict[str, Any]:
     """The whole co-op as a JSON-ready dict: rules, people, members, shares, days away,
-    batches with their shifts, swaps, reservations and allocations, the ledger, proposals with
-    their votes, proxies and facilitator duties. The same co-op always gives the same dict."""
+    batches with their shifts, swaps, reservations and allocations, the ledger (with what waits
+    for consent), proposals with their votes, proxies, facilitator duties, the receipts and the
+    activity. The same co-op always gives the same dict. ``Conflict`` if its receipts are more
+    than an export carries (``MAX_RECEIPT_EXPORT_BYTES``)."""
     outer = connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql" and not outer:
@@ -94,6 +118,14 @@ def _export(coop: Cooperative) -> dict[str, Any]:
     votes = list(Vote.objects.filter(proposal__coop=coop))
     proxies = list(Proxy.objects.filter(coop=coop).order_by("pk"))
     duties = list(FacilitatorDuty.objects.filter(coop=coop).order_by("month"))
+    held = list(PendingLeg.objects.filter(transaction__coop=coop).order_by("pk"))
+    asks = list(ConsentAsk.objects.filter(transaction__coop=coop).order_by("pk"))
+    answers = list(ConsentAnswer.objects.filter(ask__transaction__coop=coop))
+    outcomes = list(EntryOutcome.objects.filter(transaction__coop=coop))
+    receipts = receipt_files(coop=coop)
+    events = list(
+        AuditEvent.objects.filter(coop=coop).exclude(action=IMPORTED_ACTION).order_by("pk")
+    )
 
     everything: list[models.Model] = [
         coop,
@@ -111,6 +143,11 @@ def _export(coop: Cooperative) -> dict[str, Any]:
         *votes,
         *proxies,
         *duties,
+        *asks,
+        *answers,
+        *outcomes,
+        *Receipt.objects.filter(coop=coop).only("uploaded_by"),
+        *events,
     ]
     user_ids = {
         getattr(instance, field.attname)
@@ -161,6 +198,50 @@ def _export(coop: Cooperative) -> dict[str, Any]:
     def local(ids: dict[int, int], pk: int | None) -> int | None:
         return None if pk is None else ids[pk]
 
+    held_of: dict[int, list[dict]] = defaultdict(list)
+    for held_leg in held:
+        held_of[held_leg.transaction_id].append(
+            {"account": account_keys[held_leg.account_id], "amount": money(held_leg.amount_minor)}
+        )
+    answer_of = {answer.ask_id: dump(answer, ANSWER_FIELDS) for answer in answers}
+    asks_of: dict[int, list[dict]] = defaultdict(list)
+    for ask in asks:
+        asks_of[ask.transaction_id].append(
+            {**dump(ask, ASK_FIELDS), "answer": answer_of.get(ask.pk)}
+        )
+    outcome_of = {
+        outcome.transaction_id: {
+            **dump(outcome, OUTCOME_FIELDS),
+            "posted": local(transaction_ids, outcome.posted_id),
+        }
+        for outcome in outcomes
+    }
+    receipt_ids = {receipt.id: number for number, receipt in enumerate(receipts, 1)}
+    shift_refs = {shift.pk: f"{batch_days[shift.batch_id]}/{shift.slot}" for shift in shifts}
+    references: dict[str, dict[int, Any]] = {
+        "transaction": transaction_ids,
+        "proposal": proposal_ids,
+        "receipt": receipt_ids,
+        "batch": batch_days,
+        "shift": shift_refs,
+        "unavailability": {period.pk: number for number, period in enumerate(away, 1)},
+        "person": people,
+    }
+
+    def entry_numbers(proposal: Proposal) -> dict:
+        """A reversal names its entry (and, once passed, the reversal it posted) by their
+        numbers in this file, as the ledger's rows name each other."""
+        if proposal.kind != Proposal.Kind.REVERSAL:
+            return {}
+        change = {
+            **proposal.change,
+            "transaction": transaction_ids.get(proposal.change["transaction"]),
+        }
+        result = dict(proposal.result)
+        if "reversal" in result:
+            result["reversal"] = transaction_ids.get(result["reversal"])
+        return {"change": change, "result": result}
+
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -192,7 +273,11 @@ def _export(coop: Cooperative) -> dict[str, Any]:
                     "reverses": local(transaction_ids, posted.reverses_id),
                     "allocates": local(transaction_ids, posted.allocates_id),
                     "approval": local(proposal_ids, posted.approval_id),
+                    "reversal_of": local(transaction_ids, posted.reversal_of_id),
                     "legs": legs_of[posted.pk],
+                    "held_legs": held_of[posted.pk],
+                    "asks": asks_of[posted.pk],
+                    "outcome": outcome_of.get(posted.pk),
                 }
                 for posted in transactions
             ],
@@ -201,6 +286,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
             {
                 "id": proposal_ids[proposal.pk],
                 **dump(proposal, PROPOSAL_FIELDS),
+                **entry_numbers(proposal),
                 "votes": by("member", votes_of[proposal.pk]),
             }
             for proposal in proposals
@@ -210,4 +296,67 @@ def _export(coop: Cooperative) -> dict[str, Any]:
             for proxy in proxies
         ],
         "facilitators": [dump(duty, FACILITATOR_FIELDS) for duty in duties],
+        "receipts": [
+            _receipt(receipt, receipt_ids[receipt.id], transaction_ids[receipt.transaction_id])
+            for receipt in _receipts_bounded(receipts)
+        ],
+        "activity": [
+            {**dump(event, AUDIT_FIELDS), "data": _audit_data(event.data, references)}
+            for event in events
+        ],
     }
+
+
+def _receipts_bounded(receipts: list[ReceiptFile]) -> list[ReceiptFile]:
+    # The document is built and read whole in memory, on both ends: past the bound, the
+    # receipts are better moved with the storage they are kept in.
+    total = sum(receipt.size for receipt in receipts)
+    if total > MAX_RECEIPT_EXPORT_BYTES:
+        raise Conflict(
+            _(
+                "This co-op's receipts take %(mb)d MB, more than the %(max)d MB an export "
+                "carries; this fourfold cannot export it whole."
+            )
+            % {"mb": total // (1024 * 1024), "max": MAX_RECEIPT_EXPORT_BYTES // (1024 * 1024)}
+        )
+    return receipts
+
+
+def _receipt(receipt: ReceiptFile, number: int, transaction_id: int) -> dict[str, Any]:
+    try:
+        with default_storage.open(receipt.storage_name, "rb") as stored:
+            content: str | None = base64.b64encode(stored.read()).decode("ascii")
+    except FileNotFoundError:
+        # Missing here already (receipt_open says so): it stays missing where it moves.
+        content = None
+    return {
+        "id": number,
+        "transaction": transaction_id,
+        "content_type": receipt.content_type,
+        "size": receipt.size,
+        "name": receipt.name,
+        "uploaded_by": receipt.uploaded_by,
+        "uploaded_at": receipt.uploaded_at.astimezone(dt.UTC).isoformat(),
+        "content": content,
+    }
+
+
+def _audit_data(data: Any, references: dict[str, dict[int, Any]]) -> Any:
+    """An activity row's data with the database ids it holds replaced by the document's
+    references (``AUDIT_REFERENCES``); an id the document has no reference for is null."""
+    if not isinstance(data, dict):
+        return data
+
+    def ref(kind: str | None, value: Any) -> Any:
+        if kind is None or isinstance(value, bool) or not isinstance(value, int):
+            return None
+        return references[kind].get(value)
+
+    translated = dict(data)
+    for key, kind in AUDIT_REFERENCES.items():
+        if key in data and data[key] is not None:
+            translated[key] = ref(kind, data[key])
+    for key in AUDIT_PERSON_MAPS:
+        if isinstance(data.get(key), dict):
+            translated[key] = {name: ref("person", value) for name, value in data[key].items()}
+    return translated

@@ -7,9 +7,21 @@ the document, numbered from 1 in the order they were made. It holds no database 
 hash and no token, so it restores anywhere; keys are sorted by the writer and every list has a
 fixed order, so exporting what was imported gives the same document.
 
-Left out on purpose: invitations (single-use secrets), calendar feed tokens, idempotency keys
-(retries of requests long answered) and the audit trail (its entries hold database ids). An
-import records one audit event of its own.
+Version 2 adds what an entry waiting for consent carries (its held legs, whom it asks, their
+answers and how it ended), the co-op's ``consent_days``, the activity and the receipts. An
+activity row's data names what it is about by the document's references instead of database
+ids (see ``AUDIT_REFERENCES``); a reference to something the document does not hold (an
+invitation) is written as null. A receipt carries its bytes in base64, or null if its file was
+missing from storage; a co-op whose receipts add up to more than ``MAX_RECEIPT_EXPORT_BYTES``
+is not exported (the document is read whole into memory on both ends). A version 1 document
+still imports: what it lacks is "posted, asking nobody", no activity and no receipts.
+A proposal to reverse an entry (kind ``reversal``) names the entry in its ``change``, and once
+passed the reversal it posted in its ``result``, by their ids in the document too.
+
+Left out on purpose: invitations (single-use secrets), calendar feed tokens and idempotency
+keys (retries of requests long answered). An import records one audit event of its own
+(``coop.imported``); it belongs to the database that imported, so an export leaves such events
+out and exporting what was imported gives the same document.
 """
 
 from __future__ import annotations
@@ -22,7 +34,11 @@ from fourfold.accounts.models import User
 from fourfold.ledger.models import Account
 
 FORMAT = "fourfold-coop"
-VERSION = 1
+VERSION = 2
+# Every version this fourfold reads.
+READABLE = (1, 2)
+MAX_RECEIPT_EXPORT_BYTES = 200 * 1024 * 1024
+IMPORTED_ACTION = "coop.imported"
 
 # What each record carries, by model field name; a user field holds a username.
 COOP_FIELDS = (
@@ -49,6 +65,7 @@ COOP_FIELDS = (
     "voting_days",
     "spending_limit",
     "admission_mode",
+    "consent_days",
 )
 PERSON_FIELDS = ("username", "email", "first_name", "last_name")
 MEMBERSHIP_FIELDS = ("user", "status", "joined_on", "removed_at")
@@ -78,7 +95,35 @@ TRANSACTION_FIELDS = (
     "occurred_on",
     "entered_by",
     "entered_at",
+    "awaits_consent",
+    "lapses_at",
+    "declared",
+    "declaration",
 )
+ASK_FIELDS = ("member", "role")
+ANSWER_FIELDS = ("member", "answer", "reason", "at")
+OUTCOME_FIELDS = ("outcome", "by", "reason", "at")
+RECEIPT_FIELDS = ("content_type", "size", "name", "uploaded_by", "uploaded_at")
+AUDIT_FIELDS = ("at", "actor", "action")
+# The keys of an activity row's data that hold a database id, and what the document names it
+# by instead: a transaction, proposal or receipt by its number in the document, a batch by its
+# date, a shift by "date/slot", a period away by its place in ``unavailability`` (from 1), a
+# person by username; None: not in the document, written as null. ``months`` maps each month
+# to a person.
+AUDIT_REFERENCES = {
+    "transaction": "transaction",
+    "reverses": "transaction",
+    "proposal": "proposal",
+    "receipt": "receipt",
+    "batch": "batch",
+    "shift": "shift",
+    "period": "unavailability",
+    "member": "person",
+    "holder": "person",
+    "from_member": "person",
+    "invitation": None,
+}
+AUDIT_PERSON_MAPS = ("months",)
 PROPOSAL_FIELDS = (
     "kind",
     "title",
@@ -125,9 +170,3 @@ def account_key(account: Account, people: dict[int, str]) -> str:
     if account.kind == Account.Kind.COST:
         return f"cost:{account.category}"
     return account.kind
-
-
-# --- Export -------------------------------------------------------------------------------
-
-
-# --- Import -------------------------------------------------------------------------------

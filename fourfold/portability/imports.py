@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,40 +14,41 @@ from fourfold.accounts.models import User
 from fourfold.accounts.services import RESERVED_USERNAMES
 from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.audit import audit_record
-from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.models import AuditEvent, Cooperative, Membership
 from fourfold.coops.services import CoopFields, coop_validate
-from fourfold.errors import Conflict, Invalid, PrincipleViolation
+from fourfold.errors import Conflict, Invalid
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
-from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.ledger.principles import entry_principles_check
-from fourfold.lib.money import from_minor
+from fourfold.ledger.models import Transaction
+from fourfold.portability.books import ledger_restore, receipts_restore
 from fourfold.portability.format import (
     ALLOCATION_FIELDS,
+    AUDIT_FIELDS,
+    AUDIT_PERSON_MAPS,
+    AUDIT_REFERENCES,
     BATCH_FIELDS,
     COOP_FIELDS,
     FACILITATOR_FIELDS,
     FORMAT,
+    IMPORTED_ACTION,
     MEMBERSHIP_FIELDS,
     PERSON_FIELDS,
     PROPOSAL_FIELDS,
     PROXY_FIELDS,
+    READABLE,
     RESERVATION_FIELDS,
     SHARE_FIELDS,
     SHIFT_FIELDS,
     SWAP_FIELDS,
-    TRANSACTION_FIELDS,
     UNAVAILABILITY_FIELDS,
     VERSION,
     VOTE_FIELDS,
     column,
 )
 from fourfold.portability.reading import (
-    account_fields,
     as_list,
     as_object,
     as_text,
     field_value,
-    money_minor,
     refused,
     row_load,
     scan,
@@ -67,20 +68,27 @@ def import_coop(data: Any, *, slug: str | None = None) -> Cooperative:
     if data.get("format") != FORMAT:
         raise Invalid(_("This file is not a fourfold co-op export."))
     version = data.get("version")
-    if type(version) is not int or version != VERSION:
+    if type(version) is not int or version not in READABLE:
         raise Invalid(
             _(
                 "This file is in version %(version)s of the export format; this fourfold reads "
-                "version %(known)d."
+                "version %(known)d and those before it."
             )
             % {"version": version, "known": VERSION}
         )
     if not connection.features.can_return_rows_from_bulk_insert:
         raise Invalid(_("Importing needs PostgreSQL or SQLite 3.35 or later."))
+    # The receipts' bytes put in storage so far: storage is no part of the database
+    # transaction, so a refused import takes them away itself.
+    saved: list[str] = []
     try:
         with transaction.atomic():
-            return _import(data, slug)
-    except IntegrityError as error:
+            return _import(data, slug, version, saved)
+    except BaseException as error:
+        for name in saved:
+            default_storage.delete(name)
+        if not isinstance(error, IntegrityError):
+            raise
         # Two records the database holds unique (two batches on one day), or a slug taken by
         # an import running at the same moment.
         target = slug or as_object(data.get("coop"), "coop").get("slug")
@@ -99,7 +107,7 @@ def _taken(slug: str) -> Conflict:
     )
 
 
-def _import(data: dict, slug: str | None) -> Cooperative:
+def _import(data: dict, slug: str | None, version: int, saved: list[str]) -> Cooperative:
     now = timezone.now()
     people = _people(as_list(data.get("people"), "people"))
     coop = _coop(as_object(data.get("coop"), "coop"), slug, people)
@@ -119,7 +127,7 @@ def _import(data: dict, slug: str | None) -> Cooperative:
         StandingShare(coop=coop, **load(StandingShare, raw, SHARE_FIELDS, where))
         for raw, where in each(data.get("shares"), "shares")
     )
-    Unavailability.objects.bulk_create(
+    away = Unavailability.objects.bulk_create(
         Unavailability(coop=coop, **load(Unavailability, raw, UNAVAILABILITY_FIELDS, where))
         for raw, where in each(data.get("unavailability"), "unavailability")
     )
@@ -156,17 +164,72 @@ def _import(data: dict, slug: str | None) -> Cooperative:
     Allocation.objects.bulk_create(allocations)
 
     proposals = _governance(coop, data, people)
-    _ledger(coop, as_object(data.get("ledger"), "ledger"), people, batches, proposals)
+    postings = ledger_restore(
+        coop, as_object(data.get("ledger"), "ledger"), people, batches, proposals
+    )
+    _reversals_name_entries(proposals, postings)
+    receipts = receipts_restore(
+        coop, as_list(data.get("receipts", []), "receipts"), people, postings, saved
+    )
+    references: dict[str, dict[Any, int]] = {
+        "transaction": {number: entry.pk for number, entry in postings.items()},
+        "proposal": {number: proposal.pk for number, proposal in proposals.items()},
+        "receipt": {number: receipt.pk for number, receipt in receipts.items()},
+        "batch": {day: batch.pk for day, batch in batches.items()},
+        "shift": {
+            f"{shift.batch.date.isoformat()}/{shift.slot}": shift.pk
+            for shift, _raw, _where in shifts
+        },
+        "unavailability": {number: period.pk for number, period in enumerate(away, 1)},
+        "person": {username: user.pk for username, user in people.items()},
+    }
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            coop=coop,
+            data=_audit_data(raw, references, where),
+            **load(AuditEvent, raw, AUDIT_FIELDS, where),
+        )
+        for raw, where in each(data.get("activity", []), "activity")
+    )
     audit_record(
         coop=coop,
         actor=None,
-        action="coop.imported",
+        action=IMPORTED_ACTION,
         at=now,
         format=FORMAT,
-        version=VERSION,
+        version=version,
         exported_slug=data["coop"].get("slug"),
     )
     return coop
+
+
+def _audit_data(raw: Any, references: dict[str, dict[Any, int]], where: str) -> dict:
+    """An activity row's data with the document's references (``AUDIT_REFERENCES``) turned
+    back into this database's ids; a reference to nothing in the file is refused."""
+    data = as_object(as_object(raw, where).get("data", {}), f"{where}.data")
+
+    def ref(kind: str, value: Any, at: str) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise refused(at, _("names nothing in this file"))
+        found = references[kind].get(value)
+        if found is None:
+            raise refused(at, _("names nothing in this file"))
+        return found
+
+    restored = dict(data)
+    for key, kind in AUDIT_REFERENCES.items():
+        if key in data:
+            restored[key] = None if kind is None else ref(kind, data[key], f"{where}.data.{key}")
+    for key in AUDIT_PERSON_MAPS:
+        if key in data:
+            people = as_object(data[key], f"{where}.data.{key}")
+            restored[key] = {
+                name: ref("person", value, f"{where}.data.{key}.{name}")
+                for name, value in people.items()
+            }
+    return restored
 
 
 def _people(rows: list) -> dict[str, User]:
@@ -228,117 +291,26 @@ def _coop(raw: dict, slug: str | None, people: dict[str, User]) -> Cooperative:
     return Cooperative.objects.create(**values)
 
 
-def _ledger(
-    coop: Cooperative,
-    ledger: dict,
-    people: dict[str, User],
-    batches: dict[str, Batch],
-    proposals: dict[int, Proposal],
+def _reversals_name_entries(
+    proposals: dict[int, Proposal], postings: dict[int, Transaction]
 ) -> None:
-    """Transactions and legs as they were posted; each account's running total is the sum of
-    its legs, checked against the total the document states."""
-    currency = coop.currency
-    accounts: dict[str, Account] = {}
-    stated: dict[str, int] = {}
-    for index, raw in enumerate(as_list(ledger.get("accounts"), "ledger.accounts")):
-        where = f"ledger.accounts[{index}]"
-        raw = as_object(raw, where)
-        key = as_text(raw.get("account"), f"{where}.account")
-        accounts[key] = Account(coop=coop, **account_fields(key, people, f"{where}.account"))
-        stated[key] = money_minor(raw.get("total"), currency, f"{where}.total")
-
-    postings: dict[int, Transaction] = {}
-    legs: list[tuple[Transaction, str, int]] = []
-    pending: list[Transaction] = []
-
-    def flush() -> None:
-        # A reversal or an allocation points at an earlier transaction: it must have its id.
-        Transaction.objects.bulk_create(pending)
-        pending.clear()
-
-    for index, raw in enumerate(as_list(ledger.get("transactions"), "ledger.transactions")):
-        where = f"ledger.transactions[{index}]"
-        raw = as_object(raw, where)
-        number = raw.get("id")
-        if type(number) is not int or number in postings:
-            raise refused(f"{where}.id", _("expected a whole number not used before"))
-        refs = {}
-        for name in ("reverses", "allocates"):
-            ref = raw.get(name)
-            if ref is not None and ref not in postings:
-                raise refused(f"{where}.{name}", _("names no earlier transaction"))
-            refs[name] = None if ref is None else postings[ref]
-        if any(ref in pending for ref in refs.values() if ref is not None):
-            flush()
-        approval = raw.get("approval")
-        if approval is not None and approval not in proposals:
-            raise refused(f"{where}.approval", _("names no proposal of this file"))
-        day = raw.get("batch")
-        if day is not None and day not in batches:
-            raise refused(f"{where}.batch", _("names no batch of this file"))
-        amount = money_minor(raw.get("amount"), currency, f"{where}.amount")
-        posted = Transaction(
-            coop=coop,
-            amount_minor=amount,
-            batch=batches.get(day) if day is not None else None,
-            approval=proposals.get(approval) if approval is not None else None,
-            **refs,
-            **row_load(Transaction, raw, TRANSACTION_FIELDS, people, where),
-        )
-        try:
-            entry_principles_check(
-                coop=coop,
-                kind=posted.kind,
-                payer=posted.payer,
-                payee=posted.payee,
-                category=posted.category,
-                supplier=posted.supplier,
-                description=posted.description,
-            )
-        except PrincipleViolation as error:
-            raise refused(where, error.detail) from error
-        total = debit = 0
-        for leg_index, leg in enumerate(as_list(raw.get("legs"), f"{where}.legs")):
-            leg_where = f"{where}.legs[{leg_index}]"
-            leg = as_object(leg, leg_where)
-            key = as_text(leg.get("account"), f"{leg_where}.account")
-            if key not in accounts:
-                raise refused(f"{leg_where}.account", _("not among ledger.accounts"))
-            minor = money_minor(leg.get("amount"), currency, f"{leg_where}.amount")
-            total += minor
-            debit += max(minor, 0)
-            legs.append((posted, key, minor))
-        if total != 0 or debit != amount:
-            raise refused(where, _("its legs must sum to zero, and their debits to its amount"))
-        postings[number] = posted
-        pending.append(posted)
-    flush()
-
-    totals: dict[str, int] = defaultdict(int)
-    for _posted, key, minor in legs:
-        totals[key] += minor
-    for key, account in accounts.items():
-        if totals[key] != stated[key]:
-            raise refused(
-                "ledger.accounts",
-                _("the total of %(key)s is %(stated)s, and its legs sum to %(sum)s")
-                % {
-                    "key": key,
-                    "stated": from_minor(stated[key], currency),
-                    "sum": from_minor(totals[key], currency),
-                },
-            )
-        account.total_minor = totals[key]
-    # Legs are only ever inserted (never updated), so the append-only guard has no objection;
-    # the running totals are written with the accounts, from the same legs.
-    Account.objects.bulk_create(accounts.values())
-    Leg.objects.bulk_create(
-        (
-            Leg(transaction=posted, account=accounts[key], amount_minor=minor)
-            for posted, key, minor in legs
-        ),
-        batch_size=1000,
-    )
+    """A reversal names its entry by its number in the file: here it names it by its row."""
+    changed = []
+    for number, proposal in proposals.items():
+        if proposal.kind != Proposal.Kind.REVERSAL:
+            continue
+        where = f"proposals[id={number}]"
+        entry = proposal.change.get("transaction") if isinstance(proposal.change, dict) else None
+        if entry not in postings:
+            raise refused(f"{where}.change.transaction", _("names no transaction of this file"))
+        proposal.change = {**proposal.change, "transaction": postings[entry].pk}
+        reversal = proposal.result.get("reversal") if isinstance(proposal.result, dict) else None
+        if reversal is not None:
+            if reversal not in postings:
+                raise refused(f"{where}.result.reversal", _("names no transaction of this file"))
+            proposal.result = {**proposal.result, "reversal": postings[reversal].pk}
+        changed.append(proposal)
+    Proposal.objects.bulk_update(changed, ["change", "result"])
 
 
 def _governance(coop: Cooperative, data: dict, people: dict[str, User]) -> dict[int, Proposal]:

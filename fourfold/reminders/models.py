@@ -15,6 +15,9 @@ class ReminderPreference(models.Model):
     shifts = models.BooleanField(_("the day before each of my shifts"), default=True)
     votes = models.BooleanField(_("when a vote I have not voted on closes soon"), default=True)
     balance = models.BooleanField(_("when my balance is overdue"), default=True)
+    consent = models.BooleanField(
+        _("when an entry names me and waits for my confirmation"), default=True
+    )
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -33,6 +36,7 @@ class SentReminder(models.Model):
         SHIFT = "shift", _("shift tomorrow")
         VOTE = "vote", _("vote closing soon")
         BALANCE = "balance", _("balance overdue")
+        CONSENT = "consent", _("an entry waits for my confirmation")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

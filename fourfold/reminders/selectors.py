@@ -19,7 +19,7 @@ from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import active_members_by_coop, coop_today
 from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal
-from fourfold.ledger.models import Account
+from fourfold.ledger.models import Account, ConsentAsk
 from fourfold.ledger.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, member_money, window
 from fourfold.lib.dates import format_day, format_moment
 from fourfold.lib.money import format_money
@@ -28,7 +28,14 @@ from fourfold.reminders.models import ReminderPreference, SentReminder
 
 VOTE_WARNING = timedelta(hours=48)  # a vote closing this soon is worth an e-mail
 Kind = SentReminder.Kind
-PREFERENCE_OF_KIND = {Kind.SHIFT: "shifts", Kind.VOTE: "votes", Kind.BALANCE: "balance"}
+PREFERENCE_OF_KIND = {
+    Kind.SHIFT: "shifts",
+    Kind.VOTE: "votes",
+    Kind.BALANCE: "balance",
+    Kind.CONSENT: "consent",
+}
+# An entry waiting for a member's confirmation: told at the next round, then reminded this often.
+CONSENT_EVERY = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -174,9 +181,47 @@ def _balance_reminders(now: datetime) -> list[Reminder]:
     return reminders
 
 
+def _consent_reminders(now: datetime) -> list[Reminder]:
+    asks = (
+        ConsentAsk.objects.filter(
+            member__isnull=False,
+            answer__isnull=True,
+            transaction__awaits_consent=True,
+            transaction__outcome__isnull=True,
+            transaction__lapses_at__gt=now,
+        )
+        .select_related("member", "transaction__coop", "transaction__entered_by")
+        .order_by("pk")
+    )
+    reminders = []
+    for ask in asks:
+        entry, member = ask.transaction, ask.member
+        assert member is not None  # filtered above: the pool's asks name nobody
+        coop = entry.coop
+        # One letter per period of waiting: the first at once, then every few days.
+        period = (now - entry.entered_at) // CONSENT_EVERY
+        what = _(
+            "%(who)s recorded entry #%(id)d (%(kind)s, %(amount)s) naming you. It moves no "
+            "money until you confirm it; it lapses on %(day)s."
+        ) % {
+            "who": entry.entered_by.username,
+            "id": entry.pk,
+            "kind": entry.get_kind_display(),
+            "amount": format_money(entry.amount, coop.currency),
+            "day": format_day(entry.lapses_at.astimezone(coop.zone).date())
+            if entry.lapses_at
+            else "",
+        }
+        answer = _("Confirm or decline it: %(link)s") % {"link": _link("ledger", coop.slug)}
+        subject = _("An entry waits for your confirmation")
+        key = f"{entry.pk}:{period}"
+        reminders.append(_reminder(coop, member, Kind.CONSENT, key, subject, what, answer))
+    return reminders
+
+
 def _opted_out(reminders: list[Reminder]) -> set[tuple[int, int, str]]:
     preferences = ReminderPreference.objects.filter(
-        Q(shifts=False) | Q(votes=False) | Q(balance=False),
+        Q(shifts=False) | Q(votes=False) | Q(balance=False) | Q(consent=False),
         member_id__in={r.member.pk for r in reminders},
     )
     return {
@@ -191,7 +236,12 @@ def reminders_due(*, now: datetime | None = None) -> list[Reminder]:
     """What should go out now and has not yet, as the members' choices allow."""
     now = now or timezone.now()
     with override(settings.LANGUAGE_CODE):
-        due = [*_shift_reminders(now), *_vote_reminders(now), *_balance_reminders(now)]
+        due = [
+            *_shift_reminders(now),
+            *_vote_reminders(now),
+            *_balance_reminders(now),
+            *_consent_reminders(now),
+        ]
     due = [reminder for reminder in due if reminder.member.email]
     if not due:
         return []

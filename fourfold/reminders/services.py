@@ -59,7 +59,13 @@ def send_reminders(*, now: datetime | None = None) -> int:
 
 
 def preference_set(
-    *, coop: Cooperative, member: User, shifts: bool, votes: bool, balance: bool
+    *,
+    coop: Cooperative,
+    member: User,
+    shifts: bool,
+    votes: bool,
+    balance: bool,
+    consent: bool = True,
 ) -> ReminderPreference:
     """Choose which reminders ``member`` gets from ``coop``."""
     now = timezone.now()
@@ -67,7 +73,13 @@ def preference_set(
         preference, _created = ReminderPreference.objects.update_or_create(
             coop=coop,
             member=member,
-            defaults={"shifts": shifts, "votes": votes, "balance": balance, "updated_at": now},
+            defaults={
+                "shifts": shifts,
+                "votes": votes,
+                "balance": balance,
+                "consent": consent,
+                "updated_at": now,
+            },
         )
         audit_record(
             coop=coop,
@@ -77,5 +89,6 @@ def preference_set(
             shifts=shifts,
             votes=votes,
             balance=balance,
+            consent=consent,
         )
     return preference

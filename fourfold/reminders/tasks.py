@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from fourfold.ledger import consent
 from fourfold.reminders import services
 
 EVERY = timedelta(hours=1)
@@ -12,9 +13,11 @@ EVERY = timedelta(hours=1)
 
 @task()
 def send_reminders_hourly() -> int:
-    """Send the reminders that are due, then come back in an hour (idempotent)."""
+    """The hourly round: entries that waited too long for consent lapse, then the reminders
+    that are due go out; then it comes back in an hour (idempotent)."""
     now = timezone.now()
     try:
+        consent.entries_lapse(now=now)
         return services.send_reminders(now=now)
     finally:
         # Also after a failure: a reminder missed now is sent next hour.

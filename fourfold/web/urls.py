@@ -8,6 +8,7 @@ from fourfold.web.views import (
     calendar,
     consumption,
     coops,
+    flags,
     governance,
     insights,
     ledger,
@@ -71,10 +72,21 @@ urlpatterns = [
     path("c/<slug:slug>/ledger/expense/", ledger.expense_record, name="ledger_expense"),
     path("c/<slug:slug>/ledger/pay-in/", ledger.contribution_record, name="ledger_pay_in"),
     path(
+        "c/<slug:slug>/ledger/transactions/<int:pk>/confirm/",
+        ledger.entry_confirm,
+        name="ledger_confirm",
+    ),
+    path(
+        "c/<slug:slug>/ledger/transactions/<int:pk>/decline/",
+        ledger.entry_decline,
+        name="ledger_decline",
+    ),
+    path(
         "c/<slug:slug>/ledger/transactions/<int:pk>/reverse/",
         ledger.transaction_reverse,
         name="ledger_reverse",
     ),
+    path("c/<slug:slug>/ledger/transactions/<int:pk>/flag/", flags.entry_flag, name="ledger_flag"),
     path(
         "c/<slug:slug>/ledger/transactions/<int:pk>/receipts/",
         receipts.receipts,

@@ -1,6 +1,7 @@
 """Decisions that reach other domains: a passed proposal applies itself (governance), and
 what it changed follows: the batches follow new production rules (production), a member
-removed by vote stops consuming and producing (consumption, production)."""
+removed by vote stops consuming and producing (consumption, production), an entry the members
+decided to reverse is reversed (ledger)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
-from fourfold.coops.models import Membership
+from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
+from fourfold.errors import Conflict, Invalid
 from fourfold.governance import closing as governance_closing
+from fourfold.governance import rules as governance_rules
 from fourfold.governance import services as governance
 from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal, Vote
+from fourfold.ledger import corrections, statements
+from fourfold.ledger.models import Transaction
 from fourfold.workflows import production as production_flow
 from fourfold.workflows.membership import roles_follow
 from fourfold.workflows.tasks import schedule_close
@@ -36,6 +42,96 @@ def _follow(proposal: Proposal, now: datetime) -> None:
         ).exists()
         if removed and proposal.subject is not None:
             roles_follow(coop=coop, member=proposal.subject, status=Membership.Status.LEFT)
+    elif proposal.kind == Proposal.Kind.REVERSAL:
+        _reversal_apply(proposal, now)
+
+
+def _reversal_apply(proposal: Proposal, now: datetime) -> None:
+    """The members decided to reverse an entry: its reversal is posted, entered by the member
+    who proposed it. If the books moved since (it was reversed meanwhile, the pool spent what
+    reversing it would take back), the proposal says so and nothing moves: a closing never
+    fails halfway."""
+    original = Transaction.objects.filter(
+        coop=proposal.coop, pk=proposal.change.get("transaction")
+    ).first()
+    opener = proposal.opened_by
+    if original is None or opener is None:
+        # proposal_open checked both; an imported proposal may lack them.
+        return
+    try:
+        reversal = corrections.reversal_post(
+            original=original,
+            entered_by=opener,
+            reason=_("Reversed by proposal #%(id)d") % {"id": proposal.pk},
+            now=now,
+        )
+    except Conflict as error:
+        proposal.result["reversal_refused"] = error.detail
+        proposal.outcome = " ".join(
+            [proposal.outcome, _("The entry was not reversed: %(why)s") % {"why": error.detail}]
+        )
+    else:
+        proposal.result["reversal"] = reversal.pk
+    proposal.save(update_fields=["result", "outcome"])
+
+
+def _reversal_require_possible(coop: Cooperative, change: dict, by: User | None) -> None:
+    """A proposal to reverse an entry names a posted entry of this co-op that nothing reverses
+    yet, nor asks or proposes to. Governance checks the shape; the ledger's state is checked
+    here, with the entry's row locked so two proposals for it queue and the second is
+    refused."""
+    if by is None:
+        raise Invalid(_("A member proposes reversing an entry."), field="change")
+    entry_id = governance_rules.reversal_change_validate(change)["transaction"]
+    locked = Transaction.objects.select_for_update().filter(coop=coop, pk=entry_id).first()
+    if locked is None:
+        raise Invalid(
+            _("There is no entry #%(id)d in this co-op.") % {"id": entry_id}, field="change"
+        )
+    entry = statements.transactions(coop=coop).get(pk=entry_id)
+    values = {"id": entry.pk}
+    if entry.kind == Transaction.Kind.REVERSAL:
+        raise Conflict(_("Entry #%(id)d is a reversal; a reversal is not reversed.") % values)
+    if entry.kind == Transaction.Kind.REVERSAL_REQUEST:
+        raise Conflict(
+            _("Entry #%(id)d is a request and moves no money; those it asks answer it.") % values
+        )
+    status = statements.entry_status(entry)
+    if status.status == "pending":
+        raise Conflict(
+            _("Entry #%(id)d has not moved any money yet; it waits for %(who)s.")
+            % {**values, "who": ", ".join(status.awaiting)}
+        )
+    if status.status == "declined":
+        raise Conflict(_("Entry #%(id)d was declined; it moved no money.") % values)
+    reversed_by = getattr(entry, "reversed_by", None)
+    if reversed_by is not None:
+        raise Conflict(
+            _("Entry #%(id)d is already reversed by #%(by)d.") % {**values, "by": reversed_by.pk}
+        )
+    if Transaction.objects.pending().filter(reversal_of=entry).exists():
+        raise Conflict(
+            _(
+                "A request to reverse entry #%(id)d waits for an answer; if it is declined, "
+                "propose reversing it."
+            )
+            % values
+        )
+    deciding = (
+        Proposal.objects.filter(
+            coop=coop,
+            kind=Proposal.Kind.REVERSAL,
+            status=Proposal.Status.OPEN,
+            change__transaction=entry.pk,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if deciding is not None:
+        raise Conflict(
+            _("Proposal #%(proposal)d already decides whether to reverse entry #%(id)d.")
+            % {**values, "proposal": deciding}
+        )
 
 
 def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Proposal:
@@ -74,8 +170,11 @@ def vote_cast(*, proposal: Proposal, member: User, now: datetime | None = None, 
 
 
 def proposal_open(**fields) -> Proposal:
-    """``governance.services.proposal_open`` (same arguments), its closing task queued."""
+    """``governance.services.proposal_open`` (same arguments), its closing task queued. A
+    proposal to reverse an entry is first checked against the ledger."""
     with transaction.atomic():
+        if fields.get("kind") == Proposal.Kind.REVERSAL:
+            _reversal_require_possible(fields["coop"], fields.get("change") or {}, fields.get("by"))
         proposal = governance.proposal_open(**fields)
         schedule_close(proposal.closes_at)
     return proposal

@@ -28,13 +28,23 @@ Option = Annotated[str, Field(max_length=rules.MAX_OPTION_LENGTH)]
 
 class ProposalIn(Input):
     kind: str = Field(
-        description="general, rule_change, admit_member, remove_member, spending or choice.",
+        description="general, rule_change, admit_member, remove_member, spending, choice or "
+        "reversal.",
         examples=["rule_change"],
     )
-    title: str = Field(max_length=200, examples=["Make 24 quarts a week"])
+    title: str = Field(
+        "",
+        max_length=200,
+        description="Required, except for a reversal: that one reads “Reverse entry #N”.",
+        examples=["Make 24 quarts a week"],
+    )
     body: str = Field("", max_length=5000)
     change: dict | None = Field(
-        None, description="rule_change: {rule: new value}.", examples=[{"target_quantity": 24}]
+        None,
+        description="rule_change: {rule: new value}. reversal: {transaction: id, principle?: "
+        "self_funded, no_paid_staff or members_only, reason?: text}; a passed reversal posts "
+        "the entry's reversal.",
+        examples=[{"target_quantity": 24}],
     )
     options: list[Option] | None = Field(
         None, max_length=rules.MAX_OPTIONS, description="choice: the options."

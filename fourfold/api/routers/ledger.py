@@ -10,6 +10,7 @@ from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import errors
 from fourfold.api.schemas.ledger import (
     BalanceOut,
+    DeclineIn,
     PoolOut,
     RecordedSettlementOut,
     ReverseIn,
@@ -27,7 +28,7 @@ from fourfold.api.schemas.ledger import (
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import NotFound
-from fourfold.ledger import corrections, entries, selectors, statements
+from fourfold.ledger import consent, corrections, entries, selectors, statements
 from fourfold.ledger.models import Transaction
 from fourfold.lib.money import plain
 from fourfold.workflows import money as money_flow
@@ -139,7 +140,12 @@ def transaction_detail(request: MemberRequest, slug: str, transaction_id: int):
 def transaction_reverse(
     request: MemberRequest, slug: str, transaction_id: int, payload: ReverseIn | None = None
 ):
-    """Correct a transaction by posting its mirror image. Nothing is reversed twice."""
+    """Correct a transaction by posting its mirror image. Nothing is reversed twice.
+
+    Your own entry that named nobody else is reversed at once. Anyone else's answers with a
+    `reversal_request` (status `pending`) that waits for whoever entered it and whoever it
+    names; the reversal posts when they confirm it.
+    """
     coop = coop_for_member(user=request.auth, slug=slug)
     reversal = corrections.transaction_reverse(
         original=_transaction(coop, transaction_id),
@@ -147,6 +153,46 @@ def transaction_reverse(
         reason=payload.reason if payload else "",
     )
     return Status(201, transaction_out(_transaction(coop, reversal.pk), coop.currency))
+
+
+@router.post(
+    "/coops/{slug}/ledger/transactions/{transaction_id}/confirm",
+    response={200: TransactionOut, **errors(404, 409)},
+)
+def transaction_confirm(request: MemberRequest, slug: str, transaction_id: int):
+    """Confirm an entry that names you (or, as a second member, a payment from the pool).
+    The last confirmation posts it."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    entry = money_flow.entry_confirm(
+        coop=coop, transaction_id=_transaction(coop, transaction_id).pk, member=request.auth
+    )
+    return transaction_out(_transaction(coop, entry.pk), coop.currency)
+
+
+@router.post(
+    "/coops/{slug}/ledger/transactions/{transaction_id}/decline",
+    response={200: TransactionOut, **errors(404, 409)},
+)
+def transaction_decline(
+    request: MemberRequest, slug: str, transaction_id: int, payload: DeclineIn | None = None
+):
+    """Decline an entry waiting for you, or withdraw one you entered: nothing moves, for good."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    entry = consent.entry_decline(
+        coop=coop,
+        transaction_id=_transaction(coop, transaction_id).pk,
+        member=request.auth,
+        reason=payload.reason if payload else "",
+    )
+    return transaction_out(_transaction(coop, entry.pk), coop.currency)
+
+
+@router.get("/coops/{slug}/ledger/waiting", response={200: list[TransactionOut], **errors(404)})
+def waiting_for_me(request: MemberRequest, slug: str):
+    """The entries waiting for your say, oldest first."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    items = statements.waiting_for(coop=coop, member=request.auth)
+    return [transaction_out(item, coop.currency) for item in items]
 
 
 @router.get("/coops/{slug}/ledger/balances", response={200: list[BalanceOut], **errors(404)})

@@ -100,6 +100,9 @@ class Error(Schema):
     detail: str = Field(description="What went wrong, in words.")
     code: str = Field(description="A stable machine-readable code, e.g. principle_violation.")
     principle: str | None = Field(None, description="The principle refused, if any.")
+    words: list[str] | None = Field(
+        None, description="principle_check (422): the words that were asked about."
+    )
     field: str | None = Field(None, description="The input field at fault, if any.")
     errors: list[FieldError] | None = Field(
         None, description="Input that does not fit the schema (422): one entry per field."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -12,6 +13,7 @@ from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn
 from fourfold.ledger.checks import account_name
 from fourfold.ledger.models import Transaction
 from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan
+from fourfold.ledger.statements import entry_status
 from fourfold.lib.money import from_minor, plain
 
 
@@ -68,6 +70,12 @@ class TransactionIn(Input):
         "times its median entry, and over 1,000 in its currency) are refused with a 400 "
         '`"code": "confirm_large"` until sent again with this set to true.',
     )
+    declare: Literal["self_funded", "no_paid_staff"] | None = Field(
+        None,
+        description="Words that read like outside money or pay for work are answered 422 "
+        '`"code": "principle_check"` naming the principle and the words; sent again with the '
+        "principle here, the entry is recorded with your declaration, shown to every member.",
+    )
 
 
 class LegOut(Schema):
@@ -94,7 +102,21 @@ class TransactionOut(Schema):
     approval: int | None = Field(
         description="The passed spending proposal an expense above the spending limit draws on."
     )
-    legs: list[LegOut]
+    legs: list[LegOut] = Field(description="Empty until the entry is posted.")
+    status: Literal["posted", "pending", "declined"] = Field(
+        description=(
+            "posted: the money moved. pending: it waits for `awaiting` to confirm and moves "
+            "nothing yet. declined: someone asked said no, or nobody answered in time."
+        )
+    )
+    awaiting: list[str] = Field(
+        description='Usernames still to confirm; "a second member" for a payment from the pool.'
+    )
+    status_reason: str = Field(description="Why a declined entry was declined; else empty.")
+    lapses_at: str | None = Field(description="When a pending entry lapses unless confirmed.")
+    reversal_of: int | None = Field(description="The entry a reversal request asks to reverse.")
+    declared: str = Field("", description="The principle its enterer declared it keeps, if any.")
+    declaration: str = Field("", description='e.g. "dee declared: this is not paid labour".')
 
 
 class BalanceOut(Schema):
@@ -140,6 +162,10 @@ class ReverseIn(Input):
     reason: str = Field("", max_length=500)
 
 
+class DeclineIn(Input):
+    reason: str = Field("", max_length=500, description="Why, for everyone to read.")
+
+
 class StatementLineOut(Schema):
     transaction: int
     kind: str
@@ -169,7 +195,13 @@ def money(minor: int, currency: str) -> str:
 def transaction_out(item: Transaction, currency: str) -> dict:
     pool_side = item.kind in {Transaction.Kind.EXPENSE, Transaction.Kind.TRANSFER}
     reversed_by = getattr(item, "reversed_by", None)
+    state = entry_status(item)
     return {
+        "status": state.status,
+        "awaiting": state.awaiting,
+        "status_reason": state.reason,
+        "lapses_at": state.lapses_at.isoformat() if state.lapses_at else None,
+        "reversal_of": item.reversal_of_id,
         "id": item.pk,
         "kind": item.kind,
         "amount": money(item.amount_minor, currency),
@@ -186,6 +218,8 @@ def transaction_out(item: Transaction, currency: str) -> dict:
         "reversed_by": reversed_by.pk if reversed_by else None,
         "allocates": item.allocates_id,
         "approval": item.approval_id,
+        "declared": item.declared,
+        "declaration": item.declaration,
         "legs": [
             {"account": account_name(leg.account), "amount": money(leg.amount_minor, currency)}
             for leg in item.legs.all()

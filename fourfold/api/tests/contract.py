@@ -127,6 +127,14 @@ def post_transaction(client: Api, payload: dict) -> dict:
     return body
 
 
+def confirm(client: Api, entry: dict) -> dict:
+    """The member an entry names says yes to it: only then does its money move."""
+    assert entry["status"] == "pending", entry
+    response = client.post(f"{LEDGER}/transactions/{entry['id']}/confirm")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
 def cultures(client: Api) -> dict:
     """Dee pays 45.00 for cultures, split among Dee, Eli and Flo."""
     return post_transaction(

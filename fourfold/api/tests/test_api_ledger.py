@@ -111,23 +111,54 @@ def test_reversing_restores_balances_and_twice_is_refused(api_client, personas):
     posted = client.post(
         f"{LEDGER}/transactions", {"kind": "transfer", "amount": "7.00", "payee": "bob"}
     ).json()
+    assert (posted["status"], posted["awaiting"], posted["legs"]) == ("pending", ["bob"], [])
+    confirmed = api_client(personas.bob).post(f"{LEDGER}/transactions/{posted['id']}/confirm")
+    assert confirmed.status_code == 200
+    assert (confirmed.json()["status"], confirmed.json()["awaiting"]) == ("posted", [])
+    # Alice's own entry, but it names Bob: reversing it waits for him.
+    request = client.post(f"{LEDGER}/transactions/{posted['id']}/reverse", {"reason": "oops"})
+    assert request.status_code == 201
+    assert request.json()["kind"] == "reversal_request"
+    assert (request.json()["status"], request.json()["awaiting"]) == ("pending", ["bob"])
+    assert request.json()["reversal_of"] == posted["id"]
+    declined = api_client(personas.bob).post(
+        f"{LEDGER}/transactions/{request.json()['id']}/decline", {"reason": "it was right"}
+    )
+    assert declined.json()["status"] == "declined"
+    assert "it was right" in declined.json()["status_reason"]
+    assert {row["balance"] for row in client.get(f"{LEDGER}/balances").json()} == {
+        "7.00",
+        "-7.00",
+    }
+    again = client.post(f"{LEDGER}/transactions/{posted['id']}/reverse")
+    api_client(personas.bob).post(f"{LEDGER}/transactions/{again.json()['id']}/confirm")
+    response = client.get(f"{LEDGER}/transactions?kind=reversal")
+    [reversal] = response.json()
+    assert reversal["reverses"] == posted["id"]
+    assert {row["balance"] for row in client.get(f"{LEDGER}/balances").json()} == {"0.00"}
+    assert client.post(f"{LEDGER}/transactions/{posted['id']}/reverse").status_code == 409
+    assert (
+        client.get(f"{LEDGER}/transactions/{posted['id']}").json()["reversed_by"] == reversal["id"]
+    )
+
+
+def test_your_own_entry_naming_nobody_else_is_reversed_at_once(api_client, personas):
+    client = api_client(personas.alice)
+    posted = client.post(f"{LEDGER}/transactions", {"kind": "contribution", "amount": "7"}).json()
+    assert posted["status"] == "posted"
     response = client.post(
         f"{LEDGER}/transactions/{posted['id']}/reverse", {"reason": "wrong person"}
     )
     assert response.status_code == 201
     assert response.json()["reverses"] == posted["id"]
+    assert response.json()["status"] == "posted"
     assert {row["balance"] for row in client.get(f"{LEDGER}/balances").json()} == {"0.00"}
-    again = client.post(f"{LEDGER}/transactions/{posted['id']}/reverse")
-    assert again.status_code == 409
-    assert (
-        client.get(f"{LEDGER}/transactions/{posted['id']}").json()["reversed_by"]
-        == (response.json()["id"])
-    )
+    assert client.post(f"{LEDGER}/transactions/{posted['id']}/reverse").status_code == 409
 
 
 def test_settlement_plan_and_recording_it(api_client, personas, carol):
     client = api_client(carol)
-    client.post(
+    entered = client.post(
         f"{LEDGER}/transactions",
         {
             "kind": "expense",
@@ -136,7 +167,9 @@ def test_settlement_plan_and_recording_it(api_client, personas, carol):
             "category": "supplies",
             "split": ["alice", "bob", "carol"],
         },
-    )
+    ).json()
+    alice = api_client(personas.alice)
+    alice.post(f"{LEDGER}/transactions/{entered['id']}/confirm")
     plan = client.get(f"{LEDGER}/settlement").json()
     assert {(t["from"], t["to"]) for t in plan["transfers"]} == {
         ("bob", "alice"),
@@ -145,9 +178,22 @@ def test_settlement_plan_and_recording_it(api_client, personas, carol):
     assert sorted(t["amount"] for t in plan["transfers"]) == ["3.33", "3.33"] or sorted(
         t["amount"] for t in plan["transfers"]
     ) == ["3.33", "3.34"]
-    recorded = client.post(f"{LEDGER}/settlement")
-    assert recorded.status_code == 201
-    assert len(recorded.json()["transfers"]) == 2
+    # Each records their own part; it moves once Alice confirms it reached her.
+    assert alice.post(f"{LEDGER}/settlement").status_code == 409
+    paid = [
+        client.post(f"{LEDGER}/settlement"),
+        api_client(personas.bob).post(f"{LEDGER}/settlement"),
+    ]
+    assert [r.status_code for r in paid] == [201, 201]
+    transfers = [t for r in paid for t in r.json()["transfers"]]
+    assert [(t["payer"], t["payee"], t["status"]) for t in transfers] == [
+        ("carol", "alice", "pending"),
+        ("bob", "alice", "pending"),
+    ]
+    waiting = alice.get(f"{LEDGER}/waiting").json()
+    assert [t["id"] for t in waiting] == [t["id"] for t in transfers]
+    for transfer in transfers:
+        alice.post(f"{LEDGER}/transactions/{transfer['id']}/confirm")
     assert {row["balance"] for row in client.get(f"{LEDGER}/balances").json()} == {"0.00"}
     assert client.get(f"{LEDGER}/settlement").json()["transfers"] == []
 
@@ -172,7 +218,12 @@ def test_transactions_are_filtered_and_paginated(api_client, personas):
 def test_statement_has_a_running_balance(api_client, personas):
     client = api_client(personas.alice)
     client.post(f"{LEDGER}/transactions", {"kind": "contribution", "amount": "20"})
-    client.post(f"{LEDGER}/transactions", {"kind": "transfer", "amount": "5", "payee": "bob"})
+    to_bob = client.post(
+        f"{LEDGER}/transactions", {"kind": "transfer", "amount": "5", "payee": "bob"}
+    ).json()
+    # Waiting for Bob, the transfer is no line of the statement yet.
+    assert len(client.get(f"{LEDGER}/statement").json()) == 1
+    api_client(personas.bob).post(f"{LEDGER}/transactions/{to_bob['id']}/confirm")
     lines = client.get(f"{LEDGER}/statement").json()
     assert [(line["amount"], line["balance"]) for line in lines] == [
         ("5.00", "25.00"),
@@ -203,10 +254,15 @@ def test_csv_exports(api_client, personas):
 def test_the_pool_summary_shows_the_books_balance(api_client, personas):
     client = api_client(personas.alice)
     client.post(f"{LEDGER}/transactions", {"kind": "contribution", "amount": "20"})
-    client.post(
+    from_the_pool = client.post(
         f"{LEDGER}/transactions",
         {"kind": "expense", "amount": "5", "payer": "pool", "category": "equipment"},
-    )
+    ).json()
+    assert from_the_pool["awaiting"] == ["a second member"]
+    assert client.get(f"{LEDGER}/pool").json()["pool"] == "20.00"
+    # Alice entered it: only another member can be the pool's second pair of eyes.
+    assert client.post(f"{LEDGER}/transactions/{from_the_pool['id']}/confirm").status_code == 409
+    api_client(personas.bob).post(f"{LEDGER}/transactions/{from_the_pool['id']}/confirm")
     assert client.get(f"{LEDGER}/pool").json() == {
         "currency": "USD",
         "pool": "15.00",

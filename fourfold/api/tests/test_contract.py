@@ -17,6 +17,7 @@ from fourfold.api.tests.contract import (
     Api,
     assert_error,
     balances,
+    confirm,
     coop_of,
     cultures,
     found_coop,
@@ -144,6 +145,10 @@ def test_the_ledger_worked_example_from_design():
         flo, {"kind": "transfer", "amount": "15.00", "payer": "flo", "payee": "dee"}
     )
     assert transfer["kind"] == "transfer"
+    # It names Dee as receiving: nothing moves until she says it reached her.
+    assert (transfer["status"], transfer["awaiting"]) == ("pending", ["dee"])
+    assert balances(dee) == after_jars
+    assert confirm(dee, transfer)["status"] == "posted"
     after_transfer = balances(dee)
     assert Decimal(after_transfer["flo"]) - Decimal(after_jars["flo"]) == Decimal("15.00")
     assert Decimal(after_transfer["dee"]) - Decimal(after_jars["dee"]) == Decimal("-15.00")
@@ -170,17 +175,14 @@ def test_the_settlement_plan_zeroes_every_balance_when_applied():
         after[transfer["to"]] -= Decimal(transfer["amount"])
     assert set(after.values()) == {Decimal("0.00")}
 
-    # Recorded as the transfers it names, the plan settles the co-op.
+    # Recorded as the transfers it names, each by its payer and confirmed by its receiver,
+    # the plan settles the co-op.
     for transfer in transfers:
-        post_transaction(
-            dee,
-            {
-                "kind": "transfer",
-                "amount": transfer["amount"],
-                "payer": transfer["from"],
-                "payee": transfer["to"],
-            },
+        entry = post_transaction(
+            members[transfer["from"]],
+            {"kind": "transfer", "amount": transfer["amount"], "payee": transfer["to"]},
         )
+        confirm(members[transfer["to"]], entry)
     assert set(balances(dee).values()) == {"0.00"}
     assert dee.get(f"{LEDGER}/settlement").json()["transfers"] == []
 
@@ -211,17 +213,23 @@ def test_reversing_a_transaction_restores_the_balances():
     posted = jars(eli)
     assert balances(dee) != {"dee": "30.00", "eli": "-15.00", "flo": "-15.00"}
 
-    reversed_ = dee.post(f"{LEDGER}/transactions/{posted['id']}/reverse")
-    assert reversed_.status_code in (200, 201)
-    assert isinstance(reversed_.json()["id"], int)
-    assert reversed_.json()["id"] != posted["id"]
+    # Eli's entry: Dee's reversal asks Eli first.
+    requested = dee.post(f"{LEDGER}/transactions/{posted['id']}/reverse")
+    assert requested.status_code in (200, 201)
+    assert isinstance(requested.json()["id"], int)
+    assert requested.json()["id"] != posted["id"]
+    assert requested.json()["awaiting"] == ["eli"]
+    confirm(eli, requested.json())
     assert balances(dee) == {"dee": "30.00", "eli": "-15.00", "flo": "-15.00"}
 
     transfer = post_transaction(
         members["flo"], {"kind": "transfer", "amount": "15.00", "payer": "flo", "payee": "dee"}
     )
+    confirm(dee, transfer)
     assert balances(dee) == {"dee": "15.00", "eli": "-15.00", "flo": "0.00"}
-    assert dee.post(f"{LEDGER}/transactions/{transfer['id']}/reverse").status_code in (200, 201)
+    undo = dee.post(f"{LEDGER}/transactions/{transfer['id']}/reverse")
+    assert undo.status_code in (200, 201)
+    confirm(members["flo"], undo.json())
     assert balances(dee) == {"dee": "30.00", "eli": "-15.00", "flo": "-15.00"}
 
     assert_error(dee.post(f"{LEDGER}/transactions/{posted['id']}/reverse"))  # already reversed

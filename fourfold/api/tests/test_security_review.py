@@ -65,6 +65,7 @@ def test_a_reversal_cannot_overdraw_the_pool(api_client, personas):
         },
     )
     assert spent.status_code == 201
+    api_client(personas.bob).post(f"{LEDGER}/transactions/{spent.json()['id']}/confirm")
     assert _pool(alice) == Decimal("0.00")
 
     alice.post(f"{LEDGER}/transactions/{paid_in['id']}/reverse", {"reason": "never paid"})

@@ -183,6 +183,27 @@ def test_the_demo_settles_up_on_the_evening_it_happened_and_everyone_is_even_the
 
 
 @pytest.mark.django_db
+def test_the_demo_shows_an_entry_waiting_for_its_payer_and_one_declined_with_a_reason():
+    coop, _built = demo.build()
+    kai = User.objects.get(username="kai")
+    [honey] = statements.waiting_for(coop=coop, member=kai)
+    assert (honey.payer, honey.entered_by.username) == (kai, "jo")
+    assert statements.entry_status(honey).awaiting == ["kai"]
+    [declined] = [
+        entry
+        for entry in statements.transactions(coop=coop)
+        if statements.entry_status(entry).status == "declined"
+    ]
+    assert "Flo bought those jars" in statements.entry_status(declined).reason
+    # Everything else moved money: every payment out of the pool and every settle-up was
+    # confirmed by the member it waited for.
+    waiting = {t.pk for t in statements.transactions(coop=coop).pending()}
+    assert waiting == {honey.pk}
+    kitchen = Cooperative.objects.get(slug="bike-kitchen")
+    assert not statements.transactions(coop=kitchen).pending().exists()
+
+
+@pytest.mark.django_db
 def test_in_the_demo_most_shares_are_collected_within_the_pickup_window():
     demo.build()
     now = timezone.now()

@@ -39,7 +39,7 @@ def books(personas):
     coop, alice, bob = personas.coop, personas.alice, personas.bob
     carol = MembershipFactory(coop=coop, user__username="carol").user
     services.contribution_post(coop=coop, payer=alice, amount="30", entered_by=alice)
-    money_flow.expense_post(
+    from_the_pool = money_flow.expense_post(
         coop=coop,
         payer=None,
         amount="12.00",
@@ -47,7 +47,12 @@ def books(personas):
         entered_by=bob,
         split={alice: 1, bob: 1, carol: 1},
     )
-    services.transfer_post(coop=coop, payer=bob, payee=alice, amount="4", entered_by=bob)
+    # The pool pays only with a second member's say.
+    money_flow.entry_confirm(coop=coop, transaction_id=from_the_pool.pk, member=carol)
+    paid_back = services.transfer_post(
+        coop=coop, payer=bob, payee=alice, amount="4", entered_by=bob
+    )
+    money_flow.entry_confirm(coop=coop, transaction_id=paid_back.pk, member=alice)
     mistaken = services.contribution_post(coop=coop, payer=bob, amount="7", entered_by=bob)
     corrections.transaction_reverse(original=mistaken, entered_by=bob)
     return coop

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from fourfold.errors import Conflict
-from fourfold.ledger import corrections, costs, selectors, services
+from fourfold.ledger import consent, corrections, costs, selectors, services
 from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.testing import CoopFactory, MembershipFactory, consented
 from fourfold.workflows import money as money_flow
 
 amounts = st.integers(min_value=1, max_value=500_00).map(lambda cents: Decimal(cents) / 100)
@@ -66,21 +66,54 @@ class Books(RuleBasedStateMachine):
                 post()
             assert self.snapshot() == before
             return
-        self.live.append(post())
+        self.live.append(consented(post()))
 
     @rule(payer=st.integers(0, 3), payee=st.integers(0, 3), amount=amounts)
     def transfer(self, payer, payee, amount):
         if payer == payee:
             return
         self.live.append(
-            services.transfer_post(
-                coop=self.coop,
-                payer=self.members[payer],
-                payee=self.members[payee],
-                amount=amount,
-                entered_by=self.members[payer],
+            consented(
+                services.transfer_post(
+                    coop=self.coop,
+                    payer=self.members[payer],
+                    payee=self.members[payee],
+                    amount=amount,
+                    entered_by=self.members[payer],
+                )
             )
         )
+
+    @rule(payer=st.integers(0, 3), payee=st.integers(0, 3), amount=amounts)
+    def a_transfer_declined_moves_nothing(self, payer, payee, amount):
+        if payer == payee:
+            return
+        before = self.snapshot()
+        entry = services.transfer_post(
+            coop=self.coop,
+            payer=self.members[payer],
+            payee=self.members[payee],
+            amount=amount,
+            entered_by=self.members[payer],
+        )
+        assert self.snapshot() == before
+        consent.entry_decline(
+            coop=self.coop, transaction_id=entry.pk, member=self.members[payee], reason="no"
+        )
+        assert self.snapshot() == before
+
+    def reverse(self, original: Transaction) -> None:
+        """Reverse as a third member: a request that those it names confirm (withdrawn when
+        confirming it is refused, so that it can be asked again)."""
+        result = corrections.transaction_reverse(original=original, entered_by=self.members[2])
+        if result.kind == Transaction.Kind.REVERSAL_REQUEST:
+            try:
+                consented(result)
+            except Conflict:
+                consent.entry_decline(
+                    coop=self.coop, transaction_id=result.pk, member=self.members[2]
+                )
+                raise
 
     @rule(
         amount=amounts,
@@ -120,11 +153,11 @@ class Books(RuleBasedStateMachine):
         if into_pool > 0 and pool.total_minor < into_pool:
             # Undoing a payment into the pool that has been spent since: refused, nothing moves.
             with pytest.raises(Conflict):
-                corrections.transaction_reverse(original=original, entered_by=self.members[2])
+                self.reverse(original)
             assert self.snapshot() == before
             self.live.append(original)
             return
-        corrections.transaction_reverse(original=original, entered_by=self.members[2])
+        self.reverse(original)
         after = self.snapshot()
         # Undoing the transaction moves every balance back by exactly its effect.
         accounts = {a.pk: a for a in Account.objects.filter(coop=self.coop)}

@@ -47,6 +47,21 @@ def test_two_reversals_of_one_transaction_post_one():
     )
     assert sum(isinstance(result, int) for result in results) == 1, results
     assert sum(isinstance(result, Conflict) for result in results) == 1, results
+    # Alice's entry: Bob's reversal is a request, and only one of the two stands.
+    assert Transaction.objects.filter(kind="reversal_request").count() == 1
+    assert Transaction.objects.filter(kind="reversal").count() == 0
+
+
+def test_two_reversals_of_your_own_entry_post_one():
+    people = make_personas()
+    original = services.contribution_post(
+        coop=people.coop, payer=people.alice, amount="5", entered_by=people.alice
+    )
+    results = race(
+        2, lambda: corrections.transaction_reverse(original=original, entered_by=people.alice).pk
+    )
+    assert sum(isinstance(result, int) for result in results) == 1, results
+    assert sum(isinstance(result, Conflict) for result in results) == 1, results
     assert Transaction.objects.filter(kind="reversal").count() == 1
 
 

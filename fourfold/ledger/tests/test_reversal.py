@@ -29,9 +29,16 @@ def test_reversing_an_expense_restores_every_balance_and_its_allocation(personas
         entered_by=personas.alice,
         split={personas.alice: 1, personas.bob: 1},
     )
-    assert balances(personas.coop) != before
-    reversal = corrections.transaction_reverse(original=expense, entered_by=personas.bob)
-    assert reversal.reverses == expense
+    charged = balances(personas.coop)
+    assert charged != before
+    # Alice's entry: Bob's reversal is a request that waits for her, and moves nothing yet.
+    request = corrections.transaction_reverse(original=expense, entered_by=personas.bob)
+    assert request.kind == Transaction.Kind.REVERSAL_REQUEST
+    assert request.reversal_of == expense
+    assert balances(personas.coop) == charged
+    money_flow.entry_confirm(coop=personas.coop, transaction_id=request.pk, member=personas.alice)
+    reversal = Transaction.objects.get(reverses=expense)
+    assert reversal.entered_by == personas.bob
     assert balances(personas.coop) == before
     allocation = expense.allocations.get()
     assert allocation.reversed_by.kind == Transaction.Kind.REVERSAL
@@ -115,8 +122,11 @@ def test_the_pool_pays_an_expense(personas):
     services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="30", entered_by=personas.alice
     )
-    money_flow.expense_post(
+    from_the_pool = money_flow.expense_post(
         coop=personas.coop, payer=None, amount="12.5", category="equipment", entered_by=personas.bob
+    )
+    money_flow.entry_confirm(
+        coop=personas.coop, transaction_id=from_the_pool.pk, member=personas.alice
     )
     _members, pool, unallocated = balances(personas.coop)
     assert (pool, unallocated) == (Decimal("17.50"), Decimal("12.50"))

@@ -36,8 +36,24 @@ def test_the_plan_brings_everyone_to_zero_and_recording_it_posts_the_transfers(p
     plan = selectors.settlement_plan(coop=personas.coop)
     assert len(plan.transfers) == 2
     assert all(step.payee.username == "alice" for step in plan.transfers)
-    transfers = corrections.settlement_record(coop=personas.coop, entered_by=carol)
-    assert len(transfers) == 2
+    # Each records only what they pay; it moves money once Alice confirms it reached her.
+    with pytest.raises(Conflict, match="You pay nobody"):
+        corrections.settlement_record(coop=personas.coop, entered_by=personas.alice)
+    paid = [
+        *corrections.settlement_record(coop=personas.coop, entered_by=carol),
+        *corrections.settlement_record(coop=personas.coop, entered_by=personas.bob),
+    ]
+    assert [(t.payer.username, t.payee.username) for t in paid] == [
+        ("carol", "alice"),
+        ("bob", "alice"),
+    ]
+    with pytest.raises(Conflict, match="still wait"):
+        corrections.settlement_record(coop=personas.coop, entered_by=carol)
+    assert set(member_balances(personas.coop).values()) != {Decimal("0.00")}
+    for payment in paid:
+        money_flow.entry_confirm(
+            coop=personas.coop, transaction_id=payment.pk, member=personas.alice
+        )
     assert set(member_balances(personas.coop).values()) == {Decimal("0.00")}
     with pytest.raises(Conflict, match="nothing to settle"):
         corrections.settlement_record(coop=personas.coop, entered_by=carol)
@@ -50,7 +66,10 @@ def test_money_in_the_pool_is_paid_back_as_part_of_the_plan(personas):
     plan = selectors.settlement_plan(coop=personas.coop)
     [step] = plan.transfers
     assert (step.payer, step.payee.pk, step.amount) == (None, personas.alice.pk, Decimal("20.00"))
-    corrections.settlement_record(coop=personas.coop, entered_by=personas.bob)
+    # Alice records what the pool pays her; a second member confirms it.
+    [payment] = corrections.settlement_record(coop=personas.coop, entered_by=personas.alice)
+    assert selectors.books(coop=personas.coop).pool == Decimal("20.00")
+    money_flow.entry_confirm(coop=personas.coop, transaction_id=payment.pk, member=personas.bob)
     state = selectors.books(coop=personas.coop)
     assert state.pool == 0
     assert member_balances(personas.coop)["alice"] == 0
@@ -83,13 +102,14 @@ def test_a_statement_shows_the_running_balance_newest_first(personas):
         entered_by=personas.bob,
         split={personas.alice: 1, personas.bob: 1},
     )
-    services.transfer_post(
+    to_bob = services.transfer_post(
         coop=personas.coop,
         payer=personas.alice,
         payee=personas.bob,
         amount="1.25",
         entered_by=personas.alice,
     )
+    money_flow.entry_confirm(coop=personas.coop, transaction_id=to_bob.pk, member=personas.bob)
     rows = list(statements.statement(coop=personas.coop, member=personas.alice))
     assert [row.transaction.kind for row in rows] == ["transfer", "cost_allocation", "contribution"]
     assert [-row.running_total for row in rows] == [1625, 1500, 2000]
@@ -147,7 +167,7 @@ def test_recording_a_plan_that_changed_meanwhile_is_refused(personas):
                 coop=personas.coop, entered_by=personas.alice, expected=current
             )
         )
-        == 2
+        == 1
     )
 
 
@@ -171,12 +191,15 @@ def test_the_pool_never_pays_more_than_it_holds(personas):
             amount="21",
             entered_by=personas.alice,
         )
-    money_flow.expense_post(
+    from_the_pool = money_flow.expense_post(
         coop=personas.coop,
         payer=None,
         amount="20.00",
         category="equipment",
         entered_by=personas.alice,
+    )
+    money_flow.entry_confirm(
+        coop=personas.coop, transaction_id=from_the_pool.pk, member=personas.bob
     )
     assert selectors.books(coop=personas.coop).pool == 0
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from fourfold.ledger import selectors, services
-from fourfold.testing import CoopFactory, MembershipFactory
+from fourfold.testing import CoopFactory, MembershipFactory, consented
 from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,9 @@ def test_dee_eli_and_flo_share_cultures_and_jars_then_flo_pays_dee():
         "flo": Decimal("-15.00") - after_jars["flo"],
     }
     assert sorted(jars_shares.values()) == [Decimal("3.33"), Decimal("3.33"), Decimal("3.34")]
-    services.transfer_post(coop=coop, payer=flo, payee=dee, amount="15.00", entered_by=flo)
+    consented(
+        services.transfer_post(coop=coop, payer=flo, payee=dee, amount="15.00", entered_by=flo)
+    )
     final = balances(coop)
     assert final["flo"] == after_jars["flo"] + 15
     assert final["dee"] == after_jars["dee"] - 15

@@ -186,8 +186,8 @@ def test_it_refuses_a_slug_that_exists_and_writes_nothing(busy):
 
 def test_it_refuses_an_unknown_version(busy):
     exported = export_coop(coop=busy)
-    exported["version"] = 2
-    with pytest.raises(Invalid, match=r"version 2 .* reads version 1"):
+    exported["version"] = 3
+    with pytest.raises(Invalid, match=r"version 3 .* reads version 2 and those before"):
         import_coop(data=exported, slug="later")
     exported["format"] = "something-else"
     exported["version"] = 1
@@ -243,8 +243,11 @@ def test_it_refuses_a_bad_value_and_says_where(busy, path, value, message):
 
 def test_the_import_is_recorded_in_the_audit_trail(busy):
     copy_ = import_coop(data=export_coop(coop=busy), slug="home-copy")
-    event = AuditEvent.objects.get(coop=copy_)
+    # After the activity it restored, the one row of its own.
+    event = AuditEvent.objects.filter(coop=copy_).order_by("pk").last()
     assert (event.action, event.data["exported_slug"]) == ("coop.imported", "home")
+    restored = AuditEvent.objects.filter(coop=copy_).exclude(pk=event.pk)
+    assert restored.count() == AuditEvent.objects.filter(coop=busy).count()
 
 
 def test_the_command_line_exports_and_imports_from_stdin(busy, capsys, monkeypatch):
@@ -337,7 +340,26 @@ def test_it_refuses_an_expense_that_pays_for_labour(busy):
     exported = export_coop(coop=busy)
     expense = next(t for t in exported["ledger"]["transactions"] if t["kind"] == "expense")
     expense["supplier"] = "the babysitter"
-    with pytest.raises(Invalid, match="never pays anyone for labour"):
+    with pytest.raises(Invalid, match="no paid staff"):
+        import_coop(data=exported, slug="broken")
+
+
+def test_it_refuses_an_entry_whose_words_read_like_pay_unless_it_carries_a_declaration(busy):
+    exported = export_coop(coop=busy)
+    expense = next(t for t in exported["ledger"]["transactions"] if t["kind"] == "expense")
+    expense["description"] = "Paid Joe for making the yogurt"
+    with pytest.raises(Invalid, match="Paid Joe for making"):
+        import_coop(data=copy.deepcopy(exported), slug="worded")
+    expense["declared"] = "no_paid_staff"
+    assert import_coop(data=exported, slug="declared").slug == "declared"
+
+
+def test_it_refuses_an_expense_from_a_member_as_supplier(busy, personas):
+    exported = export_coop(coop=busy)
+    expense = next(t for t in exported["ledger"]["transactions"] if t["kind"] == "expense")
+    expense["supplier"] = personas.bob.username.upper()
+    expense["declared"] = "no_paid_staff"
+    with pytest.raises(Invalid, match="is a member"):
         import_coop(data=exported, slug="broken")
 
 

@@ -201,7 +201,9 @@ def test_the_command_sends_them(busy):
     with time_machine.travel(NOW, tick=False):
         call_command("send_reminders", stdout=out)
         call_command("send_reminders", stdout=out)
-    assert out.getvalue() == "4 reminder(s) sent.\n0 reminder(s) sent.\n"
+    assert out.getvalue() == (
+        "0 entry(ies) lapsed, 4 reminder(s) sent.\n0 entry(ies) lapsed, 0 reminder(s) sent.\n"
+    )
     assert len(mail.outbox) == 4
 
 
@@ -244,8 +246,8 @@ def test_the_page_shows_every_reminder_on_until_the_member_chooses(personas, cli
     response = client.get(reverse("web:reminders", args=["home"]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('type="checkbox"') == 3
-    assert html.count("checked") == 3
+    assert html.count('type="checkbox"') == 4
+    assert html.count("checked") == 4
     assert "alice@example.org" in html
 
 
@@ -283,3 +285,36 @@ def test_senders_racing_send_each_reminder_once():
     results = race(6, lambda: services.send_reminders(now=NOW))
     assert sorted(results) == [0, 0, 0, 0, 0, 1], results
     assert len(mail.outbox) == 1
+
+
+def test_an_entry_naming_a_member_tells_them_then_reminds_them_every_three_days(personas):
+    coop, alice, bob = personas.coop, personas.alice, personas.bob
+    with time_machine.travel(NOW, tick=False):
+        entry = ledger.transfer_post(
+            coop=coop, payer=bob, payee=alice, amount="12.00", entered_by=alice
+        )
+        assert services.send_reminders(now=NOW) == 1
+    [letter] = mail.outbox
+    assert letter.to == [bob.email]
+    assert f"entry #{entry.pk}" in letter.body
+    assert "moves no money until you confirm it" in letter.body
+    assert services.send_reminders(now=NOW + timedelta(days=1)) == 0
+    assert services.send_reminders(now=NOW + timedelta(days=3, hours=1)) == 1
+    # Answered, it asks nothing more; lapsed, neither.
+    consent_reminders = SentReminder.objects.filter(kind=SentReminder.Kind.CONSENT)
+    assert consent_reminders.count() == 2
+    services.preference_set(
+        coop=coop, member=bob, shifts=True, votes=True, balance=True, consent=False
+    )
+    assert services.send_reminders(now=NOW + timedelta(days=6, hours=1)) == 0
+
+
+def test_the_hourly_round_lapses_what_waited_too_long(personas):
+    coop, alice, bob = personas.coop, personas.alice, personas.bob
+    with time_machine.travel(NOW, tick=False):
+        entry = ledger.transfer_post(
+            coop=coop, payer=bob, payee=alice, amount="12.00", entered_by=alice
+        )
+    with time_machine.travel(NOW + timedelta(days=15), tick=False):
+        tasks.send_reminders_hourly.call()
+    assert entry.outcome.outcome == "lapsed"

@@ -28,6 +28,7 @@ PROPOSAL_KINDS = (
     Proposal.Kind.SPENDING,
     Proposal.Kind.CHOICE,
     Proposal.Kind.REMOVE_MEMBER,
+    Proposal.Kind.REVERSAL,
 )
 
 
@@ -48,7 +49,12 @@ class ProposalForm(forms.Form):
         initial=Proposal.Kind.GENERAL,
         help_text=_("To change a rule, use the co-op's settings page."),
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Reversing an entry may leave it empty: it reads “Reverse entry #N”."),
+    )
     body = forms.CharField(
         label=_("Details"),
         max_length=5000,
@@ -74,6 +80,13 @@ class ProposalForm(forms.Form):
         required=False,
         help_text=_("Removing a member only."),
     )
+    entry = forms.IntegerField(
+        label=_("Entry number"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Reversing an entry only: its number in the ledger, such as 12."),
+    )
 
     def __init__(self, *args: Any, members: list[str], currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,6 +95,16 @@ class ProposalForm(forms.Form):
 
     def clean_options(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        reversal = cleaned.get("kind") == Proposal.Kind.REVERSAL
+        if not cleaned.get("title", "").strip() and not reversal and "title" not in self.errors:
+            self.add_error("title", _("This field is required."))
+        if reversal and cleaned.get("entry") is None and "entry" not in self.errors:
+            self.add_error("entry", _("Give the number of the entry to reverse."))
+        return cleaned
 
 
 class VoteForm(forms.Form):

@@ -1,4 +1,4 @@
-"""The ledger's forms: an expense, a payment into the pool, a reversal, the filters.
+"""The ledger's forms: an expense, a payment into the pool, a reversal, a decline, the filters.
 
 Amounts are text: the ledger's service parses them (a positive amount, no finer than the
 currency's minor unit) and names the field when it refuses one, so the rule lives once."""
@@ -12,9 +12,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fourfold.ledger.entries import POOL
+from fourfold.errors import FourfoldError, PrincipleCheck
 from fourfold.ledger.models import Category, Transaction
-from fourfold.web.forms.common import DateInput, choice_field
+from fourfold.ledger.principles import DECLARATIONS, POOL
+from fourfold.web.forms.common import DateInput, add_domain_error, choice_field
 
 
 def _amount_field() -> forms.CharField:
@@ -31,6 +32,44 @@ def _confirm_large_field() -> forms.BooleanField:
     return forms.BooleanField(
         label=_("Yes, this amount is right"), required=False, widget=forms.HiddenInput()
     )
+
+
+class DeclarationCheckbox(forms.CheckboxInput):
+    """A checkbox that, ticked, sends the name of the principle declared (a plain one sends
+    "on")."""
+
+    def __init__(self, principle: str) -> None:
+        super().__init__(attrs={"value": principle}, check_test=lambda value: value == principle)
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name, "")
+
+
+def _declare_field() -> forms.ChoiceField:
+    # Hidden until the service asks about the entry's words (entry_error shows it as the
+    # declaration to tick); once ticked it rides along hidden if the form comes back again.
+    return forms.ChoiceField(
+        required=False, choices=[("", ""), *DECLARATIONS.items()], widget=forms.HiddenInput()
+    )
+
+
+def entry_error(form: forms.Form, error: FourfoldError) -> None:
+    """A service's refusal of an entry, on its form. Words asked about (``PrincipleCheck``)
+    read atop the form, naming the words found, with the declaration to tick and send again."""
+    if isinstance(error, PrincipleCheck) and "declare" in form.fields:
+        field = form.fields["declare"]
+        field.widget = DeclarationCheckbox(error.principle)
+        # The bound field took its label when the form was cleaned; it shows this one.
+        form["declare"].label = field.label = _("I declare: %(statement)s") % {
+            "statement": DECLARATIONS[error.principle]
+        }
+        field.help_text = _("Shown to every member with the entry; any member can flag it.")
+        form.add_error(None, error.detail)
+        return
+    add_domain_error(form, error)
 
 
 def _occurred_on_field() -> forms.DateField:
@@ -71,6 +110,7 @@ class ExpenseForm(forms.Form):
         empty_value=None,
     )
     confirm_large = _confirm_large_field()
+    declare = _declare_field()
 
     def __init__(
         self,
@@ -118,11 +158,25 @@ class ContributionForm(forms.Form):
         help_text=_("For example: monthly share for March."),
     )
     occurred_on = _occurred_on_field()
+    # The member's word, in those words: a pay-in is their own money.
+    own_money = forms.BooleanField(
+        label=_("This is my own money"),
+        error_messages={
+            "required": _(
+                "Tick “This is my own money”: the co-op is funded only by its members' own money."
+            )
+        },
+    )
     confirm_large = _confirm_large_field()
+    declare = _declare_field()
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+
+    def entry(self) -> dict[str, Any]:
+        """What the ledger is told; the member's word that it is their own money stays here."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "own_money"}
 
 
 class ReverseForm(forms.Form):
@@ -131,6 +185,15 @@ class ReverseForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Optional; it shows on the reversal."),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not"),
+        max_length=500,
+        required=False,
+        help_text=_("Optional; whoever entered it sees it."),
     )
 
 

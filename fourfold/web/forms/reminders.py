@@ -13,3 +13,7 @@ class ReminderForm(forms.Form):
         required=False,
     )
     balance = forms.BooleanField(label=_("When my balance is overdue"), required=False)
+    consent = forms.BooleanField(
+        label=_("When an entry names me and waits for my confirmation (then every three days)"),
+        required=False,
+    )

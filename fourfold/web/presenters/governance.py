@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
+from fourfold.errors import PrincipleViolation
 from fourfold.governance import rules, selectors
 from fourfold.governance.models import Proposal, Vote
 from fourfold.lib.dates import describe_cadence
@@ -102,9 +103,25 @@ class ChangeRow:
     after: str
 
 
+def _reversal_changes(proposal: Proposal) -> list[ChangeRow]:
+    """A reversal changes one entry: standing → reversed (or, once passed, by which
+    reversal; or why it could not be)."""
+    label = _("entry #%(id)s") % {"id": proposal.change.get("transaction")}
+    if proposal.result.get("reversal"):
+        after = _("reversed by #%(id)s") % {"id": proposal.result["reversal"]}
+    elif proposal.result.get("reversal_refused"):
+        after = _("not reversed: %(why)s") % {"why": proposal.result["reversal_refused"]}
+    else:
+        after = _("reversed")
+    return [ChangeRow(label=label, before=_("stands"), after=after)]
+
+
 def changes(coop: Cooperative, proposal: Proposal) -> list[ChangeRow]:
     """What a rule change does: before → after once it passed; for one that failed, the rules
-    it was proposed against → the proposed value; while open, today's value → the proposed."""
+    it was proposed against → the proposed value; while open, today's value → the proposed.
+    What a reversal does: the entry stands → reversed."""
+    if proposal.kind == Proposal.Kind.REVERSAL:
+        return _reversal_changes(proposal)
     if proposal.kind != Proposal.Kind.RULE_CHANGE:
         return []
     before = proposal.result.get("before")
@@ -126,6 +143,16 @@ def changes(coop: Cooperative, proposal: Proposal) -> list[ChangeRow]:
             )
         )
     return rows
+
+
+def flagged_principle(proposal: Proposal) -> str:
+    """The principle a flagged entry breaks, as members read it; empty if none is named."""
+    principle = (
+        proposal.change.get("principle") if proposal.kind == Proposal.Kind.REVERSAL else None
+    )
+    if not principle:
+        return ""
+    return capfirst(str(PrincipleViolation.PRINCIPLES.get(principle, principle)))
 
 
 # --- The tally ----------------------------------------------------------------------------

@@ -83,6 +83,7 @@ def test_members_record_an_expense_correct_a_payment_and_settle_up(
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay in")
     check_page(page)
     field(page, "Amount (USD)").fill("6")
+    page.get_by_label("This is my own money").check()
     page.get_by_role("button", name="Record my payment").click()
     expect(page.get_by_role("status").first).to_have_text(
         "Your payment of $6.00 into the pool is recorded."
@@ -122,12 +123,30 @@ def test_members_record_an_expense_correct_a_payment_and_settle_up(
     expect(transfers).to_have_count(2)
     expect(transfers.filter(has_text="eli pays dee $15.00")).to_have_count(1)
     expect(transfers.filter(has_text="flo pays dee $15.00")).to_have_count(1)
-    check_page(page)
-    page.get_by_role("button", name="Record these transfers").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ledger of Riverside Yogurt")
-    expect(page.get_by_role("status").first).to_have_text(
-        "2 transfers are recorded. Everyone is even."
+    expect(page.get_by_role("region", name="Your part")).to_contain_text(
+        "Nothing: you pay nobody in this plan."
     )
+    check_page(page)
+
+    # Eli and Flo each record what they paid; Dee confirms that both reached her.
+    for name in ("eli", "flo"):
+        payer = new_page()
+        log_in_to(payer, name, "/c/riverside/ledger/settle/")
+        expect(payer.get_by_role("region", name="Your part")).to_contain_text("You pay dee $15.00")
+        payer.get_by_role("button", name="Record that I paid").click()
+        expect(payer.get_by_role("status").first).to_have_text(
+            "Your payment is recorded. Nothing moves until dee confirms the money arrived."
+        )
+        check_page(payer)
+    page.reload()
+    waiting = page.get_by_role("region", name="Payments waiting for a confirmation")
+    expect(waiting.get_by_role("listitem")).to_have_count(2)
+    check_page(page)
+    for left in (1, 0):
+        waiting.get_by_role("button", name=re.compile("^Confirm")).first.click()
+        expect(page.get_by_role("status").first).to_contain_text("it is posted")
+        expect(waiting.get_by_role("listitem")).to_have_count(left)
+    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Ledger").click()
     for name in ("dee", "eli", "flo"):
         expect(balance_of(page, name)).to_contain_text("$0.00")
     check_page(page)

@@ -11,7 +11,7 @@ from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.models import Membership
 from fourfold.ledger import services as ledger
 from fourfold.production.models import Batch, Shift
-from fourfold.testing import MembershipFactory
+from fourfold.testing import MembershipFactory, consented
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
@@ -457,8 +457,10 @@ def test_a_former_member_who_owes_sees_it_until_it_is_settled(client, shared, ma
     client.post(LEAVE)
     page = client.get("/coops/").content.decode()
     assert "You owe Home Co-op $6.00." in page
-    ledger.transfer_post(
-        coop=shared.coop, payer=bob, payee=shared.alice, amount="6", entered_by=shared.alice
+    consented(
+        ledger.transfer_post(
+            coop=shared.coop, payer=bob, payee=shared.alice, amount="6", entered_by=shared.alice
+        )
     )
     assert "Still to settle" not in client.get("/coops/").content.decode()
 

@@ -23,7 +23,7 @@ def alice_client(client, personas):
 
 
 FORMS = [
-    (PAY_IN, {"amount": "1000000", "description": "March share"}),
+    (PAY_IN, {"amount": "1000000", "description": "March share", "own_money": "on"}),
     (
         EXPENSE,
         {
@@ -54,5 +54,5 @@ def test_a_large_amount_asks_are_you_sure_with_a_checkbox_and_records_once_ticke
 
 
 def test_a_usual_pay_in_is_recorded_without_a_question(alice_client):
-    response = alice_client.post(PAY_IN, {"amount": "25"})
+    response = alice_client.post(PAY_IN, {"amount": "25", "own_money": "on"})
     assert response.status_code == 302

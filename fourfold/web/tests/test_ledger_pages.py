@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from fourfold.ledger import corrections, selectors, services
+from fourfold.ledger import consent, corrections, selectors, services
 from fourfold.ledger.models import Transaction
-from fourfold.testing import MembershipFactory
+from fourfold.testing import MembershipFactory, consented
 from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +158,10 @@ def test_an_expense_paid_from_the_pool_by_another_member_or_on_a_past_date(alice
     )
     alice_client.post(EXPENSE, expense_form(amount="2.00", payer="bob", split=["alice"]))
     from_pool, by_bob = Transaction.objects.filter(kind="expense").order_by("pk")
+    # The pool's money and Bob's move once a second member and Bob have said yes.
+    assert balances(personas.coop) == {"alice": Decimal("0.00"), "bob": Decimal("20.00")}
+    consented(from_pool)
+    consented(by_bob)
     assert from_pool.payer is None
     assert from_pool.occurred_on == last_week
     assert (by_bob.payer, by_bob.entered_by) == (personas.bob, personas.alice)
@@ -223,7 +227,9 @@ def test_an_unknown_category_or_member_is_refused_by_the_form(alice_client, pers
 
 
 def test_paying_in_adds_to_the_pool_and_the_members_balance(alice_client, personas):
-    response = alice_client.post(PAY_IN, {"amount": "25", "description": "March share"})
+    response = alice_client.post(
+        PAY_IN, {"amount": "25", "description": "March share", "own_money": "on"}
+    )
     assert response.status_code == 302
     books = selectors.books(coop=personas.coop)
     assert books.pool == Decimal("25.00")
@@ -237,7 +243,9 @@ def test_paying_in_adds_to_the_pool_and_the_members_balance(alice_client, person
 
 
 def test_a_donation_is_refused_by_name_as_a_form_error(alice_client, personas):
-    response = alice_client.post(PAY_IN, {"amount": "100", "description": "donation from a bakery"})
+    response = alice_client.post(
+        PAY_IN, {"amount": "100", "description": "donation from a bakery", "own_money": "on"}
+    )
     assert response.status_code == 200
     assert "self-funded" in response.context["form"].non_field_errors()[0]
     assert not Transaction.objects.exists()
@@ -246,7 +254,7 @@ def test_a_donation_is_refused_by_name_as_a_form_error(alice_client, personas):
 def test_a_paused_member_cannot_pay_in(client, personas):
     paused = MembershipFactory(coop=personas.coop, status="paused").user
     client.force_login(paused)
-    response = client.post(PAY_IN, {"amount": "5"})
+    response = client.post(PAY_IN, {"amount": "5", "own_money": "on"})
     assert "not an active member" in response.context["form"].non_field_errors()[0]
 
 
@@ -270,7 +278,10 @@ def test_a_reversal_is_not_offered_for_a_reversal_and_refused_if_posted(alice_cl
     original = services.contribution_post(
         coop=personas.coop, payer=personas.alice, amount="5", entered_by=personas.alice
     )
-    reversal = corrections.transaction_reverse(original=original, entered_by=personas.bob)
+    # Bob's reversal of Alice's entry is a request; Alice confirms it.
+    request = corrections.transaction_reverse(original=original, entered_by=personas.bob)
+    consented(request)
+    reversal = Transaction.objects.get(reverses=original)
     page = alice_client.get(LEDGER).content.decode()
     assert reverse_url(original) not in page
     assert reverse_url(reversal) not in page
@@ -292,25 +303,34 @@ def test_another_coops_transaction_cannot_be_reversed(alice_client, personas):
     assert not Transaction.objects.filter(kind="reversal").exists()
 
 
-def test_settling_up_records_the_plan_and_brings_everyone_to_zero(alice_client, personas, carol):
+def test_settling_up_records_the_plan_and_brings_everyone_to_zero(client, personas, carol):
     everyone = {personas.alice: 1, personas.bob: 1, carol: 1}
     expense(personas, amount="45.00", split=everyone)
     expense(personas, amount="10.00", payer=personas.bob, split=everyone)
     services.contribution_post(coop=personas.coop, payer=carol, amount="6", entered_by=carol)
-    page = alice_client.get(SETTLE)
-    transfers = page.context["plan"].transfers
+    client.force_login(personas.alice)
+    plan = client.get(SETTLE).context["plan"]
+    transfers = plan.transfers
     assert transfers
-    assert b"Record these transfers" in page.content
+    before = balances(personas.coop)
 
-    response = alice_client.post(SETTLE_RECORD, follow=True)
-    assert response.redirect_chain[-1][0] == LEDGER
-    assert f"{len(transfers)} transfers are recorded".encode() in response.content
+    # Each records their own part: what they pay, or what the pool pays them.
+    people = {"alice": personas.alice, "bob": personas.bob, "carol": carol}
+    recorders = {(step.payer or step.payee).username for step in transfers}
+    for name in sorted(recorders):
+        client.force_login(people[name])
+        assert b"Record that" in client.get(SETTLE).content
+        response = client.post(SETTLE_RECORD, {"fingerprint": plan.fingerprint}, follow=True)
+        assert response.redirect_chain[-1][0] == SETTLE
+        assert b"recorded." in response.content
+    assert Transaction.objects.filter(kind="transfer").count() == len(transfers)
+    # Nothing moves until whoever receives each payment confirms it.
+    assert balances(personas.coop) == before
+    for transfer in Transaction.objects.filter(kind="transfer"):
+        consented(transfer)
     assert set(balances(personas.coop).values()) == {Decimal("0.00")}
     assert selectors.books(coop=personas.coop).pool == 0
-    assert Transaction.objects.filter(kind="transfer", entered_by=personas.alice).count() == len(
-        transfers
-    )
-    assert b"there is nothing to settle" in alice_client.get(SETTLE).content
+    assert b"there is nothing to settle" in client.get(SETTLE).content
 
 
 def test_settling_up_waits_for_costs_to_be_allocated(alice_client, personas):
@@ -454,12 +474,14 @@ def test_my_statement_shows_the_running_balance(client, personas):
         coop=personas.coop, payer=personas.bob, amount="20", entered_by=personas.bob
     )
     expense(personas, amount="10.00")  # bob carries 5.00
-    services.transfer_post(
-        coop=personas.coop,
-        payer=personas.bob,
-        payee=personas.alice,
-        amount="1.25",
-        entered_by=personas.bob,
+    consented(
+        services.transfer_post(
+            coop=personas.coop,
+            payer=personas.bob,
+            payee=personas.alice,
+            amount="1.25",
+            entered_by=personas.bob,
+        )
     )
     client.force_login(personas.bob)
     response = client.get(STATEMENT)
@@ -518,9 +540,11 @@ def test_settle_record_takes_only_post(alice_client):
 
 
 def populate(personas, size: int) -> None:
+    """Every state an entry can be in, growing with ``size``: posted, confirmed, waiting for
+    Alice, waiting for others, declined; and a request to reverse."""
     people = [MembershipFactory(coop=personas.coop).user for _ in range(size)]
     everyone = dict.fromkeys([personas.alice, *people], 1)
-    for person in people:
+    for index, person in enumerate(people):
         money_flow.expense_post(
             coop=personas.coop,
             payer=person,
@@ -529,16 +553,24 @@ def populate(personas, size: int) -> None:
             entered_by=person,
             split=everyone,
         )
-        services.contribution_post(
+        contribution = services.contribution_post(
             coop=personas.coop, payer=person, amount="2", entered_by=personas.alice
         )
-        services.transfer_post(
+        if index % 3 == 2:
+            consent.entry_decline(
+                coop=personas.coop, transaction_id=contribution.pk, member=person, reason="no"
+            )
+        else:
+            consented(contribution)
+        transfer = services.transfer_post(
             coop=personas.coop,
             payer=person,
             payee=personas.alice,
             amount="1",
             entered_by=person,
         )
+        if index % 2:
+            consented(transfer)  # the others wait for Alice
     first = Transaction.objects.filter(coop=personas.coop, kind="contribution").first()
     corrections.transaction_reverse(original=first, entered_by=personas.alice)
 
@@ -546,14 +578,19 @@ def populate(personas, size: int) -> None:
 @pytest.mark.parametrize("size", [3, 30])
 @pytest.mark.parametrize(
     ("path", "queries"),
+    # Consent added, whatever the size: every list of entries prefetches their asks (+1);
+    # the ledger lists what waits for Alice (+3: the entries, legs, asks) and for others (+2);
+    # the statement what would move her balance (+3: entries, asks, her held legs; +1 for the
+    # asks of an expense a held cost allocation waits with); the settle-up page the payments
+    # waiting (+2).
     [
-        (LEDGER, 8),
-        (f"{LEDGER}?member=alice&kind=cost_allocation", 9),
-        (STATEMENT, 6),
-        (SETTLE, 4),
+        (LEDGER, 14),
+        (f"{LEDGER}?member=alice&kind=cost_allocation", 15),
+        (STATEMENT, 9),
+        (SETTLE, 6),
         (EXPENSE, 4),
-        (TRANSACTIONS_CSV, 6),
-        (f"{TRANSACTIONS_CSV}?member=alice", 7),
+        (TRANSACTIONS_CSV, 7),
+        (f"{TRANSACTIONS_CSV}?member=alice", 8),
         (BALANCES_CSV, 4),
     ],
 )

@@ -103,6 +103,9 @@ def decisions(request: MemberRequest, slug: str) -> HttpResponse:
                 options=values["options"],
                 subject=subject,
                 amount=values["amount"] or None,
+                change={"transaction": values["entry"]}
+                if values["kind"] == Proposal.Kind.REVERSAL
+                else None,
             )
         except FourfoldError as error:
             add_domain_error(form, error)
@@ -212,6 +215,7 @@ def proposal(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
             "proposal": item,
             "tally": present.tally(item),
             "changes": present.changes(coop, item),
+            "flagged_principle": present.flagged_principle(item),
             "votes": list(item.votes.all()),
             "mine": mine,
             "form": form,

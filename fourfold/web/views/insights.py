@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from fourfold.coops import selectors as coops
 from fourfold.coops.selectors import coop_today
 from fourfold.insights import charts, economics, principles, roles_chart, selectors
+from fourfold.ledger import statements
 from fourfold.web.presenters.insights import audit_rows, meanings, role_cells
 from fourfold.web.presenters.production import consistency_summary
 from fourfold.web.requests import MemberRequest
@@ -62,6 +63,7 @@ def member_detail(request: MemberRequest, slug: str, username: str) -> HttpRespo
         raise Http404(_("No such member in this co-op."))
     roles = selectors.member_roles(coop=coop, today=coop_today(coop))
     mine = next((r for r in roles if r.user_id == membership.user_id), None)
+    is_me = membership.user_id == request.user.pk
     return render(
         request,
         "web/member_detail.html",
@@ -71,7 +73,11 @@ def member_detail(request: MemberRequest, slug: str, username: str) -> HttpRespo
             "membership": membership,
             "member": mine,
             "cells": role_cells(mine, meanings(coop)) if mine else [],
-            "is_me": membership.user_id == request.user.pk,
+            "is_me": is_me,
+            # What waits for their say is the member's own business: shown to them alone.
+            "waiting": len(statements.waiting_for(coop=coop, member=request.user))
+            if is_me
+            else None,
             "window_weeks": selectors.WINDOW_WEEKS,
         },
     )

@@ -8,29 +8,42 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative
-from fourfold.errors import FourfoldError
+from fourfold.errors import FourfoldError, NotFound
 from fourfold.governance.selectors import approvals_open
-from fourfold.ledger import corrections, selectors, statements
+from fourfold.ledger import consent, corrections, selectors, statements
 from fourfold.ledger.models import Transaction
+from fourfold.ledger.posting import Ask
 from fourfold.lib.money import from_minor
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.ledger import (
     ContributionForm,
+    DeclineForm,
     ExpenseForm,
     ReverseForm,
     TransactionFilterForm,
+    entry_error,
 )
-from fourfold.web.presenters.ledger import statement_lines
+from fourfold.web.presenters.ledger import (
+    names,
+    pending_lines,
+    rows,
+    settle_part,
+    settle_pending,
+    statement_lines,
+    waiting_rows,
+)
 from fourfold.web.requests import MemberRequest
 from fourfold.web.templatetags.fourfold import money
-from fourfold.web.views.common import coop_for_page
+from fourfold.web.views.common import coop_for_page, first_error
 from fourfold.workflows import money as money_flow
 
 TRANSACTIONS_PER_PAGE = 50
@@ -67,7 +80,7 @@ def _filtered(coop: Cooperative, form: TransactionFilterForm) -> QuerySet[Transa
         category=values.get("category") or None,
         start=values.get("start"),
         end=values.get("end"),
-    )
+    ).select_related("outcome__by")  # a declined row names who declined it
 
 
 @login_required
@@ -77,15 +90,24 @@ def ledger(request: MemberRequest, slug: str) -> HttpResponse:
     page = Paginator(_filtered(coop, filters), TRANSACTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = {"coop": coop, "section": "ledger", "filters": filters, "page": page}
+    context = {
+        "coop": coop,
+        "section": "ledger",
+        "filters": filters,
+        "page": page,
+        "rows": rows(page, request.user),
+    }
     if request.htmx and not request.htmx.history_restore_request:
         # The filter form and the pager swap just the list in.
         response = render(request, "web/_ledger_transactions.html", context)
     else:
         books = selectors.books(coop=coop)
+        waiting_mine, waiting_theirs = waiting_rows(coop, request.user)
         context |= {
             "books": books,
             "balanced": books.members_total == books.pool + books.unallocated,
+            "waiting_mine": waiting_mine,
+            "waiting_theirs": waiting_theirs,
         }
         response = render(request, "web/ledger.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -116,7 +138,7 @@ def expense_record(request: MemberRequest, slug: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except FourfoldError as error:
-            add_domain_error(form, error)
+            entry_error(form, error)
         else:
             messages.success(
                 request,
@@ -146,10 +168,10 @@ def contribution_record(request: MemberRequest, slug: str) -> HttpResponse:
                 coop=coop,
                 entered_by=request.user,
                 kind=Transaction.Kind.CONTRIBUTION,
-                **form.cleaned_data,
+                **form.entry(),
             )
         except FourfoldError as error:
-            add_domain_error(form, error)
+            entry_error(form, error)
         else:
             messages.success(
                 request,
@@ -174,6 +196,7 @@ def transaction_reverse(request: MemberRequest, slug: str, pk: int) -> HttpRespo
     if item is None:
         raise Http404(_("No such transaction."))
     form = ReverseForm(_posted(request))
+    asks = corrections.reversal_asks(item, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             reversal = corrections.transaction_reverse(
@@ -182,17 +205,103 @@ def transaction_reverse(request: MemberRequest, slug: str, pk: int) -> HttpRespo
         except FourfoldError as error:
             add_domain_error(form, error)
         else:
-            messages.success(
-                request,
-                _("Transaction #%(id)d is reversed by #%(reversal)d.")
-                % {"id": item.pk, "reversal": reversal.pk},
-            )
+            if reversal.kind == Transaction.Kind.REVERSAL:
+                messages.success(
+                    request,
+                    _("Transaction #%(id)d is reversed by #%(reversal)d.")
+                    % {"id": item.pk, "reversal": reversal.pk},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your request to reverse #%(id)d is #%(request)d. It waits for "
+                        "%(who)s to confirm; nothing moves until then."
+                    )
+                    % {"id": item.pk, "request": reversal.pk, "who": _asked(asks)},
+                )
             return redirect("web:ledger", slug=coop.slug)
+    status = statements.entry_status(item)
     return render(
         request,
         "web/ledger_reverse.html",
-        {"coop": coop, "item": item, "form": form, "section": "ledger"},
+        {
+            "coop": coop,
+            "item": item,
+            "status": status,
+            "waits_for": names(status.awaiting),
+            "asked": _asked(asks) if asks else "",
+            "form": form,
+            "section": "ledger",
+        },
     )
+
+
+def _asked(asks: list[Ask]) -> str:
+    return names([member.username for member, _role in asks if member is not None])
+
+
+def _back(request: MemberRequest, coop: Cooperative) -> HttpResponse:
+    """Back to the page the answer was given on (the ledger, the settle-up page), if it is
+    ours; else to what still waits on the ledger."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(f"{reverse('web:ledger', args=[coop.slug])}#waiting")
+
+
+@login_required
+@require_POST
+def entry_confirm(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    try:
+        entry = money_flow.entry_confirm(coop=coop, transaction_id=pk, member=request.user)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+        return _back(request, coop)
+    status = statements.entry_status(entry)
+    if status.status == "posted":
+        messages.success(
+            request,
+            _("You confirmed #%(id)d: it is posted and the money has moved.") % {"id": entry.pk},
+        )
+    else:
+        messages.success(
+            request,
+            _("You confirmed #%(id)d; it still waits for %(who)s.")
+            % {"id": entry.pk, "who": names(status.awaiting)},
+        )
+    return _back(request, coop)
+
+
+@login_required
+@require_POST
+def entry_decline(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
+    """A no from someone asked, or the one who entered it withdrawing it."""
+    coop = coop_for_page(request, slug)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(request, coop)
+    try:
+        entry = consent.entry_decline(
+            coop=coop, transaction_id=pk, member=request.user, reason=form.cleaned_data["reason"]
+        )
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+        return _back(request, coop)
+    if entry.entered_by_id == request.user.pk:
+        text = _("You withdrew #%(id)d: it moves no money.")
+    else:
+        text = _("You declined #%(id)d: it moves no money.")
+    messages.success(request, text % {"id": entry.pk})
+    return _back(request, coop)
 
 
 @login_required
@@ -206,17 +315,30 @@ def statement(request: MemberRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "web/ledger_statement.html",
-        {"coop": coop, "page": page, "lines": lines, "balance": balance, "section": "ledger"},
+        {
+            "coop": coop,
+            "page": page,
+            "lines": lines,
+            "pending": pending_lines(coop, request.user),
+            "balance": balance,
+            "section": "ledger",
+        },
     )
 
 
 @login_required
 def settlement(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
+    plan = selectors.settlement_plan(coop=coop)
     return render(
         request,
         "web/ledger_settle.html",
-        {"coop": coop, "plan": selectors.settlement_plan(coop=coop), "section": "ledger"},
+        {
+            "coop": coop,
+            "plan": plan,
+            "part": settle_part(plan, rows(settle_pending(coop), request.user), request.user),
+            "section": "ledger",
+        },
     )
 
 
@@ -231,16 +353,16 @@ def settlement_record(request: MemberRequest, slug: str) -> HttpResponse:
     except FourfoldError as error:
         messages.error(request, error.detail)
         return redirect("web:ledger_settle", slug=coop.slug)
-    messages.success(
-        request,
-        ngettext(
-            "%(n)d transfer is recorded. Everyone is even.",
-            "%(n)d transfers are recorded. Everyone is even.",
-            len(transfers),
-        )
-        % {"n": len(transfers)},
-    )
-    return redirect("web:ledger", slug=coop.slug)
+    awaiting = {name for item in transfers for name in statements.entry_status(item).awaiting}
+    text = ngettext(
+        "Your payment is recorded.", "Your %(n)d payments are recorded.", len(transfers)
+    ) % {"n": len(transfers)}
+    if awaiting:
+        text += " " + _("Nothing moves until %(who)s confirms the money arrived.") % {
+            "who": names(sorted(awaiting))
+        }
+    messages.success(request, text)
+    return redirect("web:ledger_settle", slug=coop.slug)
 
 
 def _csv_response(coop: Cooperative, name: str) -> HttpResponse:

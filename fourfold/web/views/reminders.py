@@ -18,7 +18,12 @@ from fourfold.web.views.common import coop_for_page
 def reminders(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
     chosen = selectors.preference_of(coop=coop, member=request.user)
-    initial = {"shifts": chosen.shifts, "votes": chosen.votes, "balance": chosen.balance}
+    initial = {
+        "shifts": chosen.shifts,
+        "votes": chosen.votes,
+        "balance": chosen.balance,
+        "consent": chosen.consent,
+    }
     form = ReminderForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.preference_set(coop=coop, member=request.user, **form.cleaned_data)

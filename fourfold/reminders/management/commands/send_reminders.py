@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from fourfold.ledger import consent
 from fourfold.reminders import services, tasks
 
 
 class Command(BaseCommand):
     help = (
-        "Send the reminders that are due: shifts tomorrow, votes closing within 48 hours, "
-        "balances overdue. Safe to run from cron, repeatedly: nothing is sent twice."
+        "Lapse the entries that waited too long for consent, then send the reminders that are "
+        "due: shifts tomorrow, votes closing within 48 hours, balances overdue, entries waiting "
+        "for a member's confirmation. Safe to run from cron, repeatedly: nothing is sent twice."
     )
 
     def add_arguments(self, parser):
@@ -24,5 +26,6 @@ class Command(BaseCommand):
             else:
                 self.stdout.write("The hourly reminder task was queued already.")
             return
+        lapsed = consent.entries_lapse()
         sent = services.send_reminders()
-        self.stdout.write(f"{sent} reminder(s) sent.")
+        self.stdout.write(f"{lapsed} entry(ies) lapsed, {sent} reminder(s) sent.")
