@@ -19,6 +19,7 @@ from fourfold.coops.services import member_require_active
 from fourfold.errors import Conflict, Invalid
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import costs as ledger_costs
+from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger.models import Transaction
 from fourfold.lib.allocation import allocate
 from fourfold.lib.dates import format_day
@@ -209,8 +210,9 @@ def _weights(batch: Batch) -> dict[User, int]:
 
 def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool = False) -> None:
     """Charge to a made batch's consumers, by units received, each cost for the batch not yet
-    charged — and, when the co-op shares general costs by units, every general cost waiting.
-    Nothing happens before the batch is made (its costs wait for it)."""
+    charged — and, when the co-op shares general costs by units, every general cost waiting;
+    with ``include_general`` too, the next part of every cost spread over batches. Nothing
+    happens before the batch is made (its costs wait for it)."""
     if batch.status != Batch.Status.MADE:
         return
     weights = _weights(batch)
@@ -222,6 +224,8 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
     waiting = (
         Transaction.objects.posted()
         .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        # A spread cost is charged a part per batch below, never whole.
+        .filter(spread__isnull=True)
         .exclude(Exists(live_allocation))
     )
     tagged = waiting.filter(batch=batch)
@@ -239,6 +243,27 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
             category=expense.category,
             weights=weights,
             entered_by=entered_by or expense.entered_by,
+            of_expense=expense,
+            batch=batch,
+            occurred_on=max(batch.date, expense.occurred_on),
+        )
+    if include_general:
+        _spread_parts_allocate(batch=batch, weights=weights, by=entered_by)
+
+
+def _spread_parts_allocate(*, batch: Batch, weights: dict[User, int], by: User | None) -> None:
+    """Each live spread cost charges its next part to this batch's consumers by units. A batch
+    missed is never made, so it carries no part: the part waits for the next batch made."""
+    coop = batch.coop
+    for expense, schedule in ledger_selectors.spreads_live(coop=coop):
+        if expense.allocations.filter(batch=batch).exists() or schedule.next_part is None:
+            continue
+        ledger_costs.cost_allocate(
+            coop=coop,
+            amount=schedule.next_part,
+            category=expense.category,
+            weights=weights,
+            entered_by=by or expense.entered_by,
             of_expense=expense,
             batch=batch,
             occurred_on=max(batch.date, expense.occurred_on),

@@ -106,8 +106,11 @@ def cost_allocate(
             entered_by=entered_by,
             occurred_on=occurred_on,
             now=now,
-            # The cost of an expense still waiting for consent is charged when it posts.
-            held=of_expense is not None and of_expense.awaits_consent,
+            # The cost of an expense still waiting for consent is charged when it posts; one
+            # that waited and was confirmed has posted, so its cost is charged now.
+            held=of_expense is not None
+            and of_expense.awaits_consent
+            and not Transaction.objects.posted().filter(pk=of_expense.pk).exists(),
             category=category,
             allocates=of_expense,
             batch=batch,

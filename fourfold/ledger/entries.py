@@ -131,6 +131,7 @@ def entry_record(
     confirm_large: bool = False,
     currency: str | None = None,
     declare: str | None = "",
+    spread: Mapping[str, int] | None = None,
 ) -> Transaction:
     """Record what a member tells the ledger, naming people by username.
 
@@ -138,7 +139,8 @@ def entry_record(
     expense paid from it, or a transfer out of it). ``split`` (expenses only) is a list of
     usernames sharing equally or ``{username: weight}``. ``currency``, if given, must be the
     co-op's: nothing is converted. ``declare`` names the principle the member declares the
-    entry keeps when its words were asked about (``PrincipleCheck``).
+    entry keeps when its words were asked about (``PrincipleCheck``). ``spread``
+    (expenses only, ``{"batches": N}``) charges the cost a part per batch made.
     """
     declare = declare or ""
 
@@ -163,6 +165,8 @@ def entry_record(
         _check_occurred_on(coop, occurred_on)
     if split is not None and kind != Transaction.Kind.EXPENSE:
         raise Invalid(_("Only an expense is split among members."), field="split")
+    if spread is not None and kind != Transaction.Kind.EXPENSE:
+        raise Invalid(_("Only an expense is spread over batches."), field="spread")
     if kind == Transaction.Kind.CONTRIBUTION:
         member = side(payer, "payer", "self_funded")
         if member is None:
@@ -208,6 +212,7 @@ def entry_record(
             proposal=proposal,
             confirm_large=confirm_large,
             declare=declare,
+            spread=spread,
         )
     if kind == Transaction.Kind.TRANSFER:
         if payee is None:

@@ -205,6 +205,29 @@ class Transaction(AppendOnlyModel):
         return from_minor(self.amount_minor, self.coop.currency)
 
 
+class Spread(AppendOnlyModel):
+    """An expense charged a part at a time, one part per batch made, instead of at once: a
+    stand bought for a year is paid for by the year's consumers. Its cost waits in the cost
+    account of its category; the parts allocated so far are its live allocations."""
+
+    class Over(models.TextChoices):
+        BATCHES = "batches", _("batches")
+
+    MIN_COUNT = 2
+    MAX_COUNT = 260
+
+    expense = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="spread")
+    over = models.CharField(max_length=10, choices=Over.choices)
+    count = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=2, count__lte=260), name="ledger_spread_count_range"
+            ),
+        ]
+
+
 class Leg(AppendOnlyModel):
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="legs")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")

@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
-from fourfold.ledger.models import Account, Leg, Transaction
-from fourfold.lib.money import from_minor, to_minor
+from fourfold.ledger.models import Account, Leg, Spread, Transaction
+from fourfold.lib.money import from_minor, split_largest_remainder, to_minor
 from fourfold.lib.settlement import settle
 
 
@@ -310,3 +310,61 @@ def member_charges(
         .values_list("account__user_id", "total")
     )
     return {user_id: from_minor(total, coop.currency) for user_id, total in rows}
+
+
+@dataclass(frozen=True)
+class SpreadSchedule:
+    over: str
+    count: int
+    allocated_parts: int
+    allocated: Decimal
+    remaining: Decimal
+    next_part: Decimal | None  # None once every part is allocated
+
+
+def spread_parts(expense: Transaction, count: int) -> list[Decimal]:
+    """The expense's amount in ``count`` parts that sum to it exactly, the odd cents first."""
+    return split_largest_remainder(expense.amount, [1] * count, expense.coop.currency)
+
+
+def spread_schedule(expense: Transaction) -> SpreadSchedule | None:
+    """What a spread expense has charged so far and what is left; ``None`` if not spread.
+    One part per batch: a part re-shared after extras (reversed, charged again) is still one."""
+    spread = Spread.objects.filter(expense=expense).first()
+    if spread is None:
+        return None
+    parts = spread_parts(expense, spread.count)
+    done = (
+        expense.allocations.posted()
+        .filter(kind=Transaction.Kind.COST_ALLOCATION)
+        .values("batch_id")
+        .distinct()
+        .count()
+    )
+    allocated = sum(parts[:done], Decimal(0))
+    return SpreadSchedule(
+        over=spread.over,
+        count=spread.count,
+        allocated_parts=done,
+        allocated=allocated,
+        remaining=expense.amount - allocated,
+        next_part=parts[done] if done < spread.count else None,
+    )
+
+
+def spreads_live(*, coop: Cooperative) -> list[tuple[Transaction, SpreadSchedule]]:
+    """The spread expenses still charging a part per batch made: posted, not reversed, not
+    finished. One still waiting for consent charges nothing until it posts."""
+    expenses = (
+        Transaction.objects.posted()
+        .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        .filter(spread__isnull=False)
+        .select_related("coop")
+        .order_by("pk")
+    )
+    live = []
+    for expense in expenses:
+        schedule = spread_schedule(expense)
+        if schedule is not None and schedule.next_part is not None:
+            live.append((expense, schedule))
+    return live

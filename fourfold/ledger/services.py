@@ -16,7 +16,7 @@ from fourfold.coops.selectors import active_members
 from fourfold.coops.services import member_require_active
 from fourfold.errors import Invalid
 from fourfold.ledger.costs import cost_allocate, weights_clean
-from fourfold.ledger.models import Account, Transaction
+from fourfold.ledger.models import Account, Spread, Transaction
 from fourfold.ledger.posting import (
     account_get,
     accounts_lock,
@@ -104,6 +104,7 @@ def expense_post(
     proposal: int | None = None,
     confirm_large: bool = False,
     declare: str = "",
+    spread: Mapping[str, int] | None = None,
 ) -> Transaction:
     """A supplier who is not a member is paid for goods, space or equipment, by a member out
     of pocket or (``payer=None``) from the pool. Words that read like pay for work or outside
@@ -115,7 +116,11 @@ def expense_post(
     if the batch is made, by ``workflows.money``, which the edges call; else when it is); a
     general cost is shared per the co-op's rule: equally among active members at once, or by
     units in the next batch made.
+
+    With ``spread`` (``{"batches": N}``), the cost waits in its cost account and each of the
+    next N batches made carries one part of it, by largest remainder (``consumption``).
     """
+    spread_over = _spread_clean(spread, split=split, batch=batch)
     category = category_clean(category)
     supplier_refuse(supplier, active_members(coop=coop))
     amount = parse_amount(amount, currency=coop.currency)
@@ -128,7 +133,12 @@ def expense_post(
     )
     if batch is not None and batch.coop_id != coop.pk:
         raise Invalid(_("No such batch in this co-op."), field="batch")
-    if split is None and batch is None and coop.general_cost_mode == coop.GeneralCosts.EQUALLY:
+    if (
+        spread_over is None
+        and split is None
+        and batch is None
+        and coop.general_cost_mode == coop.GeneralCosts.EQUALLY
+    ):
         split = dict.fromkeys(active_members(coop=coop), 1)
     weights = weights_clean(coop, split) if split is not None else None
     with transaction.atomic():
@@ -173,6 +183,8 @@ def expense_post(
             declared=declared,
             declaration=declaration(entered_by, declared),
         )
+        if spread_over is not None:
+            Spread.objects.create(expense=expense, over=spread_over[0], count=spread_over[1])
         if weights is not None:
             cost_allocate(
                 coop=coop,
@@ -185,6 +197,33 @@ def expense_post(
                 batch=batch,
             )
     return expense
+
+
+def _spread_clean(
+    spread: Mapping[str, int] | None, *, split: object, batch: object
+) -> tuple[str, int] | None:
+    """``{"batches": N}`` as (over, N), or ``None`` for a cost charged at once."""
+    if spread is None:
+        return None
+    if split is not None or batch is not None:
+        raise Invalid(
+            _("A spread cost is shared batch by batch; it has no split and no batch of its own."),
+            field="spread",
+        )
+    if not isinstance(spread, Mapping) or set(spread) != {Spread.Over.BATCHES}:
+        raise Invalid(_('Spread a cost as {"batches": N}.'), field="spread")
+    count = spread[Spread.Over.BATCHES]
+    if (
+        isinstance(count, bool)
+        or not isinstance(count, int)
+        or not Spread.MIN_COUNT <= count <= Spread.MAX_COUNT
+    ):
+        raise Invalid(
+            _("A cost is spread over %(min)d to %(max)d batches.")
+            % {"min": Spread.MIN_COUNT, "max": Spread.MAX_COUNT},
+            field="spread",
+        )
+    return Spread.Over.BATCHES, count
 
 
 @retry_on_conflict

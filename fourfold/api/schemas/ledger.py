@@ -12,9 +12,16 @@ from fourfold.accounts.models import User
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn
 from fourfold.ledger.checks import account_name
 from fourfold.ledger.models import Transaction
-from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan
+from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan, spread_schedule
 from fourfold.ledger.statements import entry_status
 from fourfold.lib.money import from_minor, plain
+
+
+class SpreadIn(Input):
+    batches: int = Field(
+        description="The next N batches made (2 to 260) each carry one part of the cost.",
+        examples=[12],
+    )
 
 
 class TransactionIn(Input):
@@ -58,6 +65,12 @@ class TransactionIn(Input):
         description="Expenses: the batch this cost is for; "
         "its consumers share it by units received.",
     )
+    spread: SpreadIn | None = Field(
+        None,
+        description="Expenses: charge the cost a part per batch made instead of at once, "
+        "largest remainder, exact to the cent over the whole spread; each part is shared by "
+        "the batch's consumers by units. Not with split or batch.",
+    )
     proposal: int | None = Field(
         None,
         ge=1,
@@ -81,6 +94,14 @@ class TransactionIn(Input):
 class LegOut(Schema):
     account: str
     amount: str
+
+
+class SpreadOut(Schema):
+    over: Literal["batches"]
+    count: int
+    allocated_parts: int = Field(description="Parts charged so far, one per batch made.")
+    allocated: str
+    remaining: str
 
 
 class TransactionOut(Schema):
@@ -117,6 +138,9 @@ class TransactionOut(Schema):
     reversal_of: int | None = Field(description="The entry a reversal request asks to reverse.")
     declared: str = Field("", description="The principle its enterer declared it keeps, if any.")
     declaration: str = Field("", description='e.g. "dee declared: this is not paid labour".')
+    spread: SpreadOut | None = Field(
+        None, description="A cost spread over batches: what is charged so far and what remains."
+    )
 
 
 class BalanceOut(Schema):
@@ -196,7 +220,17 @@ def transaction_out(item: Transaction, currency: str) -> dict:
     pool_side = item.kind in {Transaction.Kind.EXPENSE, Transaction.Kind.TRANSFER}
     reversed_by = getattr(item, "reversed_by", None)
     state = entry_status(item)
+    schedule = spread_schedule(item) if item.kind == Transaction.Kind.EXPENSE else None
     return {
+        "spread": None
+        if schedule is None
+        else {
+            "over": schedule.over,
+            "count": schedule.count,
+            "allocated_parts": schedule.allocated_parts,
+            "allocated": plain(schedule.allocated, currency),
+            "remaining": plain(schedule.remaining, currency),
+        },
         "status": state.status,
         "awaiting": state.awaiting,
         "status_reason": state.reason,
