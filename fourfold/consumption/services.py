@@ -255,12 +255,12 @@ def _spread_parts_allocate(*, batch: Batch, weights: dict[User, int], by: User |
     """Each live spread cost charges its next part to this batch's consumers by units. A batch
     missed is never made, so it carries no part: the part waits for the next batch made."""
     coop = batch.coop
-    for expense, schedule in ledger_selectors.spreads_live(coop=coop):
-        if expense.allocations.filter(batch=batch).exists() or schedule.next_part is None:
-            continue
+    for expense, part in ledger_selectors.spreads_live(coop=coop):
+        if expense.allocations.filter(batch=batch).exists():
+            continue  # this batch already carries its part
         ledger_costs.cost_allocate(
             coop=coop,
-            amount=schedule.next_part,
+            amount=part,
             category=expense.category,
             weights=weights,
             entered_by=by or expense.entered_by,

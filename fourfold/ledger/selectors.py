@@ -330,7 +330,8 @@ def spread_parts(expense: Transaction, count: int) -> list[Decimal]:
 def spread_schedule(expense: Transaction) -> SpreadSchedule | None:
     """What a spread expense has charged so far and what is left; ``None`` if not spread.
     One part per batch: a part re-shared after extras (reversed, charged again) is still one."""
-    spread = Spread.objects.filter(expense=expense).first()
+    # Read through the relation: a listing that selected it asks no query per entry.
+    spread: Spread | None = getattr(expense, "spread", None)
     if spread is None:
         return None
     parts = spread_parts(expense, spread.count)
@@ -352,19 +353,20 @@ def spread_schedule(expense: Transaction) -> SpreadSchedule | None:
     )
 
 
-def spreads_live(*, coop: Cooperative) -> list[tuple[Transaction, SpreadSchedule]]:
-    """The spread expenses still charging a part per batch made: posted, not reversed, not
-    finished. One still waiting for consent charges nothing until it posts."""
+def spreads_live(*, coop: Cooperative) -> list[tuple[Transaction, Decimal]]:
+    """The spread expenses still charging a part per batch made, each with its next part:
+    posted, not reversed, not finished. One still waiting for consent charges nothing until
+    it posts."""
     expenses = (
         Transaction.objects.posted()
         .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
         .filter(spread__isnull=False)
-        .select_related("coop")
+        .select_related("coop", "spread")
         .order_by("pk")
     )
     live = []
     for expense in expenses:
         schedule = spread_schedule(expense)
         if schedule is not None and schedule.next_part is not None:
-            live.append((expense, schedule))
+            live.append((expense, schedule.next_part))
     return live

@@ -49,7 +49,7 @@ def transactions(
         items = items.filter(occurred_on__lte=end)
     legs = Leg.objects.select_related("account__user").order_by("pk")
     return (
-        items.select_related("payer", "payee", "entered_by", "reversed_by", "outcome")
+        items.select_related("payer", "payee", "entered_by", "reversed_by", "outcome", "spread")
         .prefetch_related(Prefetch("legs", legs), Prefetch("asks", ASKS))
         .order_by("-occurred_on", "-id")
     )

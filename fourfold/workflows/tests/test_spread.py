@@ -236,6 +236,9 @@ def test_reversing_a_spread_mid_way_reverses_its_parts_and_charges_no_more(coop)
     _made(coop, FIRST + timedelta(weeks=3))
     assert _charges(stand) == {}
     assert selectors.spreads_live(coop=coop.coop) == []
+    # The schedule keeps what was charged before the reversal undid it.
+    schedule = selectors.spread_schedule(stand)
+    assert (schedule.allocated_parts, schedule.allocated) == (3, Decimal("60.00"))
     for member in (coop.alice, coop.bob, coop.carol):
         assert _paid(stand, member) == Decimal("0.00")
     assert books_check(coop=coop.coop) == []
