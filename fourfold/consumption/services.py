@@ -252,10 +252,11 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
 
 
 def _spread_parts_allocate(*, batch: Batch, weights: dict[User, int], by: User | None) -> None:
-    """Each live spread cost charges its next part to this batch's consumers by units. A batch
-    missed is never made, so it carries no part: the part waits for the next batch made."""
+    """Each live spread cost charges what this batch carries of it (``ledger.selectors``) to
+    the batch's consumers by units. A batch missed is never made, so it carries nothing: its
+    part waits for the next batch made."""
     coop = batch.coop
-    for expense, part in ledger_selectors.spreads_live(coop=coop):
+    for expense, part in ledger_selectors.spreads_live(coop=coop, batch=batch):
         if expense.allocations.filter(batch=batch).exists():
             continue  # this batch already carries its part
         ledger_costs.cost_allocate(

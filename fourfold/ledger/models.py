@@ -212,6 +212,7 @@ class Spread(AppendOnlyModel):
 
     class Over(models.TextChoices):
         BATCHES = "batches", _("batches")
+        MONTHS = "months", _("months")
 
     MIN_COUNT = 2
     MAX_COUNT = 260

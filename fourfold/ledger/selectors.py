@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import F, FilteredRelation, Q, QuerySet, Subquery, Sum
+from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from fourfold.accounts.models import User
@@ -17,6 +17,7 @@ from fourfold.coops.selectors import coop_today
 from fourfold.ledger.models import Account, Leg, Spread, Transaction
 from fourfold.lib.money import from_minor, split_largest_remainder, to_minor
 from fourfold.lib.settlement import settle
+from fourfold.production.models import Batch
 
 
 @dataclass(frozen=True)
@@ -316,10 +317,9 @@ def member_charges(
 class SpreadSchedule:
     over: str
     count: int
-    allocated_parts: int
+    allocated_parts: int  # batches: parts charged; months: months whose share is charged
     allocated: Decimal
     remaining: Decimal
-    next_part: Decimal | None  # None once every part is allocated
 
 
 def spread_parts(expense: Transaction, count: int) -> list[Decimal]:
@@ -327,34 +327,81 @@ def spread_parts(expense: Transaction, count: int) -> list[Decimal]:
     return split_largest_remainder(expense.amount, [1] * count, expense.coop.currency)
 
 
+def _spread_charged(expense: Transaction) -> tuple[int, int]:
+    """How many batches carried a part of the spread expense, and how many minor units in all.
+    A part re-shared after extras (reversed, charged again for the same amount) counts once,
+    and a reversed spread still shows what it had charged."""
+    per_batch = dict(
+        expense.allocations.posted()
+        .filter(kind=Transaction.Kind.COST_ALLOCATION)
+        .values("batch_id")
+        .annotate(minor=Max("amount_minor"))
+        .values_list("batch_id", "minor")
+    )
+    return len(per_batch), sum(per_batch.values())
+
+
 def spread_schedule(expense: Transaction) -> SpreadSchedule | None:
-    """What a spread expense has charged so far and what is left; ``None`` if not spread.
-    One part per batch: a part re-shared after extras (reversed, charged again) is still one."""
+    """What a spread expense has charged so far and what is left; ``None`` if not spread."""
     # Read through the relation: a listing that selected it asks no query per entry.
     spread: Spread | None = getattr(expense, "spread", None)
     if spread is None:
         return None
-    parts = spread_parts(expense, spread.count)
-    done = (
-        expense.allocations.posted()
-        .filter(kind=Transaction.Kind.COST_ALLOCATION)
-        .values("batch_id")
-        .distinct()
-        .count()
-    )
-    allocated = sum(parts[:done], Decimal(0))
+    batches, minor = _spread_charged(expense)
+    if spread.over == Spread.Over.BATCHES:
+        parts_done = batches
+    else:
+        currency = expense.coop.currency
+        shares = [to_minor(part, currency) for part in spread_parts(expense, spread.count)]
+        parts_done = 0
+        while parts_done < spread.count and sum(shares[: parts_done + 1]) <= minor:
+            parts_done += 1
+    allocated = from_minor(minor, expense.coop.currency)
     return SpreadSchedule(
         over=spread.over,
         count=spread.count,
-        allocated_parts=done,
+        allocated_parts=parts_done,
         allocated=allocated,
         remaining=expense.amount - allocated,
-        next_part=parts[done] if done < spread.count else None,
     )
 
 
-def spreads_live(*, coop: Cooperative) -> list[tuple[Transaction, Decimal]]:
-    """The spread expenses still charging a part per batch made, each with its next part:
+def _months(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decimal | None:
+    """What this made batch carries of the spread expense, or ``None``.
+
+    Over batches: the next part. Over months: what is due by the end of the batch's month (the
+    months from the expense's own, each its part; a month with no batch made passes its share
+    on) and not charged yet, shared evenly with the month's batches still planned after it."""
+    currency = expense.coop.currency
+    parts = [to_minor(part, currency) for part in spread_parts(expense, spread.count)]
+    batches, minor = _spread_charged(expense)
+    if spread.over == Spread.Over.BATCHES:
+        return from_minor(parts[batches], currency) if batches < spread.count else None
+    month = _months(batch.date) - _months(expense.occurred_on)
+    if month < 0:
+        return None
+    due = sum(parts[: month + 1]) - minor
+    if due <= 0:
+        return None
+    if month >= spread.count:
+        return from_minor(due, currency)  # left over after the last month: all of it now
+    later = Batch.objects.filter(
+        coop=batch.coop,
+        status=Batch.Status.PLANNED,
+        date__gt=batch.date,
+        date__year=batch.date.year,
+        date__month=batch.date.month,
+    ).count()
+    # Integer division leaves the odd cents to the month's last batch made.
+    return from_minor(due // (later + 1), currency) or None
+
+
+def spreads_live(*, coop: Cooperative, batch: Batch) -> list[tuple[Transaction, Decimal]]:
+    """The spread expenses still charging, each with what this made batch carries of it:
     posted, not reversed, not finished. One still waiting for consent charges nothing until
     it posts."""
     expenses = (
@@ -366,7 +413,7 @@ def spreads_live(*, coop: Cooperative) -> list[tuple[Transaction, Decimal]]:
     )
     live = []
     for expense in expenses:
-        schedule = spread_schedule(expense)
-        if schedule is not None and schedule.next_part is not None:
-            live.append((expense, schedule.next_part))
+        charge = _spread_charge(expense, expense.spread, batch)
+        if charge is not None:
+            live.append((expense, charge))
     return live

@@ -117,8 +117,9 @@ def expense_post(
     general cost is shared per the co-op's rule: equally among active members at once, or by
     units in the next batch made.
 
-    With ``spread`` (``{"batches": N}``), the cost waits in its cost account and each of the
-    next N batches made carries one part of it, by largest remainder (``consumption``).
+    With ``spread`` (``{"batches": N}`` or ``{"months": N}``), the cost waits in its cost
+    account and each of the next N batches made (or each of N months, from the expense's own,
+    by its batches made) carries one part of it, by largest remainder (``consumption``).
     """
     spread_over = _spread_clean(spread, split=split, batch=batch)
     category = category_clean(category)
@@ -210,20 +211,24 @@ def _spread_clean(
             _("A spread cost is shared batch by batch; it has no split and no batch of its own."),
             field="spread",
         )
-    if not isinstance(spread, Mapping) or set(spread) != {Spread.Over.BATCHES}:
-        raise Invalid(_('Spread a cost as {"batches": N}.'), field="spread")
-    count = spread[Spread.Over.BATCHES]
+    if isinstance(spread, Mapping):
+        # A form or an API body sends both fields, the unused one empty.
+        spread = {key: value for key, value in spread.items() if value is not None}
+    over = next(iter(spread), None) if isinstance(spread, Mapping) and len(spread) == 1 else None
+    if over not in Spread.Over.values:
+        raise Invalid(_('Spread a cost as {"batches": N} or {"months": N}.'), field="spread")
+    count = spread[over]
     if (
         isinstance(count, bool)
         or not isinstance(count, int)
         or not Spread.MIN_COUNT <= count <= Spread.MAX_COUNT
     ):
         raise Invalid(
-            _("A cost is spread over %(min)d to %(max)d batches.")
+            _("A cost is spread over %(min)d to %(max)d batches or months.")
             % {"min": Spread.MIN_COUNT, "max": Spread.MAX_COUNT},
             field="spread",
         )
-    return Spread.Over.BATCHES, count
+    return Spread.Over(over), count
 
 
 @retry_on_conflict

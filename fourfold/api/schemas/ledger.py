@@ -18,9 +18,15 @@ from fourfold.lib.money import from_minor, plain
 
 
 class SpreadIn(Input):
-    batches: int = Field(
+    batches: int | None = Field(
+        None,
         description="The next N batches made (2 to 260) each carry one part of the cost.",
         examples=[12],
+    )
+    months: int | None = Field(
+        None,
+        description="Or N months (2 to 260) from the expense's own: each month's part goes to "
+        "that month's batches made; a month with none passes it on to the next.",
     )
 
 
@@ -97,9 +103,11 @@ class LegOut(Schema):
 
 
 class SpreadOut(Schema):
-    over: Literal["batches"]
+    over: Literal["batches", "months"]
     count: int
-    allocated_parts: int = Field(description="Parts charged so far, one per batch made.")
+    allocated_parts: int = Field(
+        description="Parts charged so far: one per batch made, or the months fully charged."
+    )
     allocated: str
     remaining: str
 

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='Spread',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('over', models.CharField(choices=[('batches', 'batches')], max_length=10)),
+                ('over', models.CharField(choices=[('batches', 'batches'), ('months', 'months')], max_length=10)),
                 ('count', models.PositiveSmallIntegerField()),
                 ('expense', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='spread', to='ledger.transaction')),
             ],

@@ -233,9 +233,9 @@ def test_reversing_a_spread_mid_way_reverses_its_parts_and_charges_no_more(coop)
     with _at(FIRST + timedelta(weeks=2, days=1)):
         corrections.reversal_post(original=stand, entered_by=coop.alice, reason="Returned")
     assert _charges(stand) == {}
-    _made(coop, FIRST + timedelta(weeks=3))
+    fourth = _made(coop, FIRST + timedelta(weeks=3))
     assert _charges(stand) == {}
-    assert selectors.spreads_live(coop=coop.coop) == []
+    assert selectors.spreads_live(coop=coop.coop, batch=fourth) == []
     # The schedule keeps what was charged before the reversal undid it.
     schedule = selectors.spread_schedule(stand)
     assert (schedule.allocated_parts, schedule.allocated) == (3, Decimal("60.00"))
@@ -292,3 +292,69 @@ def test_the_api_takes_a_spread_and_shows_its_schedule(coop, api_client):
     schemas = schema["components"]["schemas"]
     assert "spread" in schemas["TransactionIn"]["properties"]
     assert "spread" in schemas["TransactionOut"]["properties"]
+
+
+def _over_months(personas, amount: str, months: int) -> Transaction:
+    with _at(FIRST):
+        return money_flow.entry_record(
+            coop=personas.coop,
+            entered_by=personas.alice,
+            kind="expense",
+            amount=amount,
+            category="space",
+            description="The kitchen, by the month",
+            spread={"months": months},
+        )
+
+
+def _sundays(month: int) -> list[date]:
+    return [day for day in _weeks(14) if day.month == month]
+
+
+def test_a_cost_over_3_months_goes_to_each_months_batches_made(coop):
+    rent = _over_months(coop, "120.00", 3)
+    for day in _weeks(14):
+        _made(coop, day)
+    per_batch = _charges(rent)
+    by_month = {
+        month: [per_batch[_batch(coop.coop, day).pk] for day in _sundays(month)]
+        for month in (3, 4, 5)
+    }
+    assert by_month == {
+        3: [Decimal("8.00")] * 5,
+        4: [Decimal("10.00")] * 4,
+        5: [Decimal("8.00")] * 5,
+    }
+    schedule = selectors.spread_schedule(rent)
+    assert (schedule.over, schedule.allocated_parts, schedule.remaining) == (
+        "months",
+        3,
+        Decimal("0.00"),
+    )
+    assert books_check(coop=coop.coop) == []
+
+
+def test_a_month_with_no_batch_made_passes_its_share_on(coop):
+    rent = _over_months(coop, "100.00", 3)
+    for day in _weeks(14):
+        if day.month == 4:
+            _missed(coop, day)
+        else:
+            _made(coop, day)
+    per_batch = _charges(rent)
+    march = sum(per_batch[_batch(coop.coop, day).pk] for day in _sundays(3))
+    may = sum(per_batch[_batch(coop.coop, day).pk] for day in _sundays(5))
+    assert (march, may) == (Decimal("33.34"), Decimal("66.66"))
+    assert sum(per_batch.values()) == Decimal("100.00")
+    assert books_check(coop=coop.coop) == []
+
+
+def test_the_api_takes_a_spread_over_months(coop, api_client):
+    with _at(FIRST):
+        created = api_client(coop.alice).post(
+            "/api/v1/coops/home/ledger/transactions",
+            {"kind": "expense", "amount": "120.00", "category": "space", "spread": {"months": 3}},
+        )
+    assert created.status_code == 201, created.json()
+    assert created.json()["spread"]["over"] == "months"
+    assert created.json()["spread"]["remaining"] == "120.00"
