@@ -185,16 +185,41 @@ class SettlementPlan:
         return hashlib.sha256(f"{text}|{self.unallocated}".encode()).hexdigest()[:32]
 
 
+def spreads_ahead(*, coop: Cooperative) -> dict[int | None, int]:
+    """What the live spread expenses have still to charge to batches ahead, in minor units, by
+    who paid for them (None: the pool). One query per live spread: there are few."""
+    ahead: dict[int | None, int] = defaultdict(int)
+    expenses = (
+        Transaction.objects.posted()
+        .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        .filter(spread__isnull=False)
+        .select_related("coop", "spread")
+    )
+    for expense in expenses:
+        schedule = spread_schedule(expense)
+        if schedule is not None and schedule.remaining > 0:
+            ahead[expense.payer_id] += to_minor(schedule.remaining, coop.currency)
+    return dict(ahead)
+
+
+# In a settle-up plan, the batches ahead that will carry what spread costs still hold back.
+LATER = -1
+
+
 def settlement_plan(*, coop: Cooperative) -> SettlementPlan:
     """The fewest transfers fourfold can find that bring every balance to zero.
 
     The pool takes part like a member: money it holds is owed back to members, so it may pay
     some of them out. Costs not yet allocated cannot be settled (whose share are they?): while
-    there are any, the plan is empty and says how much awaits allocation.
+    there are any, the plan is empty and says how much awaits allocation. A spread cost is the
+    exception: the batches ahead will carry what it still holds back, so whoever paid it stays
+    owed that much, and the rest is settled now.
     """
     state = books(coop=coop)
-    if state.unallocated:
-        return SettlementPlan(transfers=[], unallocated=state.unallocated)
+    ahead = spreads_ahead(coop=coop)
+    waiting = to_minor(state.unallocated, coop.currency) - sum(ahead.values())
+    if waiting:
+        return SettlementPlan(transfers=[], unallocated=from_minor(waiting, coop.currency))
     # The pool is the side keyed None.
     people: dict[int | None, Person | None] = {row.user.pk: row.user for row in state.balances}
     people[None] = None
@@ -202,6 +227,12 @@ def settlement_plan(*, coop: Cooperative) -> SettlementPlan:
         row.user.pk: to_minor(row.balance, coop.currency) for row in state.balances
     }
     minor[None] = -to_minor(state.pool, coop.currency)
+    for payer, held in ahead.items():
+        if payer is not None:
+            minor[payer] -= held
+        else:
+            # The pool paid: the members are owed it back by the batches ahead, not by anyone now.
+            minor[LATER] = minor.get(LATER, 0) - held
     return SettlementPlan(
         transfers=[
             PlannedTransfer(
@@ -210,6 +241,7 @@ def settlement_plan(*, coop: Cooperative) -> SettlementPlan:
                 amount=from_minor(amount, coop.currency),
             )
             for debtor, creditor, amount in settle(minor)
+            if LATER not in (debtor, creditor)
         ],
         unallocated=Decimal(0),
     )

@@ -25,6 +25,7 @@ from fourfold.ledger.models import (
     Leg,
     PendingLeg,
     Receipt,
+    Spread,
     Transaction,
 )
 from fourfold.ledger.principles import entry_principles_check
@@ -193,6 +194,7 @@ def ledger_restore(
 
     postings: dict[int, Transaction] = {}
     legs: list[tuple[Transaction, str, int]] = []
+    spreads: list[tuple[Transaction, str, int]] = []
     pending: list[Transaction] = []
     consent = _Consent(people)
 
@@ -256,6 +258,9 @@ def ledger_restore(
                 raise refused(where, _("the legs it moved are not the legs it held"))
         consent.read(posted, raw, held, bool(moved) or (request and _posted(raw)), where)
         legs += [(posted, key, minor) for key, minor in moved]
+        spread = _spread(raw.get("spread"), posted, f"{where}.spread")
+        if spread is not None:
+            spreads.append((posted, *spread))
         postings[number] = posted
         pending.append(posted)
     flush()
@@ -286,7 +291,29 @@ def ledger_restore(
         batch_size=1000,
     )
     consent.write(postings, accounts)
+    Spread.objects.bulk_create(
+        Spread(expense=posted, over=over, count=count) for posted, over, count in spreads
+    )
     return postings
+
+
+def _spread(raw: object, posted: Transaction, where: str) -> tuple[str, int] | None:
+    """An expense charged a part per batch or month (absent before spreads existed)."""
+    if raw is None:
+        return None
+    spread = as_object(raw, where)
+    over, count = spread.get("over"), spread.get("count")
+    if posted.kind != Transaction.Kind.EXPENSE:
+        raise refused(where, _("only an expense is spread"))
+    if over not in Spread.Over.values:
+        raise refused(f"{where}.over", _("expected batches or months"))
+    if type(count) is not int or not Spread.MIN_COUNT <= count <= Spread.MAX_COUNT:
+        raise refused(
+            f"{where}.count",
+            _("expected a whole number from %(least)d to %(most)d")
+            % {"least": Spread.MIN_COUNT, "most": Spread.MAX_COUNT},
+        )
+    return over, count
 
 
 def _posted(raw: dict) -> bool:

@@ -25,6 +25,7 @@ from fourfold.ledger.models import (
     Leg,
     PendingLeg,
     Receipt,
+    Spread,
     Transaction,
 )
 from fourfold.ledger.receipts import ReceiptFile, receipt_files
@@ -85,6 +86,11 @@ def _dump(instance: models.Model, names: Iterable[str], people: dict[int, str]) 
     return row
 
 
+def _spread(posted: Transaction) -> dict | None:
+    spread: Spread | None = getattr(posted, "spread", None)
+    return None if spread is None else {"over": spread.over, "count": spread.count}
+
+
 def export_coop(coop: Cooperative) -> dict[str, Any]:
     """The whole co-op as a JSON-ready dict: rules, people, members, shares, days away,
     batches with their shifts, swaps, reservations and allocations, the ledger (with what waits
@@ -112,7 +118,9 @@ def _export(coop: Cooperative) -> dict[str, Any]:
     reservations = list(Reservation.objects.filter(batch__coop=coop))
     allocations = list(Allocation.objects.filter(batch__coop=coop))
     accounts = list(Account.objects.filter(coop=coop))
-    transactions = list(Transaction.objects.filter(coop=coop).order_by("pk"))
+    transactions = list(
+        Transaction.objects.filter(coop=coop).select_related("spread").order_by("pk")
+    )
     legs = list(Leg.objects.filter(transaction__coop=coop).order_by("pk"))
     proposals = list(Proposal.objects.filter(coop=coop).order_by("pk"))
     votes = list(Vote.objects.filter(proposal__coop=coop))
@@ -278,6 +286,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
                     "held_legs": held_of[posted.pk],
                     "asks": asks_of[posted.pk],
                     "outcome": outcome_of.get(posted.pk),
+                    "spread": _spread(posted),
                 }
                 for posted in transactions
             ],

@@ -1,6 +1,7 @@
 """A cost spread over the next N batches made: each made batch carries one part, exact to the
 cent over the whole spread, shared among that batch's consumers by units (issue #14)."""
 
+import copy
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,11 +18,13 @@ from fourfold.ledger import corrections, selectors
 from fourfold.ledger.checks import books_check
 from fourfold.ledger.models import Transaction
 from fourfold.lib.money import from_minor, to_minor
+from fourfold.portability.export import export_coop
 from fourfold.production.models import Batch, Shift
 from fourfold.production.services import batch_record_missed
 from fourfold.testing import MembershipFactory
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
+from fourfold.workflows.portability import import_coop
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +361,41 @@ def test_the_api_takes_a_spread_over_months(coop, api_client):
     assert created.status_code == 201, created.json()
     assert created.json()["spread"]["over"] == "months"
     assert created.json()["spread"]["remaining"] == "120.00"
+
+
+def test_settling_up_mid_spread_leaves_the_payer_owed_only_what_the_batches_ahead_carry(coop):
+    stand = _stand(coop)
+    for day in _weeks(3):
+        _made(coop, day)
+    # 3 of 12 parts charged: $60.00; $180.00 waits for the 9 batches ahead.
+    assert selectors.spread_schedule(stand).remaining == Decimal("180.00")
+    assert selectors.books(coop=coop.coop).unallocated == Decimal("180.00")
+    plan = selectors.settlement_plan(coop=coop.coop)
+    assert plan.unallocated == 0
+    balances = {row.user.username: row.balance for row in selectors.member_balances(coop=coop.coop)}
+    after = dict(balances)
+    for step in plan.transfers:
+        after[step.payer.username] += step.amount
+        after[step.payee.username] -= step.amount
+    # Alice paid $240 and took $15 of the first three parts: she stays owed the $180 ahead.
+    assert after == {"alice": Decimal("180.00"), "bob": Decimal("0.00"), "carol": Decimal("0.00")}
+
+
+def test_a_spread_moves_with_the_co_op_and_keeps_charging_where_it_left_off(coop):
+    stand = _stand(coop)
+    for day in _weeks(3):
+        _made(coop, day)
+    exported = export_coop(coop=coop.coop)
+    [row] = [t for t in exported["ledger"]["transactions"] if t["spread"]]
+    assert row["spread"] == {"over": "batches", "count": 12}
+    copy_ = import_coop(exported, slug="home-copy")
+    again = export_coop(coop=copy_)
+    assert again["ledger"] == exported["ledger"]
+    moved = Transaction.objects.get(coop=copy_, kind="expense", description="A stand")
+    assert selectors.spread_schedule(moved) == selectors.spread_schedule(stand)
+    assert selectors.spread_schedule(moved).remaining == Decimal("180.00")
+    broken = copy.deepcopy(exported)
+    [bad] = [t for t in broken["ledger"]["transactions"] if t["spread"]]
+    bad["spread"] = {"over": "years", "count": 12}
+    with pytest.raises(Invalid, match="batches or months"):
+        import_coop(broken, slug="home-broken")
