@@ -321,9 +321,19 @@ def summarise(
             # everyone to read ("dee declared: this is not paid labour").
             declaration = event.data.get("declaration")
             if isinstance(declaration, str) and declaration:
-                return _("%(sentence)s — %(declaration)s") % {
+                sentence = _("%(sentence)s — %(declaration)s") % {
                     "sentence": sentence,
                     "declaration": declaration,
+                }
+            # An entry that named others waited for them: who, as it was entered.
+            awaiting = event.data.get("awaiting")
+            if isinstance(awaiting, list) and awaiting:
+                sentence = _("%(sentence)s, waiting for %(names)s") % {
+                    "sentence": sentence,
+                    # "pool": a second member, whoever it is, for a payment from the pool.
+                    "names": ", ".join(
+                        _("a second member") if name == "pool" else str(name) for name in awaiting
+                    ),
                 }
             return sentence
     return _("%(who)s: %(action)s") % {"who": who, "action": event.action}

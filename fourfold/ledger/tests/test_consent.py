@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from fourfold.coops.activity import activity
 from fourfold.coops.models import AuditEvent, Membership
 from fourfold.errors import Conflict
 from fourfold.ledger import checks, consent, corrections, selectors, services, statements
@@ -242,3 +243,15 @@ def test_the_books_check_passes_with_entries_waiting_declined_and_confirmed(pers
     )
     money_flow.entry_confirm(coop=coop, transaction_id=confirmed.pk, member=carol)
     assert checks.books_check(coop=coop) == []
+
+
+def test_the_activity_says_whose_say_an_entry_waits_for(personas):
+    coop, alice, bob = personas.coop, personas.alice, personas.bob
+    services.contribution_post(coop=coop, payer=bob, amount="5", entered_by=bob)
+    services.transfer_post(coop=coop, payer=bob, payee=alice, amount="9", entered_by=alice)
+    services.transfer_post(coop=coop, payer=None, payee=alice, amount="1", entered_by=alice)
+    summaries = [row.summary for row in activity(coop=coop, kind="ledger")]
+    assert summaries[:2] == [
+        "alice recorded a transfer of $1.00, waiting for a second member",
+        "alice recorded a transfer of $9.00, waiting for bob",
+    ]
