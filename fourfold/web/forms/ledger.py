@@ -102,6 +102,16 @@ class ExpenseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Everyone checked carries an equal share of the cost."),
     )
+    spread = forms.IntegerField(
+        label=_("Or spread it over the next batches"),
+        required=False,
+        min_value=2,
+        max_value=260,
+        help_text=_(
+            "For equipment that lasts: each of the next so many batches made carries an equal "
+            "part, shared among its consumers by what they take. Leave empty to charge it now."
+        ),
+    )
 
     proposal = forms.TypedChoiceField(
         label=_("Spending approval"),
@@ -147,6 +157,15 @@ class ExpenseForm(forms.Form):
         ]
         choice_field(self, "split").choices = [(name, name) for name in members]
         self.fields["split"].initial = list(members)
+
+    def clean(self) -> dict[str, Any] | None:
+        super().clean()
+        batches = self.cleaned_data.get("spread")
+        # A spread cost is shared batch by batch, by units: not split among names now.
+        self.cleaned_data["spread"] = {"batches": batches} if batches else None
+        if batches:
+            self.cleaned_data["split"] = None
+        return self.cleaned_data
 
 
 class ContributionForm(forms.Form):

@@ -587,7 +587,7 @@ def populate(personas, size: int) -> None:
         (LEDGER, 14),
         (f"{LEDGER}?member=alice&kind=cost_allocation", 15),
         (STATEMENT, 9),
-        (SETTLE, 6),
+        (SETTLE, 7),  # the spreads the batches ahead will carry: one query
         (EXPENSE, 4),
         (TRANSACTIONS_CSV, 7),
         (f"{TRANSACTIONS_CSV}?member=alice", 8),
@@ -634,3 +634,23 @@ def test_an_expense_above_the_limit_draws_on_a_passed_spending_proposal(
 
 def test_without_a_spending_limit_the_expense_form_asks_for_no_approval(alice_client):
     assert "Spending approval" not in alice_client.get(EXPENSE).content.decode()
+
+
+def test_an_expense_spread_over_the_next_batches_says_so_and_charges_nobody_yet(
+    alice_client, personas
+):
+    page = alice_client.post(
+        EXPENSE, expense_form(amount="240.00", split=["alice", "bob"], spread="12"), follow=True
+    )
+    assert "spread over the next 12 batches" in page.content.decode()
+    stand = Transaction.objects.get(kind="expense")
+    assert (stand.spread.over, stand.spread.count) == ("batches", 12)
+    assert not stand.allocations.exists()
+    assert selectors.books(coop=personas.coop).unallocated == Decimal("240.00")
+
+
+def test_an_expense_another_member_paid_says_it_waits_for_them(alice_client, personas):
+    page = alice_client.post(
+        EXPENSE, expense_form(amount="2.00", payer="bob", split=["alice"]), follow=True
+    )
+    assert "It waits for bob to confirm it" in page.content.decode()

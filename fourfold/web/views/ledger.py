@@ -140,18 +140,34 @@ def expense_record(request: MemberRequest, slug: str) -> HttpResponse:
         except FourfoldError as error:
             entry_error(form, error)
         else:
-            messages.success(
-                request,
-                ngettext(
+            amount = money(from_minor(expense.amount_minor, coop.currency), coop.currency)
+            spread = form.cleaned_data["spread"]
+            if expense.awaits_consent:
+                done = _(
+                    "The expense of %(amount)s is recorded. It waits for %(who)s to confirm it "
+                    "and moves no money until then."
+                ) % {
+                    "amount": amount,
+                    "who": ", ".join(
+                        statements.entry_status(
+                            statements.transactions(coop=coop).get(pk=expense.pk)
+                        ).awaiting
+                    ),
+                }
+            elif spread:
+                done = ngettext(
+                    "The expense of %(amount)s is recorded, spread over the next %(n)d batch.",
+                    "The expense of %(amount)s is recorded, spread over the next %(n)d batches.",
+                    spread["batches"],
+                ) % {"amount": amount, "n": spread["batches"]}
+            else:
+                shared = len(form.cleaned_data["split"] or [])
+                done = ngettext(
                     "The expense of %(amount)s is recorded, charged to %(n)d member.",
                     "The expense of %(amount)s is recorded, shared among %(n)d members.",
-                    len(form.cleaned_data["split"]),
-                )
-                % {
-                    "amount": money(from_minor(expense.amount_minor, coop.currency), coop.currency),
-                    "n": len(form.cleaned_data["split"]),
-                },
-            )
+                    shared,
+                ) % {"amount": amount, "n": shared}
+            messages.success(request, done)
             return redirect("web:ledger", slug=coop.slug)
     return render(
         request, "web/ledger_expense.html", {"coop": coop, "form": form, "section": "ledger"}
