@@ -4,12 +4,12 @@ everyone sees who did what)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, overload
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -147,6 +147,22 @@ def activity_count(
     since: date | datetime | None = None,
 ) -> int:
     return _events(coop=coop, actor_username=actor_username, kind=kind, since=since).count()
+
+
+def entry_history(*, coop: Cooperative, transaction_ids: Sequence[int]) -> list[ActivityRow]:
+    """Everything the activity holds about these money entries (an entry, the reversal of it,
+    a request to reverse it), oldest first: who entered it, confirmed, declined, reversed it.
+    The ledger says which entries belong together."""
+    ids = list(transaction_ids)
+    about = Q(data__transaction__in=ids) | Q(data__reverses__in=ids)
+    rows = list(
+        AuditEvent.objects.filter(coop=coop)
+        .filter(about)
+        .select_related("actor")
+        .order_by("at", "pk")[:MAX_LIMIT]
+    )
+    names = _member_names(coop, rows)
+    return [_row(coop, event, names) for event in rows]
 
 
 class ActivityLog:

@@ -122,6 +122,14 @@ def waiting_for(*, coop: Cooperative, member: User) -> list[Transaction]:
     return [entry for entry in candidates if can_answer(entry, member) is not None]
 
 
+def entry_family(entry: Transaction) -> list[int]:
+    """The ids of ``entry`` and of what corrects it (its reversal, requests to reverse it,
+    their reversals), whose history is the entry's."""
+    requests = list(Transaction.objects.filter(reversal_of=entry).values_list("pk", flat=True))
+    reversals = list(Transaction.objects.filter(reverses=entry).values_list("pk", flat=True))
+    return [entry.pk, *requests, *reversals]
+
+
 def transaction_for_coop(*, coop: Cooperative, pk: int) -> Transaction | None:
     return transactions(coop=coop).filter(pk=pk).first()
 

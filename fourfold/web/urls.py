@@ -8,6 +8,7 @@ from fourfold.web.views import (
     calendar,
     consumption,
     coops,
+    entries,
     flags,
     governance,
     insights,
@@ -87,6 +88,7 @@ urlpatterns = [
         name="ledger_reverse",
     ),
     path("c/<slug:slug>/ledger/transactions/<int:pk>/flag/", flags.entry_flag, name="ledger_flag"),
+    path("c/<slug:slug>/ledger/transactions/<int:pk>/", entries.entry, name="ledger_entry"),
     path(
         "c/<slug:slug>/ledger/transactions/<int:pk>/receipts/",
         receipts.receipts,

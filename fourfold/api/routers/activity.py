@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from fourfold.api.auth import MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import errors
+from fourfold.api.schemas.activity import ActivityOut
 from fourfold.coops.activity import (
     DEFAULT_LIMIT,
     KIND_PATTERN,
@@ -88,17 +89,6 @@ class ActivityFilters(Schema):
 
 class ActivityPage(Page):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
-
-
-class ActivityOut(Schema):
-    at: datetime = Field(description="When, in the co-op's time zone, with its offset.")
-    actor: str | None = Field(description="Who did it; null when fourfold did it by itself.")
-    action: str = Field(examples=["ledger.expense"])
-    summary: str = Field(description="What happened, in a sentence in the reader's language.")
-    object: dict[str, str | int] | None = Field(
-        description='What it was about, e.g. {"type": "transaction", "id": 12} or '
-        '{"type": "member", "username": "eli"}; null when it names nothing.'
-    )
 
 
 @router.get("/coops/{slug}/activity", response={200: list[ActivityOut], **errors(404)})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from fourfold.api.schemas.ledger import (
     SettlementIn,
     SettlementOut,
     StatementLineOut,
+    TransactionDetailOut,
     TransactionFilters,
     TransactionIn,
     TransactionOut,
@@ -25,6 +28,7 @@ from fourfold.api.schemas.ledger import (
     plan_out,
     transaction_out,
 )
+from fourfold.coops.activity import entry_history
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_for_member, member_by_username
 from fourfold.errors import NotFound
@@ -126,11 +130,17 @@ def transactions_csv(request: MemberRequest, slug: str, filters: Query[Transacti
 
 @router.get(
     "/coops/{slug}/ledger/transactions/{transaction_id}",
-    response={200: TransactionOut, **errors(404)},
+    response={200: TransactionDetailOut, **errors(404)},
 )
 def transaction_detail(request: MemberRequest, slug: str, transaction_id: int):
+    """One entry, with its history: who entered, confirmed, declined or reversed it."""
     coop = coop_for_member(user=request.auth, slug=slug)
-    return transaction_out(_transaction(coop, transaction_id), coop.currency)
+    entry = _transaction(coop, transaction_id)
+    history = entry_history(coop=coop, transaction_ids=statements.entry_family(entry))
+    return {
+        **transaction_out(entry, coop.currency),
+        "history": [asdict(row) for row in history],
+    }
 
 
 @router.post(

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from fourfold.accounts.models import User
 from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn
+from fourfold.api.schemas.activity import ActivityOut
 from fourfold.ledger.checks import account_name
 from fourfold.ledger.models import Transaction
 from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan, spread_schedule
@@ -148,6 +149,13 @@ class TransactionOut(Schema):
     declaration: str = Field("", description='e.g. "dee declared: this is not paid labour".')
     spread: SpreadOut | None = Field(
         None, description="A cost spread over batches: what is charged so far and what remains."
+    )
+
+
+class TransactionDetailOut(TransactionOut):
+    history: list[ActivityOut] = Field(
+        description="Who entered it, confirmed, declined, asked to reverse and reversed it; "
+        "oldest first."
     )
 
 

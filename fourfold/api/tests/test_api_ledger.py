@@ -306,3 +306,23 @@ def test_an_expense_above_the_limit_names_the_spending_proposal_it_draws_on(api_
     again = client.post(f"{LEDGER}/transactions", {**payload, "proposal": pot.pk})
     assert again.status_code == 403
     assert "$0.00 of it is left" in again.json()["detail"]
+
+
+def test_an_entry_shows_its_history_who_entered_confirmed_and_reversed_it(api_client, personas):
+    alice, bob = api_client(personas.alice), api_client(personas.bob)
+    entry = alice.post(
+        f"{LEDGER}/transactions", {"kind": "transfer", "amount": "4.00", "payee": "bob"}
+    ).json()
+    bob.post(f"{LEDGER}/transactions/{entry['id']}/confirm")
+    request = bob.post(f"{LEDGER}/transactions/{entry['id']}/reverse", {"reason": "cash back"})
+    alice.post(f"{LEDGER}/transactions/{request.json()['id']}/confirm")
+    history = alice.get(f"{LEDGER}/transactions/{entry['id']}").json()["history"]
+    assert [(row["actor"], row["action"]) for row in history] == [
+        ("alice", "ledger.transfer"),
+        ("bob", "ledger.confirmed"),
+        ("bob", "ledger.posted"),
+        ("bob", "ledger.reversal_requested"),
+        ("alice", "ledger.confirmed"),
+        ("bob", "ledger.reversal"),
+    ]
+    assert history[0]["summary"] == "alice recorded a transfer of $4.00, waiting for bob"

@@ -336,3 +336,18 @@ def test_a_pending_entry_is_not_offered_for_reversal(client, personas):
     page = client.get(f"/c/home/ledger/transactions/{milk.pk}/reverse/").content.decode()
     assert "It has not moved any money yet: it waits for alice, who can decline it." in page
     assert "Reverse it" not in page
+
+
+def test_an_entrys_page_shows_where_it_stands_and_its_history(client, personas):
+    entry = milk_paid_by_alice(personas)
+    client.force_login(personas.alice)
+    client.post(confirm_url(entry))
+    page = client.get(f"/c/home/ledger/transactions/{entry.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert text.count("<h1") == 1
+    assert "posted: the money moved" in text
+    assert text.index("recorded an expense") < text.index(f"alice confirmed entry #{entry.pk}")
+    client.force_login(personas.outsider)
+    assert client.get(f"/c/home/ledger/transactions/{entry.pk}/").status_code == 404
+    assert client.get(f"/c/elsewhere/ledger/transactions/{entry.pk}/").status_code == 404

@@ -1,0 +1,32 @@
+"""One money entry, with its history: who entered it, who confirmed, declined or reversed it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from fourfold.coops.activity import entry_history
+from fourfold.ledger import statements
+from fourfold.web.requests import MemberRequest
+from fourfold.web.views.common import coop_for_page
+
+
+@login_required
+def entry(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
+    coop = coop_for_page(request, slug)
+    item = statements.transaction_for_coop(coop=coop, pk=pk)
+    if item is None:
+        raise Http404(_("No such entry in this co-op."))
+    return render(
+        request,
+        "web/ledger_entry.html",
+        {
+            "coop": coop,
+            "section": "ledger",
+            "item": item,
+            "status": statements.entry_status(item),
+            "history": entry_history(coop=coop, transaction_ids=statements.entry_family(item)),
+        },
+    )
