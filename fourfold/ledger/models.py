@@ -342,3 +342,65 @@ class Receipt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["coop", "transaction"])]
+
+
+class RecurringCost(models.Model):
+    """A cost that comes back (rent, insurance): each period fourfold enters it as an expense
+    for its payer to confirm, as if the member who set it up had entered it then."""
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="recurring_costs")
+    amount_minor = models.BigIntegerField()
+    category = models.CharField(max_length=20, choices=Category.choices)
+    description = models.CharField(max_length=500, blank=True)
+    supplier = models.CharField(max_length=120, blank=True)
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the pool pays."),
+    )
+    cadence = models.CharField(max_length=200, help_text=_("An RRULE, normalised."))
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+    # The principle its words were declared to keep when it was set up: every period's entry
+    # carries the same declaration rather than asking again each month.
+    declared = models.CharField(max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_period = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["coop", "ended_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="ledger_recurring_amount_positive"
+            ),
+        ]
+
+    @property
+    def amount(self) -> Decimal:
+        return from_minor(self.amount_minor, self.coop.currency)
+
+
+class RecurringPeriod(models.Model):
+    """The entry made for one period of a recurring cost; unique, so however often the round
+    runs, at once or again, a period is entered once."""
+
+    recurring = models.ForeignKey(RecurringCost, on_delete=models.PROTECT, related_name="periods")
+    period = models.DateField()
+    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recurring", "period"], name="ledger_one_entry_per_recurring_period"
+            ),
+        ]

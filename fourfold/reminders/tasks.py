@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
-from fourfold.ledger import consent
+from fourfold.ledger import consent, recurring
 from fourfold.reminders import services
 
 EVERY = timedelta(hours=1)
@@ -13,10 +13,12 @@ EVERY = timedelta(hours=1)
 
 @task()
 def send_reminders_hourly() -> int:
-    """The hourly round: entries that waited too long for consent lapse, then the reminders
-    that are due go out; then it comes back in an hour (idempotent)."""
+    """The hourly round: recurring costs enter the periods now due, entries that waited too
+    long for consent lapse, then the reminders that are due go out; then it comes back in an
+    hour (idempotent)."""
     now = timezone.now()
     try:
+        recurring.recurring_due(now=now)
         consent.entries_lapse(now=now)
         return services.send_reminders(now=now)
     finally:
