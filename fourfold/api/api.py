@@ -20,6 +20,7 @@ from fourfold.api.routers import (
     ledger,
     production,
     receipts,
+    recurring,
 )
 from fourfold.errors import FourfoldError, PrincipleCheck, PrincipleViolation
 
@@ -40,6 +41,7 @@ api.add_router("", accounts.router)
 api.add_router("", coops.router)
 api.add_router("", ledger.router)
 api.add_router("", receipts.router)
+api.add_router("", recurring.router)
 api.add_router("", flags.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)

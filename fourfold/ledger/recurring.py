@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
-from fourfold.coops.selectors import active_members, coop_today
+from fourfold.coops.selectors import active_members, coop_today, member_by_username
 from fourfold.coops.services import member_require_active
-from fourfold.errors import Conflict, FourfoldError, Invalid, NotFound
+from fourfold.errors import Conflict, FourfoldError, Invalid, NotFound, PrincipleViolation
 from fourfold.ledger.models import RecurringCost, RecurringPeriod, Transaction
 from fourfold.ledger.posting import parse_amount
 from fourfold.ledger.principles import (
+    POOL,
     category_clean,
     require_confirmed_if_large,
     supplier_refuse,
@@ -123,6 +124,22 @@ def next_period(cost: RecurringCost) -> date | None:
     if moment is None or (cost.ends is not None and moment.date() > cost.ends):
         return None
     return moment.date()
+
+
+def payer_named(*, coop: Cooperative, name: str | None, by: User) -> User | None:
+    """Who pays, by username (``"pool"``: the pool; none given: ``by``). A name that is no
+    member of this co-op is refused without telling whether such an account exists."""
+    if name is None:
+        return by
+    if name.strip().lower() == POOL:
+        return None
+    user = member_by_username(coop=coop, username=name.strip())
+    if user is None:
+        raise PrincipleViolation(
+            "self_funded",
+            _("%(name)s is not a member of this co-op (payer).") % {"name": name.strip()},
+        )
+    return user
 
 
 def recurring_costs(*, coop: Cooperative) -> QuerySet[RecurringCost]:
