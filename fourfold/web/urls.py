@@ -16,6 +16,7 @@ from fourfold.web.views import (
     pages,
     production,
     receipts,
+    recurring,
     reminders,
 )
 
@@ -106,6 +107,12 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/ledger/balances.csv", ledger.balances_csv, name="ledger_balances_csv"),
     path("c/<slug:slug>/ledger/statement/", ledger.statement, name="ledger_statement"),
+    path("c/<slug:slug>/ledger/recurring/", recurring.recurring_costs, name="ledger_recurring"),
+    path(
+        "c/<slug:slug>/ledger/recurring/<int:pk>/end/",
+        recurring.recurring_end,
+        name="ledger_recurring_end",
+    ),
     path("c/<slug:slug>/ledger/settle/", ledger.settlement, name="ledger_settle"),
     path(
         "c/<slug:slug>/ledger/settle/record/",
