@@ -194,3 +194,36 @@ def test_validation_is_an_expenses(personas):
         rent(personas, payer=personas.outsider)
     with pytest.raises(Invalid, match="end before"):
         rent(personas, ends=date(2030, 12, 1))
+
+
+def test_by_units_each_months_rent_is_charged_to_that_months_first_batch(personas):
+    """The co-op shares general costs by units: a confirmed month's rent waits for the next
+    batch made, which (confirmed before it) is that month's first."""
+    from fourfold.consumption import services as consumption
+    from fourfold.production.models import Batch, Shift
+    from fourfold.workflows import money as money_flow
+    from fourfold.workflows import production as production_flow
+
+    coop, alice, bob = personas.coop, personas.alice, personas.bob
+    assert coop.general_cost_mode == coop.GeneralCosts.BY_UNITS
+    rent(personas)
+    for member in (alice, bob):
+        consumption.share_set(coop=coop, member=member, units=10)
+    charged = {}
+    for day in month_starts(2):
+        with time_machine.travel(morning(day), tick=False):
+            recurring.recurring_due()
+            entry = Transaction.objects.get(coop=coop, kind="expense", occurred_on=day)
+            money_flow.entry_confirm(coop=coop, transaction_id=entry.pk, member=bob)
+            production_flow.batches_plan(coop=coop, weeks=1, by=None)
+        batch = Batch.objects.filter(coop=coop, date__gte=day).order_by("date").first()
+        producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
+        with time_machine.travel(morning(batch.date), tick=False):
+            production_flow.batch_record_made(
+                batch=batch, by=producer, quantity=20, hours="3", today=batch.date
+            )
+        charged[day] = (batch.date, sum(a.amount for a in entry.allocations.all()))
+    assert charged == {
+        date(2031, 1, 1): (date(2031, 1, 5), Decimal("80.00")),
+        date(2031, 2, 1): (date(2031, 2, 2), Decimal("80.00")),
+    }
