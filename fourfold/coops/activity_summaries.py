@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from fourfold.coops.models import AuditEvent, Cooperative
 from fourfold.errors import PrincipleViolation
-from fourfold.lib.dates import format_day
+from fourfold.lib.dates import describe_cadence, format_day
 from fourfold.lib.money import format_money
 
 
@@ -228,6 +228,19 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     ),
     "ledger.cost_allocation": lambda e: (
         _("%(who)s shared out costs of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.recurring_created": lambda e: (
+        _("%(who)s set up the regular cost “%(what)s”: %(amount)s, %(cadence)s")
+        % {
+            "who": e.who,
+            "what": e.data.get("description", ""),
+            "amount": e.money("amount"),
+            "cadence": describe_cadence(e.data["cadence"]) or e.data["cadence"],
+        }
+    ),
+    "ledger.recurring_ended": lambda e: (
+        _("%(who)s ended the regular cost “%(what)s”")
+        % {"who": e.who, "what": e.data.get("description", "")}
     ),
     "ledger.flagged": _flagged,
     "ledger.confirmed": lambda e: (

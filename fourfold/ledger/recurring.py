@@ -222,7 +222,8 @@ def recurring_create(
             recurring=cost.pk,
             amount=str(value),
             cadence=rule,
-            payer=payer.username if payer else None,
+            payer=payer.pk if payer else None,
+            description=cost.description,
         )
     return cost
 
@@ -249,7 +250,12 @@ def recurring_end(
         cost.ended_at, cost.ended_by = now, by
         cost.save(update_fields=["ended_at", "ended_by"])
         audit_record(
-            coop=coop, actor=by, action="ledger.recurring_ended", at=now, recurring=cost.pk
+            coop=coop,
+            actor=by,
+            action="ledger.recurring_ended",
+            at=now,
+            recurring=cost.pk,
+            description=cost.description,
         )
     return cost
 

@@ -227,3 +227,16 @@ def test_by_units_each_months_rent_is_charged_to_that_months_first_batch(persona
         date(2031, 1, 1): (date(2031, 1, 5), Decimal("80.00")),
         date(2031, 2, 1): (date(2031, 2, 2), Decimal("80.00")),
     }
+
+
+def test_the_activity_reads_setting_up_and_ending_in_words(personas):
+    from fourfold.coops.activity import activity
+
+    cost = rent(personas)
+    with time_machine.travel(morning(START), tick=False):
+        recurring.recurring_end(coop=personas.coop, recurring_id=cost.pk, by=personas.alice)
+    summaries = [row.summary for row in activity(coop=personas.coop)]
+    assert "alice ended the regular cost “Kitchen rent”" in summaries
+    assert (
+        "alice set up the regular cost “Kitchen rent”: $80.00, on day 1 of every month" in summaries
+    )
