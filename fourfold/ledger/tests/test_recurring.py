@@ -240,3 +240,15 @@ def test_the_activity_reads_setting_up_and_ending_in_words(personas):
     assert (
         "alice set up the regular cost “Kitchen rent”: $80.00, on day 1 of every month" in summaries
     )
+
+
+def test_a_period_refused_is_tried_again_next_round(personas):
+    from fourfold.ledger import services
+
+    coop, alice = personas.coop, personas.alice
+    rent(personas, payer=None)
+    with time_machine.travel(morning(START), tick=False):
+        assert recurring.recurring_due() == recurring.DueResult(entered=0, failed=1)
+        services.contribution_post(coop=coop, payer=alice, amount="100", entered_by=alice)
+    with time_machine.travel(morning(START) + timedelta(hours=1), tick=False):
+        assert recurring.recurring_due() == recurring.DueResult(entered=1, failed=0)
