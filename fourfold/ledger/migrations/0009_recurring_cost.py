@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coops', '0007_cooperative_consent_days'),
-        ('ledger', '0007_consent'),
+        ('ledger', '0008_spread'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
