@@ -25,6 +25,8 @@ from fourfold.ledger.models import (
     Leg,
     PendingLeg,
     Receipt,
+    RecurringCost,
+    RecurringPeriod,
     Spread,
     Transaction,
 )
@@ -48,6 +50,7 @@ from fourfold.portability.format import (
     PERSON_FIELDS,
     PROPOSAL_FIELDS,
     PROXY_FIELDS,
+    RECURRING_FIELDS,
     RESERVATION_FIELDS,
     SHARE_FIELDS,
     SHIFT_FIELDS,
@@ -131,6 +134,8 @@ def _export(coop: Cooperative) -> dict[str, Any]:
     answers = list(ConsentAnswer.objects.filter(ask__transaction__coop=coop))
     outcomes = list(EntryOutcome.objects.filter(transaction__coop=coop))
     receipts = receipt_files(coop=coop)
+    regular = list(RecurringCost.objects.filter(coop=coop).order_by("pk"))
+    periods = list(RecurringPeriod.objects.filter(recurring__coop=coop).order_by("period", "pk"))
     events = list(
         AuditEvent.objects.filter(coop=coop).exclude(action=IMPORTED_ACTION).order_by("pk")
     )
@@ -155,6 +160,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
         *answers,
         *outcomes,
         *Receipt.objects.filter(coop=coop).only("uploaded_by"),
+        *regular,
         *events,
     ]
     user_ids = {
@@ -305,6 +311,21 @@ def _export(coop: Cooperative) -> dict[str, Any]:
             for proxy in proxies
         ],
         "facilitators": [dump(duty, FACILITATOR_FIELDS) for duty in duties],
+        "recurring": [
+            {
+                **dump(cost, RECURRING_FIELDS),
+                "amount": money(cost.amount_minor),
+                "periods": [
+                    {
+                        "period": row.period.isoformat(),
+                        "transaction": transaction_ids[row.transaction_id],
+                    }
+                    for row in periods
+                    if row.recurring_id == cost.pk
+                ],
+            }
+            for cost in regular
+        ],
         "receipts": [
             _receipt(receipt, receipt_ids[receipt.id], transaction_ids[receipt.transaction_id])
             for receipt in _receipts_bounded(receipts)

@@ -101,6 +101,21 @@ TRANSACTION_FIELDS = (
     "declaration",
 )
 ASK_FIELDS = ("member", "role")
+RECURRING_FIELDS = (
+    "category",
+    "description",
+    "supplier",
+    "payer",
+    "cadence",
+    "starts",
+    "ends",
+    "declared",
+    "created_by",
+    "created_at",
+    "ended_at",
+    "ended_by",
+    "last_period",
+)
 ANSWER_FIELDS = ("member", "answer", "reason", "at")
 OUTCOME_FIELDS = ("outcome", "by", "reason", "at")
 RECEIPT_FIELDS = ("content_type", "size", "name", "uploaded_by", "uploaded_at")

@@ -53,6 +53,7 @@ from fourfold.portability.reading import (
     row_load,
     scan,
 )
+from fourfold.portability.recurring import recurring_restore
 from fourfold.production.models import Batch, Shift, Swap, Unavailability
 
 
@@ -171,6 +172,7 @@ def _import(data: dict, slug: str | None, version: int, saved: list[str]) -> Coo
     receipts = receipts_restore(
         coop, as_list(data.get("receipts", []), "receipts"), people, postings, saved
     )
+    recurring_restore(coop, as_list(data.get("recurring", []), "recurring"), people, postings)
     references: dict[str, dict[Any, int]] = {
         "transaction": {number: entry.pk for number, entry in postings.items()},
         "proposal": {number: proposal.pk for number, proposal in proposals.items()},

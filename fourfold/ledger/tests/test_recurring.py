@@ -12,8 +12,10 @@ from fourfold.coops.models import AuditEvent
 from fourfold.errors import Conflict, Invalid, NotFound, PrincipleViolation
 from fourfold.ledger import consent, recurring, statements
 from fourfold.ledger.models import RecurringPeriod, Transaction
+from fourfold.portability.export import export_coop
 from fourfold.reminders import tasks
 from fourfold.reminders.models import SentReminder
+from fourfold.workflows.portability import import_coop
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +254,30 @@ def test_a_period_refused_is_tried_again_next_round(personas):
         services.contribution_post(coop=coop, payer=alice, amount="100", entered_by=alice)
     with time_machine.travel(morning(START) + timedelta(hours=1), tick=False):
         assert recurring.recurring_due() == recurring.DueResult(entered=1, failed=0)
+
+
+def test_a_regular_cost_moves_with_the_co_op_and_goes_on_from_the_next_period(personas):
+    coop, bob = personas.coop, personas.bob
+    cost = rent(personas)
+    for day in month_starts(3):
+        with time_machine.travel(morning(day), tick=False):
+            recurring.recurring_due()
+            entry = Transaction.objects.get(coop=coop, kind="expense", occurred_on=day)
+            consent.entry_confirm(coop=coop, transaction_id=entry.pk, member=bob)
+    with time_machine.travel(morning(month_starts(3)[-1]) + timedelta(days=1), tick=False):
+        exported = export_coop(coop=coop)
+        copy_ = import_coop(exported, slug="home-copy")
+        assert export_coop(coop=copy_)["recurring"] == exported["recurring"]
+    [row] = exported["recurring"]
+    assert (row["amount"], row["cadence"], len(row["periods"])) == (
+        "80.00",
+        "FREQ=MONTHLY;BYMONTHDAY=1",
+        3,
+    )
+    moved = copy_.recurring_costs.get()
+    cost.refresh_from_db()
+    assert recurring.next_period(moved) == recurring.next_period(cost) == month_starts(4)[-1]
+    with time_machine.travel(morning(month_starts(4)[-1]), tick=False):
+        # One round for both co-ops: each enters its own fourth month, once.
+        assert recurring.recurring_due().entered == 2
+    assert RecurringPeriod.objects.filter(recurring=moved).count() == 4
