@@ -1,4 +1,3 @@
-import itertools
 import sys
 
 from hypothesis import given, settings
@@ -16,16 +15,26 @@ def apply(balances, plan):
     return after
 
 
+def _partitions(items: list[int]):
+    """Every way to cut ``items`` into groups, each once (a new person joins a group so far or
+    starts the next one): 877 ways for seven people, where labelling them would try 823,543."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for partition in _partitions(rest):
+        for index in range(len(partition)):
+            yield [*partition[:index], [first, *partition[index]], *partition[index + 1 :]]
+        yield [[first], *partition]
+
+
 def brute_force_minimum(values: list[int]) -> int:
-    """n minus the most zero-sum groups, by trying every assignment of people to groups."""
+    """n minus the most zero-sum groups, by trying every partition of the people."""
     people = [v for v in values if v]
     n = len(people)
     best = 0
-    for labels in itertools.product(range(n), repeat=n):
-        groups = {}
-        for label, value in zip(labels, people, strict=True):
-            groups[label] = groups.get(label, 0) + value
-        if all(total == 0 for total in groups.values()):
+    for groups in _partitions(people):
+        if all(sum(group) == 0 for group in groups):
             best = max(best, len(groups))
     return n - best if n else 0
 
