@@ -654,3 +654,10 @@ def test_an_expense_another_member_paid_says_it_waits_for_them(alice_client, per
         EXPENSE, expense_form(amount="2.00", payer="bob", split=["alice"]), follow=True
     )
     assert "It waits for bob to confirm it" in page.content.decode()
+
+
+def test_a_spread_expenses_page_shows_its_schedule(alice_client, personas):
+    alice_client.post(EXPENSE, expense_form(amount="240.00", split=["alice"], spread="12"))
+    stand = Transaction.objects.get(kind="expense")
+    page = alice_client.get(f"/c/home/ledger/transactions/{stand.pk}/").content.decode()
+    assert "Spread over 12 batches: 0 carried so far, $0.00 charged, $240.00 still to come." in page

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from fourfold.coops.activity import entry_history
-from fourfold.ledger import statements
+from fourfold.ledger import selectors, statements
 from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
 
@@ -27,6 +27,7 @@ def entry(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
             "section": "ledger",
             "item": item,
             "status": statements.entry_status(item),
+            "spread": selectors.spread_schedule(item),
             "history": entry_history(coop=coop, transaction_ids=statements.entry_family(item)),
         },
     )
