@@ -255,12 +255,6 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
         _("Entry #%(id)d lapsed: nobody confirmed it in time, and no money moved")
         % {"id": e.number("transaction")}
     ),
-    # Written by nothing today (a request's row is ledger.reversal_requested), but its kind is a
-    # transaction kind like the others, whose rows are named after their kind.
-    "ledger.reversal_request": lambda e: (
-        _("%(who)s asked to reverse an entry of %(amount)s")
-        % {"who": e.who, "amount": e.money("amount")}
-    ),
     "ledger.reversal_requested": lambda e: (
         _("%(who)s asked to reverse entry #%(id)d") % {"who": e.who, "id": e.number("reverses")}
     ),

@@ -148,7 +148,7 @@ def expense_record(request: MemberRequest, slug: str) -> HttpResponse:
                     "and moves no money until then."
                 ) % {
                     "amount": amount,
-                    "who": ", ".join(
+                    "who": names(
                         statements.entry_status(
                             statements.transactions(coop=coop).get(pk=expense.pk)
                         ).awaiting
