@@ -63,6 +63,7 @@ bench: $(INSTALLED)  ## ledger, rotation and consumption benchmarks (DATABASE_UR
 	$(BIN)/python bench/production.py
 	$(BIN)/python bench/production.py --members 12 --weeks 26
 	$(BIN)/python bench/consumption.py
+	$(BIN)/python bench/costs.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

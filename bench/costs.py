@@ -1,0 +1,193 @@
+"""Costs-over-time benchmark: recording a batch made while spread purchases and recurring
+costs are live, in a large co-op with years of history (issue #14).
+
+    python bench/costs.py [--members 500] [--years 5] [--spreads 20] [--recurring 4]
+
+Builds, through the services, a co-op of N members with standing shares and Y years of weekly
+batches (each week: plan, buy the milk for the batch, record it made), in the database named by
+DATABASE_URL (default: a throw-away SQLite file). Then, on the real code path, times recording
+a batch made twice in the same run: first as the baseline, with only the batch's own cost;
+then with the spread purchases and the recurring costs live, so that every batch made also
+carries a part of each spread and the recurring periods waiting. Prints medians, p95s, the
+ratio and the query counts; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--spreads", type=int, default=20)
+    parser.add_argument("--recurring", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        os.environ["FOURFOLD_DATA_DIR"] = tempfile.mkdtemp(prefix="fourfold-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fourfold.settings")
+    import django
+
+    django.setup()
+    import time_machine
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fourfold.accounts.models import User
+    from fourfold.consumption.models import StandingShare
+    from fourfold.coops.models import Membership
+    from fourfold.coops.selectors import coop_today
+    from fourfold.ledger import recurring
+    from fourfold.ledger.models import Transaction
+    from fourfold.production.models import Batch, Shift
+    from fourfold.testing import CoopFactory
+    from fourfold.workflows import money as money_flow
+    from fourfold.workflows import production as production_flow
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(14)
+    tag = f"bench-costs{args.members}-{int(time.time())}"
+    coop = CoopFactory(slug=tag, name=tag, target_quantity=args.members * 2, producers_per_batch=4)
+    users = User.objects.bulk_create(
+        [
+            User(username=f"{tag}-m{i}", email=f"{tag}-m{i}@bench.example")
+            for i in range(args.members)
+        ]
+    )
+    today = coop_today(coop)
+    start = today - timedelta(weeks=52 * args.years)
+    Membership.objects.bulk_create([Membership(coop=coop, user=u, joined_on=start) for u in users])
+    StandingShare.objects.bulk_create(
+        [
+            StandingShare(coop=coop, member=u, units=rng.randint(1, 3), updated_at=coop.founded_at)
+            for u in users
+        ]
+    )
+    buyer = users[0]
+
+    def week(day, queries: list[int] | None = None) -> float:
+        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
+        batch = (
+            Batch.objects.filter(coop=coop, date__gte=day, status="planned")
+            .order_by("date")
+            .first()
+        )
+        producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
+        money_flow.expense_post(
+            coop=coop,
+            payer=producer,
+            amount=Decimal(rng.randint(300, 900)),
+            category="ingredients",
+            entered_by=producer,
+            batch=batch,
+            occurred_on=batch.date,
+        )
+        with CaptureQueriesContext(connection) as captured:
+            begin = time.perf_counter()
+            production_flow.batch_record_made(
+                batch=batch,
+                by=producer,
+                quantity=rng.randint(args.members, 2 * args.members),
+                hours="4",
+                today=batch.date,
+            )
+            took = time.perf_counter() - begin
+        if queries is not None:
+            queries.append(len(captured))
+        return took
+
+    built = time.perf_counter()
+    weeks = 52 * args.years
+    # The history ends 2 * repeat weeks before today: the baseline's weeks follow it, then the
+    # spreads and the recurring costs start, then the measured weeks run up to today.
+    history_end = today - timedelta(weeks=2 * args.repeat)
+    for index in range(weeks, 0, -1):
+        week(history_end - timedelta(weeks=index))
+        if index % 52 == 0:
+            print(
+                f"  {weeks - index} weeks built ({time.perf_counter() - built:.0f} s)",
+                file=sys.stderr,
+            )
+    building = time.perf_counter() - built
+    if connection.vendor == "postgresql":
+        # A freshly filled PostgreSQL has no planner statistics until analysed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    baseline_queries: list[int] = []
+    baseline = [
+        week(history_end + timedelta(weeks=i), baseline_queries) for i in range(args.repeat)
+    ]
+    costs_start = history_end + timedelta(weeks=args.repeat)
+    with time_machine.travel(f"{costs_start.isoformat()} 08:00Z", tick=False):
+        for index in range(args.spreads):
+            money_flow.entry_record(
+                coop=coop,
+                entered_by=buyer,
+                kind="expense",
+                amount=f"{rng.randint(100, 2000)}.{rng.randint(0, 99):02d}",
+                category="equipment",
+                supplier="Hardware store",
+                description=f"Equipment {index + 1}",
+                confirm_large=True,
+                spread={"batches": 52} if index % 2 else {"months": 24},
+            )
+        for index in range(args.recurring):
+            recurring.recurring_create(
+                coop=coop,
+                by=buyer,
+                amount=f"{rng.randint(40, 400)}.00",
+                category="space",
+                cadence="monthly on the 1st",
+                starts=costs_start - timedelta(days=120),
+                payer=buyer,
+                description=f"Regular cost {index + 1}",
+                confirm_large=True,
+            )
+        recurring.recurring_due()
+    spreads = Transaction.objects.filter(coop=coop, spread__isnull=False).count()
+    measured_queries: list[int] = []
+    measured = []
+    for i in range(args.repeat):
+        day = costs_start + timedelta(weeks=i)
+        with time_machine.travel(f"{day.isoformat()} 06:00Z", tick=False):
+            recurring.recurring_due()
+        measured.append(week(day, measured_queries))
+    ratio = statistics.median(measured) / statistics.median(baseline)
+    print(f"database              {connection.vendor}")
+    print(f"members               {args.members}")
+    print(f"batches               {weeks} weekly (built through services in {building:.0f} s)")
+    print(
+        f"baseline record made  {statistics.median(baseline) * 1000:.1f} ms median, "
+        f"p95 {_p95(baseline) * 1000:.1f} ms, {max(baseline_queries)} queries "
+        "(the batch's own cost only)"
+    )
+    print(
+        f"with costs over time  {statistics.median(measured) * 1000:.1f} ms median, "
+        f"p95 {_p95(measured) * 1000:.1f} ms, {max(measured_queries)} queries "
+        f"({spreads} spreads and {args.recurring} recurring costs live)"
+    )
+    print(f"ratio                 {ratio:.2f}x the baseline (target: under 100 ms median)")
+
+
+if __name__ == "__main__":
+    main()
