@@ -19,6 +19,7 @@ from fourfold.coops.services import member_require_active
 from fourfold.errors import Conflict, Invalid
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import costs as ledger_costs
+from fourfold.ledger import periods as ledger_periods
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger.models import Transaction
 from fourfold.lib.allocation import allocate
@@ -230,9 +231,12 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
     )
     tagged = waiting.filter(batch=batch)
     # A missed batch had no consumers: what was bought for it is shared like a general cost.
+    by_units = include_general and coop.general_cost_mode == coop.GeneralCosts.BY_UNITS
     general = (
         waiting.filter(Q(batch__isnull=True) | Q(batch__status=Batch.Status.MISSED))
-        if include_general and coop.general_cost_mode == coop.GeneralCosts.BY_UNITS
+        # A recurring period's cost is shared by its period's batches below.
+        .exclude(pk__in=ledger_periods.period_expense_ids(coop=coop))
+        if by_units
         else Transaction.objects.none()
     )
     entered_by = by or batch.recorded_by
@@ -249,6 +253,61 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
         )
     if include_general:
         _spread_parts_allocate(batch=batch, weights=weights, by=entered_by)
+    if by_units:
+        for period, due in ledger_periods.periods_owing(coop=coop, until=batch.date):
+            _period_part_allocate(period, due, batch=batch, weights=weights, by=entered_by)
+
+
+def _period_part_allocate(
+    period: ledger_periods.Period,
+    due: int,
+    *,
+    batch: Batch,
+    weights: dict[User, int],
+    by: User | None,
+) -> None:
+    expense = period.expense
+    if expense.allocations.filter(batch=batch, reversed_by__isnull=True).exists():
+        return  # this batch already carries its part
+    part = ledger_periods.period_part(period, due, batch)
+    if part is None:
+        return
+    ledger_costs.cost_allocate(
+        coop=batch.coop,
+        amount=part,
+        category=expense.category,
+        weights=weights,
+        entered_by=by or expense.entered_by,
+        of_expense=expense,
+        batch=batch,
+        occurred_on=max(batch.date, expense.occurred_on),
+    )
+
+
+def period_catch_up(*, expense: Transaction, by: User | None) -> None:
+    """A recurring period's entry that posts after some of its period's batches were made (a
+    late confirmation, or a round that ran late) is charged to those batches, in date order,
+    each its share of what is still due; the period's batches to come carry the rest."""
+    coop = expense.coop
+    if coop.general_cost_mode != coop.GeneralCosts.BY_UNITS:
+        return
+    for period, _due in ledger_periods.periods_owing(
+        coop=coop, until=expense.occurred_on, expense=expense
+    ):
+        made = Batch.objects.filter(
+            coop=coop,
+            status=Batch.Status.MADE,
+            date__gte=period.start,
+            date__lt=period.end,
+        ).order_by("date", "pk")
+        for batch in made:
+            weights = _weights(batch)
+            if not weights:
+                continue
+            owing = ledger_periods.periods_owing(coop=coop, until=batch.date, expense=expense)
+            if not owing:
+                return
+            _period_part_allocate(owing[0][0], owing[0][1], batch=batch, weights=weights, by=by)
 
 
 def _spread_parts_allocate(*, batch: Batch, weights: dict[User, int], by: User | None) -> None:

@@ -2,10 +2,10 @@
 expense as if the member who set the cost up had entered it that day, so it waits for its
 payer's say (a second member's for the pool) like any other entry naming someone else.
 
-How the period's cost reaches the batches is the co-op's general-cost rule, as for any
-general expense: shared equally among active members at once, or by units in the next batch
-made (``workflows.money``). Attaching a period's cost to the batches made within that period
-is left for later.
+How the period's cost reaches the batches is the co-op's general-cost rule: shared equally
+among active members at once, or, by units, over the batches made within the period
+(``ledger.periods``; a period posted after some of them were made is caught up by
+``consumption.services.period_catch_up``).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def cadence_words(rule: str) -> str:
     return describe_cadence(rule) or rule
 
 
-def _rule(cost: RecurringCost) -> rrule:
+def cost_rule(cost: RecurringCost) -> rrule:
     zone = cost.coop.zone
     return parse_cadence(cost.cadence, tz=cost.coop.timezone).replace(
         dtstart=datetime.combine(cost.starts, time(12), tzinfo=zone)
@@ -106,7 +106,7 @@ def periods_between(cost: RecurringCost, first: date, last: date) -> list[date]:
     zone = cost.coop.zone
     return [
         moment.date()
-        for moment in _rule(cost).between(
+        for moment in cost_rule(cost).between(
             datetime.combine(first, time(0), tzinfo=zone),
             datetime.combine(last, time(23, 59), tzinfo=zone),
             inc=True,
@@ -120,7 +120,7 @@ def next_period(cost: RecurringCost) -> date | None:
         return None
     after = cost.last_period + timedelta(days=1) if cost.last_period else cost.starts
     zone = cost.coop.zone
-    moment = _rule(cost).after(datetime.combine(after, time(0), tzinfo=zone), inc=True)
+    moment = cost_rule(cost).after(datetime.combine(after, time(0), tzinfo=zone), inc=True)
     if moment is None or (cost.ends is not None and moment.date() > cost.ends):
         return None
     return moment.date()
@@ -262,16 +262,20 @@ def recurring_end(
 
 @dataclass(frozen=True)
 class DueResult:
-    entered: int = 0
+    entries: tuple[Transaction, ...] = ()
     failed: int = 0
 
+    @property
+    def entered(self) -> int:
+        return len(self.entries)
 
-def _period_enter(cost_id: int, period: date) -> bool:
-    """Enter one period's expense; False when it was entered already (another run)."""
+
+def _period_enter(cost_id: int, period: date) -> Transaction | None:
+    """Enter one period's expense; None when it was entered already (another run)."""
     with transaction.atomic():
         cost = RecurringCost.objects.select_for_update().select_related("coop").get(pk=cost_id)
         if cost.ended_at is not None or (cost.last_period and cost.last_period >= period):
-            return False
+            return None
         entry = expense_post(
             coop=cost.coop,
             payer=cost.payer,
@@ -287,7 +291,7 @@ def _period_enter(cost_id: int, period: date) -> bool:
         RecurringPeriod.objects.create(recurring=cost, period=period, transaction=entry)
         cost.last_period = period
         cost.save(update_fields=["last_period"])
-    return True
+    return entry
 
 
 def recurring_due(*, now: datetime | None = None) -> DueResult:
@@ -296,17 +300,20 @@ def recurring_due(*, now: datetime | None = None) -> DueResult:
     this runs. A period refused (the pool short of money, a spending limit) stops its cost
     for this round, logged; the next round tries it again."""
     now = now or timezone.now()
-    entered = failed = 0
+    entries: list[Transaction] = []
+    failed = 0
     running = RecurringCost.objects.filter(ended_at__isnull=True).select_related("coop")
     for cost in running.order_by("pk"):
         after = cost.last_period + timedelta(days=1) if cost.last_period else cost.starts
         for period in periods_between(cost, after, coop_today(cost.coop, now=now)):
             try:
-                entered += _period_enter(cost.pk, period)
+                entry = _period_enter(cost.pk, period)
             except FourfoldError:
                 logger.warning(
                     "recurring cost %s: the period %s was refused", cost.pk, period, exc_info=True
                 )
                 failed += 1
                 break
-    return DueResult(entered=entered, failed=failed)
+            if entry is not None:
+                entries.append(entry)
+    return DueResult(entries=tuple(entries), failed=failed)

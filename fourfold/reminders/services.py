@@ -4,6 +4,7 @@ and each member's choice of reminders."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -12,12 +13,31 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fourfold.accounts.models import User
+from fourfold.consumption import services as consumption
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
+from fourfold.ledger import consent, recurring
 from fourfold.reminders.models import ReminderPreference, SentReminder
 from fourfold.reminders.selectors import reminders_due
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RoundDone:
+    lapsed: int
+    sent: int
+
+
+def round_run(*, now: datetime | None = None) -> RoundDone:
+    """The hourly round: recurring costs enter the periods now due (each charged to its
+    period's batches already made), entries that waited too long for consent lapse, then the
+    reminders that are due go out."""
+    now = now or timezone.now()
+    for entry in recurring.recurring_due(now=now).entries:
+        consumption.period_catch_up(expense=entry, by=None)
+    lapsed = consent.entries_lapse(now=now)
+    return RoundDone(lapsed=lapsed, sent=send_reminders(now=now))
 
 
 def send_reminders(*, now: datetime | None = None) -> int:

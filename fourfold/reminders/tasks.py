@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
-from fourfold.ledger import consent, recurring
 from fourfold.reminders import services
 
 EVERY = timedelta(hours=1)
@@ -18,9 +17,7 @@ def send_reminders_hourly() -> int:
     hour (idempotent)."""
     now = timezone.now()
     try:
-        recurring.recurring_due(now=now)
-        consent.entries_lapse(now=now)
-        return services.send_reminders(now=now)
+        return services.round_run(now=now).sent
     finally:
         # Also after a failure: a reminder missed now is sent next hour.
         schedule(run_after=now + EVERY)

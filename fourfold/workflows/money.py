@@ -56,4 +56,6 @@ def entry_confirm(*, coop: Cooperative, transaction_id: int, member: User) -> Tr
         for_batch = entry.kind == Transaction.Kind.EXPENSE and entry.batch_id is not None
         if posted and for_batch and not entry.allocations.exists():
             consumption.batch_costs_allocate(batch=entry.batch, by=member)
+        elif posted and entry.kind == Transaction.Kind.EXPENSE:
+            consumption.period_catch_up(expense=entry, by=member)
     return entry

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from fourfold.ledger import consent, recurring
 from fourfold.reminders import services, tasks
 
 
@@ -26,7 +25,5 @@ class Command(BaseCommand):
             else:
                 self.stdout.write("The hourly reminder task was queued already.")
             return
-        recurring.recurring_due()
-        lapsed = consent.entries_lapse()
-        sent = services.send_reminders()
-        self.stdout.write(f"{lapsed} entry(ies) lapsed, {sent} reminder(s) sent.")
+        done = services.round_run()
+        self.stdout.write(f"{done.lapsed} entry(ies) lapsed, {done.sent} reminder(s) sent.")
