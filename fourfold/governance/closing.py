@@ -126,6 +126,19 @@ def _apply(proposal: Proposal, now: datetime) -> None:
             k: str(v) if v is not None else None for k, v in before.items()
         }
         proposal.result["after"] = {k: str(v) if v is not None else None for k, v in change.items()}
+    elif proposal.kind == Proposal.Kind.BUDGET:
+        # In force from the month it passes, in the co-op's calendar, until another passes.
+        month = coop_today(coop, now=now).replace(day=1)
+        proposal.result["from"] = month.isoformat()
+        audit_record(
+            coop=coop,
+            actor=None,
+            action="governance.budget_adopted",
+            at=now,
+            proposal=proposal.pk,
+            month=month.isoformat(),
+            lines=proposal.change.get("lines", []),
+        )
     elif proposal.kind == Proposal.Kind.ADMIT_MEMBER:
         admitted = Membership.objects.filter(
             coop=coop, user=proposal.subject, status=Membership.Status.PENDING

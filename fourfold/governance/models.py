@@ -19,6 +19,7 @@ class Proposal(models.Model):
         SPENDING = "spending", _("spending approval")
         CHOICE = "choice", _("ranked choice")
         REVERSAL = "reversal", _("reverse an entry")
+        BUDGET = "budget", _("operating budget")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

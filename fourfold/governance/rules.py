@@ -233,3 +233,50 @@ def reversal_change_validate(change: dict) -> dict:
     if reason:
         clean["reason"] = reason
     return clean
+
+
+MAX_BUDGET_LINES = 20
+
+
+def budget_change_validate(coop: Cooperative, change: dict) -> dict:
+    """An operating budget, ``{"period": "month", "lines": [{"category", "amount"}, ...]}``,
+    with its shape and amounts checked; whether each category is one the ledger knows is for
+    the ledger to say (``workflows.decisions.proposal_open`` asks it)."""
+    if not isinstance(change, dict):
+        raise Invalid(_("Give the budget's period and lines."), field="change")
+    unknown = sorted(set(change) - {"period", "lines"})
+    if unknown:
+        raise Invalid(
+            _("Unknown part of a budget: %(keys)s. It takes period and lines.")
+            % {"keys": ", ".join(unknown)},
+            field="change",
+        )
+    if change.get("period", "month") != "month":
+        raise Invalid(_("A budget is for a month: the period is “month”."), field="change")
+    lines = change.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise Invalid(_("Give at least one line: a category and its amount."), field="change")
+    if len(lines) > MAX_BUDGET_LINES:
+        raise Invalid(
+            _("A budget has at most %(count)d lines.") % {"count": MAX_BUDGET_LINES},
+            field="change",
+        )
+    clean: list[dict] = []
+    for line in lines:
+        if not isinstance(line, dict) or set(line) != {"category", "amount"}:
+            raise Invalid(_("Each line is a category and an amount."), field="change")
+        category = line["category"]
+        if not isinstance(category, str) or not category.strip():
+            raise Invalid(_("Each line names a category."), field="change")
+        category = category.strip().lower()
+        if any(seen["category"] == category for seen in clean):
+            raise Invalid(
+                _("The category %(category)s has two lines: give it one.") % {"category": category},
+                field="change",
+            )
+        try:
+            amount = parse_money(line["amount"], coop.currency, maximum=MAX_APPROVAL)
+        except ValueError as error:
+            raise Invalid(str(error), field="change") from error
+        clean.append({"category": category, "amount": plain(amount, coop.currency)})
+    return {"period": "month", "lines": clean}

@@ -172,3 +172,22 @@ def approvals_open(*, coop: Cooperative) -> list[tuple[Proposal, Decimal]]:
         for proposal in passed
         if (left := proposal.approved_amount - from_minor(proposal.spent, coop.currency)) > 0
     ]
+
+
+def budgets_adopted(*, coop: Cooperative) -> list[Proposal]:
+    """The operating budgets the members passed, oldest first: each is in force from the month
+    it passed (``result["from"]``) until the next one."""
+    return list(
+        Proposal.objects.filter(
+            coop=coop, kind=Proposal.Kind.BUDGET, status=Proposal.Status.PASSED
+        ).order_by("closed_at", "pk")
+    )
+
+
+def budget_in_force(budgets: list[Proposal], month: date) -> Proposal | None:
+    """Of ``budgets_adopted``, the one in force in the month starting ``month``."""
+    current = None
+    for budget in budgets:
+        if budget.result.get("from", "") <= month.isoformat():
+            current = budget
+    return current

@@ -21,6 +21,7 @@ from fourfold.governance.rules import (
     MAX_APPROVAL,
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
+    budget_change_validate,
     refuse_more_producers_than_members,
     reversal_change_validate,
     rule_change_validate,
@@ -110,6 +111,8 @@ def proposal_open(
         # the workflow that opens it (workflows.decisions.proposal_open).
         fields["change"] = reversal_change_validate(change or {})
         title = title or _("Reverse entry #%(id)d") % {"id": fields["change"]["transaction"]}
+    elif kind == Proposal.Kind.BUDGET:
+        fields["change"] = budget_change_validate(coop, change or {})
     elif kind == Proposal.Kind.SPENDING:
         if amount in (None, ""):
             raise Invalid(_("Give the amount to approve."), field="amount")

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
-from fourfold.coops.selectors import active_members
+from fourfold.coops.selectors import active_members, coop_today
 from fourfold.coops.services import member_require_active
 from fourfold.errors import Invalid
+from fourfold.ledger.budget import budget_require_within
 from fourfold.ledger.costs import cost_allocate, weights_clean
 from fourfold.ledger.models import Account, Spread, Transaction
 from fourfold.ledger.posting import (
@@ -147,6 +148,11 @@ def expense_post(
         from fourfold.governance.services import spending_approval
 
         approval = spending_approval(coop=coop, amount=amount, proposal_id=proposal)
+        if approval is None and spread_over is None:
+            # A spread cost weighs on each month's budget by its parts, as they are charged.
+            budget_require_within(
+                coop=coop, category=category, amount=amount, on=occurred_on or coop_today(coop)
+            )
         # Asked after every refusal: no one confirms an amount only to hear it is refused.
         require_confirmed_if_large(coop, amount, confirm_large)
         now = timezone.now()

@@ -20,6 +20,7 @@ from fourfold.governance import rules as governance_rules
 from fourfold.governance import services as governance
 from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal, Vote
+from fourfold.ledger import budget as ledger_budget
 from fourfold.ledger import corrections, statements
 from fourfold.ledger.models import Transaction
 from fourfold.workflows import production as production_flow
@@ -171,10 +172,13 @@ def vote_cast(*, proposal: Proposal, member: User, now: datetime | None = None, 
 
 def proposal_open(**fields) -> Proposal:
     """``governance.services.proposal_open`` (same arguments), its closing task queued. A
-    proposal to reverse an entry is first checked against the ledger."""
+    proposal to reverse an entry, or a budget's categories, are first checked against the
+    ledger."""
     with transaction.atomic():
         if fields.get("kind") == Proposal.Kind.REVERSAL:
             _reversal_require_possible(fields["coop"], fields.get("change") or {}, fields.get("by"))
+        if fields.get("kind") == Proposal.Kind.BUDGET:
+            ledger_budget.budget_categories_check(fields.get("change") or {})
         proposal = governance.proposal_open(**fields)
         schedule_close(proposal.closes_at)
     return proposal
