@@ -12,6 +12,7 @@ from fourfold.api.auth import BearerToken
 from fourfold.api.routers import (
     accounts,
     activity,
+    budget,
     consumption,
     coops,
     flags,
@@ -42,6 +43,7 @@ api.add_router("", coops.router)
 api.add_router("", ledger.router)
 api.add_router("", receipts.router)
 api.add_router("", recurring.router)
+api.add_router("", budget.router)
 api.add_router("", flags.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)

@@ -28,8 +28,8 @@ Option = Annotated[str, Field(max_length=rules.MAX_OPTION_LENGTH)]
 
 class ProposalIn(Input):
     kind: str = Field(
-        description="general, rule_change, admit_member, remove_member, spending, choice or "
-        "reversal.",
+        description="general, rule_change, admit_member, remove_member, spending, choice, "
+        "reversal or budget.",
         examples=["rule_change"],
     )
     title: str = Field(
@@ -43,7 +43,8 @@ class ProposalIn(Input):
         None,
         description="rule_change: {rule: new value}. reversal: {transaction: id, principle?: "
         "self_funded, no_paid_staff or members_only, reason?: text}; a passed reversal posts "
-        "the entry's reversal.",
+        "the entry's reversal. budget: {period: month, lines: [{category, amount}]}; passed, "
+        "it is in force from its month until another passes.",
         examples=[{"target_quantity": 24}],
     )
     options: list[Option] | None = Field(
