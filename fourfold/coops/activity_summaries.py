@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -266,6 +267,13 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "governance.proxy_given": _proxy_given,
     "governance.proxy_revoked": lambda e: _("%(who)s withdrew their proxy") % {"who": e.who},
     "governance.closed": _closed,
+    "governance.budget_adopted": lambda e: (
+        _("The budget of proposal #%(id)s is in force from %(month)s")
+        % {
+            "id": e.number("proposal"),
+            "month": date_format(date.fromisoformat(e.data["month"]), "F Y"),
+        }
+    ),
     "governance.facilitators_planned": _facilitators,
     "production.planned": _planned,
     "production.rules_followed": lambda e: (

@@ -5,6 +5,7 @@ from fourfold.web.forms.accounts import ThrottledPasswordResetForm
 from fourfold.web.views import (
     accounts,
     activity,
+    budget,
     calendar,
     consumption,
     coops,
@@ -107,6 +108,7 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/ledger/balances.csv", ledger.balances_csv, name="ledger_balances_csv"),
     path("c/<slug:slug>/ledger/statement/", ledger.statement, name="ledger_statement"),
+    path("c/<slug:slug>/ledger/budget/", budget.budget, name="ledger_budget"),
     path("c/<slug:slug>/ledger/recurring/", recurring.recurring_costs, name="ledger_recurring"),
     path(
         "c/<slug:slug>/ledger/recurring/<int:pk>/end/",

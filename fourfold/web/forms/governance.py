@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fourfold.coops.models import Cooperative
 from fourfold.governance.models import Proposal, Vote
+from fourfold.ledger.models import Category
 from fourfold.web.forms.common import choice_field
 
 # A rule stored as a whole number takes a whole number: "24", never "24.5" or "abc".
@@ -29,6 +30,7 @@ PROPOSAL_KINDS = (
     Proposal.Kind.CHOICE,
     Proposal.Kind.REMOVE_MEMBER,
     Proposal.Kind.REVERSAL,
+    Proposal.Kind.BUDGET,
 )
 
 
@@ -92,6 +94,26 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["amount"].label = _("Amount to approve (%(currency)s)") % {"currency": currency}
         choice_field(self, "subject").choices = [("", "—"), *((name, name) for name in members)]
+        for category in Category:
+            self.fields[f"budget_{category.value}"] = forms.CharField(
+                label=_("%(category)s a month (%(currency)s)")
+                % {"category": category.label.capitalize(), "currency": currency},
+                max_length=32,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                help_text=_("Budgets only. Leave empty for no line."),
+            )
+
+    def budget_fields(self) -> list[forms.BoundField]:
+        return [self[f"budget_{category.value}"] for category in Category]
+
+    def budget_lines(self) -> list[dict[str, str]]:
+        return [
+            {"category": category.value, "amount": amount}
+            for category in Category
+            for amount in [self.cleaned_data.get(f"budget_{category.value}", "").strip()]
+            if amount
+        ]
 
     def clean_options(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
@@ -104,6 +126,11 @@ class ProposalForm(forms.Form):
             self.add_error("title", _("This field is required."))
         if reversal and cleaned.get("entry") is None and "entry" not in self.errors:
             self.add_error("entry", _("Give the number of the entry to reverse."))
+        if cleaned.get("kind") == Proposal.Kind.BUDGET and not self.budget_lines():
+            self.add_error(
+                f"budget_{Category.INGREDIENTS.value}",
+                _("Give at least one category its monthly amount."),
+            )
         return cleaned
 
 

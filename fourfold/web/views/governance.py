@@ -79,16 +79,27 @@ def _others(coop: Cooperative, me: User) -> list[User]:
 # --- Pages --------------------------------------------------------------------------------
 
 
+def _change(form: ProposalForm) -> dict | None:
+    kind = form.cleaned_data["kind"]
+    if kind == Proposal.Kind.REVERSAL:
+        return {"transaction": form.cleaned_data["entry"]}
+    if kind == Proposal.Kind.BUDGET:
+        return {"period": "month", "lines": form.budget_lines()}
+    return None
+
+
 @login_required
 def decisions(request: MemberRequest, slug: str) -> HttpResponse:
     """Open proposals with their live tallies, the facilitator, recent decisions and the form
     that opens a proposal (posted here)."""
     coop = coop_for_page(request, slug)
     members = list(coop_selectors.active_members(coop=coop))
+    chosen = request.GET.get("kind")
     form = ProposalForm(
         _posted(request),
         members=[member.username for member in members],
         currency=coop.currency,
+        initial={"kind": chosen} if chosen in Proposal.Kind.values else {},
     )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -103,9 +114,7 @@ def decisions(request: MemberRequest, slug: str) -> HttpResponse:
                 options=values["options"],
                 subject=subject,
                 amount=values["amount"] or None,
-                change={"transaction": values["entry"]}
-                if values["kind"] == Proposal.Kind.REVERSAL
-                else None,
+                change=_change(form),
             )
         except FourfoldError as error:
             add_domain_error(form, error)
