@@ -8,6 +8,7 @@ from typing import TextIO
 from fourfold.cli.check import books_lines
 from fourfold.coops.models import Cooperative
 from fourfold.insights import report
+from fourfold.insights.budget import budget_data, budget_report
 from fourfold.ledger import checks as ledger_checks
 
 
@@ -16,6 +17,7 @@ def run(*, slug: str, as_json: bool, stdout: TextIO) -> int:
     if coop is None:
         raise SystemExit(f"No co-op with the short name {slug!r}.")
     data = report.health(coop=coop)
+    data["budget"] = budget_data(budget_report(coop=coop, member=None), coop.currency)
     problems = ledger_checks.books_check(coop=coop)
     # The same verdict as `fourfold check`; the report is read, not scripted, so it exits 0.
     data["books"] = {"sound": not problems, "problems": problems}
@@ -23,5 +25,6 @@ def run(*, slug: str, as_json: bool, stdout: TextIO) -> int:
         stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         stdout.write(report.as_text(data, coop.name))
+        stdout.write("\n" + report.budget_text(data["budget"]))
         stdout.write("\n" + books_lines(coop=coop, problems=problems))
     return 0

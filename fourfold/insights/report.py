@@ -101,3 +101,27 @@ def as_text(report: dict, name: str) -> str:
     )
     lines.append(f"  hours saved per member per month: {e['hours_saved_per_member_month']}")
     return "\n".join(lines) + "\n"
+
+
+def budget_text(budget: dict) -> str:
+    """``budget_data`` as the report's lines: this month, then past months."""
+    currency = budget["currency"]
+    if budget["budget"] is None:
+        lines = [f"Budget for {budget['period']}: none passed yet (spent {budget['spent']})"]
+    else:
+        lines = [f"Budget for {budget['period']} (proposal #{budget['budget']}, {currency})"]
+        lines += [
+            f"  {line['category']:<12} {line['amount']:>10} budget {line['spent']:>10} spent "
+            f"{line['remaining']:>10} left"
+            for line in budget["lines"]
+        ]
+        if budget["unbudgeted"] != "0.00":
+            lines.append(f"  {'unbudgeted':<12} {'':>10}        {budget['unbudgeted']:>10} spent")
+        if budget["expected_cost_per_unit"] is not None:
+            lines.append(f"  expected cost per unit: {budget['expected_cost_per_unit']}")
+        if budget["per_unit_contribution"] is not None:
+            lines.append(f"  a month per unit of a share: {budget['per_unit_contribution']}")
+    for month in budget["past"]:
+        planned = month["total"] if month["budget"] is not None else "-"
+        lines.append(f"  {month['period']}: budget {planned}, spent {month['spent']}")
+    return "\n".join(lines) + "\n"

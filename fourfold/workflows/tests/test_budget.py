@@ -188,3 +188,43 @@ def test_the_report_without_a_budget_says_so(personas):
         )
     assert data["budget"] is None and data["lines"] == []
     assert data["expected_cost_per_unit"] is None and data["suggested_contribution"] is None
+
+
+def test_a_budget_moves_with_the_co_op_and_stays_in_force(personas):
+    from fourfold.portability.export import export_coop
+    from fourfold.workflows.portability import import_coop
+
+    _adopt(personas)
+    _spend(personas, "100.00", date(2031, 3, 3))
+    exported = export_coop(coop=personas.coop)
+    [row] = [p for p in exported["proposals"] if p["kind"] == "budget"]
+    assert row["result"]["from"] == "2031-02-01"
+    copy_ = import_coop(exported, slug="home-copy")
+    [original, moved] = [
+        ledger_budget.months_budget(coop=coop, first=date(2031, 3, 1), last=date(2031, 3, 1))[0]
+        for coop in (personas.coop, copy_)
+    ]
+    assert moved.lines == original.lines
+    assert moved.lines[0].spent == Decimal("100.00")
+
+
+def test_fourfold_report_includes_the_budget(personas, capsys):
+    import json
+
+    from fourfold.cli.main import main
+
+    _adopt(personas)
+    _spend(personas, "100.00", date(2031, 3, 3))
+    with time_machine.travel(datetime(2031, 3, 20, 12, tzinfo=NEW_YORK), tick=False):
+        assert main(["report", "home"]) == 0
+        text = capsys.readouterr().out
+        assert main(["report", "home", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+    assert "Budget for 2031-03" in text
+    assert "ingredients      120.00 budget     100.00 spent      20.00 left" in text
+    assert data["budget"]["lines"][0] == {
+        "category": "ingredients",
+        "amount": "120.00",
+        "spent": "100.00",
+        "remaining": "20.00",
+    }
