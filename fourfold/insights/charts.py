@@ -24,6 +24,7 @@ from fourfold.lib.money import format_money
 
 if TYPE_CHECKING:
     from fourfold.insights.economics import MonthEconomics
+    from fourfold.ledger.budget import MonthBudget
     from fourfold.production.selectors import MonthConsistency
 
 
@@ -196,6 +197,92 @@ def cost_chart(
             *svg.grid(ticks, svg.TOP, baseline),
             *bars,
             *line,
+            *svg.month_axis([m.month for m in months], slot, baseline),
+        ],
+    )
+
+
+def budget_chart(
+    months: Sequence[MonthBudget], *, currency: str, chart_id: str = "budget-chart"
+) -> SafeString:
+    """One bar per month: what the co-op spent, under a dashed mark at the budget the members
+    passed for it (none before the first budget)."""
+    baseline = svg.TOP + svg.BAR_HEIGHT
+    slot = (svg.WIDTH - svg.LEFT - svg.RIGHT) / max(1, len(months))
+    values = [float(m.spent) for m in months] + [
+        float(m.total) for m in months if m.budget is not None
+    ]
+    top_value = svg.nice_ceiling(max(values, default=0) * 1.1)
+    body = []
+    for index, month in enumerate(months):
+        x = svg.bar_x(index, slot)
+        width = svg.bar_width(slot)
+        height = svg.bar_height(float(month.spent), top_value)
+        planned = (
+            _("budget %(amount)s") % {"amount": format_money(month.total, currency)}
+            if month.budget is not None
+            else _("no budget")
+        )
+        body.append(
+            svg.el(
+                "rect",
+                {
+                    "class": "bar",
+                    "x": svg.n(x),
+                    "y": svg.n(baseline - height),
+                    "width": svg.n(width),
+                    "height": svg.n(height),
+                    "fill": svg.BAR,
+                    "data-month": month.month.strftime("%Y-%m"),
+                    "data-value": str(month.spent),
+                },
+                svg.el(
+                    "title",
+                    {},
+                    escape(
+                        _("%(month)s: spent %(spent)s, %(planned)s")
+                        % {
+                            "month": svg.month(month.month),
+                            "spent": format_money(month.spent, currency),
+                            "planned": planned,
+                        }
+                    ),
+                ),
+            )
+        )
+        if month.budget is not None:
+            y = baseline - svg.bar_height(float(month.total), top_value)
+            body.append(
+                svg.el(
+                    "line",
+                    {
+                        "class": "budget",
+                        "x1": svg.n(x - 2),
+                        "x2": svg.n(x + width + 2),
+                        "y1": svg.n(y),
+                        "y2": svg.n(y),
+                        "stroke": svg.PRICE_LINE,
+                        "stroke-width": "2",
+                        "stroke-dasharray": "4 2",
+                        "data-value": str(month.total),
+                    },
+                )
+            )
+    ticks = [(f, format_money(Decimal(str(top_value * f)), currency)) for f in (0, 0.5, 1)]
+    budgeted = [m for m in months if m.budget is not None]
+    over = sum(1 for m in budgeted if m.spent > m.total)
+    desc = _(
+        "One bar per month %(span)s: what the co-op spent; a dashed mark at the month's budget. "
+        "%(over)d of %(budgeted)d budgeted months went over."
+    ) % {"span": svg.span([m.month for m in months]), "over": over, "budgeted": len(budgeted)}
+    return svg.svg(
+        chart_id,
+        baseline + svg.BOTTOM,
+        _("Budget against spending, month by month"),
+        desc,
+        [
+            *svg.grid(ticks, svg.TOP, baseline),
+            *body,
             *svg.month_axis([m.month for m in months], slot, baseline),
         ],
     )

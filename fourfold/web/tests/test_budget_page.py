@@ -125,3 +125,23 @@ def test_the_page_asks_the_same_queries_at_any_size(
         client.get(BUDGET)  # the session and the co-op's cached rows settle
         with django_assert_num_queries(QUERIES):
             assert client.get(BUDGET).status_code == 200
+
+
+def test_the_dashboard_draws_budget_against_spending_with_its_table(client, personas):
+    _history(personas, extra_members=1, months=2)
+    with time_machine.travel(AT, tick=False):
+        client.force_login(personas.alice)
+        page = client.get("/c/home/dashboard/").content.decode()
+    svg = re.search(r'<svg[^>]*id="budget-chart"[^>]*>.*?</svg>', page, re.S).group(0)
+    assert 'role="img"' in svg and 'aria-describedby="budget-chart-desc"' in svg
+    # May 2031 has a budget of $90.00: its dashed mark, and its row in the table.
+    assert 'class="budget"' in svg and 'data-value="90.00"' in svg
+    table = page.split("Budget in figures", 1)[1].split("</table>", 1)[0]
+    assert "May 2031" in table and "$90.00" in table
+
+
+def test_without_a_budget_the_dashboard_says_so(client, personas):
+    with time_machine.travel(AT, tick=False):
+        client.force_login(personas.alice)
+        page = client.get("/c/home/dashboard/").content.decode()
+    assert "No budget passed yet." in page and 'id="budget-chart"' not in page

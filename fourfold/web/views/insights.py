@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from fourfold.coops import selectors as coops
 from fourfold.coops.selectors import coop_today
 from fourfold.insights import charts, economics, principles, roles_chart, selectors
+from fourfold.insights.budget import budget_report
 from fourfold.ledger import statements
 from fourfold.web.presenters.insights import audit_rows, meanings, role_cells
 from fourfold.web.presenters.production import consistency_summary
@@ -28,6 +29,8 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
     money = economics.economics(coop=coop, today=today)
     consistency = consistency_summary(coop)
     all_four = sum(1 for r in roles if r.all_four)
+    budget = budget_report(coop=coop, member=None)
+    budget_months = [*reversed(budget.past), budget.current]
     return render(
         request,
         "web/dashboard.html",
@@ -50,7 +53,11 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
                     unit=coop.unit,
                 ),
                 "roles": roles_chart.roles_matrix(roles),
+                "budget": charts.budget_chart(budget_months, currency=coop.currency),
             },
+            "budget_months": budget_months
+            if any(m.budget is not None for m in budget_months)
+            else [],
         },
     )
 
