@@ -346,11 +346,18 @@ class Receipt(models.Model):
 
 class RecurringCost(models.Model):
     """A cost that comes back (rent, insurance): each period fourfold enters it as an expense
-    for its payer to confirm, as if the member who set it up had entered it then."""
+    for its payer to confirm, as if the member who set it up had entered it then. Or a
+    member's own monthly pay-in (``contribution``): their money into the pool each period."""
+
+    class Kind(models.TextChoices):
+        EXPENSE = "expense", _("regular cost")
+        CONTRIBUTION = "contribution", _("regular pay-in")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="recurring_costs")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EXPENSE)
     amount_minor = models.BigIntegerField()
-    category = models.CharField(max_length=20, choices=Category.choices)
+    # A pay-in has none: it is no cost.
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     description = models.CharField(max_length=500, blank=True)
     supplier = models.CharField(max_length=120, blank=True)
     payer = models.ForeignKey(

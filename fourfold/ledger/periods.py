@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from fourfold.coops.models import Cooperative
-from fourfold.ledger.models import RecurringPeriod, Transaction
+from fourfold.ledger.models import RecurringCost, RecurringPeriod, Transaction
 from fourfold.ledger.recurring import cost_rule
 from fourfold.lib.money import from_minor, to_minor
 from fourfold.production.models import Batch
@@ -55,6 +55,7 @@ def periods_owing(
     rows = list(
         periods.filter(
             recurring__coop=coop,
+            recurring__kind=RecurringCost.Kind.EXPENSE,
             period__lte=until,
             transaction__in=Transaction.objects.posted().filter(
                 coop=coop, reversed_by__isnull=True

@@ -36,7 +36,7 @@ from fourfold.ledger.principles import (
     supplier_refuse,
     words_check,
 )
-from fourfold.ledger.services import expense_post
+from fourfold.ledger.services import contribution_post, expense_post
 from fourfold.lib.dates import (
     DAY_CODES,
     date_within_reach,
@@ -167,6 +167,7 @@ def recurring_create(
     cadence: str,
     starts: date,
     payer: User | None,
+    kind: str = RecurringCost.Kind.EXPENSE,
     description: str = "",
     supplier: str = "",
     ends: date | None = None,
@@ -175,10 +176,21 @@ def recurring_create(
     now: datetime | None = None,
 ) -> RecurringCost:
     """Set up a recurring cost; any active member may. Checked as an expense is, once, here:
-    each period's entry carries the same answers."""
+    each period's entry carries the same answers. ``kind="contribution"``: the member's own
+    regular pay-in into the pool (a member pays in only their own money)."""
     member_require_active(coop=coop, user=by, action=_("set up a recurring cost"))
-    category = category_clean(category)
-    supplier_refuse(supplier, active_members(coop=coop))
+    if kind not in RecurringCost.Kind.values:
+        raise Invalid(_("Choose expense or contribution."), field="kind")
+    paying_in = kind == RecurringCost.Kind.CONTRIBUTION
+    if paying_in:
+        if payer is None or payer.pk != by.pk:
+            raise Invalid(_("A regular pay-in is your own: you pay it in."), field="payer")
+        if supplier.strip():
+            raise Invalid(_("A pay-in goes to the pool, not to a supplier."), field="supplier")
+        category = ""
+    else:
+        category = category_clean(category)
+        supplier_refuse(supplier, active_members(coop=coop))
     value = parse_amount(amount, currency=coop.currency)
     if payer is not None:
         member_require_active(
@@ -196,12 +208,16 @@ def recurring_create(
     if ends is not None and ends < starts:
         raise Invalid(_("It cannot end before it starts."), field="ends")
     declared = words_check(
-        kind=Transaction.Kind.EXPENSE, declare=declare, supplier=supplier, description=description
+        kind=Transaction.Kind.CONTRIBUTION if paying_in else Transaction.Kind.EXPENSE,
+        declare=declare,
+        supplier=supplier,
+        description=description,
     )
     require_confirmed_if_large(coop, value, confirm_large)
     with transaction.atomic():
         cost = RecurringCost.objects.create(
             coop=coop,
+            kind=kind,
             amount_minor=to_minor(value, coop.currency),
             category=category,
             description=description.strip(),
@@ -220,6 +236,7 @@ def recurring_create(
             action="ledger.recurring_created",
             at=now,
             recurring=cost.pk,
+            kind=kind,
             amount=str(value),
             cadence=rule,
             payer=payer.pk if payer else None,
@@ -276,18 +293,32 @@ def _period_enter(cost_id: int, period: date) -> Transaction | None:
         cost = RecurringCost.objects.select_for_update().select_related("coop").get(pk=cost_id)
         if cost.ended_at is not None or (cost.last_period and cost.last_period >= period):
             return None
-        entry = expense_post(
-            coop=cost.coop,
-            payer=cost.payer,
-            amount=cost.amount,
-            category=cost.category,
-            entered_by=cost.created_by,
-            supplier=cost.supplier,
-            description=f"{cost.description} ({period.isoformat()})".strip(),
-            occurred_on=period,
-            confirm_large=True,
-            declare=cost.declared,
-        )
+        description = f"{cost.description} ({period.isoformat()})".strip()
+        if cost.kind == RecurringCost.Kind.CONTRIBUTION:
+            assert cost.payer is not None  # a pay-in is its member's own
+            entry = contribution_post(
+                coop=cost.coop,
+                payer=cost.payer,
+                amount=cost.amount,
+                entered_by=cost.created_by,
+                description=description,
+                occurred_on=period,
+                confirm_large=True,
+                declare=cost.declared,
+            )
+        else:
+            entry = expense_post(
+                coop=cost.coop,
+                payer=cost.payer,
+                amount=cost.amount,
+                category=cost.category,
+                entered_by=cost.created_by,
+                supplier=cost.supplier,
+                description=description,
+                occurred_on=period,
+                confirm_large=True,
+                declare=cost.declared,
+            )
         RecurringPeriod.objects.create(recurring=cost, period=period, transaction=entry)
         cost.last_period = period
         cost.save(update_fields=["last_period"])

@@ -102,6 +102,7 @@ TRANSACTION_FIELDS = (
 )
 ASK_FIELDS = ("member", "role")
 RECURRING_FIELDS = (
+    "kind",
     "category",
     "description",
     "supplier",

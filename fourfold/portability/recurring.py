@@ -28,8 +28,11 @@ def recurring_restore(
             amount_minor=money_minor(raw.get("amount"), coop.currency, f"{where}.amount"),
             **row_load(RecurringCost, raw, RECURRING_FIELDS, people, where),
         )
+        if cost.kind not in RecurringCost.Kind.values:
+            raise refused(f"{where}.kind", _("expected expense or contribution"))
         try:
-            category_clean(cost.category)
+            if cost.kind == RecurringCost.Kind.EXPENSE:
+                category_clean(cost.category)
         except (Invalid, PrincipleViolation) as error:
             raise refused(f"{where}.category", error.detail) from error
         periods: list[tuple[date, Transaction]] = []
@@ -38,8 +41,8 @@ def recurring_restore(
             period = as_object(period, spot)
             number_in_file = period.get("transaction")
             entry = postings.get(number_in_file) if type(number_in_file) is int else None
-            if entry is None or entry.kind != Transaction.Kind.EXPENSE:
-                raise refused(f"{spot}.transaction", _("names no expense of this file"))
+            if entry is None or entry.kind != cost.kind:
+                raise refused(f"{spot}.transaction", _("names no entry of its kind in this file"))
             try:
                 day = date.fromisoformat(str(period.get("period")))
             except ValueError as error:

@@ -19,11 +19,18 @@ router = Router(tags=["ledger"])
 
 
 class RecurringIn(Input):
+    kind: Literal["expense", "contribution"] = Field(
+        "expense",
+        description="expense: a cost that comes back (rent). contribution: your own regular "
+        "pay-in into the pool, such as the budget's suggested contribution.",
+    )
     amount: MoneyIn = Field(
         description="Each period's cost, a decimal string.", examples=["800.00"]
     )
     category: str = Field(
-        max_length=40, description="ingredients, supplies, equipment, space or other."
+        "",
+        max_length=40,
+        description="ingredients, supplies, equipment, space or other; none for a pay-in.",
     )
     description: str = Field("", max_length=480)
     supplier: str = Field("", max_length=120)
@@ -48,6 +55,7 @@ class CadenceOut(Schema):
 
 class RecurringOut(Schema):
     id: int
+    kind: str = Field(description="expense or contribution.")
     amount: str
     category: str
     description: str
@@ -64,6 +72,7 @@ class RecurringOut(Schema):
 def recurring_out(cost: RecurringCost) -> dict:
     return {
         "id": cost.pk,
+        "kind": cost.kind,
         "amount": plain(cost.amount, cost.coop.currency),
         "category": cost.category,
         "description": cost.description,

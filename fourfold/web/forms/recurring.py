@@ -95,3 +95,31 @@ class RecurringForm(forms.Form):
             "confirm_large": data["confirm_large"],
             "declare": data["declare"] or "",
         }
+
+
+class PayInForm(forms.Form):
+    """A member's own monthly pay-in into the pool: the budget's suggested contribution, or
+    any amount."""
+
+    PREFIX = "pay_in"
+
+    amount = _amount_field()
+    month_day = forms.TypedChoiceField(
+        label=_("Day of the month"),
+        choices=[(day, str(day)) for day in MONTH_DAYS],
+        coerce=int,
+        initial=1,
+        help_text=_("Each month on this day, your pay-in is entered and posted."),
+    )
+    starts = forms.DateField(label=_("From"), initial=timezone.localdate, widget=DateInput())
+
+    def fields_for_service(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": "contribution",
+            "amount": data["amount"],
+            "category": "",
+            "description": str(_("Monthly pay-in")),
+            "cadence": f"FREQ=MONTHLY;BYMONTHDAY={data['month_day']}",
+            "starts": data["starts"],
+        }

@@ -13,7 +13,7 @@ from fourfold.coops.selectors import active_members
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.ledger import recurring
 from fourfold.web.forms.ledger import entry_error
-from fourfold.web.forms.recurring import RecurringForm
+from fourfold.web.forms.recurring import PayInForm, RecurringForm
 from fourfold.web.requests import MemberRequest
 from fourfold.web.views.common import coop_for_page
 
@@ -21,12 +21,31 @@ from fourfold.web.views.common import coop_for_page
 @login_required
 def recurring_costs(request: MemberRequest, slug: str) -> HttpResponse:
     coop = coop_for_page(request, slug)
+    paying_in = request.method == "POST" and f"{PayInForm.PREFIX}-amount" in request.POST
+    pay_in = PayInForm(
+        request.POST if paying_in else None,
+        prefix=PayInForm.PREFIX,
+        initial={"amount": request.GET.get("pay_in", "")},
+    )
     form = RecurringForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" and not paying_in else None,
         me=request.user.username,
         members=[member.username for member in active_members(coop=coop)],
     )
-    if request.method == "POST" and form.is_valid():
+    if paying_in and pay_in.is_valid():
+        try:
+            recurring.recurring_create(
+                coop=coop, by=request.user, payer=request.user, **pay_in.fields_for_service()
+            )
+        except FourfoldError as error:
+            entry_error(pay_in, error)
+        else:
+            messages.success(
+                request,
+                _("Your monthly pay-in is set up: each month it is entered and posted for you."),
+            )
+            return redirect("web:ledger_recurring", slug=coop.slug)
+    if form.is_bound and form.is_valid():
         try:
             recurring.recurring_create(
                 coop=coop,
@@ -52,7 +71,7 @@ def recurring_costs(request: MemberRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "web/ledger_recurring.html",
-        {"coop": coop, "form": form, "costs": costs, "section": "ledger"},
+        {"coop": coop, "form": form, "pay_in": pay_in, "costs": costs, "section": "ledger"},
     )
 
 
