@@ -68,3 +68,32 @@ def test_a_month_it_cannot_read_is_a_400(personas, api_client, month):
 
 def test_another_co_ops_budget_is_a_404(personas, api_client):
     assert api_client(personas.outsider).get("/api/v1/coops/home/ledger/budget").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([], "at least one line"),
+        ([{"category": "supplies", "amount": "-5"}], ""),
+        ([{"category": "supplies", "amount": "0"}], ""),
+        (
+            [
+                {"category": "supplies", "amount": "5"},
+                {"category": "Supplies", "amount": "6"},
+            ],
+            "has two lines",
+        ),
+        ([{"category": "moonbeams", "amount": "5"}], ""),
+    ],
+)
+def test_a_budget_the_rules_refuse_is_refused_by_name(personas, api_client, lines, message):
+    with time_machine.travel(AT, tick=False):
+        answer = api_client(personas.alice).post(
+            "/api/v1/coops/home/proposals",
+            {"kind": "budget", "title": "Budget", "change": {"period": "month", "lines": lines}},
+        )
+    # A rule refused, as every Invalid is in this API: 400 naming the field (422 is kept
+    # for a body that does not fit the schema).
+    assert answer.status_code == 400, answer.json()
+    assert answer.json()["field"] == "change"
+    assert message in str(answer.json())
