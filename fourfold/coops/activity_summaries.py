@@ -239,6 +239,16 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
             "cadence": describe_cadence(e.data["cadence"]) or e.data["cadence"],
         }
     ),
+    "ledger.spread_ended": lambda e: (
+        _("The members ended the spread of entry #%(id)d early: %(amount)s %(rest)s")
+        % {
+            "id": e.number("transaction"),
+            "amount": e.money("remaining"),
+            "rest": _("to the next batch made")
+            if e.data.get("rest") == "next_batch"
+            else _("written off equally"),
+        }
+    ),
     "ledger.recurring_ended": lambda e: (
         _("%(who)s ended the regular cost “%(what)s”")
         % {"who": e.who, "what": e.data.get("description", "")}

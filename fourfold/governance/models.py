@@ -20,6 +20,8 @@ class Proposal(models.Model):
         CHOICE = "choice", _("ranked choice")
         REVERSAL = "reversal", _("reverse an entry")
         BUDGET = "budget", _("operating budget")
+        SPREAD_END = "spread_end", _("end a spread cost early")
+        RECURRING_END = "recurring_end", _("end a regular cost")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

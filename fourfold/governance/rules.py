@@ -280,3 +280,30 @@ def budget_change_validate(coop: Cooperative, change: dict) -> dict:
             raise Invalid(str(error), field="change") from error
         clean.append({"category": category, "amount": plain(amount, coop.currency)})
     return {"period": "month", "lines": clean}
+
+
+SPREAD_RESTS = ("next_batch", "write_off")
+
+
+def spread_end_change_validate(change: dict) -> dict:
+    """Ending a spread early, ``{"transaction": id, "rest": "next_batch" | "write_off"}``: the
+    shape; whether it names a live spread is the ledger's to say."""
+    if not isinstance(change, dict) or set(change) - {"transaction", "rest"}:
+        raise Invalid(_("A spread's end takes transaction and rest."), field="change")
+    entry = change.get("transaction")
+    if isinstance(entry, bool) or not isinstance(entry, int) or entry < 1:
+        raise Invalid(_("Name the spread expense by its number."), field="change")
+    rest = change.get("rest", "next_batch")
+    if rest not in SPREAD_RESTS:
+        raise Invalid(_("Say where the rest goes: next_batch or write_off."), field="change")
+    return {"transaction": entry, "rest": rest}
+
+
+def recurring_end_change_validate(change: dict) -> dict:
+    """Ending a regular cost, ``{"recurring": id}``: the shape; the ledger checks the rest."""
+    if not isinstance(change, dict) or set(change) != {"recurring"}:
+        raise Invalid(_("Name the regular cost to end: recurring."), field="change")
+    cost = change["recurring"]
+    if isinstance(cost, bool) or not isinstance(cost, int) or cost < 1:
+        raise Invalid(_("Name the regular cost by its number."), field="change")
+    return {"recurring": cost}

@@ -22,12 +22,17 @@ from fourfold.governance.rules import (
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
     budget_change_validate,
+    recurring_end_change_validate,
     refuse_more_producers_than_members,
     reversal_change_validate,
     rule_change_validate,
     rule_value,
+    spread_end_change_validate,
 )
 from fourfold.lib.money import format_money, parse_money
+
+# Kinds that say what they do by themselves: "Reverse entry #12".
+SELF_TITLED = (Proposal.Kind.REVERSAL, Proposal.Kind.SPREAD_END, Proposal.Kind.RECURRING_END)
 
 
 def proposal_open(
@@ -51,7 +56,7 @@ def proposal_open(
         member_require_active(coop=coop, user=by, action=_("open proposals"), principle="flat")
     title = (title or "").strip()
     # A reversal says what it does by itself: "Reverse entry #12".
-    if not title and kind != Proposal.Kind.REVERSAL:
+    if not title and kind not in SELF_TITLED:
         raise Invalid(_("Give the proposal a title."), field="title")
     if kind not in Proposal.Kind.values:
         raise Invalid(
@@ -113,6 +118,14 @@ def proposal_open(
         title = title or _("Reverse entry #%(id)d") % {"id": fields["change"]["transaction"]}
     elif kind == Proposal.Kind.BUDGET:
         fields["change"] = budget_change_validate(coop, change or {})
+    elif kind == Proposal.Kind.SPREAD_END:
+        fields["change"] = spread_end_change_validate(change or {})
+        title = title or _("End spread entry #%(id)d early") % {
+            "id": fields["change"]["transaction"]
+        }
+    elif kind == Proposal.Kind.RECURRING_END:
+        fields["change"] = recurring_end_change_validate(change or {})
+        title = title or _("End regular cost #%(id)d") % {"id": fields["change"]["recurring"]}
     elif kind == Proposal.Kind.SPENDING:
         if amount in (None, ""):
             raise Invalid(_("Give the amount to approve."), field="amount")

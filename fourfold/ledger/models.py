@@ -229,6 +229,21 @@ class Spread(AppendOnlyModel):
         ]
 
 
+class SpreadEnd(AppendOnlyModel):
+    """The members ended a spread early (a passed ``spread_end`` proposal): what it had not
+    charged yet goes whole to the next batch made, or is written off equally among the active
+    members at once."""
+
+    class Rest(models.TextChoices):
+        NEXT_BATCH = "next_batch", _("to the next batch made")
+        WRITE_OFF = "write_off", _("written off equally")
+
+    spread = models.OneToOneField(Spread, on_delete=models.PROTECT, related_name="ending")
+    rest = models.CharField(max_length=12, choices=Rest.choices)
+    ended_on = models.DateField(help_text=_("The co-op's local date."))
+    proposal_id = models.PositiveIntegerField(null=True, blank=True)
+
+
 class Leg(AppendOnlyModel):
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="legs")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")

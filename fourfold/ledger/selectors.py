@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
-from fourfold.ledger.models import Account, Leg, Spread, Transaction
+from fourfold.ledger.models import Account, Leg, Spread, SpreadEnd, Transaction
 from fourfold.lib.money import from_minor, split_largest_remainder, to_minor
 from fourfold.lib.settlement import settle
 from fourfold.production.models import Batch
@@ -402,6 +402,13 @@ def _months(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def _ending(spread: Spread) -> SpreadEnd | None:
+    try:
+        return spread.ending
+    except SpreadEnd.DoesNotExist:
+        return None
+
+
 def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decimal | None:
     """What this made batch carries of the spread expense, or ``None``.
 
@@ -411,6 +418,12 @@ def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decima
     currency = expense.coop.currency
     parts = [to_minor(part, currency) for part in spread_parts(expense, spread.count)]
     batches, minor = _spread_charged(expense)
+    ending = _ending(spread)
+    if ending is not None:
+        # Ended by the members: the rest goes whole to the next batch made, or was written off.
+        due = expense.amount_minor - minor
+        carries = ending.rest == SpreadEnd.Rest.NEXT_BATCH and batch.date >= ending.ended_on
+        return from_minor(due, currency) if carries and due > 0 else None
     if spread.over == Spread.Over.BATCHES:
         return from_minor(parts[batches], currency) if batches < spread.count else None
     month = _months(batch.date) - _months(expense.occurred_on)
@@ -440,7 +453,7 @@ def spreads_live(*, coop: Cooperative, batch: Batch) -> list[tuple[Transaction, 
         Transaction.objects.posted()
         .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
         .filter(spread__isnull=False)
-        .select_related("coop", "spread")
+        .select_related("coop", "spread__ending")
         .order_by("pk")
     )
     live = []

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
-from fourfold.errors import Conflict, Invalid
+from fourfold.errors import Conflict, FourfoldError, Invalid
 from fourfold.governance import closing as governance_closing
 from fourfold.governance import rules as governance_rules
 from fourfold.governance import services as governance
@@ -22,6 +22,7 @@ from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal, Vote
 from fourfold.ledger import budget as ledger_budget
 from fourfold.ledger import corrections, statements
+from fourfold.ledger import endings as ledger_endings
 from fourfold.ledger.models import Transaction
 from fourfold.workflows import production as production_flow
 from fourfold.workflows.membership import roles_follow
@@ -45,6 +46,32 @@ def _follow(proposal: Proposal, now: datetime) -> None:
             roles_follow(coop=coop, member=proposal.subject, status=Membership.Status.LEFT)
     elif proposal.kind == Proposal.Kind.REVERSAL:
         _reversal_apply(proposal, now)
+    elif proposal.kind == Proposal.Kind.SPREAD_END:
+        _spread_end_apply(proposal, now)
+    elif proposal.kind == Proposal.Kind.RECURRING_END:
+        ledger_endings.recurring_end_decided(
+            coop=coop, recurring_id=proposal.change["recurring"], proposal_id=proposal.pk, now=now
+        )
+
+
+def _spread_end_apply(proposal: Proposal, now: datetime) -> None:
+    """The members ended a spread early. Finished or reversed meanwhile, the proposal says so
+    and nothing moves."""
+    if proposal.opened_by is None:
+        return
+    try:
+        ledger_endings.spread_end(
+            coop=proposal.coop,
+            transaction_id=proposal.change["transaction"],
+            rest=proposal.change["rest"],
+            by=proposal.opened_by,
+            proposal_id=proposal.pk,
+            now=now,
+        )
+    except FourfoldError as error:
+        proposal.result["spread_end_refused"] = error.detail
+        proposal.outcome = " ".join([proposal.outcome, error.detail])
+        proposal.save(update_fields=["result", "outcome"])
 
 
 def _reversal_apply(proposal: Proposal, now: datetime) -> None:
@@ -179,6 +206,13 @@ def proposal_open(**fields) -> Proposal:
             _reversal_require_possible(fields["coop"], fields.get("change") or {}, fields.get("by"))
         if fields.get("kind") == Proposal.Kind.BUDGET:
             ledger_budget.budget_categories_check(fields.get("change") or {})
+        change = fields.get("change") or {}
+        if fields.get("kind") == Proposal.Kind.SPREAD_END:
+            entry = governance_rules.spread_end_change_validate(change)["transaction"]
+            ledger_endings.spread_require_live(coop=fields["coop"], transaction_id=entry)
+        if fields.get("kind") == Proposal.Kind.RECURRING_END:
+            cost = governance_rules.recurring_end_change_validate(change)["recurring"]
+            ledger_endings.recurring_require_running(coop=fields["coop"], recurring_id=cost)
         proposal = governance.proposal_open(**fields)
         schedule_close(proposal.closes_at)
     return proposal
