@@ -88,7 +88,8 @@ def _stand(personas, amount: str = "240.00", batches: int = 12) -> Transaction:
 def _charges(expense: Transaction) -> dict[int, Decimal]:
     """Per batch: what the spread expense's live parts charged to it."""
     out: dict[int, Decimal] = {}
-    for charge in expense.allocations.posted().filter(reversed_by__isnull=True):
+    charges = expense.allocations.posted().filter(reversed_by__isnull=True)
+    for charge in charges.order_by("batch__date", "pk"):
         out[charge.batch_id] = out.get(charge.batch_id, Decimal(0)) + charge.amount
     return out
 
