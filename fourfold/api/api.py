@@ -15,6 +15,7 @@ from fourfold.api.routers import (
     budget,
     consumption,
     coops,
+    deposits,
     flags,
     governance,
     insights,
@@ -44,6 +45,7 @@ api.add_router("", ledger.router)
 api.add_router("", receipts.router)
 api.add_router("", recurring.router)
 api.add_router("", budget.router)
+api.add_router("", deposits.router)
 api.add_router("", flags.router)
 api.add_router("", production.router)
 api.add_router("", consumption.router)

@@ -4,6 +4,7 @@ and charging each batch's costs to those who took it."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -24,6 +25,7 @@ from fourfold.ledger import selectors as ledger_selectors
 from fourfold.ledger.models import Transaction
 from fourfold.lib.allocation import allocate
 from fourfold.lib.dates import format_day
+from fourfold.lib.money import format_money
 from fourfold.production.models import Batch
 
 MAX_UNITS = 1000
@@ -37,6 +39,32 @@ def _require_consumer(coop: Cooperative, member: User) -> None:
         raise Conflict(_("Your membership is paused; resume it to take shares again."))
     if status != Membership.Status.ACTIVE:
         member_require_active(coop=coop, user=member, action=_("consume"))
+
+
+def _require_within_owing_limit(
+    coop: Cooperative, member: User, *, units: int, standing: int
+) -> None:
+    """A member owing more than the co-op's owing limit takes no more than their standing
+    share until they settle up: the co-op does not lend them more of its members' money."""
+    owed = ledger_selectors.owed_beyond_limit(coop=coop, member=member)
+    if owed is None or units <= standing:
+        return
+    values = {
+        "owed": format_money(owed, coop.currency),
+        "limit": format_money(coop.owing_limit or Decimal(0), coop.currency),
+        "share": coop.units(standing),
+    }
+    if not standing:
+        message = _(
+            "You owe the co-op %(owed)s, more than its limit of %(limit)s. Until you settle up, "
+            "what is beyond standing shares goes to other members."
+        )
+    else:
+        message = _(
+            "You owe the co-op %(owed)s, more than its limit of %(limit)s. Until you settle up "
+            "you can take your standing share (%(share)s), not more."
+        )
+    raise Conflict(message % values, field="units")
 
 
 def _units(units, *, batch_size: int, coop: Cooperative) -> int:
@@ -93,6 +121,8 @@ def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
     coop = batch.coop
     units = _units(units, batch_size=batch.planned_quantity, coop=coop)
     _require_consumer(coop, member)
+    share = StandingShare.objects.filter(coop=coop, member=member, paused=False).first()
+    _require_within_owing_limit(coop, member, units=units, standing=share.units if share else 0)
     if batch.status != Batch.Status.PLANNED:
         raise Conflict(_("This batch is already recorded; claim extras instead."))
     cutoff = selectors.reservation_cutoff(batch, coop)
@@ -162,6 +192,7 @@ def extras_claim(*, batch: Batch, member: User, units: int = 1) -> Allocation:
         raise Invalid(_("Claim at least one unit."), field="units")
     coop = batch.coop
     _require_consumer(coop, member)
+    _require_within_owing_limit(coop, member, units=units, standing=0)
     with transaction.atomic():
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
         left = selectors.extras_left(batch=locked)

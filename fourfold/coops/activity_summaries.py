@@ -223,6 +223,14 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "ledger.transfer": lambda e: (
         _("%(who)s recorded a transfer of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),
+    "ledger.deposit": lambda e: (
+        _("%(who)s recorded a buy-in deposit of %(amount)s")
+        % {"who": e.who, "amount": e.money("amount")}
+    ),
+    "ledger.deposit_return": lambda e: (
+        _("%(who)s recorded a deposit of %(amount)s returned")
+        % {"who": e.who, "amount": e.money("amount")}
+    ),
     "ledger.receipt_attached": lambda e: (
         _("%(who)s attached a receipt to entry #%(id)d")
         % {"who": e.who, "id": e.number("transaction")}

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.lib.language import count_noun, format_count
+from fourfold.lib.money import to_minor
 
 
 class Cooperative(models.Model):
@@ -93,6 +94,29 @@ class Cooperative(models.Model):
         ),
     )
 
+    buy_in = models.DecimalField(
+        _("buy-in deposit"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "A refundable deposit each new member pays when admitted, held apart from their "
+            "balance and returned when they leave; empty: none."
+        ),
+    )
+    owing_limit = models.DecimalField(
+        _("owing limit"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "A member owing more than this is reminded and reserves no more than their standing "
+            "share until they settle; empty: no limit."
+        ),
+    )
+
     class Admission(models.TextChoices):
         INVITE = "invite", _("an invitation from any member")
         VOTE = "vote", _("a vote of the members")
@@ -120,6 +144,11 @@ class Cooperative(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def buy_in_minor(self) -> int:
+        """The deposit its buy-in rule asks of a newcomer, in minor units; 0 when none."""
+        return to_minor(self.buy_in, self.currency) if self.buy_in else 0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -150,6 +179,9 @@ class Membership(models.Model):
     # Set when the members remove this person by vote, cleared when they admit them again:
     # until then an invitation makes them an applicant, whatever the admission rule.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The deposit the co-op's buy-in rule asked of them when they were admitted, in minor units
+    # of its currency: a later change of the rule asks nothing more of members already in.
+    buy_in_minor = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -234,6 +234,9 @@ def invitation_accept(*, code: str, user: User, now: datetime | None = None) -> 
             membership.status = status
             membership.joined_on = today
             membership.save(update_fields=["status", "joined_on"])
+        if status == Membership.Status.ACTIVE and membership.buy_in_minor != coop.buy_in_minor:
+            membership.buy_in_minor = coop.buy_in_minor
+            membership.save(update_fields=["buy_in_minor"])
         invitation.accepted_by = user
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_by", "accepted_at"])

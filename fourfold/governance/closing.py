@@ -146,6 +146,7 @@ def _apply(proposal: Proposal, now: datetime) -> None:
             status=Membership.Status.ACTIVE,
             joined_on=coop_today(coop, now=now),
             removed_at=None,
+            buy_in_minor=coop.buy_in_minor,
         )
         if admitted:
             audit_record(

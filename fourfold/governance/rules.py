@@ -89,14 +89,18 @@ OTHER_RULES = {
     "pickup_days": _between(0, 60),
     # Checked with the co-op's currency: see rule_change_validate.
     "spending_limit": _limit,
+    "buy_in": _limit,
+    "owing_limit": _limit,
     "admission_mode": _choice("invite", "vote"),
     "general_cost_mode": _choice("units", "equal"),
 }
 RULES = (*COOP_FIELDS, *OTHER_RULES)
+# Rules an empty value turns off: no spending limit, no buy-in, no owing limit.
+EMPTY_MEANS_NONE = tuple(rule for rule, check in OTHER_RULES.items() if check is _limit)
 
 
 # Rules that are money: written as a plain decimal string with the currency's decimals.
-MONEY_RULES = ("commercial_unit_price", "spending_limit")
+MONEY_RULES = ("commercial_unit_price", "spending_limit", "buy_in", "owing_limit")
 # The largest amount a spending proposal approves, or a spending limit.
 MAX_APPROVAL = Decimal("1e10")
 # Bounds of a choice: the options are read on a ballot, so a handful of short lines.
@@ -144,7 +148,7 @@ def rule_change_validate(coop: Cooperative, change: dict) -> dict:
             clean[field] = _rule_text(coop, field, getattr(valid, field))
     for rule in set(change) & set(OTHER_RULES):
         try:
-            if rule == "spending_limit":
+            if OTHER_RULES[rule] is _limit:
                 clean[rule] = _limit(change[rule], coop.currency)
             else:
                 clean[rule] = OTHER_RULES[rule](change[rule])

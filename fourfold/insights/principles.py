@@ -19,7 +19,8 @@ from fourfold.coops.models import Cooperative, Membership
 from fourfold.governance.models import Proposal
 from fourfold.insights.selectors import MemberRoles, member_roles
 from fourfold.ledger.models import Transaction
-from fourfold.ledger.selectors import WINDOW_WEEKS, window
+from fourfold.ledger.selectors import WINDOW_WEEKS, arrears, window
+from fourfold.lib.money import format_money
 from fourfold.production.models import Batch, Shift
 
 ALL_FOUR_HOLDS = Decimal("0.6")  # share of members active in all four roles
@@ -90,7 +91,7 @@ def principles_audit(
     closed = [p for p in proposals if p.closed_at is not None]
     flags = [p for p in proposals if p.status == Proposal.Status.OPEN]
     audit = [
-        _self_funded(coop, start, end, members_ever),
+        _with_arrears(coop, _self_funded(coop, start, end, members_ever)),
         _no_paid_staff(coop),
         _flat(coop, closed, len(active_ids)),
         _consistent(due, first_batch_due),
@@ -145,7 +146,11 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
             coop=coop,
             occurred_on__gte=start,
             occurred_on__lte=end,
-            kind__in=[Transaction.Kind.CONTRIBUTION, Transaction.Kind.EXPENSE],
+            kind__in=[
+                Transaction.Kind.CONTRIBUTION,
+                Transaction.Kind.EXPENSE,
+                Transaction.Kind.DEPOSIT,
+            ],
             reversed_by__isnull=True,
         )
         .exclude(payer__isnull=True)
@@ -195,6 +200,31 @@ def _self_funded(coop, start, end, members_ever) -> PrincipleStatus:
             paid_in,
         )
         % {"n": paid_in, "w": WINDOW_WEEKS},
+    )
+
+
+def _with_arrears(coop: Cooperative, item: PrincipleStatus) -> PrincipleStatus:
+    """Members owing beyond the owing limit put self-funding at risk: the others carry their
+    share. Counted and summed, never named: the audit may be read beyond the members."""
+    owing = arrears(coop=coop)
+    if owing is None or not owing.owing:
+        return item
+    figure = ngettext(
+        "%(n)d member owes more than the %(limit)s limit, %(total)s in all",
+        "%(n)d members owe more than the %(limit)s limit, %(total)s in all",
+        len(owing.owing),
+    ) % {
+        "n": len(owing.owing),
+        "limit": format_money(owing.limit, coop.currency),
+        "total": format_money(owing.total, coop.currency),
+    }
+    if item.status in ("broken", "at_risk"):
+        return replace(item, figure=f"{item.figure}; {figure}")
+    return PrincipleStatus(
+        item.name,
+        "at_risk",
+        figure,
+        _("Those beyond the limit settle up; members see who on the ledger."),
     )
 
 

@@ -47,9 +47,10 @@ def balances_left_behind(*, user: User) -> list[LeftBalance]:
 
 
 def account_name(account: Account) -> str:
-    """How an account is named in exports and checks: member:<username>, pool, cost:<category>."""
-    if account.kind == Account.Kind.MEMBER and account.user is not None:
-        return f"member:{account.user.username}"
+    """How an account is named in exports and checks: member:<username>, equity:<username>,
+    pool, cost:<category>."""
+    if account.kind in (Account.Kind.MEMBER, Account.Kind.EQUITY) and account.user is not None:
+        return f"{account.kind}:{account.user.username}"
     if account.kind == Account.Kind.COST:
         return f"cost:{account.category}"
     return "pool"

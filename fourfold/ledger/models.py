@@ -63,6 +63,9 @@ class Account(models.Model):
         MEMBER = "member", _("member")
         POOL = "pool", _("pool")
         COST = "cost", _("cost not yet allocated")
+        # A member's buy-in deposit: their money the co-op holds (in the pool's cash) and owes
+        # back when they leave, kept apart from their running balance.
+        EQUITY = "equity", _("member's deposit")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -87,6 +90,11 @@ class Account(models.Model):
                 name="ledger_one_account_per_member",
             ),
             models.UniqueConstraint(
+                fields=["coop", "user"],
+                condition=Q(kind="equity"),
+                name="ledger_one_deposit_per_member",
+            ),
+            models.UniqueConstraint(
                 fields=["coop"], condition=Q(kind="pool"), name="ledger_one_pool_per_coop"
             ),
             models.UniqueConstraint(
@@ -96,7 +104,7 @@ class Account(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind="member", user__isnull=False, category="")
+                    Q(kind__in=["member", "equity"], user__isnull=False, category="")
                     | Q(kind="pool", user__isnull=True, category="")
                     | (Q(kind="cost", user__isnull=True) & ~Q(category=""))
                 ),
@@ -130,6 +138,8 @@ class Transaction(AppendOnlyModel):
         COST_ALLOCATION = "cost_allocation", _("cost allocation")
         REVERSAL = "reversal", _("reversal")
         REVERSAL_REQUEST = "reversal_request", _("request to reverse")
+        DEPOSIT = "deposit", _("buy-in deposit")
+        DEPOSIT_RETURN = "deposit_return", _("deposit returned")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -34,6 +34,7 @@ class MemberBalance:
     user: Person
     status: str
     balance: Decimal  # positive: the co-op owes the member
+    deposit: Decimal = Decimal(0)  # their buy-in deposit the co-op holds, apart from the balance
 
 
 @dataclass(frozen=True)
@@ -41,27 +42,39 @@ class Books:
     balances: list[MemberBalance]
     pool: Decimal
     unallocated: Decimal  # costs paid but not yet charged to members
+    deposits: Decimal = Decimal(0)  # members' deposits: part of the pool's cash, owed back
 
     @property
     def members_total(self) -> Decimal:
         return sum((row.balance for row in self.balances), Decimal(0))
 
+    @property
+    def balanced(self) -> bool:
+        """What the co-op owes its members (balances and deposits) is what it holds in the
+        pool plus the costs it paid and has yet to charge."""
+        return self.members_total + self.deposits == self.pool + self.unallocated
+
+
+def _account_of_kind(coop: Cooperative, kind: str) -> FilteredRelation:
+    return FilteredRelation(
+        "user__ledger_accounts",
+        condition=Q(user__ledger_accounts__coop=coop, user__ledger_accounts__kind=kind),
+    )
+
 
 def _member_rows(coop: Cooperative, **extra) -> QuerySet:
-    account = FilteredRelation(
-        "user__ledger_accounts",
-        condition=Q(
-            user__ledger_accounts__coop=coop, user__ledger_accounts__kind=Account.Kind.MEMBER
-        ),
-    )
     return (
         Membership.objects.filter(coop=coop)
-        .annotate(account=account)
+        .annotate(
+            account=_account_of_kind(coop, Account.Kind.MEMBER),
+            equity=_account_of_kind(coop, Account.Kind.EQUITY),
+        )
         .values_list(
             "user_id",
             "user__username",
             "status",
             Coalesce(F("account__total_minor"), 0),
+            Coalesce(F("equity__total_minor"), 0),
             *extra.values(),
         )
         .order_by("user__username")
@@ -69,15 +82,16 @@ def _member_rows(coop: Cooperative, **extra) -> QuerySet:
 
 
 def _balance_rows(coop: Cooperative, rows) -> list[MemberBalance]:
-    # Members who left show only while they still owe or are owed.
+    # Members who left show only while they still owe or are owed, or hold a deposit.
     return [
         MemberBalance(
             user=Person(pk=row[0], username=row[1]),
             status=row[2],
             balance=from_minor(-row[3], coop.currency),
+            deposit=from_minor(-row[4], coop.currency),
         )
         for row in rows
-        if row[3] or row[2] != Membership.Status.LEFT
+        if row[3] or row[4] or row[2] != Membership.Status.LEFT
     ]
 
 
@@ -153,12 +167,14 @@ def books(*, coop: Cooperative) -> Books:
             coop, pool=kind_total(Account.Kind.POOL), unallocated=kind_total(Account.Kind.COST)
         )
     )
-    pool = rows[0][4] if rows else 0
-    unallocated = rows[0][5] if rows else 0
+    pool = rows[0][5] if rows else 0
+    unallocated = rows[0][6] if rows else 0
+    balances = _balance_rows(coop, rows)
     return Books(
-        balances=_balance_rows(coop, rows),
+        balances=balances,
         pool=from_minor(pool, coop.currency),
         unallocated=from_minor(unallocated, coop.currency),
+        deposits=sum((row.deposit for row in balances), Decimal(0)),
     )
 
 
@@ -462,3 +478,48 @@ def spreads_live(*, coop: Cooperative, batch: Batch) -> list[tuple[Transaction, 
         if charge is not None:
             live.append((expense, charge))
     return live
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """Members owing the co-op more than its ``owing_limit`` rule allows, most owed first."""
+
+    limit: Decimal
+    owing: list[tuple[Person, Decimal]]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((owed for _person, owed in self.owing), Decimal(0))
+
+
+def arrears(*, coop: Cooperative) -> Arrears | None:
+    """One query; None when the co-op sets no owing limit. Members who left count while they
+    owe: it is still the co-op's money."""
+    if coop.owing_limit is None:
+        return None
+    limit = from_minor(to_minor(coop.owing_limit, coop.currency), coop.currency)
+    rows = (
+        Account.objects.filter(
+            coop=coop,
+            kind=Account.Kind.MEMBER,
+            # Credit-normal: a positive total is a debt to the co-op.
+            total_minor__gt=to_minor(limit, coop.currency),
+        )
+        .order_by("-total_minor", "user__username")
+        .values_list("user_id", "user__username", "total_minor")
+    )
+    return Arrears(
+        limit=limit,
+        owing=[
+            (Person(pk=pk, username=username), from_minor(total, coop.currency))
+            for pk, username, total in rows
+        ],
+    )
+
+
+def owed_beyond_limit(*, coop: Cooperative, member: User) -> Decimal | None:
+    """What ``member`` owes when it is more than the co-op's owing limit, else None."""
+    if coop.owing_limit is None:
+        return None
+    owed = -member_balance(coop=coop, member=member)
+    return owed if owed > coop.owing_limit else None

@@ -180,7 +180,9 @@ def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) ->
         for leg in item.legs.all():
             account = leg.account
             name = (
-                account.user.username
+                f"deposit:{account.user.username}"
+                if account.user is not None and account.kind == Account.Kind.EQUITY
+                else account.user.username
                 if account.user is not None
                 else f"cost:{account.category}"
                 if account.category
@@ -208,6 +210,8 @@ def transactions_csv(*, coop: Cooperative, items: QuerySet[Transaction], out) ->
 
 def balances_csv(*, coop: Cooperative, out) -> None:
     writer = csv_writer(out)
-    writer.writerow(["username", "status", "balance", "currency"])
+    writer.writerow(["username", "status", "balance", "currency", "deposit"])
     for row in member_balances(coop=coop):
-        writer.writerow([row.user.username, row.status, str(row.balance), coop.currency])
+        writer.writerow(
+            [row.user.username, row.status, str(row.balance), coop.currency, str(row.deposit)]
+        )

@@ -2,10 +2,10 @@
 
 The document is plain JSON: dates and times in ISO 8601 (times in UTC), decimals and money as
 strings ("12.50"), people by username, batches by their date, ledger accounts by a key
-(``member:dee``, ``pool``, ``cost:ingredients``), and transactions and proposals by ids local to
-the document, numbered from 1 in the order they were made. It holds no database id, no password
-hash and no token, so it restores anywhere; keys are sorted by the writer and every list has a
-fixed order, so exporting what was imported gives the same document.
+(``member:dee``, ``equity:dee`` for a deposit, ``pool``, ``cost:ingredients``), and transactions
+and proposals by ids local to the document, numbered from 1 in the order they were made. It holds
+no database id, no password hash and no token, so it restores anywhere; keys are sorted by the
+writer and every list has a fixed order, so exporting what was imported gives the same document.
 
 Version 2 adds what an entry waiting for consent carries (its held legs, whom it asks, their
 answers and how it ended), the co-op's ``consent_days``, the activity and the receipts. An
@@ -64,11 +64,13 @@ COOP_FIELDS = (
     "threshold",
     "voting_days",
     "spending_limit",
+    "buy_in",
+    "owing_limit",
     "admission_mode",
     "consent_days",
 )
 PERSON_FIELDS = ("username", "email", "first_name", "last_name")
-MEMBERSHIP_FIELDS = ("user", "status", "joined_on", "removed_at")
+MEMBERSHIP_FIELDS = ("user", "status", "joined_on", "removed_at", "buy_in_minor")
 SHARE_FIELDS = ("member", "units", "paused", "updated_at")
 UNAVAILABILITY_FIELDS = ("member", "start", "end", "note", "created_at")
 BATCH_FIELDS = (
@@ -181,8 +183,8 @@ def places(field: models.DecimalField) -> Decimal:
 
 
 def account_key(account: Account, people: dict[int, str]) -> str:
-    if account.kind == Account.Kind.MEMBER and account.user_id is not None:
-        return f"member:{people[account.user_id]}"
+    if account.kind in (Account.Kind.MEMBER, Account.Kind.EQUITY) and account.user_id is not None:
+        return f"{account.kind}:{people[account.user_id]}"
     if account.kind == Account.Kind.COST:
         return f"cost:{account.category}"
     return account.kind

@@ -147,8 +147,8 @@ def account_fields(key: Any, people: dict[str, User], where: str) -> dict[str, A
     kind, _colon, rest = as_text(key, where).partition(":")
     if key == Account.Kind.POOL:
         return {"kind": Account.Kind.POOL, "user": None, "category": ""}
-    if kind == Account.Kind.MEMBER and rest in people:
-        return {"kind": Account.Kind.MEMBER, "user": people[rest], "category": ""}
+    if kind in (Account.Kind.MEMBER, Account.Kind.EQUITY) and rest in people:
+        return {"kind": kind, "user": people[rest], "category": ""}
     if kind == Account.Kind.COST and rest in Category.values:
         return {"kind": Account.Kind.COST, "user": None, "category": rest}
     raise refused(where, _("%(key)r is not a ledger account") % {"key": key})

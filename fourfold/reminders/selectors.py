@@ -1,11 +1,12 @@
 """What reminders are due: the day before a member's shift, a vote closing within two days that
-they have not voted on, and a balance long overdue; less what went out already and what the
-member turned off."""
+they have not voted on, and a balance long overdue or beyond the co-op's owing limit; less what
+went out already and what the member turned off."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
@@ -165,12 +166,23 @@ def _balance_reminders(now: datetime) -> list[Reminder]:
             # one's costs over its rolling window.
             weekly_cost = charged[member_id] / WINDOW_WEEKS
             owed = -balance[member_id]
-            if not (owed > 0 and owed > weekly_cost * FUNDER_DEBT_WEEKS):
+            # Or beyond the co-op's owing limit, however recent the debt.
+            beyond_limit = coop.owing_limit is not None and owed > coop.owing_limit
+            if not (owed > 0 and (beyond_limit or owed > weekly_cost * FUNDER_DEBT_WEEKS)):
                 continue
-            what = _(
-                "You owe the co-op %(amount)s, more than %(weeks)d weeks of your share of its "
-                "costs."
-            ) % {"amount": format_money(owed, coop.currency), "weeks": FUNDER_DEBT_WEEKS}
+            if beyond_limit:
+                what = _(
+                    "You owe the co-op %(amount)s, more than its limit of %(limit)s. Until you "
+                    "settle up you can take your standing share, but reserve or claim no more."
+                ) % {
+                    "amount": format_money(owed, coop.currency),
+                    "limit": format_money(coop.owing_limit or Decimal(0), coop.currency),
+                }
+            else:
+                what = _(
+                    "You owe the co-op %(amount)s, more than %(weeks)d weeks of your share of "
+                    "its costs."
+                ) % {"amount": format_money(owed, coop.currency), "weeks": FUNDER_DEBT_WEEKS}
             settle = _("Pay in, or settle up with the members the co-op owes: %(link)s") % {
                 "link": _link("ledger_settle", coop.slug)
             }

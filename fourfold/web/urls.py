@@ -74,6 +74,7 @@ urlpatterns = [
     path("c/<slug:slug>/ledger/", ledger.ledger, name="ledger"),
     path("c/<slug:slug>/ledger/expense/", ledger.expense_record, name="ledger_expense"),
     path("c/<slug:slug>/ledger/pay-in/", ledger.contribution_record, name="ledger_pay_in"),
+    path("c/<slug:slug>/ledger/deposit/", ledger.deposit_pay, name="ledger_deposit"),
     path(
         "c/<slug:slug>/ledger/transactions/<int:pk>/confirm/",
         ledger.entry_confirm,

@@ -1,5 +1,6 @@
-"""A membership changes: all four roles move together (co-ops, consumption, production), and
-joining a co-op that admits by vote opens the admission vote (governance)."""
+"""A membership changes: all four roles move together (co-ops, consumption, production),
+joining a co-op that admits by vote opens the admission vote (governance), and leaving returns
+a buy-in deposit (ledger)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fourfold.consumption import services as consumption
 from fourfold.coops import services as coops
 from fourfold.coops.models import Cooperative, Invitation, Membership
 from fourfold.governance import services as governance
+from fourfold.ledger import deposits
 from fourfold.workflows import production as production_flow
 from fourfold.workflows.tasks import schedule_close
 
@@ -69,8 +71,12 @@ def membership_resume(*, coop: Cooperative, member: User) -> Membership:
 
 
 def membership_leave(*, coop: Cooperative, member: User) -> Membership:
-    """Leave: shares end, future shifts go to others, the balance stays until settled."""
+    """Leave: shares end, future shifts go to others, the balance stays until settled, and a
+    buy-in deposit comes back less what the leaver owes (ledger): leaving, having seen those
+    figures, is their consent; the pool paying out the rest waits for a second member."""
     with transaction.atomic():
         membership = coops.membership_leave(coop=coop, member=member)
         roles_follow(coop=coop, member=member, status=membership.status)
+        if deposits.deposit_of(coop=coop, member=member).held:
+            deposits.deposit_return(coop=coop, member=member, entered_by=member)
     return membership

@@ -238,6 +238,7 @@ def pool(request: MemberRequest, slug: str):
         "currency": coop.currency,
         "pool": plain(state.pool, coop.currency),
         "unallocated": plain(state.unallocated, coop.currency),
+        "deposits": plain(state.deposits, coop.currency),
         "members_total": plain(state.members_total, coop.currency),
     }
 

@@ -162,6 +162,9 @@ class TransactionDetailOut(TransactionOut):
 class BalanceOut(Schema):
     username: str
     balance: str = Field(description="Positive: the co-op owes the member.")
+    deposit: str = Field(
+        description="Their buy-in deposit the co-op holds, apart from the balance."
+    )
     status: str
 
 
@@ -169,7 +172,10 @@ class PoolOut(Schema):
     currency: str
     pool: str = Field(description="Money the co-op holds.")
     unallocated: str = Field(description="Costs paid but not yet charged to members.")
-    members_total: str = Field(description="Sum of member balances = pool + unallocated.")
+    deposits: str = Field(description="Members' deposits: part of the pool, owed back to them.")
+    members_total: str = Field(
+        description="Sum of member balances = pool + unallocated - deposits."
+    )
 
 
 class PlannedTransferOut(Schema):
@@ -233,7 +239,11 @@ def money(minor: int, currency: str) -> str:
 
 
 def transaction_out(item: Transaction, currency: str) -> dict:
-    pool_side = item.kind in {Transaction.Kind.EXPENSE, Transaction.Kind.TRANSFER}
+    pool_side = item.kind in {
+        Transaction.Kind.EXPENSE,
+        Transaction.Kind.TRANSFER,
+        Transaction.Kind.DEPOSIT_RETURN,
+    }
     reversed_by = getattr(item, "reversed_by", None)
     state = entry_status(item)
     schedule = spread_schedule(item) if item.kind == Transaction.Kind.EXPENSE else None
@@ -282,6 +292,7 @@ def balances_out(rows: list[MemberBalance], currency: str) -> list[dict]:
         {
             "username": row.user.username,
             "balance": plain(row.balance, currency),
+            "deposit": plain(row.deposit, currency),
             "status": row.status,
         }
         for row in rows

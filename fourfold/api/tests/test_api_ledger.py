@@ -267,6 +267,7 @@ def test_the_pool_summary_shows_the_books_balance(api_client, personas):
         "currency": "USD",
         "pool": "15.00",
         "unallocated": "5.00",
+        "deposits": "0.00",
         "members_total": "20.00",
     }
 

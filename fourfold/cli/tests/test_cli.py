@@ -229,7 +229,7 @@ def test_in_the_demo_most_shares_are_collected_within_the_pickup_window():
 def test_the_demo_has_a_year_of_money_that_balances():
     coop, _built = demo.build()
     state = selectors.books(coop=coop)
-    assert state.members_total == state.pool + state.unallocated
+    assert state.balanced and state.members_total == state.pool + state.unallocated
     kinds = set(coop.transactions.values_list("kind", flat=True))
     assert kinds == {"contribution", "expense", "cost_allocation", "transfer"}
     assert state.unallocated == 0

@@ -181,7 +181,7 @@ class Books(RuleBasedStateMachine):
     @invariant()
     def the_books_balance(self):
         state = selectors.books(coop=self.coop)
-        assert state.members_total == state.pool + state.unallocated
+        assert state.balanced and state.members_total == state.pool + state.unallocated
 
     @invariant()
     def running_totals_match_the_legs(self):

@@ -103,7 +103,7 @@ def test_fifty_concurrent_split_expenses_among_three_members_all_post_and_balanc
     assert not failed, f"{len(failed)} of {count} failed: {failed}"
     assert Transaction.objects.filter(coop=people.coop, kind="expense").count() == count
     state = selectors.books(coop=people.coop)
-    assert state.members_total == state.pool + state.unallocated
+    assert state.balanced and state.members_total == state.pool + state.unallocated
     assert state.unallocated == 0
     for account in Account.objects.filter(coop=people.coop):
         legs = Leg.objects.filter(account=account).aggregate(sum=Sum("amount_minor"))["sum"]

@@ -130,7 +130,7 @@ def test_all_balances_and_the_pool_take_one_query_whatever_the_size(
     )
     with django_assert_num_queries(1):
         state = selectors.books(coop=personas.coop)
-    assert state.members_total == state.pool + state.unallocated
+    assert state.balanced and state.members_total == state.pool + state.unallocated
 
 
 def test_the_same_idempotency_key_posts_once(personas):

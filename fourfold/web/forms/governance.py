@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fourfold.coops.models import Cooperative
 from fourfold.governance.models import Proposal, Vote
+from fourfold.governance.rules import EMPTY_MEANS_NONE
 from fourfold.ledger.models import Category
 from fourfold.web.forms.common import choice_field
 
@@ -237,7 +238,7 @@ class RuleChangeForm(forms.Form):
         rule, value = cleaned.get("rule"), cleaned.get("value", "")
         if not rule or "value" in self.errors:
             return cleaned
-        if value == "" and rule != "spending_limit":
+        if value == "" and rule not in EMPTY_MEANS_NONE:
             self.add_error("value", _("Enter the new value."))
         elif rule in WHOLE_NUMBER_RULES:
             if not re.fullmatch(r"[0-9]{1,9}", value):

@@ -198,6 +198,15 @@ class ContributionForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "own_money"}
 
 
+class DepositForm(forms.Form):
+    amount = _amount_field()
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": currency}
+        self.fields["amount"].help_text = _("All that is due, or a part of it now.")
+
+
 class ReverseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why"),

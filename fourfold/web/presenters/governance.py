@@ -45,9 +45,9 @@ def rule_display(coop: Cooperative, rule: str, value: object = CURRENT) -> str:
     co-op's current one."""
     if value is CURRENT:
         value = getattr(coop, rule)
-    if rule in ("commercial_unit_price", "spending_limit"):
+    if rule in rules.MONEY_RULES:
         if value in (None, ""):
-            return _("no limit")
+            return _("no deposit") if rule == "buy_in" else _("no limit")
         return money(Decimal(str(value)), coop.currency)
     if rule == "diy_minutes_per_unit":
         return f"{Decimal(str(value)).normalize():f}"

@@ -464,8 +464,20 @@ def test_the_balances_csv_has_a_row_per_member(alice_client, personas):
     response = alice_client.get(BALANCES_CSV)
     assert 'filename="home-balances.csv"' in response["Content-Disposition"]
     assert csv_rows(response) == [
-        {"username": "alice", "status": "active", "balance": "5.00", "currency": "USD"},
-        {"username": "bob", "status": "active", "balance": "-5.00", "currency": "USD"},
+        {
+            "username": "alice",
+            "status": "active",
+            "balance": "5.00",
+            "currency": "USD",
+            "deposit": "0.00",
+        },
+        {
+            "username": "bob",
+            "status": "active",
+            "balance": "-5.00",
+            "currency": "USD",
+            "deposit": "0.00",
+        },
     ]
 
 
@@ -582,10 +594,10 @@ def populate(personas, size: int) -> None:
     # the ledger lists what waits for Alice (+3: the entries, legs, asks) and for others (+2);
     # the statement what would move her balance (+3: entries, asks, her held legs; +1 for the
     # asks of an expense a held cost allocation waits with); the settle-up page the payments
-    # waiting (+2).
+    # waiting (+2). The ledger also reads the member's deposit (+1; #14).
     [
-        (LEDGER, 14),
-        (f"{LEDGER}?member=alice&kind=cost_allocation", 15),
+        (LEDGER, 15),
+        (f"{LEDGER}?member=alice&kind=cost_allocation", 16),
         (STATEMENT, 9),
         (SETTLE, 7),  # the spreads the batches ahead will carry: one query
         (EXPENSE, 4),

@@ -19,6 +19,7 @@ from fourfold.consumption import selectors, services
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.errors import FourfoldError
+from fourfold.ledger import deposits
 from fourfold.ledger import selectors as ledger_selectors
 from fourfold.lib.dates import format_day
 from fourfold.production import selectors as production
@@ -355,5 +356,11 @@ def membership_leave(request: MemberRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "web/shares_leave.html",
-        {"coop": coop, "section": SECTION, "balance": balance, "owed": -balance},
+        {
+            "coop": coop,
+            "section": SECTION,
+            "balance": balance,
+            "owed": -balance,
+            "leaving": deposits.deposit_return_of(coop=coop, member=request.user),
+        },
     )

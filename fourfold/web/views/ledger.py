@@ -19,14 +19,15 @@ from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError, NotFound
 from fourfold.governance.selectors import approvals_open
-from fourfold.ledger import consent, corrections, selectors, statements
+from fourfold.ledger import consent, corrections, deposits, selectors, statements
 from fourfold.ledger.models import Transaction
 from fourfold.ledger.posting import Ask
-from fourfold.lib.money import from_minor
+from fourfold.lib.money import from_minor, plain
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.ledger import (
     ContributionForm,
     DeclineForm,
+    DepositForm,
     ExpenseForm,
     ReverseForm,
     TransactionFilterForm,
@@ -103,9 +104,15 @@ def ledger(request: MemberRequest, slug: str) -> HttpResponse:
     else:
         books = selectors.books(coop=coop)
         waiting_mine, waiting_theirs = waiting_rows(coop, request.user)
+        deposit = deposits.deposit_of(coop=coop, member=request.user)
         context |= {
             "books": books,
-            "balanced": books.members_total == books.pool + books.unallocated,
+            "balanced": books.balanced,
+            "deposit": deposit,
+            "deposit_form": DepositForm(
+                initial={"amount": plain(deposit.due, coop.currency)}, currency=coop.currency
+            ),
+            "arrears": selectors.arrears(coop=coop),
             "waiting_mine": waiting_mine,
             "waiting_theirs": waiting_theirs,
         }
@@ -202,6 +209,33 @@ def contribution_record(request: MemberRequest, slug: str) -> HttpResponse:
     return render(
         request, "web/ledger_pay_in.html", {"coop": coop, "form": form, "section": "ledger"}
     )
+
+
+@login_required
+@require_POST
+def deposit_pay(request: MemberRequest, slug: str) -> HttpResponse:
+    """The member pays their own buy-in deposit from the ledger page."""
+    coop = coop_for_page(request, slug)
+    form = DepositForm(request.POST, currency=coop.currency)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(reverse("web:ledger", args=[coop.slug]) + "#deposit")
+    try:
+        paid = deposits.deposit_post(
+            coop=coop,
+            member=request.user,
+            entered_by=request.user,
+            amount=form.cleaned_data["amount"],
+        )
+    except FourfoldError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("Your deposit of %(amount)s is recorded: the co-op holds it for you until you leave.")
+            % {"amount": money(paid.amount, coop.currency)},
+        )
+    return redirect(reverse("web:ledger", args=[coop.slug]) + "#deposit")
 
 
 @login_required
