@@ -373,6 +373,22 @@ def _spread_charged(expense: Transaction) -> tuple[int, int]:
     return len(per_batch), sum(per_batch.values())
 
 
+def spreads_charged(expense_ids: list[int]) -> dict[int, int]:
+    """What each of these spread expenses has charged so far, in minor units, counted as
+    ``_spread_charged`` counts it: one query for them all."""
+    rows = (
+        Transaction.objects.posted()
+        .filter(allocates_id__in=expense_ids, kind=Transaction.Kind.COST_ALLOCATION)
+        .values("allocates_id", "batch_id")
+        .annotate(minor=Max("amount_minor"))
+        .values_list("allocates_id", "minor")
+    )
+    charged = dict.fromkeys(expense_ids, 0)
+    for expense_id, minor in rows:
+        charged[expense_id] += minor
+    return charged
+
+
 def spread_schedule(expense: Transaction) -> SpreadSchedule | None:
     """What a spread expense has charged so far and what is left; ``None`` if not spread."""
     # Read through the relation: a listing that selected it asks no query per entry.
@@ -402,7 +418,9 @@ def _months(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def _ending(spread: Spread) -> SpreadEnd | None:
+def spread_ending(spread: Spread) -> SpreadEnd | None:
+    """How the members ended the spread early, if they did. Read through the relation: a
+    listing that selected ``spread__ending`` asks no query per entry."""
     try:
         return spread.ending
     except SpreadEnd.DoesNotExist:
@@ -418,7 +436,7 @@ def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decima
     currency = expense.coop.currency
     parts = [to_minor(part, currency) for part in spread_parts(expense, spread.count)]
     batches, minor = _spread_charged(expense)
-    ending = _ending(spread)
+    ending = spread_ending(spread)
     if ending is not None:
         # Ended by the members: the rest goes whole to the next batch made, or was written off.
         due = expense.amount_minor - minor
