@@ -427,6 +427,28 @@ def spread_ending(spread: Spread) -> SpreadEnd | None:
         return None
 
 
+def spread_rest(expense: Transaction, ending: SpreadEnd) -> Decimal:
+    """What the members' ending left to charge: written off at once, or still waiting for the
+    next batch made, or what that batch carried. The rest is a spread's last charge, so the
+    batch that carried it is the latest one charged."""
+    schedule = spread_schedule(expense)
+    assert schedule is not None  # an ended spread has one
+    if ending.rest == SpreadEnd.Rest.NEXT_BATCH and schedule.remaining > 0:
+        return schedule.remaining
+    charges = (
+        expense.allocations.posted()
+        .filter(kind=Transaction.Kind.COST_ALLOCATION)
+        .values("batch_id", "batch__date")
+        .annotate(minor=Max("amount_minor"))
+    )
+    if ending.rest == SpreadEnd.Rest.WRITE_OFF:
+        minor = sum(row["minor"] for row in charges if row["batch_id"] is None)
+    else:
+        dated = [row for row in charges if row["batch_id"] is not None]
+        minor = max(dated, key=lambda row: (row["batch__date"], row["batch_id"]))["minor"]
+    return from_minor(minor, expense.coop.currency)
+
+
 def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decimal | None:
     """What this made batch carries of the spread expense, or ``None``.
 
