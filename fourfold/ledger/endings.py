@@ -5,8 +5,10 @@ a proposal's shape; these check the books and apply a passed one (``workflows.de
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
@@ -16,7 +18,8 @@ from fourfold.coops.selectors import active_members, coop_today
 from fourfold.errors import Invalid
 from fourfold.ledger.costs import cost_allocate
 from fourfold.ledger.models import RecurringCost, Spread, SpreadEnd, Transaction
-from fourfold.ledger.selectors import spread_schedule
+from fourfold.ledger.selectors import spread_schedule, spreads_charged
+from fourfold.lib.money import from_minor
 
 
 def spread_require_live(*, coop: Cooperative, transaction_id: int) -> Transaction:
@@ -36,6 +39,34 @@ def spread_require_live(*, coop: Cooperative, transaction_id: int) -> Transactio
     if schedule is None or schedule.remaining <= 0:
         raise Invalid(_("Entry #%(id)d is charged in full already.") % {"id": expense.pk})
     return expense
+
+
+def spread_endable(expense: Transaction) -> bool:
+    """Whether a proposal may end this expense's spread now: what ``spread_require_live``
+    asks, so a page offers what the rules accept."""
+    try:
+        spread_require_live(coop=expense.coop, transaction_id=expense.pk)
+    except Invalid:
+        return False
+    return True
+
+
+def spreads_endable(*, coop: Cooperative) -> list[tuple[Transaction, Decimal]]:
+    """The spread expenses a proposal may end now, oldest first, each with what it has still
+    to charge: posted, not reversed, not ended, not charged in full. Two queries."""
+    expenses = list(
+        Transaction.objects.posted()
+        .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
+        .filter(spread__isnull=False, spread__ending__isnull=True)
+        .select_related("coop")
+        .order_by("pk")
+    )
+    charged = spreads_charged([expense.pk for expense in expenses])
+    rest = [
+        (expense, from_minor(expense.amount_minor - charged[expense.pk], coop.currency))
+        for expense in expenses
+    ]
+    return [(expense, remaining) for expense, remaining in rest if remaining > 0]
 
 
 def spread_end(
@@ -87,6 +118,15 @@ def recurring_require_running(*, coop: Cooperative, recurring_id: int) -> Recurr
     return cost
 
 
+def recurring_costs_running(*, coop: Cooperative) -> QuerySet[RecurringCost]:
+    """The regular costs a proposal may end: those not ended yet, oldest first."""
+    return (
+        RecurringCost.objects.filter(coop=coop, ended_at__isnull=True)
+        .select_related("coop")
+        .order_by("pk")
+    )
+
+
 def recurring_end_decided(
     *, coop: Cooperative, recurring_id: int, proposal_id: int, now: datetime
 ) -> RecurringCost | None:
@@ -96,8 +136,8 @@ def recurring_end_decided(
         cost = RecurringCost.objects.select_for_update().filter(coop=coop, pk=recurring_id).first()
         if cost is None or cost.ended_at is not None:
             return None
-        cost.ended_at = now
-        cost.save(update_fields=["ended_at"])
+        cost.ended_at, cost.ended_by_proposal = now, proposal_id
+        cost.save(update_fields=["ended_at", "ended_by_proposal"])
         audit_record(
             coop=coop,
             actor=None,

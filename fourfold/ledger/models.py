@@ -407,6 +407,8 @@ class RecurringCost(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Ended by the members (a passed ``recurring_end``): that proposal, as ``SpreadEnd`` names it.
+    ended_by_proposal = models.PositiveIntegerField(null=True, blank=True)
     last_period = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -389,6 +389,22 @@ def _spread_charged(expense: Transaction) -> tuple[int, int]:
     return len(per_batch), sum(per_batch.values())
 
 
+def spreads_charged(expense_ids: list[int]) -> dict[int, int]:
+    """What each of these spread expenses has charged so far, in minor units, counted as
+    ``_spread_charged`` counts it: one query for them all."""
+    rows = (
+        Transaction.objects.posted()
+        .filter(allocates_id__in=expense_ids, kind=Transaction.Kind.COST_ALLOCATION)
+        .values("allocates_id", "batch_id")
+        .annotate(minor=Max("amount_minor"))
+        .values_list("allocates_id", "minor")
+    )
+    charged = dict.fromkeys(expense_ids, 0)
+    for expense_id, minor in rows:
+        charged[expense_id] += minor
+    return charged
+
+
 def spread_schedule(expense: Transaction) -> SpreadSchedule | None:
     """What a spread expense has charged so far and what is left; ``None`` if not spread."""
     # Read through the relation: a listing that selected it asks no query per entry.
@@ -418,11 +434,35 @@ def _months(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def _ending(spread: Spread) -> SpreadEnd | None:
+def spread_ending(spread: Spread) -> SpreadEnd | None:
+    """How the members ended the spread early, if they did. Read through the relation: a
+    listing that selected ``spread__ending`` asks no query per entry."""
     try:
         return spread.ending
     except SpreadEnd.DoesNotExist:
         return None
+
+
+def spread_rest(expense: Transaction, ending: SpreadEnd) -> Decimal:
+    """What the members' ending left to charge: written off at once, or still waiting for the
+    next batch made, or what that batch carried. The rest is a spread's last charge, so the
+    batch that carried it is the latest one charged."""
+    schedule = spread_schedule(expense)
+    assert schedule is not None  # an ended spread has one
+    if ending.rest == SpreadEnd.Rest.NEXT_BATCH and schedule.remaining > 0:
+        return schedule.remaining
+    charges = (
+        expense.allocations.posted()
+        .filter(kind=Transaction.Kind.COST_ALLOCATION)
+        .values("batch_id", "batch__date")
+        .annotate(minor=Max("amount_minor"))
+    )
+    if ending.rest == SpreadEnd.Rest.WRITE_OFF:
+        minor = sum(row["minor"] for row in charges if row["batch_id"] is None)
+    else:
+        dated = [row for row in charges if row["batch_id"] is not None]
+        minor = max(dated, key=lambda row: (row["batch__date"], row["batch_id"]))["minor"]
+    return from_minor(minor, expense.coop.currency)
 
 
 def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decimal | None:
@@ -434,7 +474,7 @@ def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decima
     currency = expense.coop.currency
     parts = [to_minor(part, currency) for part in spread_parts(expense, spread.count)]
     batches, minor = _spread_charged(expense)
-    ending = _ending(spread)
+    ending = spread_ending(spread)
     if ending is not None:
         # Ended by the members: the rest goes whole to the next batch made, or was written off.
         due = expense.amount_minor - minor

@@ -49,7 +49,9 @@ def transactions(
         items = items.filter(occurred_on__lte=end)
     legs = Leg.objects.select_related("account__user").order_by("pk")
     return (
-        items.select_related("payer", "payee", "entered_by", "reversed_by", "outcome", "spread")
+        items.select_related(
+            "payer", "payee", "entered_by", "reversed_by", "outcome", "spread__ending"
+        )
         .prefetch_related(Prefetch("legs", legs), Prefetch("asks", ASKS))
         .order_by("-occurred_on", "-id")
     )

@@ -7,6 +7,7 @@ import base64
 import binascii
 import secrets
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -26,6 +27,7 @@ from fourfold.ledger.models import (
     PendingLeg,
     Receipt,
     Spread,
+    SpreadEnd,
     Transaction,
 )
 from fourfold.ledger.principles import entry_principles_check
@@ -194,7 +196,7 @@ def ledger_restore(
 
     postings: dict[int, Transaction] = {}
     legs: list[tuple[Transaction, str, int]] = []
-    spreads: list[tuple[Transaction, str, int]] = []
+    spreads: list[tuple[Transaction, str, int, SpreadEnd | None]] = []
     pending: list[Transaction] = []
     consent = _Consent(people)
 
@@ -258,7 +260,7 @@ def ledger_restore(
                 raise refused(where, _("the legs it moved are not the legs it held"))
         consent.read(posted, raw, held, bool(moved) or (request and _posted(raw)), where)
         legs += [(posted, key, minor) for key, minor in moved]
-        spread = _spread(raw.get("spread"), posted, f"{where}.spread")
+        spread = _spread(raw.get("spread"), posted, proposals, f"{where}.spread")
         if spread is not None:
             spreads.append((posted, *spread))
         postings[number] = posted
@@ -291,14 +293,23 @@ def ledger_restore(
         batch_size=1000,
     )
     consent.write(postings, accounts)
-    Spread.objects.bulk_create(
-        Spread(expense=posted, over=over, count=count) for posted, over, count in spreads
+    restored = Spread.objects.bulk_create(
+        Spread(expense=posted, over=over, count=count) for posted, over, count, _end in spreads
     )
+    endings = []
+    for row, (_posted_entry, _over, _count, ending) in zip(restored, spreads, strict=True):
+        if ending is not None:
+            ending.spread = row
+            endings.append(ending)
+    SpreadEnd.objects.bulk_create(endings)
     return postings
 
 
-def _spread(raw: object, posted: Transaction, where: str) -> tuple[str, int] | None:
-    """An expense charged a part per batch or month (absent before spreads existed)."""
+def _spread(
+    raw: object, posted: Transaction, proposals: dict[int, Proposal], where: str
+) -> tuple[str, int, SpreadEnd | None] | None:
+    """An expense charged a part per batch or month (absent before spreads existed), and how
+    the members ended it early (absent before endings existed)."""
     if raw is None:
         return None
     spread = as_object(raw, where)
@@ -313,7 +324,26 @@ def _spread(raw: object, posted: Transaction, where: str) -> tuple[str, int] | N
             _("expected a whole number from %(least)d to %(most)d")
             % {"least": Spread.MIN_COUNT, "most": Spread.MAX_COUNT},
         )
-    return over, count
+    return over, count, _spread_end(spread.get("ending"), proposals, f"{where}.ending")
+
+
+def _spread_end(raw: object, proposals: dict[int, Proposal], where: str) -> SpreadEnd | None:
+    if raw is None:
+        return None
+    ending = as_object(raw, where)
+    rest, number = ending.get("rest"), ending.get("proposal")
+    if rest not in SpreadEnd.Rest.values:
+        raise refused(f"{where}.rest", _("expected next_batch or write_off"))
+    try:
+        ended_on = date.fromisoformat(str(ending.get("ended_on")))
+    except ValueError as error:
+        raise refused(f"{where}.ended_on", _("expected a date")) from error
+    if number is not None and (type(number) is not int or number not in proposals):
+        raise refused(f"{where}.proposal", _("names no proposal of this file"))
+    proposal = proposals.get(number) if number is not None else None
+    return SpreadEnd(
+        rest=rest, ended_on=ended_on, proposal_id=proposal.pk if proposal is not None else None
+    )
 
 
 def _posted(raw: dict) -> bool:

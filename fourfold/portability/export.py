@@ -31,6 +31,7 @@ from fourfold.ledger.models import (
     Transaction,
 )
 from fourfold.ledger.receipts import ReceiptFile, receipt_files
+from fourfold.ledger.selectors import spread_ending
 from fourfold.lib.money import from_minor
 from fourfold.portability.format import (
     ALLOCATION_FIELDS,
@@ -89,9 +90,23 @@ def _dump(instance: models.Model, names: Iterable[str], people: dict[int, str]) 
     return row
 
 
-def _spread(posted: Transaction) -> dict | None:
+def _spread(posted: Transaction, proposal_ids: dict[int, int]) -> dict | None:
     spread: Spread | None = getattr(posted, "spread", None)
-    return None if spread is None else {"over": spread.over, "count": spread.count}
+    if spread is None:
+        return None
+    ending = spread_ending(spread)
+    return {
+        "over": spread.over,
+        "count": spread.count,
+        # Ended by the members: how, when, and by the proposal's number in this file.
+        "ending": None
+        if ending is None
+        else {
+            "rest": ending.rest,
+            "ended_on": ending.ended_on.isoformat(),
+            "proposal": None if ending.proposal_id is None else proposal_ids[ending.proposal_id],
+        },
+    }
 
 
 def export_coop(coop: Cooperative) -> dict[str, Any]:
@@ -122,7 +137,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
     allocations = list(Allocation.objects.filter(batch__coop=coop))
     accounts = list(Account.objects.filter(coop=coop))
     transactions = list(
-        Transaction.objects.filter(coop=coop).select_related("spread").order_by("pk")
+        Transaction.objects.filter(coop=coop).select_related("spread__ending").order_by("pk")
     )
     legs = list(Leg.objects.filter(transaction__coop=coop).order_by("pk"))
     proposals = list(Proposal.objects.filter(coop=coop).order_by("pk"))
@@ -242,10 +257,16 @@ def _export(coop: Cooperative) -> dict[str, Any]:
         "person": people,
     }
 
+    # A regular cost is named by its place in ``recurring`` (from 1), as a period away is.
+    recurring_ids = {cost.pk: number for number, cost in enumerate(regular, 1)}
+
     def entry_numbers(proposal: Proposal) -> dict:
-        """A reversal names its entry (and, once passed, the reversal it posted) by their
-        numbers in this file, as the ledger's rows name each other."""
-        if proposal.kind != Proposal.Kind.REVERSAL:
+        """A reversal or a spread's end names its entry (and, once passed, a reversal the one
+        it posted) by their numbers in this file, as the ledger's rows name each other; a
+        regular cost's end names the cost by its place."""
+        if proposal.kind == Proposal.Kind.RECURRING_END:
+            return {"change": {"recurring": recurring_ids.get(proposal.change["recurring"])}}
+        if proposal.kind not in (Proposal.Kind.REVERSAL, Proposal.Kind.SPREAD_END):
             return {}
         change = {
             **proposal.change,
@@ -292,7 +313,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
                     "held_legs": held_of[posted.pk],
                     "asks": asks_of[posted.pk],
                     "outcome": outcome_of.get(posted.pk),
-                    "spread": _spread(posted),
+                    "spread": _spread(posted, proposal_ids),
                 }
                 for posted in transactions
             ],
@@ -315,6 +336,7 @@ def _export(coop: Cooperative) -> dict[str, Any]:
             {
                 **dump(cost, RECURRING_FIELDS),
                 "amount": money(cost.amount_minor),
+                "ended_by_proposal": local(proposal_ids, cost.ended_by_proposal),
                 "periods": [
                     {
                         "period": row.period.isoformat(),

@@ -18,7 +18,7 @@ from fourfold.coops.models import AuditEvent, Cooperative, Membership
 from fourfold.coops.services import CoopFields, coop_validate
 from fourfold.errors import Conflict, Invalid
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
-from fourfold.ledger.models import Transaction
+from fourfold.ledger.models import RecurringCost, Transaction
 from fourfold.portability.books import ledger_restore, receipts_restore
 from fourfold.portability.format import (
     ALLOCATION_FIELDS,
@@ -172,7 +172,10 @@ def _import(data: dict, slug: str | None, version: int, saved: list[str]) -> Coo
     receipts = receipts_restore(
         coop, as_list(data.get("receipts", []), "receipts"), people, postings, saved
     )
-    recurring_restore(coop, as_list(data.get("recurring", []), "recurring"), people, postings)
+    regular = recurring_restore(
+        coop, as_list(data.get("recurring", []), "recurring"), people, postings, proposals
+    )
+    _recurring_ends_name_costs(proposals, regular)
     references: dict[str, dict[Any, int]] = {
         "transaction": {number: entry.pk for number, entry in postings.items()},
         "proposal": {number: proposal.pk for number, proposal in proposals.items()},
@@ -296,10 +299,11 @@ def _coop(raw: dict, slug: str | None, people: dict[str, User]) -> Cooperative:
 def _reversals_name_entries(
     proposals: dict[int, Proposal], postings: dict[int, Transaction]
 ) -> None:
-    """A reversal names its entry by its number in the file: here it names it by its row."""
+    """A reversal or a spread's end names its entry by its number in the file: here it names
+    it by its row."""
     changed = []
     for number, proposal in proposals.items():
-        if proposal.kind != Proposal.Kind.REVERSAL:
+        if proposal.kind not in (Proposal.Kind.REVERSAL, Proposal.Kind.SPREAD_END):
             continue
         where = f"proposals[id={number}]"
         entry = proposal.change.get("transaction") if isinstance(proposal.change, dict) else None
@@ -313,6 +317,25 @@ def _reversals_name_entries(
             proposal.result = {**proposal.result, "reversal": postings[reversal].pk}
         changed.append(proposal)
     Proposal.objects.bulk_update(changed, ["change", "result"])
+
+
+def _recurring_ends_name_costs(
+    proposals: dict[int, Proposal], regular: list[RecurringCost]
+) -> None:
+    """A regular cost's end names the cost by its place in ``recurring`` (from 1): here by its
+    row."""
+    changed = []
+    for number, proposal in proposals.items():
+        if proposal.kind != Proposal.Kind.RECURRING_END:
+            continue
+        place = proposal.change.get("recurring") if isinstance(proposal.change, dict) else None
+        if type(place) is not int or not 1 <= place <= len(regular):
+            raise refused(
+                f"proposals[id={number}].change.recurring", _("names no regular cost of this file")
+            )
+        proposal.change = {"recurring": regular[place - 1].pk}
+        changed.append(proposal)
+    Proposal.objects.bulk_update(changed, ["change"])
 
 
 def _governance(coop: Cooperative, data: dict, people: dict[str, User]) -> dict[int, Proposal]:

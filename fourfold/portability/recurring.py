@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Invalid, PrincipleViolation
+from fourfold.governance.models import Proposal
 from fourfold.ledger.models import RecurringCost, RecurringPeriod, Transaction
 from fourfold.ledger.principles import category_clean
 from fourfold.portability.format import RECURRING_FIELDS
@@ -17,8 +18,14 @@ from fourfold.portability.reading import as_list, as_object, money_minor, refuse
 
 
 def recurring_restore(
-    coop: Cooperative, rows: list, people: dict[str, User], postings: dict[int, Transaction]
-) -> None:
+    coop: Cooperative,
+    rows: list,
+    people: dict[str, User],
+    postings: dict[int, Transaction],
+    proposals: dict[int, Proposal],
+) -> list[RecurringCost]:
+    """The regular costs in the file's order, each with its periods entered; one the members
+    ended names their proposal by its number in the file."""
     costs: list[tuple[RecurringCost, list[tuple[date, Transaction]]]] = []
     for index, raw in enumerate(rows):
         where = f"recurring[{index}]"
@@ -28,6 +35,11 @@ def recurring_restore(
             amount_minor=money_minor(raw.get("amount"), coop.currency, f"{where}.amount"),
             **row_load(RecurringCost, raw, RECURRING_FIELDS, people, where),
         )
+        number = raw.get("ended_by_proposal")
+        if number is not None:
+            if type(number) is not int or number not in proposals:
+                raise refused(f"{where}.ended_by_proposal", _("names no proposal of this file"))
+            cost.ended_by_proposal = proposals[number].pk
         if cost.kind not in RecurringCost.Kind.values:
             raise refused(f"{where}.kind", _("expected expense or contribution"))
         try:
@@ -55,3 +67,4 @@ def recurring_restore(
         for cost, periods in costs
         for day, entry in periods
     )
+    return [cost for cost, _periods in costs]

@@ -67,6 +67,12 @@ class RecurringOut(Schema):
     next_period: date | None = Field(description="The next period to be entered; null once ended.")
     created_by: str
     ended_at: datetime | None
+    ended_by: str | None = Field(
+        description="The payer or the member who set it up, if one of them ended it."
+    )
+    ended_by_proposal: int | None = Field(
+        description="The passed recurring_end proposal, if the members ended it."
+    )
 
 
 def recurring_out(cost: RecurringCost) -> dict:
@@ -84,6 +90,8 @@ def recurring_out(cost: RecurringCost) -> dict:
         "next_period": recurring.next_period(cost),
         "created_by": cost.created_by.username,
         "ended_at": cost.ended_at,
+        "ended_by": cost.ended_by.username if cost.ended_by else None,
+        "ended_by_proposal": cost.ended_by_proposal,
     }
 
 

@@ -13,7 +13,14 @@ from fourfold.api.schemas import DecimalIn, Input, IsoDate, MoneyIn
 from fourfold.api.schemas.activity import ActivityOut
 from fourfold.ledger.checks import account_name
 from fourfold.ledger.models import Transaction
-from fourfold.ledger.selectors import MemberBalance, Person, SettlementPlan, spread_schedule
+from fourfold.ledger.selectors import (
+    MemberBalance,
+    Person,
+    SettlementPlan,
+    SpreadSchedule,
+    spread_ending,
+    spread_schedule,
+)
 from fourfold.ledger.statements import entry_status
 from fourfold.lib.money import from_minor, plain
 
@@ -103,6 +110,15 @@ class LegOut(Schema):
     amount: str
 
 
+class SpreadEndedOut(Schema):
+    on: date = Field(description="The co-op's local date the members ended it.")
+    rest: Literal["next_batch", "write_off"] = Field(
+        description="next_batch: what it had not charged went whole to the next batch made. "
+        "write_off: it was written off at once, shared equally by the active members."
+    )
+    proposal: int | None = Field(description="The passed spread_end proposal that ended it.")
+
+
 class SpreadOut(Schema):
     over: Literal["batches", "months"]
     count: int
@@ -111,6 +127,9 @@ class SpreadOut(Schema):
     )
     allocated: str
     remaining: str
+    ended: SpreadEndedOut | None = Field(
+        description="Null while it runs; how the members ended it early, once they did."
+    )
 
 
 class TransactionOut(Schema):
@@ -238,6 +257,20 @@ def money(minor: int, currency: str) -> str:
     return plain(from_minor(minor, currency), currency)
 
 
+def _spread_out(item: Transaction, schedule: SpreadSchedule, currency: str) -> dict:
+    ending = spread_ending(item.spread)
+    return {
+        "over": schedule.over,
+        "count": schedule.count,
+        "allocated_parts": schedule.allocated_parts,
+        "allocated": plain(schedule.allocated, currency),
+        "remaining": plain(schedule.remaining, currency),
+        "ended": None
+        if ending is None
+        else {"on": ending.ended_on, "rest": ending.rest, "proposal": ending.proposal_id},
+    }
+
+
 def transaction_out(item: Transaction, currency: str) -> dict:
     pool_side = item.kind in {
         Transaction.Kind.EXPENSE,
@@ -248,15 +281,7 @@ def transaction_out(item: Transaction, currency: str) -> dict:
     state = entry_status(item)
     schedule = spread_schedule(item) if item.kind == Transaction.Kind.EXPENSE else None
     return {
-        "spread": None
-        if schedule is None
-        else {
-            "over": schedule.over,
-            "count": schedule.count,
-            "allocated_parts": schedule.allocated_parts,
-            "allocated": plain(schedule.allocated, currency),
-            "remaining": plain(schedule.remaining, currency),
-        },
+        "spread": None if schedule is None else _spread_out(item, schedule, currency),
         "status": state.status,
         "awaiting": state.awaiting,
         "status_reason": state.reason,

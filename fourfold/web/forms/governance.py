@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from fourfold.coops.models import Cooperative
 from fourfold.governance.models import Proposal, Vote
 from fourfold.governance.rules import EMPTY_MEANS_NONE
-from fourfold.ledger.models import Category
+from fourfold.ledger.models import Category, SpreadEnd
 from fourfold.web.forms.common import choice_field
 
 # A rule stored as a whole number takes a whole number: "24", never "24.5" or "abc".
@@ -32,7 +32,11 @@ PROPOSAL_KINDS = (
     Proposal.Kind.REMOVE_MEMBER,
     Proposal.Kind.REVERSAL,
     Proposal.Kind.BUDGET,
+    Proposal.Kind.SPREAD_END,
+    Proposal.Kind.RECURRING_END,
 )
+# Kinds whose proposal reads "Reverse entry #12", "End regular cost #3" without a title.
+SELF_TITLED = (Proposal.Kind.REVERSAL, Proposal.Kind.SPREAD_END, Proposal.Kind.RECURRING_END)
 
 
 def _reason_field() -> forms.CharField:
@@ -56,7 +60,9 @@ class ProposalForm(forms.Form):
         label=_("Title"),
         max_length=200,
         required=False,
-        help_text=_("Reversing an entry may leave it empty: it reads “Reverse entry #N”."),
+        help_text=_(
+            "Reversing an entry or ending a cost may leave it empty: it says what it does."
+        ),
     )
     body = forms.CharField(
         label=_("Details"),
@@ -91,8 +97,48 @@ class ProposalForm(forms.Form):
         help_text=_("Reversing an entry only: its number in the ledger, such as 12."),
     )
 
-    def __init__(self, *args: Any, members: list[str], currency: str, **kwargs: Any) -> None:
+    # Offered as a list, checked by the rules: a spread that finished meanwhile is refused
+    # with the ledger's reason, not as an unknown choice.
+    transaction = forms.IntegerField(
+        label=_("Spread cost to end"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Ending a spread cost early only."),
+    )
+    rest = forms.ChoiceField(
+        label=_("What it has not charged yet"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (SpreadEnd.Rest.NEXT_BATCH, _("to the next batch made")),
+            (SpreadEnd.Rest.WRITE_OFF, _("written off now, shared equally by the members")),
+        ],
+        initial=SpreadEnd.Rest.NEXT_BATCH,
+        help_text=_("Ending a spread cost early only."),
+    )
+    recurring = forms.IntegerField(
+        label=_("Regular cost to end"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Ending a regular cost only: no period after it ends is entered."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: list[str],
+        currency: str,
+        spreads: list[tuple[int, str]],
+        regular: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        """``spreads`` and ``regular``: the spread costs and the regular costs a proposal may
+        end now, by number, each with how it reads."""
         super().__init__(*args, **kwargs)
+        for name, choices in (("transaction", spreads), ("recurring", regular)):
+            self.fields[name].widget = forms.Select(choices=[("", "—"), *choices])
         self.fields["amount"].label = _("Amount to approve (%(currency)s)") % {"currency": currency}
         choice_field(self, "subject").choices = [("", "—"), *((name, name) for name in members)]
         for category in Category:
@@ -122,11 +168,25 @@ class ProposalForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        reversal = cleaned.get("kind") == Proposal.Kind.REVERSAL
-        if not cleaned.get("title", "").strip() and not reversal and "title" not in self.errors:
+        kind = cleaned.get("kind")
+        titled = kind not in SELF_TITLED
+        if not cleaned.get("title", "").strip() and titled and "title" not in self.errors:
             self.add_error("title", _("This field is required."))
-        if reversal and cleaned.get("entry") is None and "entry" not in self.errors:
-            self.add_error("entry", _("Give the number of the entry to reverse."))
+        needs = {
+            Proposal.Kind.REVERSAL: ("entry", _("Give the number of the entry to reverse.")),
+            Proposal.Kind.SPREAD_END: ("transaction", _("Choose the spread cost to end.")),
+            Proposal.Kind.RECURRING_END: ("recurring", _("Choose the regular cost to end.")),
+        }
+        if kind in needs:
+            field, message = needs[kind]
+            if cleaned.get(field) is None and field not in self.errors:
+                self.add_error(field, message)
+        if (
+            kind == Proposal.Kind.SPREAD_END
+            and not cleaned.get("rest")
+            and "rest" not in self.errors
+        ):
+            self.add_error("rest", _("Say where the rest goes."))
         if cleaned.get("kind") == Proposal.Kind.BUDGET and not self.budget_lines():
             self.add_error(
                 f"budget_{Category.INGREDIENTS.value}",

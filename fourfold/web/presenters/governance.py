@@ -16,6 +16,7 @@ from fourfold.coops.models import Cooperative
 from fourfold.errors import PrincipleViolation
 from fourfold.governance import rules, selectors
 from fourfold.governance.models import Proposal, Vote
+from fourfold.ledger import endings, recurring
 from fourfold.lib.dates import describe_cadence
 from fourfold.web.templatetags.fourfold import money
 
@@ -240,3 +241,40 @@ class LogRow:
 
 def log_rows(coop: Cooperative, proposals: list[Proposal]) -> list[LogRow]:
     return [LogRow(proposal=p, changes=changes(coop, p)) for p in proposals]
+
+
+# --- What a proposal may end --------------------------------------------------------------
+
+
+def spread_choices(coop: Cooperative) -> list[tuple[int, str]]:
+    """The spread costs a proposal may end now, each by its number, words and what is left."""
+    return [
+        (
+            expense.pk,
+            _("#%(id)d %(what)s: %(amount)s, %(rest)s still to charge")
+            % {
+                "id": expense.pk,
+                "what": expense.description or expense.supplier or expense.get_category_display(),
+                "amount": money(expense.amount, coop.currency),
+                "rest": money(rest, coop.currency),
+            },
+        )
+        for expense, rest in endings.spreads_endable(coop=coop)
+    ]
+
+
+def regular_choices(coop: Cooperative) -> list[tuple[int, str]]:
+    """The regular costs a proposal may end now, each by its number, words and amount."""
+    return [
+        (
+            cost.pk,
+            _("#%(id)d %(what)s: %(amount)s, %(when)s")
+            % {
+                "id": cost.pk,
+                "what": cost.description or cost.get_category_display() or cost.get_kind_display(),
+                "amount": money(cost.amount, coop.currency),
+                "when": recurring.cadence_words(cost.cadence),
+            },
+        )
+        for cost in endings.recurring_costs_running(coop=coop)
+    ]

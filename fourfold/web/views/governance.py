@@ -85,7 +85,29 @@ def _change(form: ProposalForm) -> dict | None:
         return {"transaction": form.cleaned_data["entry"]}
     if kind == Proposal.Kind.BUDGET:
         return {"period": "month", "lines": form.budget_lines()}
+    if kind == Proposal.Kind.SPREAD_END:
+        return {"transaction": form.cleaned_data["transaction"], "rest": form.cleaned_data["rest"]}
+    if kind == Proposal.Kind.RECURRING_END:
+        return {"recurring": form.cleaned_data["recurring"]}
     return None
+
+
+# Where the rules' refusal of what a proposal ends reads: beside the choice it refuses.
+CHANGE_FIELDS = {
+    Proposal.Kind.SPREAD_END: "transaction",
+    Proposal.Kind.RECURRING_END: "recurring",
+}
+
+
+def _initial(request: MemberRequest) -> dict[str, str]:
+    """A link may preselect the kind and what it ends: ``?kind=spread_end&transaction=12``."""
+    chosen = request.GET.get("kind")
+    if chosen not in Proposal.Kind.values:
+        return {}
+    return {
+        "kind": chosen,
+        **{name: request.GET[name] for name in ("transaction", "recurring") if name in request.GET},
+    }
 
 
 @login_required
@@ -94,12 +116,13 @@ def decisions(request: MemberRequest, slug: str) -> HttpResponse:
     that opens a proposal (posted here)."""
     coop = coop_for_page(request, slug)
     members = list(coop_selectors.active_members(coop=coop))
-    chosen = request.GET.get("kind")
     form = ProposalForm(
         _posted(request),
         members=[member.username for member in members],
         currency=coop.currency,
-        initial={"kind": chosen} if chosen in Proposal.Kind.values else {},
+        spreads=present.spread_choices(coop),
+        regular=present.regular_choices(coop),
+        initial=_initial(request),
     )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -117,7 +140,11 @@ def decisions(request: MemberRequest, slug: str) -> HttpResponse:
                 change=_change(form),
             )
         except FourfoldError as error:
-            add_domain_error(form, error)
+            beside = CHANGE_FIELDS.get(values["kind"])
+            if beside is not None and error.field in (None, "change"):
+                form.add_error(beside, error.detail)
+            else:
+                add_domain_error(form, error)
         else:
             messages.success(
                 request,

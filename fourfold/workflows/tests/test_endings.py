@@ -108,7 +108,7 @@ def test_the_members_end_a_regular_cost(coop):  # noqa: F811
             cadence="monthly on the 1st",
             starts=FIRST,
         )
-    _pass(
+    proposal = _pass(
         coop,
         FIRST + timedelta(days=3),
         kind="recurring_end",
@@ -117,6 +117,7 @@ def test_the_members_end_a_regular_cost(coop):  # noqa: F811
     )
     rent.refresh_from_db()
     assert rent.ended_at is not None and rent.ended_by is None
+    assert rent.ended_by_proposal == proposal.pk
     with _at(FIRST + timedelta(days=40)):
         recurring.recurring_due()
     assert [p.period for p in rent.periods.all()] == []

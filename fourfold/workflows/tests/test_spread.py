@@ -268,6 +268,7 @@ def test_the_api_takes_a_spread_and_shows_its_schedule(coop, api_client):
         "allocated_parts": 0,
         "allocated": "0.00",
         "remaining": "240.00",
+        "ended": None,
     }
     for day in _weeks(2):
         _made(coop, day)
@@ -290,6 +291,7 @@ def test_the_api_takes_a_spread_and_shows_its_schedule(coop, api_client):
         "allocated_parts": 2,
         "allocated": "40.00",
         "remaining": "200.00",
+        "ended": None,
     }
     assert refused.status_code == 400
     assert "spread" in str(refused.json())
@@ -388,7 +390,7 @@ def test_a_spread_moves_with_the_co_op_and_keeps_charging_where_it_left_off(coop
         _made(coop, day)
     exported = export_coop(coop=coop.coop)
     [row] = [t for t in exported["ledger"]["transactions"] if t["spread"]]
-    assert row["spread"] == {"over": "batches", "count": 12}
+    assert row["spread"] == {"over": "batches", "count": 12, "ending": None}
     copy_ = import_coop(exported, slug="home-copy")
     again = export_coop(coop=copy_)
     assert again["ledger"] == exported["ledger"]
