@@ -271,48 +271,38 @@ def batch_costs_allocate(*, batch: Batch, by: User | None, include_general: bool
         else Transaction.objects.none()
     )
     entered_by = by or batch.recorded_by
-    for expense in [*tagged.order_by("pk"), *general.order_by("pk")]:
-        ledger_costs.cost_allocate(
-            coop=coop,
-            amount=expense.amount,
-            category=expense.category,
-            weights=weights,
-            entered_by=entered_by or expense.entered_by,
-            of_expense=expense,
-            batch=batch,
-            occurred_on=max(batch.date, expense.occurred_on),
-        )
+    whole = [*tagged.order_by("pk"), *general.order_by("pk")]
+    charges = [_charge(expense, expense.amount, batch=batch, by=entered_by) for expense in whole]
     if include_general:
-        _spread_parts_allocate(batch=batch, weights=weights, by=entered_by)
+        charges += _spread_charges(batch=batch, by=entered_by)
     if by_units:
+        charging = {expense.pk for expense in whole}
         for period, due in ledger_periods.periods_owing(coop=coop, until=batch.date):
-            _period_part_allocate(period, due, batch=batch, weights=weights, by=entered_by)
+            if period.expense.pk not in charging:
+                charges += _period_charges(period, due, batch=batch, by=entered_by)
+    # Every cost the batch carries posts in one go: one write per table, not one per cost.
+    ledger_costs.costs_allocate(coop=coop, charges=charges, weights=weights, batch=batch)
 
 
-def _period_part_allocate(
-    period: ledger_periods.Period,
-    due: int,
-    *,
-    batch: Batch,
-    weights: dict[User, int],
-    by: User | None,
-) -> None:
-    expense = period.expense
-    if expense.allocations.filter(batch=batch, reversed_by__isnull=True).exists():
-        return  # this batch already carries its part
-    part = ledger_periods.period_part(period, due, batch)
-    if part is None:
-        return
-    ledger_costs.cost_allocate(
-        coop=batch.coop,
-        amount=part,
+def _charge(expense: Transaction, amount: Decimal, *, batch: Batch, by: User | None):
+    return ledger_costs.Charge(
+        amount=amount,
         category=expense.category,
-        weights=weights,
         entered_by=by or expense.entered_by,
         of_expense=expense,
-        batch=batch,
         occurred_on=max(batch.date, expense.occurred_on),
     )
+
+
+def _period_charges(
+    period: ledger_periods.Period, due: int, *, batch: Batch, by: User | None
+) -> list[ledger_costs.Charge]:
+    """What this batch carries of a recurring period's cost: nothing if it carries it already."""
+    expense = period.expense
+    if expense.allocations.filter(batch=batch, reversed_by__isnull=True).exists():
+        return []
+    part = ledger_periods.period_part(period, due, batch)
+    return [] if part is None else [_charge(expense, part, batch=batch, by=by)]
 
 
 def period_catch_up(*, expense: Transaction, by: User | None) -> None:
@@ -338,27 +328,22 @@ def period_catch_up(*, expense: Transaction, by: User | None) -> None:
             owing = ledger_periods.periods_owing(coop=coop, until=batch.date, expense=expense)
             if not owing:
                 return
-            _period_part_allocate(owing[0][0], owing[0][1], batch=batch, weights=weights, by=by)
+            ledger_costs.costs_allocate(
+                coop=coop,
+                charges=_period_charges(owing[0][0], owing[0][1], batch=batch, by=by),
+                weights=weights,
+                batch=batch,
+            )
 
 
-def _spread_parts_allocate(*, batch: Batch, weights: dict[User, int], by: User | None) -> None:
-    """Each live spread cost charges what this batch carries of it (``ledger.selectors``) to
-    the batch's consumers by units. A batch missed is never made, so it carries nothing: its
-    part waits for the next batch made."""
-    coop = batch.coop
-    for expense, part in ledger_selectors.spreads_live(coop=coop, batch=batch):
-        if expense.allocations.filter(batch=batch).exists():
-            continue  # this batch already carries its part
-        ledger_costs.cost_allocate(
-            coop=coop,
-            amount=part,
-            category=expense.category,
-            weights=weights,
-            entered_by=by or expense.entered_by,
-            of_expense=expense,
-            batch=batch,
-            occurred_on=max(batch.date, expense.occurred_on),
-        )
+def _spread_charges(*, batch: Batch, by: User | None) -> list[ledger_costs.Charge]:
+    """What this batch carries of each live spread cost (``ledger.selectors``), to charge to
+    its consumers by units. A batch missed is never made, so it carries nothing: its part waits
+    for the next batch made."""
+    return [
+        _charge(expense, part, batch=batch, by=by)
+        for expense, part in ledger_selectors.spreads_live(coop=batch.coop, batch=batch)
+    ]
 
 
 def _reallocate(batch: Batch, *, by: User) -> None:

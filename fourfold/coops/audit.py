@@ -17,3 +17,18 @@ def audit_record(*, coop: Cooperative, actor, action: str, at=None, **data: Any)
     return AuditEvent.objects.create(
         coop=coop, actor=actor, action=action, data=data, at=at or timezone.now()
     )
+
+
+def audit_records(
+    *, coop: Cooperative, events: list[tuple[Any, str, dict[str, Any]]], at=None
+) -> list[AuditEvent]:
+    """``audit_record`` for many changes made at once (actor, action, data each): one INSERT."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_records must run inside the transaction of the change it records")
+    when = at or timezone.now()
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(coop=coop, actor=actor, action=action, data=data, at=when)
+            for actor, action, data in events
+        ]
+    )

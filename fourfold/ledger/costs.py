@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -16,15 +17,16 @@ from fourfold.coops.selectors import active_member_ids
 from fourfold.errors import Invalid, PrincipleViolation
 from fourfold.ledger.models import Account, Transaction
 from fourfold.ledger.posting import (
+    Posting,
     account_get,
     accounts_lock,
-    legs_post,
     member_accounts,
     parse_amount,
+    postings_write,
 )
 from fourfold.ledger.principles import category_clean
 from fourfold.ledger.retry import retry_on_conflict
-from fourfold.lib.money import decimal_from_text, exponent_of, split_largest_remainder
+from fourfold.lib.money import decimal_from_text, exponent_of, split_minor, to_minor
 
 MAX_WEIGHT = 1_000_000
 WEIGHT_DECIMALS = 6
@@ -64,6 +66,19 @@ def weights_clean(coop: Cooperative, split: Mapping[User, Decimal | int]) -> dic
     return weights
 
 
+@dataclass(frozen=True)
+class Charge:
+    """A cost to charge by weight: the whole of an expense, or a part of one (a spread's, a
+    recurring period's) when ``amount`` is less than the expense's."""
+
+    amount: Decimal
+    category: str
+    entered_by: User
+    of_expense: Transaction | None = None
+    description: str = ""
+    occurred_on: date | None = None
+
+
 @retry_on_conflict
 def cost_allocate(
     *,
@@ -82,37 +97,80 @@ def cost_allocate(
     The odd minor units go by largest remainder; ties rotate with the co-op's count of earlier
     allocations so the same member does not always carry the extra cent.
     """
-    category = category_clean(category)
-    amount = parse_amount(amount, currency=coop.currency)
+    charge = Charge(
+        amount=amount,
+        category=category,
+        entered_by=entered_by,
+        of_expense=of_expense,
+        description=description,
+        occurred_on=occurred_on,
+    )
+    return costs_allocate(coop=coop, charges=[charge], weights=weights, batch=batch)[0]
+
+
+@retry_on_conflict
+def costs_allocate(
+    *,
+    coop: Cooperative,
+    charges: Sequence[Charge],
+    weights: Mapping[User, Decimal | int],
+    batch=None,
+) -> list[Transaction]:
+    """``cost_allocate`` for several costs shared by the same weights, as a made batch shares
+    every cost it carries: each its own allocation, split as if posted one after the other
+    (the rotation moves on by one each), written together."""
+    if not charges:
+        return []
     clean = weights_clean(coop, weights)
     members = sorted(clean, key=lambda user: user.username)
+    member_weights = [clean[member] for member in members]
+    amounts = [parse_amount(charge.amount, currency=coop.currency) for charge in charges]
+    categories = [category_clean(charge.category) for charge in charges]
     with transaction.atomic():
         now = timezone.now()
         accounts = member_accounts(coop, members)
-        cost = account_get(coop, Account.Kind.COST, category=category)
-        accounts_lock([cost, *accounts.values()])
+        costs = {
+            category: account_get(coop, Account.Kind.COST, category=category)
+            for category in sorted(set(categories))
+        }
+        accounts_lock([*costs.values(), *accounts.values()])
         rotate = Transaction.objects.filter(
             coop=coop, kind=Transaction.Kind.COST_ALLOCATION
         ).count()
-        parts = split_largest_remainder(
-            amount, [clean[m] for m in members], coop.currency, rotate=rotate
+        # The cost of an expense still waiting for consent is charged when it posts; one that
+        # waited and was confirmed has posted, so its cost is charged now.
+        waiting = {
+            charge.of_expense.pk
+            for charge in charges
+            if charge.of_expense is not None and charge.of_expense.awaits_consent
+        }
+        posted = (
+            set(Transaction.objects.posted().filter(pk__in=waiting).values_list("pk", flat=True))
+            if waiting
+            else set()
         )
-        legs = [(accounts[member.pk], part) for member, part in zip(members, parts, strict=True)]
-        legs.append((cost, -amount))
-        return legs_post(
-            coop=coop,
-            kind=Transaction.Kind.COST_ALLOCATION,
-            legs=legs,
-            entered_by=entered_by,
-            occurred_on=occurred_on,
-            now=now,
-            # The cost of an expense still waiting for consent is charged when it posts; one
-            # that waited and was confirmed has posted, so its cost is charged now.
-            held=of_expense is not None
-            and of_expense.awaits_consent
-            and not Transaction.objects.posted().filter(pk=of_expense.pk).exists(),
-            category=category,
-            allocates=of_expense,
-            batch=batch,
-            description=description or (of_expense.description if of_expense else ""),
-        )
+        member_ids = [accounts[member.pk].pk for member in members]
+        postings = []
+        for index, (charge, amount, category) in enumerate(
+            zip(charges, amounts, categories, strict=True)
+        ):
+            units = to_minor(amount, coop.currency)
+            parts = split_minor(units, member_weights, rotate=rotate + index)
+            expense = charge.of_expense
+            postings.append(
+                Posting(
+                    kind=Transaction.Kind.COST_ALLOCATION,
+                    moves=[*zip(member_ids, parts, strict=True), (costs[category].pk, -units)],
+                    entered_by=charge.entered_by,
+                    occurred_on=charge.occurred_on,
+                    held=expense is not None and expense.pk in waiting and expense.pk not in posted,
+                    fields={
+                        "category": category,
+                        "allocates": expense,
+                        "batch": batch,
+                        "description": charge.description
+                        or (expense.description if expense else ""),
+                    },
+                )
+            )
+        return postings_write(coop=coop, postings=postings, now=now)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, OuterRef, Subquery
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
-from fourfold.coops.audit import audit_record
+from fourfold.coops.audit import audit_record, audit_records
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
 from fourfold.errors import Conflict, Invalid
-from fourfold.ledger.models import Account, ConsentAsk, Leg, PendingLeg, Transaction
+from fourfold.ledger.models import Account, ConsentAsk, PendingLeg, Transaction
 from fourfold.lib.money import format_money, from_minor, parse_money, to_minor
 
 MAX_AMOUNT = Decimal("1e12")
@@ -108,21 +109,121 @@ def _merged(
 
 def legs_move(posted: Transaction, moves: list[tuple[int, int]]) -> None:
     """Write ``posted``'s legs (account id, minor amount) and move their accounts' totals."""
-    Leg.objects.bulk_create(
+    _legs_write([(posted.pk, account_id, minor) for account_id, minor in moves])
+
+
+def _legs_write(legs: list[tuple[int, int, int]]) -> None:
+    """Insert legs (transaction id, account id, minor amount), skipping zeros, and add each
+    account's sum to its running total: one INSERT and one UPDATE however many legs.
+
+    A made batch posts a leg per member for every cost it carries, thousands of rows in a large
+    co-op, so the rows go to the database as arrays (PostgreSQL) or one prepared statement
+    (SQLite) rather than as model instances. The database locks the rows it changes until
+    commit, so concurrent postings add up instead of overwriting each other."""
+    rows = [leg for leg in legs if leg[2] != 0]
+    if not rows:
+        return
+    moves: dict[int, int] = {}
+    for _transaction, account_id, minor in rows:
+        moves[account_id] = moves.get(account_id, 0) + minor
+    accounts = sorted(moves)  # in id order, as accounts_lock takes them
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "INSERT INTO ledger_leg (transaction_id, account_id, amount_minor) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[])",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            cursor.execute(
+                "UPDATE ledger_account AS account SET total_minor = account.total_minor + "
+                "move.minor FROM unnest(%s::bigint[], %s::bigint[]) AS move(id, minor) "
+                "WHERE account.id = move.id",
+                [accounts, [moves[pk] for pk in accounts]],
+            )
+        else:
+            cursor.executemany(
+                "INSERT INTO ledger_leg (transaction_id, account_id, amount_minor) "
+                "VALUES (%s, %s, %s)",
+                rows,
+            )
+            cursor.executemany(
+                "UPDATE ledger_account SET total_minor = total_minor + %s WHERE id = %s",
+                [(moves[pk], pk) for pk in accounts],
+            )
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One balanced transaction to write with others in ``postings_write``: its legs as
+    (account id, minor amount), summing to zero."""
+
+    kind: str
+    moves: list[tuple[int, int]]
+    entered_by: User
+    occurred_on: date | None
+    held: bool = False
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def postings_write(
+    *, coop: Cooperative, postings: Sequence[Posting], now: datetime
+) -> list[Transaction]:
+    """Write many balanced transactions that ask nobody's consent, at once: one INSERT each for
+    the transactions, their legs (or held legs) and their audit rows, and one UPDATE of the
+    accounts they move. The caller has locked those accounts (``accounts_lock``)."""
+    for posting in postings:
+        if sum(minor for _account, minor in posting.moves) != 0:
+            raise AssertionError("a transaction's legs must sum to zero")
+    written = Transaction.objects.bulk_create(
         [
-            Leg(transaction=posted, account_id=account_id, amount_minor=minor)
-            for account_id, minor in moves
+            Transaction(
+                coop=coop,
+                kind=posting.kind,
+                amount_minor=sum(minor for _account, minor in posting.moves if minor > 0),
+                entered_by=posting.entered_by,
+                entered_at=now,
+                occurred_on=posting.occurred_on or coop_today(coop, now=now),
+                awaits_consent=posting.held,
+                lapses_at=now + timedelta(days=coop.consent_days) if posting.held else None,
+                **posting.fields,
+            )
+            for posting in postings
+        ]
+    )
+    PendingLeg.objects.bulk_create(
+        [
+            PendingLeg(transaction=entry, account_id=account_id, amount_minor=minor)
+            for entry, posting in zip(written, postings, strict=True)
+            if posting.held
+            for account_id, minor in posting.moves
             if minor != 0
         ]
     )
-    # One UPDATE for all the accounts, reading each account's move from the legs just written
-    # (a CASE with one branch per account costs more to build than to run in a large co-op).
-    # The database locks the rows it changes until commit, so concurrent postings add up
-    # instead of overwriting each other.
-    this_leg = Leg.objects.filter(transaction=posted, account=OuterRef("pk"))
-    Account.objects.filter(pk__in=Leg.objects.filter(transaction=posted).values("account")).update(
-        total_minor=F("total_minor") + Subquery(this_leg.values("amount_minor")[:1])
+    _legs_write(
+        [
+            (entry.pk, account_id, minor)
+            for entry, posting in zip(written, postings, strict=True)
+            if not posting.held
+            for account_id, minor in posting.moves
+        ]
     )
+    audit_records(
+        coop=coop,
+        at=now,
+        events=[
+            (
+                entry.entered_by,
+                f"ledger.{entry.kind}",
+                {
+                    "transaction": entry.pk,
+                    "amount": str(entry.amount),
+                    **({"category": entry.category} if entry.category else {}),
+                },
+            )
+            for entry in written
+        ],
+    )
+    return written
 
 
 def legs_post(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -375,34 +377,32 @@ def spread_parts(expense: Transaction, count: int) -> list[Decimal]:
     return split_largest_remainder(expense.amount, [1] * count, expense.coop.currency)
 
 
-def _spread_charged(expense: Transaction) -> tuple[int, int]:
-    """How many batches carried a part of the spread expense, and how many minor units in all.
-    A part re-shared after extras (reversed, charged again for the same amount) counts once,
-    and a reversed spread still shows what it had charged."""
-    per_batch = dict(
-        expense.allocations.posted()
-        .filter(kind=Transaction.Kind.COST_ALLOCATION)
-        .values("batch_id")
-        .annotate(minor=Max("amount_minor"))
-        .values_list("batch_id", "minor")
-    )
-    return len(per_batch), sum(per_batch.values())
-
-
-def spreads_charged(expense_ids: list[int]) -> dict[int, int]:
-    """What each of these spread expenses has charged so far, in minor units, counted as
-    ``_spread_charged`` counts it: one query for them all."""
+def _charged_by_batch(expense_ids: list[int]) -> dict[int, dict[int | None, int]]:
+    """Per expense, what each batch carried of it in minor units (none: written off), in one
+    query. A part re-shared after extras (reversed, charged again for the same amount) counts
+    once, and a reversed spread still shows what it had charged."""
+    charged: dict[int, dict[int | None, int]] = {pk: {} for pk in expense_ids}
     rows = (
         Transaction.objects.posted()
         .filter(allocates_id__in=expense_ids, kind=Transaction.Kind.COST_ALLOCATION)
         .values("allocates_id", "batch_id")
         .annotate(minor=Max("amount_minor"))
-        .values_list("allocates_id", "minor")
+        .values_list("allocates_id", "batch_id", "minor")
     )
-    charged = dict.fromkeys(expense_ids, 0)
-    for expense_id, minor in rows:
-        charged[expense_id] += minor
+    for expense_id, batch_id, minor in rows:
+        charged[expense_id][batch_id] = minor
     return charged
+
+
+def _spread_charged(expense: Transaction) -> tuple[int, int]:
+    """How many batches carried a part of the spread expense, and how many minor units in all."""
+    per_batch = _charged_by_batch([expense.pk])[expense.pk]
+    return len(per_batch), sum(per_batch.values())
+
+
+def spreads_charged(expense_ids: list[int]) -> dict[int, int]:
+    """What each of these spread expenses has charged so far, in minor units: one query."""
+    return {pk: sum(per.values()) for pk, per in _charged_by_batch(expense_ids).items()}
 
 
 def spread_schedule(expense: Transaction) -> SpreadSchedule | None:
@@ -465,15 +465,22 @@ def spread_rest(expense: Transaction, ending: SpreadEnd) -> Decimal:
     return from_minor(minor, expense.coop.currency)
 
 
-def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decimal | None:
-    """What this made batch carries of the spread expense, or ``None``.
+def _spread_charge(
+    expense: Transaction,
+    spread: Spread,
+    batch: Batch,
+    per_batch: dict[int | None, int],
+    planned_later: Callable[[], int],
+) -> Decimal | None:
+    """What this made batch carries of the spread expense, or ``None``, from what each batch
+    carried of it so far (``per_batch``).
 
     Over batches: the next part. Over months: what is due by the end of the batch's month (the
     months from the expense's own, each its part; a month with no batch made passes its share
     on) and not charged yet, shared evenly with the month's batches still planned after it."""
     currency = expense.coop.currency
     parts = [to_minor(part, currency) for part in spread_parts(expense, spread.count)]
-    batches, minor = _spread_charged(expense)
+    batches, minor = len(per_batch), sum(per_batch.values())
     ending = spread_ending(spread)
     if ending is not None:
         # Ended by the members: the rest goes whole to the next batch made, or was written off.
@@ -490,31 +497,36 @@ def _spread_charge(expense: Transaction, spread: Spread, batch: Batch) -> Decima
         return None
     if month >= spread.count:
         return from_minor(due, currency)  # left over after the last month: all of it now
-    later = Batch.objects.filter(
-        coop=batch.coop,
-        status=Batch.Status.PLANNED,
-        date__gt=batch.date,
-        date__year=batch.date.year,
-        date__month=batch.date.month,
-    ).count()
     # Integer division leaves the odd cents to the month's last batch made.
-    return from_minor(due // (later + 1), currency) or None
+    return from_minor(due // (planned_later() + 1), currency) or None
 
 
 def spreads_live(*, coop: Cooperative, batch: Batch) -> list[tuple[Transaction, Decimal]]:
     """The spread expenses still charging, each with what this made batch carries of it:
-    posted, not reversed, not finished. One still waiting for consent charges nothing until
-    it posts."""
-    expenses = (
+    posted, not reversed, not finished, not carried by this batch already. One still waiting
+    for consent charges nothing until it posts. Three queries however many spreads."""
+    expenses = list(
         Transaction.objects.posted()
         .filter(coop=coop, kind=Transaction.Kind.EXPENSE, reversed_by__isnull=True)
         .filter(spread__isnull=False)
         .select_related("coop", "spread__ending")
         .order_by("pk")
     )
+    charged = _charged_by_batch([expense.pk for expense in expenses])
+    planned_later = cache(
+        Batch.objects.filter(
+            coop=batch.coop,
+            status=Batch.Status.PLANNED,
+            date__gt=batch.date,
+            date__year=batch.date.year,
+            date__month=batch.date.month,
+        ).count
+    )
     live = []
     for expense in expenses:
-        charge = _spread_charge(expense, expense.spread, batch)
+        if batch.pk in charged[expense.pk]:
+            continue  # this batch already carries its part
+        charge = _spread_charge(expense, expense.spread, batch, charged[expense.pk], planned_later)
         if charge is not None:
             live.append((expense, charge))
     return live

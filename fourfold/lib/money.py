@@ -129,19 +129,32 @@ def split_largest_remainder(
     at ``rotate`` (mod the number of parts), so a caller that rotates the start spreads the odd
     cents over time instead of charging them to the same member every time.
     """
+    parts = split_minor(to_minor(total, currency), weights, rotate=rotate)
+    return [from_minor(part, currency) for part in parts]
+
+
+def split_minor(units: int, weights: Sequence[Decimal | int], *, rotate: int = 0) -> list[int]:
+    """``split_largest_remainder`` in whole minor units.
+
+    The weights are scaled to integers over one common denominator, so every quota is
+    ``units * weight / sum`` with an integer remainder: the same parts as exact fractions give,
+    without a fraction per member (a batch shares many costs among hundreds of members)."""
     if not weights:
         raise ValueError("nothing to split among")
-    exact = [Fraction(weight) for weight in weights]
-    if any(weight < 0 for weight in exact) or sum(exact) <= 0:
+    ratios = [Fraction(weight) for weight in weights]
+    denominator = math.lcm(*(ratio.denominator for ratio in ratios))
+    scaled = [ratio.numerator * denominator // ratio.denominator for ratio in ratios]
+    weight_sum = sum(scaled)
+    if any(weight < 0 for weight in scaled) or weight_sum <= 0:
         raise ValueError("weights must be non-negative and not all zero")
-    units = to_minor(total, currency)
-    weight_sum = sum(exact)
-    quotas = [units * weight / weight_sum for weight in exact]
-    parts = [math.floor(quota) for quota in quotas]
+    parts = []
+    remainders = []
+    for weight in scaled:
+        part, remainder = divmod(units * weight, weight_sum)
+        parts.append(part)
+        remainders.append(remainder)
     count = len(parts)
-    by_remainder = sorted(
-        range(count), key=lambda i: (-(quotas[i] - parts[i]), (i - rotate) % count)
-    )
+    by_remainder = sorted(range(count), key=lambda i: (-remainders[i], (i - rotate) % count))
     for i in by_remainder[: units - sum(parts)]:
         parts[i] += 1
-    return [from_minor(part, currency) for part in parts]
+    return parts

@@ -1,10 +1,12 @@
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fourfold.lib.money import split_largest_remainder
+from fourfold.lib.money import split_largest_remainder, split_minor
 
 
 def test_ten_dollars_in_three_gives_one_extra_cent():
@@ -52,3 +54,33 @@ def test_parts_always_sum_exactly_and_stay_within_one_cent_of_the_quota(cents, w
         quota = total * weight / sum(weights)
         assert abs(part - quota) < Decimal("0.01")
     assert split_largest_remainder(total, weights, "USD", rotate=rotate) == parts
+
+
+def _by_fractions(units: int, weights: list[Decimal], rotate: int) -> list[int]:
+    """The split as first written, with an exact fraction per quota: the reference."""
+    exact = [Fraction(weight) for weight in weights]
+    quotas = [units * weight / sum(exact) for weight in exact]
+    parts = [math.floor(quota) for quota in quotas]
+    order = sorted(
+        range(len(parts)), key=lambda i: (-(quotas[i] - parts[i]), (i - rotate) % len(parts))
+    )
+    for i in order[: units - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+@given(
+    units=st.integers(min_value=0, max_value=10**9),
+    weights=st.lists(
+        st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(1000), places=4),
+        min_size=1,
+        max_size=40,
+    ),
+    rotate=st.integers(min_value=0, max_value=100),
+)
+def test_integer_split_gives_the_same_parts_as_exact_fractions(units, weights, rotate):
+    assert split_minor(units, weights, rotate=rotate) == _by_fractions(units, weights, rotate)
+
+
+def test_whole_and_decimal_weights_mix():
+    assert split_minor(100, [1, Decimal("0.5"), Decimal("1.5")]) == [33, 17, 50]

@@ -70,11 +70,6 @@ def test_recording_a_batch_made_asks_as_many_queries_for_3_consumers_as_for_12(
         _record(batch, producer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#14 benchmark target not reached yet: each spread part is still posted as its own "
-    "charge (a few queries per part), see bench/costs.py",
-)
 def test_recording_a_batch_made_asks_as_many_queries_for_1_spread_as_for_10(
     django_assert_num_queries,
 ):
