@@ -48,6 +48,14 @@ def _add_serve_options(parser: argparse.ArgumentParser) -> None:
         default=int(os.environ.get("WEB_CONCURRENCY", "2")),
         help="gunicorn worker processes (default: $WEB_CONCURRENCY or 2)",
     )
+    parser.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="do not start the background worker (proposal deadlines, reminders, recurring "
+        "entries) beside the server: for installations that run `fourfold manage db_worker` "
+        "apart",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,4 +185,6 @@ def main(argv: list[str] | None = None) -> int:
         demo.run(stdout=sys.stdout)
         if args.no_serve:
             return 0
-    return serve.run(host=args.host, port=args.port, workers=args.workers, stdout=sys.stdout)
+    return serve.run(
+        host=args.host, port=args.port, workers=args.workers, stdout=sys.stdout, worker=args.worker
+    )

@@ -1,4 +1,5 @@
-"""``fourfold serve``: gunicorn in front, whitenoise for static files."""
+"""``fourfold serve``: gunicorn in front, whitenoise for static files, and the background
+worker beside them unless it runs apart."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from gunicorn.app.base import BaseApplication
+
+from fourfold.cli.worker import WorkerSupervisor, repeating_tasks_queue, worker_command
 
 
 def _static_sources_newest() -> float:
@@ -53,7 +56,7 @@ class _Gunicorn(BaseApplication):
         return application
 
 
-def run(*, host: str, port: int, workers: int, stdout: TextIO) -> int:
+def run(*, host: str, port: int, workers: int, stdout: TextIO, worker: bool = True) -> int:
     pending = pending_migrations()
     if pending:
         raise SystemExit(
@@ -63,11 +66,22 @@ def run(*, host: str, port: int, workers: int, stdout: TextIO) -> int:
         collect_static_if_needed(stdout)
     except CommandError as error:
         raise SystemExit(f"Could not collect static files: {error}") from error
+    supervisor = None
+    if worker:
+        repeating_tasks_queue()
+        supervisor = WorkerSupervisor(command=worker_command(), stdout=stdout)
     # Forked workers must not share the master's database connection.
     connection.close()
     stdout.write(f"Serving fourfold on http://{host}:{port}/ (Ctrl-C to stop)\n")
+    if supervisor is not None:
+        stdout.write("The background worker runs beside it (--no-worker to run it apart)\n")
+        supervisor.start()
     stdout.flush()
-    _Gunicorn(gunicorn_options(host=host, port=port, workers=workers)).run()
+    try:
+        _Gunicorn(gunicorn_options(host=host, port=port, workers=workers)).run()
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
     return 0
 
 
