@@ -80,6 +80,11 @@ class Owing:
     transfers: list[PlannedTransfer]
     unallocated: Decimal
 
+    @property
+    def owed(self) -> Decimal:
+        """What I owe the co-op (negative: what it owes me)."""
+        return -self.balance
+
 
 @dataclass(frozen=True)
 class Health:

@@ -140,7 +140,7 @@ def waiting_across(*, coop_ids: Iterable[int], member: User) -> list[Transaction
         .pending()
         .filter(_unanswered_by(member))
         .distinct()
-        .select_related("entered_by", "payer", "payee")
+        .select_related("coop", "entered_by", "payer", "payee")
         .prefetch_related(Prefetch("asks", ASKS))
         .order_by("entered_at", "pk")
     )

@@ -2,26 +2,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from fourfold.coops.models import Membership
 from fourfold.insights import week
-from fourfold.insights.tests.weeks import NOW, TODAY, alice_week, planned
+from fourfold.insights.tests import weeks
+from fourfold.insights.tests.weeks import TODAY, planned
 from fourfold.production import swaps
 from fourfold.testing import CoopFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def travel():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def scene(travel, personas):
-    return alice_week(personas)
+# The week's shared fixtures (insights/tests/weeks.py).
+travel = weeks.travel
+scene = weeks.scene
 
 
 def test_it_lists_one_of_each_thing_to_do_in_time_order(scene):

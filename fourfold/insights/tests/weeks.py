@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+import time_machine
 from django.utils import timezone
 
 from fourfold.accounts.models import User
@@ -116,3 +118,15 @@ def alice_week(personas: Personas) -> AliceWeek:
         entry=entry,
         proposal=proposal,
     )
+
+
+# The fixtures the week's tests share: ``travel`` to NOW, and Alice's week built there.
+@pytest.fixture
+def travel():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def scene(travel, personas):
+    return alice_week(personas)
