@@ -92,8 +92,9 @@ def test_without_a_coop_it_points_to_my_coops(client, travel, personas):
     Membership.objects.filter(user=personas.alice).update(status=Membership.Status.LEFT)
     client.force_login(personas.alice)
     page = client.get(WEEK).content.decode()
-    assert "You are not an active member of a co-op" in text_of(page)
+    assert "you are not an active member of any co-op" in text_of(page)
     assert 'href="/coops/"' in page
+    assert 'href="/coops/new/"' in page
 
 
 def test_the_health_line_counts_the_principles(client, scene):
