@@ -112,6 +112,10 @@ class _Span:
         return self.today <= day <= self.last
 
 
+def _span(today: date) -> _Span:
+    return _Span(today, today + timedelta(days=WEEK_DAYS - 1))
+
+
 def member_week(
     *, user: User, coop: Cooperative | None = None, now: datetime | None = None
 ) -> Week:
@@ -122,13 +126,11 @@ def member_week(
     if coop is not None:
         memberships = memberships.filter(coop=coop)
     coops = [m.coop for m in memberships.select_related("coop").order_by("coop__name", "coop_id")]
-    spans = {
-        c.pk: _Span(coop_today(c, now=now), coop_today(c, now=now) + timedelta(days=WEEK_DAYS - 1))
-        for c in coops
-    }
+    spans = {c.pk: _span(coop_today(c, now=now)) for c in coops}
     if not coops:
-        today = coop_today(coop, now=now) if coop is not None else now.astimezone(UTC).date()
-        return Week(today, today + timedelta(days=WEEK_DAYS - 1), [], [], [])
+        # Nowhere active: the week of the co-op asked about, else the week in UTC.
+        empty = _span(coop_today(coop, now=now) if coop else now.astimezone(UTC).date())
+        return Week(start=empty.today, end=empty.last, coops=[], items=[], owing=[])
     by_id = {c.pk: c for c in coops}
     start = min(s.today for s in spans.values())
     end = max(s.last for s in spans.values())
