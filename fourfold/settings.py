@@ -160,7 +160,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:my_coops"
+LOGIN_REDIRECT_URL = "web:week"
 LOGOUT_REDIRECT_URL = "web:home"
 
 PASSWORD_HASHERS = [

@@ -23,6 +23,7 @@ from fourfold.api.routers import (
     production,
     receipts,
     recurring,
+    week,
 )
 from fourfold.errors import FourfoldError, PrincipleCheck, PrincipleViolation
 
@@ -52,6 +53,7 @@ api.add_router("", consumption.router)
 api.add_router("", governance.router)
 api.add_router("", insights.router)
 api.add_router("", activity.router)
+api.add_router("", week.router)
 
 
 @api.exception_handler(FourfoldError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -113,13 +114,35 @@ def can_answer(entry: Transaction, member: User) -> ConsentAsk | None:
     )
 
 
-def waiting_for(*, coop: Cooperative, member: User) -> list[Transaction]:
-    """The entries waiting for ``member``'s say, oldest first."""
-    unanswered = Q(asks__answer__isnull=True) & (
+def _unanswered_by(member: User) -> Q:
+    return Q(asks__answer__isnull=True) & (
         Q(asks__member=member) | Q(asks__role=ConsentAsk.Role.POOL)
     )
+
+
+def waiting_for(*, coop: Cooperative, member: User) -> list[Transaction]:
+    """The entries waiting for ``member``'s say, oldest first."""
     candidates = (
-        transactions(coop=coop).pending().filter(unanswered).distinct().order_by("entered_at", "pk")
+        transactions(coop=coop)
+        .pending()
+        .filter(_unanswered_by(member))
+        .distinct()
+        .order_by("entered_at", "pk")
+    )
+    return [entry for entry in candidates if can_answer(entry, member) is not None]
+
+
+def waiting_across(*, coop_ids: Iterable[int], member: User) -> list[Transaction]:
+    """``waiting_for`` over several co-ops at once (a member's week), oldest first: two
+    queries however many co-ops, without the legs a statement line needs."""
+    candidates = (
+        Transaction.objects.filter(coop_id__in=list(coop_ids))
+        .pending()
+        .filter(_unanswered_by(member))
+        .distinct()
+        .select_related("coop", "entered_by", "payer", "payee")
+        .prefetch_related(Prefetch("asks", ASKS))
+        .order_by("entered_at", "pk")
     )
     return [entry for entry in candidates if can_answer(entry, member) is not None]
 

@@ -19,6 +19,7 @@ from fourfold.web.views import (
     receipts,
     recurring,
     reminders,
+    week,
 )
 
 app_name = "web"
@@ -60,6 +61,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("week/", week.week, name="week"),
     path("coops/", coops.my_coops, name="my_coops"),
     path("coops/new/", coops.coop_found, name="coop_found"),
     path("c/<slug:slug>/", coops.coop_detail, name="coop_detail"),
@@ -234,6 +236,7 @@ urlpatterns = [
     path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
     path("c/<slug:slug>/reminders/", reminders.reminders, name="reminders"),
     path("c/<slug:slug>/activity/", activity.activity, name="activity"),
+    path("c/<slug:slug>/week/health/", week.week_health, name="week_health"),
     path("invite/<str:code>/", coops.invitation, name="invitation"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

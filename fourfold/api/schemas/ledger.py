@@ -16,6 +16,7 @@ from fourfold.ledger.models import Transaction
 from fourfold.ledger.selectors import (
     MemberBalance,
     Person,
+    PlannedTransfer,
     SettlementPlan,
     SpreadSchedule,
     spread_ending,
@@ -324,16 +325,17 @@ def balances_out(rows: list[MemberBalance], currency: str) -> list[dict]:
     ]
 
 
+def transfer_out(step: PlannedTransfer, currency: str) -> dict:
+    return {
+        "from": _name(step.payer) or "pool",
+        "to": _name(step.payee) or "pool",
+        "amount": plain(step.amount, currency),
+    }
+
+
 def plan_out(plan: SettlementPlan, currency: str) -> dict:
     return {
-        "transfers": [
-            {
-                "from": _name(step.payer) or "pool",
-                "to": _name(step.payee) or "pool",
-                "amount": plain(step.amount, currency),
-            }
-            for step in plan.transfers
-        ],
+        "transfers": [transfer_out(step, currency) for step in plan.transfers],
         "unallocated": plain(plan.unallocated, currency),
         "fingerprint": plan.fingerprint,
     }

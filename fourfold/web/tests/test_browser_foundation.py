@@ -77,7 +77,7 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
     log_out(page, "dee")
     check_page(page)
     log_in(page, check_page, "dee", FIRST_PASSWORD)
-    expect(page.get_by_role("heading", level=1)).to_have_text("My co-ops")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This week")
 
     # Dee forgets the password: the link arrives by e-mail and works in the same browser.
     log_out(page, "dee")
@@ -103,8 +103,8 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
     page.get_by_label("Username").fill("dee")
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My co-ops")
-    expect(page.get_by_role("main")).to_contain_text("You are not in a co-op yet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This week")
+    expect(page.get_by_role("main")).to_contain_text("you are not an active member of any co-op")
     check_page(page)
 
     page.get_by_role("button", name="Found a co-op").click()
@@ -191,7 +191,7 @@ def test_a_form_error_shows_next_to_its_field(page, check_page):
     UserFactory(username="gus")
     page.goto("/")
     log_in(page, check_page, "gus", PASSWORD)
-    expect(page.get_by_role("heading", level=1)).to_have_text("My co-ops")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This week")
 
     page.goto("/coops/new/")
     fill_coop_form(page, Cadence="every sunday")

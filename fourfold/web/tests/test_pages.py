@@ -88,7 +88,7 @@ def test_logging_in_and_out(client):
     UserFactory(username="dee")
     response = client.post("/accounts/login/", {"username": "dee", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/coops/"
+    assert response["Location"] == "/week/"
     response = client.post("/accounts/logout/", follow=True)
     assert b"You are logged out" in response.content
     assert client.get("/coops/").status_code == 302
