@@ -64,6 +64,7 @@ bench: $(INSTALLED)  ## ledger, rotation and consumption benchmarks (DATABASE_UR
 	$(BIN)/python bench/production.py --members 12 --weeks 26
 	$(BIN)/python bench/consumption.py
 	$(BIN)/python bench/costs.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

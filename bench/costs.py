@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,65 +50,27 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
-    from fourfold.accounts.models import User
-    from fourfold.consumption.models import StandingShare
-    from fourfold.coops.models import Membership
+    from bench.history import batch_bought_for, batch_made, coop_with_members
     from fourfold.coops.selectors import coop_today
     from fourfold.ledger import recurring
     from fourfold.ledger.models import Transaction
-    from fourfold.production.models import Batch, Shift
-    from fourfold.testing import CoopFactory
     from fourfold.workflows import money as money_flow
-    from fourfold.workflows import production as production_flow
 
     call_command("migrate", verbosity=0)
     rng = random.Random(14)
     tag = f"bench-costs{args.members}-{int(time.time())}"
-    coop = CoopFactory(slug=tag, name=tag, target_quantity=args.members * 2, producers_per_batch=4)
-    users = User.objects.bulk_create(
-        [
-            User(username=f"{tag}-m{i}", email=f"{tag}-m{i}@bench.example")
-            for i in range(args.members)
-        ]
-    )
+    start = timezone.now().date() - timedelta(weeks=52 * args.years)
+    coop, users = coop_with_members(tag=tag, members=args.members, since=start, rng=rng)
     today = coop_today(coop)
-    start = today - timedelta(weeks=52 * args.years)
-    Membership.objects.bulk_create([Membership(coop=coop, user=u, joined_on=start) for u in users])
-    StandingShare.objects.bulk_create(
-        [
-            StandingShare(coop=coop, member=u, units=rng.randint(1, 3), updated_at=coop.founded_at)
-            for u in users
-        ]
-    )
     buyer = users[0]
 
     def week(day, queries: list[int] | None = None) -> float:
-        production_flow.batches_plan(coop=coop, weeks=1, by=None, today=day)
-        batch = (
-            Batch.objects.filter(coop=coop, date__gte=day, status="planned")
-            .order_by("date")
-            .first()
-        )
-        producer = Shift.objects.filter(batch=batch).exclude(member=None).first().member
-        money_flow.expense_post(
-            coop=coop,
-            payer=producer,
-            amount=Decimal(rng.randint(300, 900)),
-            category="ingredients",
-            entered_by=producer,
-            batch=batch,
-            occurred_on=batch.date,
-        )
+        batch, producer = batch_bought_for(coop, day, rng)
         with CaptureQueriesContext(connection) as captured:
             begin = time.perf_counter()
-            production_flow.batch_record_made(
-                batch=batch,
-                by=producer,
-                quantity=rng.randint(args.members, 2 * args.members),
-                hours="4",
-                today=batch.date,
-            )
+            batch_made(batch, producer, rng, args.members)
             took = time.perf_counter() - begin
         if queries is not None:
             queries.append(len(captured))
