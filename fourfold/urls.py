@@ -1,8 +1,10 @@
 from django.urls import include, path
 
 from fourfold.api.api import api
+from fourfold.web.views.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("fourfold.web.urls")),
 ]

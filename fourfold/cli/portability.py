@@ -13,7 +13,7 @@ from fourfold.workflows import portability as import_flow
 
 
 def _require_migrated() -> None:
-    from fourfold.cli.serve import pending_migrations
+    from fourfold.lib.health import pending_migrations
 
     pending = pending_migrations()
     if pending:

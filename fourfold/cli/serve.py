@@ -11,10 +11,10 @@ from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from gunicorn.app.base import BaseApplication
 
 from fourfold.cli.worker import WorkerSupervisor, repeating_tasks_queue, worker_command
+from fourfold.lib.health import pending_migrations
 
 
 def _static_sources_newest() -> float:
@@ -33,12 +33,6 @@ def collect_static_if_needed(stdout: TextIO) -> None:
         return
     stdout.write("Collecting static files…\n")
     call_command("collectstatic", interactive=False, verbosity=0)
-
-
-def pending_migrations() -> list[str]:
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
 
 
 class _Gunicorn(BaseApplication):

@@ -1,7 +1,6 @@
 """The ``fourfold`` command, run as a user runs it: in a subprocess with its own data dir."""
 
 import io
-import os
 import secrets
 import socket
 import subprocess
@@ -24,17 +23,6 @@ from fourfold.ledger import selectors, statements
 from fourfold.ledger.models import Account
 
 FOURFOLD = [sys.executable, "-m", "fourfold"]
-
-
-@pytest.fixture
-def fresh_env(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "FOURFOLD_HTTPS"}
-    }
-    env["FOURFOLD_DATA_DIR"] = str(tmp_path / "data")
-    return env
 
 
 def run(args, env, **kwargs):

@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from fourfold.cli.tests.test_cli import FOURFOLD, _free_port, fresh_env, run  # noqa: F401
+from fourfold.cli.tests.test_cli import FOURFOLD, _free_port, run
 from fourfold.cli.worker import WorkerSupervisor
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
