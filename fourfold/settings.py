@@ -147,6 +147,11 @@ except ValueError as error:
         f"DATABASE_URL is not a database address such as "
         f"postgres://user@host:5432/name ({str(error).split('. ')[0]})."
     ) from None
+if env_bool("FOURFOLD_PGBOUNCER", False):
+    # PgBouncer in transaction pooling hands each transaction any server connection: nothing
+    # may outlive a transaction there, neither a server-side cursor nor a prepared statement.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # IMMEDIATE makes a writing transaction take the lock when it begins, so two writers
