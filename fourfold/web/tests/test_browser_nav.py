@@ -45,6 +45,8 @@ def box(locator) -> dict:
 
 def assert_thumb_bar(page, labels: list[str], current: str) -> None:
     """The sections sit at the bottom of the screen, each a finger high, ``current`` marked."""
+    # The heading shows as soon as it is parsed; where things sit waits for the stylesheet.
+    page.wait_for_load_state("load")
     links = sections(page).get_by_role("link")
     expect(links).to_have_text(labels)
     for index in range(len(labels)):
@@ -142,6 +144,7 @@ def test_a_wide_screen_shows_the_sections_up_top(orchard, new_page, artifacts_di
     log_in_to(page, "/c/orchard/ledger/")
     links = sections(page).get_by_role("link")
     expect(links).to_have_text(COOP_SECTIONS)
+    page.wait_for_load_state("load")
     banner = box(page.get_by_role("banner"))
     heading = box(page.get_by_role("heading", level=1))
     for index in range(len(COOP_SECTIONS)):

@@ -67,7 +67,7 @@ def test_an_entry_waits_at_the_top_of_the_ledger_for_the_member_it_names(client,
     assert f'action="{confirm_url(milk)}"' in mine
     assert f'action="{decline_url(milk)}"' in mine
     assert 'name="csrfmiddlewaretoken"' in mine
-    assert 'class="destructive"' in mine
+    assert 'class="danger"' in mine
     assert "Pending: waits for alice." in mine
     assert "Lapses" in mine
     # The waiting section comes before the books.
@@ -303,7 +303,7 @@ def test_reversing_someone_elses_entry_says_it_waits_for_them(client, personas):
     page = client.get(url).content.decode()
     assert "it waits for alice to confirm, and nothing moves until they do" in page
     assert "Ask to reverse it" in page
-    assert 'class="destructive"' in page
+    assert 'class="danger"' in page
     response = client.post(url, {"reason": "never bought"}, follow=True)
     request = Transaction.objects.get(kind="reversal_request")
     assert (
