@@ -10,6 +10,7 @@ import pytest
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory, consented
+from fourfold.web.tests.histories import milk_paid_by_alice
 from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
@@ -37,20 +38,6 @@ def section(content: str, heading_id: str) -> str:
     match = re.search(rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', content, re.S)
     assert match, heading_id
     return match.group(0)
-
-
-def milk_paid_by_alice(personas):
-    """Bob records an expense Alice paid: it waits for Alice."""
-    return money_flow.expense_post(
-        coop=personas.coop,
-        payer=personas.alice,
-        amount="40.00",
-        category="ingredients",
-        supplier="Valley Farm",
-        description="milk",
-        entered_by=personas.bob,
-        split={personas.alice: 1, personas.bob: 1},
-    )
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from fourfold.ledger import recurring
 from fourfold.ledger import services as ledger
 from fourfold.production.models import Batch
 from fourfold.testing import MembershipFactory
-from fourfold.workflows import money as money_flow
+from fourfold.web.tests.histories import milk_paid_by_alice
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.django_db
@@ -99,16 +99,7 @@ def test_reversing_an_entry_says_a_counter_entry_cancels_it(client, personas):
 
 
 def test_declining_and_withdrawing_an_entry_say_no_money_moves(client, personas):
-    milk = money_flow.expense_post(
-        coop=personas.coop,
-        payer=personas.alice,
-        amount="40.00",
-        category="ingredients",
-        supplier="Valley Farm",
-        description="milk",
-        entered_by=personas.bob,
-        split={personas.alice: 1, personas.bob: 1},
-    )
+    milk = milk_paid_by_alice(personas)
     client.force_login(personas.alice)
     assert_explained(page(client, "/c/home/ledger/"), f"Decline #{milk.pk}", "never moves")
     client.force_login(personas.bob)
