@@ -39,7 +39,7 @@ def status_label(status: str) -> str:
 
 
 def status_symbol(status: str) -> str:
-    return svg.CELL[status][2]
+    return svg.CELL_SYMBOL[status]
 
 
 def _short(name: str) -> str:
@@ -73,7 +73,7 @@ def roles_matrix(roles: Sequence[MemberRoles], *, chart_id: str = "roles-chart")
         cells = [svg.text(0, y + ROW / 2 + 4, _short(member.username))]
         for index, name in enumerate(ROLE_NAMES):
             role = getattr(member, name)
-            fill, ink, symbol = svg.CELL[role.status]
+            symbol = svg.CELL_SYMBOL[role.status]
             x = NAME_WIDTH + CELL_WIDTH * index
             cells.append(
                 svg.el(
@@ -85,8 +85,6 @@ def roles_matrix(roles: Sequence[MemberRoles], *, chart_id: str = "roles-chart")
                         "width": svg.n(CELL_WIDTH - 2),
                         "height": svg.n(ROW - 2),
                         "rx": "3",
-                        "fill": fill,
-                        "stroke": svg.CELL_EDGE,
                         "stroke-width": "0.5",
                         "data-role": name,
                         "data-status": role.status,
@@ -100,7 +98,7 @@ def roles_matrix(roles: Sequence[MemberRoles], *, chart_id: str = "roles-chart")
                     {
                         "x": svg.n(x + CELL_WIDTH / 2),
                         "y": svg.n(y + ROW / 2 + 4),
-                        "fill": ink,
+                        "class": f"cell-label {role.status}",
                         "text-anchor": "middle",
                     },
                     escape(f"{symbol} {status_label(role.status)}"),
@@ -123,7 +121,7 @@ def roles_matrix(roles: Sequence[MemberRoles], *, chart_id: str = "roles-chart")
             )
         )
     counts = {
-        name: {s: sum(1 for m in roles if getattr(m, name).status == s) for s in svg.CELL}
+        name: {s: sum(1 for m in roles if getattr(m, name).status == s) for s in svg.CELL_SYMBOL}
         for name in ROLE_NAMES
     }
     if roles:

@@ -1,4 +1,4 @@
-"""What the charts are drawn with: the plot's size and margins, the stylesheet's colours, one
+"""What the charts are drawn with: the plot's size and margins, the cells' symbols, one
 element with its values escaped, the ``<svg>`` around a chart, and the grid and month axis the
 bar charts share."""
 
@@ -16,17 +16,13 @@ from django.utils.translation import gettext as _
 WIDTH = 360
 BAR_HEIGHT = 140  # the plot area of the bar charts, in viewBox units
 TOP, BOTTOM, LEFT, RIGHT = 14, 30, 44, 8
-# The colours are the stylesheet's palette (the --ff-* custom properties in fourfold.css, where
-# their contrast is explained): the charts are drawn inside its pages and share its colours;
-# text elsewhere takes the page's colour.
-BAR = "var(--ff-bar)"
-PRICE_LINE = "var(--ff-price-line)"
-CELL_EDGE = "var(--ff-cell-edge)"
-CELL = {
-    # status: (fill, text colour, symbol)
-    "active": ("var(--ff-cell-active)", "var(--ff-cell-active-ink)", "\u25cf"),  # ● filled
-    "light": ("var(--ff-cell-light)", "var(--ff-cell-light-ink)", "\u25d0"),  # ◐ half
-    "absent": ("var(--ff-cell-absent)", "var(--ff-cell-absent-ink)", "\u25cb"),  # ○ empty
+# The shapes carry no colour of their own: fourfold.css fills them by class (.bar, .price,
+# .budget, .cell and .cell-label with the status) from its palette, which swaps in dark mode;
+# the charts are drawn inline in its pages. Text takes the page's colour.
+CELL_SYMBOL = {
+    "active": "\u25cf",  # ● filled
+    "light": "\u25d0",  # ◐ half
+    "absent": "\u25cb",  # ○ empty
 }
 MAX_BAR = 28  # a bar stays a bar when only a month or two are shown
 FONT_SIZE = 10

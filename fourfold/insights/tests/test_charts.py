@@ -180,8 +180,11 @@ def test_the_matrix_labels_each_cell_in_words_not_only_in_colour():
     assert "\u25d0 light" in words
     assert "\u25cb absent" in words
     assert "\u25cf active" in words
-    # The three statuses also differ in colour.
-    assert len({c.get("fill") for c in cells}) == 3
+    # The three statuses also differ in colour: the stylesheet fills each cell and its label by
+    # the status in their class.
+    assert {c.get("class") for c in cells} == {"cell light", "cell absent", "cell active"}
+    labels = {t.get("class") for t in svg.iter(f"{SVG}text") if t.get("class")}
+    assert {"cell-label light", "cell-label absent", "cell-label active"} <= labels
 
 
 def test_the_matrix_marks_who_is_active_in_all_four_and_says_how_many_are():

@@ -89,11 +89,12 @@ def console_errors() -> Iterator[list[str]]:
 @pytest.fixture
 def new_page(browser, live_server, console_errors) -> Iterator[Callable]:
     """``new_page()`` opens a phone-sized page in a context of its own: its own cookies, so
-    its own member. Keyword arguments go to ``browser.new_context``."""
+    its own member. Keyword arguments go to ``browser.new_context`` (``viewport`` for a
+    wider screen than the phone)."""
     contexts = []
 
     def open_page(**options):
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url, **options)
+        context = browser.new_context(**{"viewport": PHONE, "base_url": live_server.url, **options})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()

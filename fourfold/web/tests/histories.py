@@ -1,4 +1,5 @@
-"""A co-op with some weeks behind it, built through the services as members would have."""
+"""A co-op with some weeks behind it, built through the services as members would have; and
+smaller stories the page tests share."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fourfold.accounts.models import User
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
+from fourfold.ledger.models import Transaction
 from fourfold.production import services as production
 from fourfold.production.models import Batch, Shift
 from fourfold.workflows import decisions as decisions_flow
@@ -66,3 +68,17 @@ def build_history(
         )
         for person in takers:
             decisions_flow.vote_cast(proposal=proposal, member=person, position="agree")
+
+
+def milk_paid_by_alice(personas) -> Transaction:
+    """Bob records an expense Alice paid: it waits for Alice."""
+    return money_flow.expense_post(
+        coop=personas.coop,
+        payer=personas.alice,
+        amount="40.00",
+        category="ingredients",
+        supplier="Valley Farm",
+        description="milk",
+        entered_by=personas.bob,
+        split={personas.alice: 1, personas.bob: 1},
+    )

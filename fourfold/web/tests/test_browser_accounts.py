@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from fourfold.accounts.services import token_authenticate, token_issue
 from fourfold.testing import PASSWORD, UserFactory
+from fourfold.web.tests.navigation import log_out
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +32,6 @@ def test_a_member_sees_and_revokes_their_api_tokens_on_a_phone(page, check_page)
     check_page(page)
     assert [token_authenticate(token=t) for t in (laptop, phone)].count(None) == 1
 
-    page.get_by_role("button", name="Log out dee").click()
+    log_out(page, "dee")
     expect(page.get_by_role("status")).to_contain_text("Your API tokens and other devices")
     check_page(page)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from fourfold.consumption import services
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
+from fourfold.web.tests.navigation import section
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
@@ -62,7 +63,7 @@ def test_a_member_changes_her_share_and_claims_an_extra(
 ):
     page = new_page()
     log_in_to(page, "dee", "/c/riverside/")
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Shares").click()
+    section(page, "Share")
     expect(page.get_by_role("heading", level=1)).to_have_text("Shares in Riverside Yogurt")
     expect(page.locator("#my-share")).to_contain_text("You take 2 quarts of every batch.")
     expect(row_of(page, "standing shares", "eli")).to_contain_text("3")

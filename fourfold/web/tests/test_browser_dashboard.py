@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
 from fourfold.web.tests.histories import build_history
+from fourfold.web.tests.navigation import coop_page
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +19,6 @@ def log_in_to(page, username: str, path: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-
-
-def coop_nav(page, name: str) -> None:
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name=name).click()
 
 
 @pytest.fixture
@@ -48,7 +45,7 @@ def test_a_member_reads_the_dashboard_and_a_neighbours_four_roles(
     expect(principles).to_contain_text("Holds Self-funded")
     check_page(page)
 
-    coop_nav(page, "Dashboard")
+    coop_page(page, "Dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("How Riverside Yogurt is doing")
     main = page.get_by_role("main")
     expect(main.get_by_role("region", name="Our principles").get_by_role("listitem")).to_have_count(
@@ -88,7 +85,7 @@ def test_a_member_reads_the_dashboard_and_a_neighbours_four_roles(
     expect(page.get_by_role("main")).to_contain_text("Not yet active in all four roles")
     check_page(page)
 
-    coop_nav(page, "Members")
+    coop_page(page, "Members")
     page.get_by_role("link", name="dee", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your four roles")
     for role in ("Producer", "Funder", "Manager", "Consumer"):
@@ -114,7 +111,7 @@ def test_a_founder_reads_a_new_coops_principles_as_not_measured_yet(db, new_page
     expect(principles).not_to_contain_text("Broken")
     expect(principles.get_by_role("listitem").first).to_contain_text("Not measured yet Self-funded")
     check_page(page)
-    coop_nav(page, "Dashboard")
+    coop_page(page, "Dashboard")
     main = page.get_by_role("main")
     expect(main).to_contain_text("Measured once the first batch is due.")
     expect(main).not_to_contain_text("Broken")

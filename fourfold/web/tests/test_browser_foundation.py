@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fourfold.testing import PASSWORD, MembershipFactory, UserFactory
+from fourfold.web.tests import navigation
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ COOP = {
 
 def log_in(page, check_page, username: str, password: str) -> None:
     """From any page a visitor sees, log in through the nav."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     check_page(page)
     page.get_by_label("Username").fill(username)
@@ -39,7 +40,7 @@ def log_in(page, check_page, username: str, password: str) -> None:
 
 
 def log_out(page, username: str) -> None:
-    page.get_by_role("button", name=f"Log out {username}").click()
+    navigation.log_out(page, username)
     expect(page.get_by_role("heading", level=1)).to_have_text("Run your co-op together")
 
 
@@ -81,7 +82,7 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
 
     # Dee forgets the password: the link arrives by e-mail and works in the same browser.
     log_out(page, "dee")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in").click()
     page.get_by_role("link", name="Forgot your password?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")
     check_page(page)
@@ -120,7 +121,8 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
     expect(page.get_by_role("region", name="How we produce")).to_contain_text("Every Saturday")
     check_page(page)
 
-    page.get_by_role("link", name="My co-ops").click()
+    navigation.open_menu(page, "Riverside Bread Co-op")
+    page.get_by_role("link", name="All my co-ops").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My co-ops")
     card = page.get_by_role("article").filter(has_text="Riverside Bread Co-op")
     expect(card).to_contain_text("12 loaves of sourdough bread per batch · 1 active member")
@@ -128,14 +130,14 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
     card.get_by_role("link", name="Riverside Bread Co-op").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverside Bread Co-op")
 
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Members").click()
+    navigation.coop_page(page, "Members")
     expect(page.get_by_role("heading", level=1)).to_have_text("Members of Riverside Bread Co-op")
     members = page.get_by_role("table", name="1 member")
     expect(members.get_by_role("row")).to_have_count(2)
     expect(members).to_contain_text("dee")
     check_page(page)
 
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Overview").click()
+    navigation.coop_page(page, "Overview")
     coop_url = page.url
     page.get_by_role("button", name="Invite a neighbour").click()
     invitation_field = page.get_by_label("Share this link with one neighbour")

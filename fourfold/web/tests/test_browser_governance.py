@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from fourfold.coops.models import Cooperative
 from fourfold.governance.tasks import facilitators_plan_all
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
+from fourfold.web.tests.navigation import section
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def test_three_members_pass_a_rule_change_proposed_from_the_settings_page(
 ):
     dee = new_page()
     log_in_to(dee, "dee", "/c/riverside/")
-    dee.get_by_role("navigation", name="Co-op").get_by_role("link", name="Decisions").click()
+    section(dee, "Decide")
     expect(dee.get_by_role("heading", level=1)).to_have_text("Decisions of Riverside Yogurt")
     expect(dee.get_by_role("main")).to_contain_text("No proposal is open.")
     expect(dee.get_by_role("main")).to_contain_text("facilitates in")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
+from fourfold.web.tests.navigation import section
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +44,7 @@ def test_members_record_an_expense_correct_a_payment_and_settle_up(
 ):
     page = new_page()
     log_in_to(page, "dee", "/c/riverside/")
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Ledger").click()
+    section(page, "Money")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ledger of Riverside Yogurt")
     expect(page.get_by_role("status")).to_contain_text("0 transactions")
     check_page(page)
@@ -78,7 +79,7 @@ def test_members_record_an_expense_correct_a_payment_and_settle_up(
     check_page(page)
 
     # Dee pays 6.00 into the pool by mistake, then reverses it.
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Ledger").click()
+    section(page, "Money")
     page.get_by_role("button", name="Pay in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay in")
     check_page(page)
@@ -116,7 +117,7 @@ def test_members_record_an_expense_correct_a_payment_and_settle_up(
     )
     check_page(page)
 
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Ledger").click()
+    section(page, "Money")
     page.get_by_role("link", name="Settle up").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Settle up")
     transfers = page.get_by_role("list", name="Transfers").get_by_role("listitem")
@@ -146,7 +147,7 @@ def test_members_record_an_expense_correct_a_payment_and_settle_up(
         waiting.get_by_role("button", name=re.compile("^Confirm")).first.click()
         expect(page.get_by_role("status").first).to_contain_text("it is posted")
         expect(waiting.get_by_role("listitem")).to_have_count(left)
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Ledger").click()
+    section(page, "Money")
     for name in ("dee", "eli", "flo"):
         expect(balance_of(page, name)).to_contain_text("$0.00")
     check_page(page)

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from fourfold.coops.selectors import coop_today
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory
+from fourfold.web.tests.navigation import section
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.browser
@@ -64,7 +65,7 @@ def movable_batch(coop, holder, *, without=None):
 def test_members_plan_go_away_and_swap_a_shift(orchard, new_page, check_page, artifacts_dir):
     page = new_page()
     log_in_to(page, "dee", "/c/orchard/")
-    page.get_by_role("navigation", name="Co-op").get_by_role("link", name="Production").click()
+    section(page, "Produce")
     expect(page.get_by_role("heading", level=1)).to_have_text("Production of Orchard Yogurt")
     expect(page.get_by_role("main")).to_contain_text("No batch is planned yet")
     check_page(page)

@@ -10,6 +10,7 @@ import pytest
 from fourfold.ledger import selectors, services
 from fourfold.ledger.models import Transaction
 from fourfold.testing import MembershipFactory, consented
+from fourfold.web.tests.histories import milk_paid_by_alice
 from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
@@ -39,20 +40,6 @@ def section(content: str, heading_id: str) -> str:
     return match.group(0)
 
 
-def milk_paid_by_alice(personas):
-    """Bob records an expense Alice paid: it waits for Alice."""
-    return money_flow.expense_post(
-        coop=personas.coop,
-        payer=personas.alice,
-        amount="40.00",
-        category="ingredients",
-        supplier="Valley Farm",
-        description="milk",
-        entered_by=personas.bob,
-        split={personas.alice: 1, personas.bob: 1},
-    )
-
-
 @pytest.fixture
 def carol(personas):
     return MembershipFactory(coop=personas.coop, user__username="carol").user
@@ -67,7 +54,7 @@ def test_an_entry_waits_at_the_top_of_the_ledger_for_the_member_it_names(client,
     assert f'action="{confirm_url(milk)}"' in mine
     assert f'action="{decline_url(milk)}"' in mine
     assert 'name="csrfmiddlewaretoken"' in mine
-    assert 'class="destructive"' in mine
+    assert 'class="danger"' in mine
     assert "Pending: waits for alice." in mine
     assert "Lapses" in mine
     # The waiting section comes before the books.
@@ -303,7 +290,7 @@ def test_reversing_someone_elses_entry_says_it_waits_for_them(client, personas):
     page = client.get(url).content.decode()
     assert "it waits for alice to confirm, and nothing moves until they do" in page
     assert "Ask to reverse it" in page
-    assert 'class="destructive"' in page
+    assert 'class="danger"' in page
     response = client.post(url, {"reason": "never bought"}, follow=True)
     request = Transaction.objects.get(kind="reversal_request")
     assert (

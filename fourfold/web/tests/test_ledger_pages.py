@@ -594,13 +594,14 @@ def populate(personas, size: int) -> None:
     # the ledger lists what waits for Alice (+3: the entries, legs, asks) and for others (+2);
     # the statement what would move her balance (+3: entries, asks, her held legs; +1 for the
     # asks of an expense a held cost allocation waits with); the settle-up page the payments
-    # waiting (+2). The ledger also reads the member's deposit (+1; #14).
+    # waiting (+2). The ledger also reads the member's deposit (+1; #14). The pages (not the
+    # CSV files) list the member's co-ops in the header's switcher (+1; #15).
     [
-        (LEDGER, 15),
-        (f"{LEDGER}?member=alice&kind=cost_allocation", 16),
-        (STATEMENT, 9),
-        (SETTLE, 7),  # the spreads the batches ahead will carry: one query
-        (EXPENSE, 4),
+        (LEDGER, 16),
+        (f"{LEDGER}?member=alice&kind=cost_allocation", 17),
+        (STATEMENT, 10),
+        (SETTLE, 8),  # the spreads the batches ahead will carry: one query
+        (EXPENSE, 5),
         (TRANSACTIONS_CSV, 7),
         (f"{TRANSACTIONS_CSV}?member=alice", 8),
         (BALANCES_CSV, 4),

@@ -633,7 +633,9 @@ def populate(personas, size: int) -> None:
         (SHIFTS, 21),
         (AVAILABILITY, 6),
         (SWAPS, 5),
-        ("/c/home/", 32),  # the audit (one more with no decision yet) and the savings
+        # The audit (one more with no decision yet), the savings and the header's co-op
+        # switcher (+1; #15).
+        ("/c/home/", 33),
     ],
 )
 def test_the_production_pages_take_a_fixed_number_of_queries(
