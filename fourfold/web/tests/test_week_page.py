@@ -33,7 +33,7 @@ def test_it_shows_each_thing_to_do_with_its_action(client, scene):
     client.force_login(scene.alice)
     page = client.get(WEEK).content.decode()
     assert page.count("<h1") == 1
-    assert page.count('<article class="week-item ') == 7  # six things to do, one debt
+    assert page.count('<article class="card week-item ') == 7  # six things to do, one debt
     text = text_of(page)
     titles = [
         "Collect 2 quarts of yogurt",
@@ -169,4 +169,4 @@ def test_the_week_takes_a_bounded_number_of_queries(
     page = response.content.decode()
     # Per co-op: last Sunday's share and yesterday's to collect, my shift, my share of both
     # batches ahead, the shift on offer, the vote, the entry to confirm, and my debt.
-    assert page.count('<article class="week-item ') == 9 * coops
+    assert page.count('<article class="card week-item ') == 9 * coops
