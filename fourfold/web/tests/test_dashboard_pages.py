@@ -89,15 +89,15 @@ def test_the_dashboard_compares_the_cost_and_the_time_with_buying_and_making_alo
     assert re.search(r"Time saved [\d.]+ hours per member per month", text)
 
 
-def test_the_dashboard_draws_three_charts_each_with_its_figures_in_a_table(alice_client, history):
+def test_the_dashboard_draws_four_charts_each_with_its_figures_in_a_table(alice_client, history):
     page = alice_client.get(DASHBOARD).content.decode()
-    for chart in ("roles-chart", "consistency-chart", "cost-chart"):
+    for chart in ("roles-chart", "consistency-chart", "cost-chart", "share-chart"):
         svg = re.search(rf'<svg[^>]*id="{chart}"[^>]*>', page).group(0)
         assert 'role="img"' in svg
         assert f'aria-labelledby="{chart}-title"' in svg
         assert f'aria-describedby="{chart}-desc"' in svg
-    assert page.count("<details>") == 3
-    assert page.count("<table") == 3
+    assert page.count("<details>") == 4
+    assert page.count("<table") == 4
     assert "<script" not in page.split("<main", 1)[1].split("</main>")[0]
 
 
@@ -247,9 +247,11 @@ def test_one_coops_dashboard_counts_only_its_own_members(alice_client, personas)
     ("path", "queries"),
     # One more than before when the window holds no decision (has the co-op ever decided?);
     # the overview also shows what doing it together saves.
-    # The dashboard: 30 before the budget chart, which reads the budget report (+5).
+    # The dashboard: 30 before the budget chart, which reads the budget report (+5); the
+    # member's year reads what they took and were charged, month by month (+2, whatever the
+    # number of months or batches).
     # Each page also lists the member's co-ops in the header's switcher (+1; #15).
-    [(DASHBOARD, 36), ("/c/home/", 33), ("/c/home/members/bob/", 17)],
+    [(DASHBOARD, 38), ("/c/home/", 33), ("/c/home/members/bob/", 17)],
 )
 def test_the_insight_pages_take_a_fixed_number_of_queries(
     client, personas, size, path, queries, django_assert_max_num_queries
