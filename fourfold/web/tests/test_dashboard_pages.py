@@ -269,3 +269,32 @@ def test_every_status_of_the_audit_has_a_symbol_and_a_word():
     from fourfold.web.presenters.insights import STATUSES
 
     assert set(STATUSES) == set(principles.STATUSES)
+
+
+# --- The member's year --------------------------------------------------------------------
+
+
+def test_the_dashboard_draws_what_the_member_took_with_the_cost_per_unit(alice_client, history):
+    response = alice_client.get(DASHBOARD)
+    page = response.content.decode()
+    svg = re.search(r'<svg[^>]*id="share-chart".*?</svg>', page, re.S).group(0)
+    year = response.context["year"]
+    assert len(year) == 12
+    taken = [m for m in year if m.units]
+    assert taken
+    assert svg.count('class="chart-bar-share"') == len(taken)
+    assert svg.count('class="chart-point-cost"') == sum(
+        1 for m in year if m.cost_per_unit is not None
+    )
+    text = text_of(response)
+    assert "Your share over the year" in text
+    assert "What you took and were charged per month" in text
+    for month in taken:
+        assert f'<time datetime="{month.month:%Y-%m}">' in page
+
+
+def test_a_member_who_took_nothing_is_told_so_instead_of_an_empty_chart(client, history):
+    client.force_login(Membership.objects.get(user__username="dan").user)
+    response = client.get(DASHBOARD)
+    assert "share-chart" not in response.content.decode()
+    assert "You have taken nothing in the last twelve months." in text_of(response)
