@@ -20,9 +20,20 @@ from fourfold.governance.votes import tally
 from fourfold.lib.irv import instant_runoff
 
 
+def quorum_needed(*, coop: Cooperative, eligible: int) -> int:
+    """How many of the ``eligible`` members must vote for a proposal to be decided at all."""
+    return math.ceil(eligible * coop.quorum_percent / 100)
+
+
+def agree_share(*, coop: Cooperative) -> Fraction:
+    """The share of agree, among the members who took a side (agree or disagree), a proposal
+    needs to pass: 2/3 means at least two thirds."""
+    return Fraction(coop.threshold)
+
+
 def _decide(proposal: Proposal, counts: dict) -> tuple[bool, str]:
     coop = proposal.coop
-    needed = math.ceil(counts["eligible"] * coop.quorum_percent / 100)
+    needed = quorum_needed(coop=coop, eligible=counts["eligible"])
     if counts["voted"] < needed:
         return False, _("failed: quorum %(voted)d of %(eligible)d voted, %(needed)d needed.") % {
             "voted": counts["voted"],
@@ -53,7 +64,7 @@ def _decide(proposal: Proposal, counts: dict) -> tuple[bool, str]:
             "failed: blocked by %(n)d members.",
             positions["block"],
         ) % {"n": positions["block"]}
-    share = Fraction(coop.threshold)
+    share = agree_share(coop=coop)
     deciding = positions["agree"] + positions["disagree"]
     if deciding == 0 or positions["agree"] < share * deciding:
         return False, _(

@@ -5,7 +5,8 @@ Every chart is an ``<svg role="img">`` named by its ``<title>`` and described by
 the page puts the same figures in a table beside it, so nothing is only a picture. The SVG scales
 with its container (``viewBox`` and ``width="100%"``). Whatever comes from members (usernames)
 is escaped here, where the markup is made. The drawing itself is in ``svg``; the four-roles
-matrix in ``roles_chart``.
+matrix in ``roles_chart``; the balances, a proposal's tally and a member's year in
+``balances_chart``, ``tally_chart`` and ``share_chart``.
 """
 
 from __future__ import annotations

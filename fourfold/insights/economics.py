@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from fourfold.accounts.models import User
+from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import active_members, coop_today
 from fourfold.ledger import selectors as ledger_selectors
@@ -38,13 +40,19 @@ class Economics:
     hours_saved_per_member_month: Decimal | None = None
 
 
+def last_months(today: date, months: int = 12) -> list[date]:
+    """The first days of the ``months`` calendar months up to ``today``'s, oldest first."""
+    firsts = [today.replace(day=1)]
+    for _step in range(months - 1):
+        firsts.append((firsts[-1] - timedelta(days=1)).replace(day=1))
+    return firsts[::-1]
+
+
 def economics(*, coop: Cooperative, months: int = 12, today: date | None = None) -> Economics:
     """Cost per unit against the commercial price, member hours per unit against making alone:
     per month and over the period, in a fixed number of queries."""
     today = today or coop_today(coop)
-    start = today.replace(day=1)
-    for _step in range(months - 1):  # back whole calendar months
-        start = (start - timedelta(days=1)).replace(day=1)
+    start = last_months(today, months)[0]
     units_by_month: dict[date, int] = defaultdict(int)
     hours_by_month: dict[date, Decimal] = defaultdict(Decimal)
     for day, made, hours in Batch.objects.filter(
@@ -88,3 +96,46 @@ def economics(*, coop: Cooperative, months: int = 12, today: date | None = None)
     hours_saved = (coop.diy_minutes_per_unit * units / 60) - hours
     result.hours_saved_per_member_month = (hours_saved / members / span).quantize(Decimal("0.1"))
     return result
+
+
+@dataclass(frozen=True)
+class MemberMonth:
+    month: date
+    units: int  # what the member took of the batches made that month
+    charged: Decimal  # what they were charged for those batches
+    cost_per_unit: Decimal | None  # what a unit cost the co-op that month (``MonthEconomics``)
+
+
+def member_year(
+    *, coop: Cooperative, member: User, money: Economics, today: date, months: int = 12
+) -> list[MemberMonth]:
+    """Every one of the last ``months`` months, empty ones too: the units ``member`` took, what
+    they were charged, and the co-op's cost per unit from ``money`` (``economics`` for the same
+    ``today`` and ``months``). Two queries for the whole year, however many batches."""
+    firsts = last_months(today, months)
+    taken: dict[date, int] = defaultdict(int)
+    for day, units in Allocation.objects.filter(
+        batch__coop=coop, member=member, batch__date__gte=firsts[0], batch__date__lte=today
+    ).values_list("batch__date", "units"):
+        taken[day.replace(day=1)] += units
+    charged: dict[date, Decimal] = defaultdict(Decimal)
+    for day, minor in (
+        ledger_selectors.charge_legs(coop=coop)
+        .filter(
+            account__user=member,
+            transaction__batch__date__gte=firsts[0],
+            transaction__batch__date__lte=today,
+        )
+        .values_list("transaction__batch__date", "amount_minor")
+    ):
+        charged[day.replace(day=1)] += from_minor(minor, coop.currency)
+    per_unit = {m.month: m.cost_per_unit for m in money.months}
+    return [
+        MemberMonth(
+            month=first,
+            units=taken[first],
+            charged=charged[first],
+            cost_per_unit=per_unit.get(first),
+        )
+        for first in firsts
+    ]

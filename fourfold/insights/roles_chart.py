@@ -42,10 +42,6 @@ def status_symbol(status: str) -> str:
     return svg.CELL_SYMBOL[status]
 
 
-def _short(name: str) -> str:
-    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "\u2026"
-
-
 def roles_matrix(roles: Sequence[MemberRoles], *, chart_id: str = "roles-chart") -> SafeString:
     """Members down, the four roles across; each cell coloured and labelled by how much the
     member plays that role (active / light / absent), with ✓ for those active in all four."""
@@ -70,7 +66,7 @@ def roles_matrix(roles: Sequence[MemberRoles], *, chart_id: str = "roles-chart")
     )
     for row_index, member in enumerate(roles):
         y = HEADER + ROW * row_index
-        cells = [svg.text(0, y + ROW / 2 + 4, _short(member.username))]
+        cells = [svg.text(0, y + ROW / 2 + 4, svg.short(member.username, NAME_CHARS))]
         for index, name in enumerate(ROLE_NAMES):
             role = getattr(member, name)
             symbol = svg.CELL_SYMBOL[role.status]

@@ -83,6 +83,12 @@ def month(day: date) -> str:
     return date_format(day, "M Y")
 
 
+def short(name: str, chars: int) -> str:
+    """``name`` cut to ``chars`` characters with an ellipsis: a chart has room for so much of
+    a username, and the table beside it has them whole."""
+    return name if len(name) <= chars else name[: chars - 1] + "\u2026"
+
+
 def text_width(label: str, size: float = FONT_SIZE) -> float:
     """How wide ``label`` is drawn, in viewBox units, erring wide: the SVG cannot measure its
     text, and which font the phone has is unknown."""
@@ -190,11 +196,12 @@ def span(months: Sequence[date]) -> str:
     }
 
 
-def bar_height(value: float, top_value: float) -> float:
-    """How tall a bar of ``value`` is in a plot whose top stands for ``top_value``."""
+def bar_height(value: float, top_value: float, plot: float = BAR_HEIGHT) -> float:
+    """How tall a bar of ``value`` is in a plot ``plot`` high whose top stands for
+    ``top_value``."""
     if top_value <= 0:
         return 0.0
-    return max(0.0, min(1.0, value / top_value)) * BAR_HEIGHT
+    return max(0.0, min(1.0, value / top_value)) * plot
 
 
 def nice_ceiling(value: float) -> float:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,9 @@ from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
 from fourfold.errors import PrincipleViolation
 from fourfold.governance import rules, selectors
+from fourfold.governance.closing import agree_share, quorum_needed
 from fourfold.governance.models import Proposal, Vote
+from fourfold.insights import tally_chart
 from fourfold.ledger import endings, recurring
 from fourfold.lib.dates import describe_cadence
 from fourfold.web.templatetags.fourfold import money
@@ -167,6 +170,20 @@ class Tally:
     positions: list[tuple[str, str, int]]  # (position, label, count)
     first_choices: list[tuple[str, int]]  # choice proposals: first preferences per option
     proxied: dict[int, list[str]]  # voter's id → the absent members their vote counts for
+    chart: SafeString | None = None  # the positions as one bar; a ranked choice has none
+
+
+def _tally_chart(proposal: Proposal, counts: dict[str, Any], labels: dict) -> SafeString:
+    # The marks are the co-op's rules now: they say what an open proposal needs. A closed one
+    # was decided by the rules of its day, which its outcome states.
+    is_open = proposal.status == Proposal.Status.OPEN
+    return tally_chart.tally_chart(
+        positions=[(p, str(labels[p]), n) for p, n in counts["positions"].items()],
+        eligible=counts["eligible"],
+        quorum=quorum_needed(coop=proposal.coop, eligible=counts["eligible"]) if is_open else None,
+        share=agree_share(coop=proposal.coop) if is_open else None,
+        chart_id=f"tally-chart-{proposal.pk}",
+    )
 
 
 def tally(proposal: Proposal, counted: selectors.Tally | None = None) -> Tally:
@@ -190,6 +207,9 @@ def tally(proposal: Proposal, counted: selectors.Tally | None = None) -> Tally:
         positions=[(p, str(labels[p]), n) for p, n in counts["positions"].items()],
         first_choices=list(first.items()),
         proxied=counted.proxied,
+        chart=None
+        if proposal.kind == Proposal.Kind.CHOICE
+        else _tally_chart(proposal, counts, labels),
     )
 
 

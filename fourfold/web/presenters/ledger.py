@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
+from fourfold.insights import balances_chart
 from fourfold.ledger import statements
 from fourfold.ledger.models import Account, Leg, PendingLeg, Transaction, TransactionQuerySet
-from fourfold.ledger.selectors import PlannedTransfer, SettlementPlan
+from fourfold.ledger.selectors import Books, PlannedTransfer, SettlementPlan
 from fourfold.lib.money import from_minor
 
 
@@ -166,4 +168,20 @@ def settle_part(plan: SettlementPlan, waiting: list[Row], viewer: User) -> Settl
         pays_anything=bool(pays),
         waiting=waiting,
         mine_waiting=any(row.mine for row in waiting),
+    )
+
+
+@dataclass(frozen=True)
+class BalancesPicture:
+    chart: SafeString
+    more: str  # who the chart leaves to the table, in words; "" when it draws everyone
+
+
+def balances_picture(coop: Cooperative, books: Books, viewer: User) -> BalancesPicture | None:
+    """The balances the page already read, as a chart; none while every balance is zero."""
+    if not any(row.balance for row in books.balances):
+        return None
+    return BalancesPicture(
+        chart=balances_chart.balances_chart(books.balances, currency=coop.currency, me=viewer.pk),
+        more=balances_chart.more_text(balances_chart.balance_bars(books.balances)),
     )

@@ -89,15 +89,15 @@ def test_the_dashboard_compares_the_cost_and_the_time_with_buying_and_making_alo
     assert re.search(r"Time saved [\d.]+ hours per member per month", text)
 
 
-def test_the_dashboard_draws_three_charts_each_with_its_figures_in_a_table(alice_client, history):
+def test_the_dashboard_draws_four_charts_each_with_its_figures_in_a_table(alice_client, history):
     page = alice_client.get(DASHBOARD).content.decode()
-    for chart in ("roles-chart", "consistency-chart", "cost-chart"):
+    for chart in ("roles-chart", "consistency-chart", "cost-chart", "share-chart"):
         svg = re.search(rf'<svg[^>]*id="{chart}"[^>]*>', page).group(0)
         assert 'role="img"' in svg
         assert f'aria-labelledby="{chart}-title"' in svg
         assert f'aria-describedby="{chart}-desc"' in svg
-    assert page.count("<details>") == 3
-    assert page.count("<table") == 3
+    assert page.count("<details>") == 4
+    assert page.count("<table") == 4
     assert "<script" not in page.split("<main", 1)[1].split("</main>")[0]
 
 
@@ -247,9 +247,11 @@ def test_one_coops_dashboard_counts_only_its_own_members(alice_client, personas)
     ("path", "queries"),
     # One more than before when the window holds no decision (has the co-op ever decided?);
     # the overview also shows what doing it together saves.
-    # The dashboard: 30 before the budget chart, which reads the budget report (+5).
+    # The dashboard: 30 before the budget chart, which reads the budget report (+5); the
+    # member's year reads what they took and were charged, month by month (+2, whatever the
+    # number of months or batches).
     # Each page also lists the member's co-ops in the header's switcher (+1; #15).
-    [(DASHBOARD, 36), ("/c/home/", 33), ("/c/home/members/bob/", 17)],
+    [(DASHBOARD, 38), ("/c/home/", 33), ("/c/home/members/bob/", 17)],
 )
 def test_the_insight_pages_take_a_fixed_number_of_queries(
     client, personas, size, path, queries, django_assert_max_num_queries
@@ -267,3 +269,32 @@ def test_every_status_of_the_audit_has_a_symbol_and_a_word():
     from fourfold.web.presenters.insights import STATUSES
 
     assert set(STATUSES) == set(principles.STATUSES)
+
+
+# --- The member's year --------------------------------------------------------------------
+
+
+def test_the_dashboard_draws_what_the_member_took_with_the_cost_per_unit(alice_client, history):
+    response = alice_client.get(DASHBOARD)
+    page = response.content.decode()
+    svg = re.search(r'<svg[^>]*id="share-chart".*?</svg>', page, re.S).group(0)
+    year = response.context["year"]
+    assert len(year) == 12
+    taken = [m for m in year if m.units]
+    assert taken
+    assert svg.count('class="chart-bar-share"') == len(taken)
+    assert svg.count('class="chart-point-cost"') == sum(
+        1 for m in year if m.cost_per_unit is not None
+    )
+    text = text_of(response)
+    assert "Your share over the year" in text
+    assert "What you took and were charged per month" in text
+    for month in taken:
+        assert f'<time datetime="{month.month:%Y-%m}">' in page
+
+
+def test_a_member_who_took_nothing_is_told_so_instead_of_an_empty_chart(client, history):
+    client.force_login(Membership.objects.get(user__username="dan").user)
+    response = client.get(DASHBOARD)
+    assert "share-chart" not in response.content.decode()
+    assert "You have taken nothing in the last twelve months." in text_of(response)

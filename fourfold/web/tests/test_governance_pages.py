@@ -548,3 +548,54 @@ def test_a_suggested_title_keeps_the_rules_own_capitals(alice_client, personas):
         SETTINGS, {"rule": "cadence", "value": "FREQ=WEEKLY;BYDAY=SA", "title": "", "body": ""}
     )
     assert Proposal.objects.get().title.startswith("Change the cadence (RRULE) from")
+
+
+# --- The tally as a picture ---------------------------------------------------------------
+
+
+def tally_svg(page: str, proposal) -> str:
+    match = re.search(rf'<svg[^>]*id="tally-chart-{proposal.pk}".*?</svg>', page, re.S)
+    assert match, "no tally chart"
+    return match.group(0)
+
+
+def test_the_proposal_page_draws_the_tally_with_the_quorum_and_threshold_marked(
+    alice_client, bob_client, personas, carol
+):
+    proposal = general(personas)
+    bob_client.post(proposal_url(proposal), {"position": "agree", "reason": "yes"})
+    alice_client.post(proposal_url(proposal), {"position": "disagree", "reason": "no"})
+    page = alice_client.get(proposal_url(proposal)).content.decode()
+    svg = tally_svg(page, proposal)
+    assert 'role="img"' in svg
+    assert f'aria-labelledby="tally-chart-{proposal.pk}-title"' in svg
+    assert 'data-position="agree" data-value="1"' in svg
+    assert 'data-position="disagree" data-value="1"' in svg
+    assert 'data-position="none" data-value="1"' in svg
+    assert "chart-mark-quorum" in svg
+    assert "quorum: 2 of 3 vote" in svg  # the default quorum: half of three, rounded up
+    assert "to pass: 2 of 2 agree (2/3)" in svg
+    # The counts in words stay beside it.
+    assert "Agree: 1" in text(alice_client.get(proposal_url(proposal)))
+
+
+def test_the_live_tally_fragment_carries_the_chart_and_a_closed_one_drops_the_marks(
+    alice_client, bob_client, personas
+):
+    proposal = general(personas)
+    bob_client.post(proposal_url(proposal), {"position": "block", "reason": "no"})
+    fragment = alice_client.get(proposal_url(proposal, "tally/"), headers={"HX-Request": "true"})
+    svg = tally_svg(fragment.content.decode(), proposal)
+    assert 'data-position="block" data-value="1"' in svg
+    assert "A block stops the proposal." in svg
+    decisions_flow.proposal_close(proposal=proposal, now=timezone.now() + timedelta(days=8))
+    closed = tally_svg(alice_client.get(proposal_url(proposal)).content.decode(), proposal)
+    assert 'data-position="block" data-value="1"' in closed
+    assert "chart-mark" not in closed
+
+
+def test_a_ranked_choice_has_no_tally_bar(alice_client, personas):
+    proposal = decisions_flow.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="choice", title="Flavour", options=["a", "b"]
+    )
+    assert "tally-chart" not in alice_client.get(proposal_url(proposal)).content.decode()

@@ -674,3 +674,41 @@ def test_a_spread_expenses_page_shows_its_schedule(alice_client, personas):
     stand = Transaction.objects.get(kind="expense")
     page = alice_client.get(f"/c/home/ledger/transactions/{stand.pk}/").content.decode()
     assert "Spread over 12 batches: 0 carried so far, $0.00 charged, $240.00 still to come." in page
+
+
+# --- The balances as a picture ------------------------------------------------------------
+
+
+def balances_svg(page: str) -> str:
+    match = re.search(r'<svg[^>]*id="balances-chart".*?</svg>', page, re.S)
+    assert match, "no balances chart"
+    return match.group(0)
+
+
+def test_the_ledger_draws_the_balances_beside_their_table(alice_client, personas):
+    expense(personas, amount="10.00")
+    page = alice_client.get(LEDGER).content.decode()
+    svg = balances_svg(page)
+    assert 'role="img"' in svg
+    assert 'aria-describedby="balances-chart-desc"' in svg
+    assert re.search(r'class="chart-bar-owed"[^>]*data-member="alice" data-value="5.00"', svg)
+    assert re.search(r'class="chart-bar-owing"[^>]*data-member="bob" data-value="-5.00"', svg)
+    assert "the table below has every balance in figures" in page
+    assert page.index("balances-chart") < page.index("2 members' balances")
+
+
+def test_a_ledger_of_many_members_draws_twelve_owing_and_says_how_many_more(alice_client, personas):
+    people = [MembershipFactory(coop=personas.coop).user for _ in range(13)]
+    expense(
+        personas, amount="28.00", split=dict.fromkeys([personas.alice, personas.bob, *people], 1)
+    )
+    page = alice_client.get(LEDGER).content.decode()
+    svg = balances_svg(page)
+    assert svg.count('class="chart-bar-owing"') == 12
+    assert svg.count('class="chart-bar-owed"') == 1
+    assert "2 more members owe" in svg
+    assert "2 more members owe: the table has everyone." in page
+
+
+def test_a_ledger_with_no_money_yet_draws_no_balances(alice_client, personas):
+    assert "balances-chart" not in alice_client.get(LEDGER).content.decode()

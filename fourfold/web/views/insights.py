@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.coops import selectors as coops
 from fourfold.coops.selectors import coop_today
-from fourfold.insights import charts, economics, principles, roles_chart, selectors
+from fourfold.insights import charts, economics, principles, roles_chart, selectors, share_chart
 from fourfold.insights.budget import budget_report
 from fourfold.ledger import statements
 from fourfold.web.presenters.insights import audit_rows, meanings, role_cells
@@ -27,6 +27,8 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
     roles = selectors.member_roles(coop=coop, today=today)
     audit = principles.principles_audit(coop=coop, today=today, roles=roles)
     money = economics.economics(coop=coop, today=today)
+    year = economics.member_year(coop=coop, member=request.user, money=money, today=today)
+    took = any(m.units or m.charged for m in year)
     consistency = consistency_summary(coop)
     all_four = sum(1 for r in roles if r.all_four)
     budget = budget_report(coop=coop, member=None)
@@ -54,7 +56,11 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
                 ),
                 "roles": roles_chart.roles_matrix(roles),
                 "budget": charts.budget_chart(budget_months, currency=coop.currency),
+                "share": share_chart.share_chart(year, currency=coop.currency, unit=coop.unit)
+                if took
+                else None,
             },
+            "year": year if took else [],
             "budget_months": budget_months
             if any(m.budget is not None for m in budget_months)
             else [],

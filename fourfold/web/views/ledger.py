@@ -34,6 +34,7 @@ from fourfold.web.forms.ledger import (
     entry_error,
 )
 from fourfold.web.presenters.ledger import (
+    balances_picture,
     names,
     pending_lines,
     rows,
@@ -107,6 +108,7 @@ def ledger(request: MemberRequest, slug: str) -> HttpResponse:
         deposit = deposits.deposit_of(coop=coop, member=request.user)
         context |= {
             "books": books,
+            "balances_picture": balances_picture(coop, books, request.user),
             "balanced": books.balanced,
             "deposit": deposit,
             "deposit_form": DepositForm(
