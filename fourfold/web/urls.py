@@ -16,6 +16,7 @@ from fourfold.web.views import (
     ledger,
     pages,
     production,
+    pwa,
     receipts,
     recurring,
     reminders,
@@ -26,6 +27,9 @@ app_name = "web"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
