@@ -347,3 +347,18 @@ def test_an_unknown_kind_or_delivery_is_refused(home):
         services.notification_preferences_set(member=home.bob, choices={"gossip": "app"})
     with pytest.raises(Invalid):
         services.notification_preferences_set(member=home.bob, choices={"entry": "pigeon"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_commit_tells_and_a_real_rollback_does_not():
+    from fourfold.testing import make_personas
+
+    people = make_personas()
+    with time_machine.travel(NOW, tick=False):
+        decisions_flow.proposal_open(coop=people.coop, by=people.alice, kind="general", title="Yes")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            decisions_flow.proposal_open(
+                coop=people.coop, by=people.alice, kind="general", title="No"
+            )
+            raise RuntimeError
+    assert [n.params["title"] for n in Notification.objects.filter(member=people.bob)] == ["Yes"]
