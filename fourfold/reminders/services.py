@@ -52,7 +52,7 @@ def round_run(*, now: datetime | None = None) -> RoundDone:
     for entry in recurring.recurring_due(now=now).entries:
         consumption.period_catch_up(expense=entry, by=None)
     lapsed = consent.entries_lapse(now=now)
-    sent = send_reminders(now=now)
+    sent = send_reminders(now=now) + emails_retry(now=now)
     return RoundDone(lapsed=lapsed, sent=sent, digests=digests_send(now=now))
 
 
@@ -249,6 +249,39 @@ def _emails_send(*, coop: Cooperative, kind: str, subject: str, now: datetime) -
             continue
         sent += 1
     return sent
+
+
+# The kinds whose e-mail is a reminder of the round's (send_reminders), not the event's.
+REMINDED = {
+    Notification.Kind.SHIFT_TOMORROW,
+    Notification.Kind.VOTE_CLOSING,
+    Notification.Kind.BALANCE,
+}
+# An event's e-mail that could not go out is tried again by the rounds this long; then it
+# stays in-app only: news a day old is the digest's or the page's.
+RETRY_FOR = timedelta(days=1)
+
+
+def emails_retry(*, now: datetime | None = None) -> int:
+    """Send the events' e-mails that failed (the SMTP server was away); returns how many."""
+    now = now or timezone.now()
+    waiting = (
+        selectors.delivered_by(
+            Notification.objects.filter(
+                emailed_at__isnull=True, created_at__gte=now - RETRY_FOR, created_at__lt=now
+            ).exclude(kind__in=REMINDED),
+            Delivery.EMAIL,
+        )
+        .exclude(member__email="")
+        .values_list("coop_id", "kind", "subject")
+        .distinct()
+    )
+    subjects = sorted(set(waiting))
+    coops = Cooperative.objects.in_bulk({coop_id for coop_id, _kind, _subject in subjects})
+    return sum(
+        _emails_send(coop=coops[coop_id], kind=kind, subject=subject, now=now)
+        for coop_id, kind, subject in subjects
+    )
 
 
 def _preferences_url() -> str:

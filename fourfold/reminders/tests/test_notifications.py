@@ -362,3 +362,26 @@ def test_a_real_commit_tells_and_a_real_rollback_does_not():
             )
             raise RuntimeError
     assert [n.params["title"] for n in Notification.objects.filter(member=people.bob)] == ["Yes"]
+
+
+def test_an_email_that_could_not_be_sent_is_tried_again_by_the_next_round(home, told, monkeypatch):
+    def refuse(**kwargs):
+        raise ConnectionRefusedError("no SMTP server")
+
+    monkeypatch.setattr(services, "letter_send", refuse)
+    with time_machine.travel(NOW, tick=False):
+        told(
+            lambda: money_flow.expense_post(
+                coop=home.coop,
+                payer=home.bob,
+                amount=Decimal("12.50"),
+                category="ingredients",
+                entered_by=home.alice,
+            )
+        )
+    assert Notification.objects.get(kind="entry").emailed_at is None
+    monkeypatch.undo()
+    assert services.emails_retry(now=NOW + timedelta(hours=1)) == 1
+    assert [letter.to for letter in mail.outbox] == [["bob@example.org"]]
+    assert services.emails_retry(now=NOW + timedelta(hours=2)) == 0
+    assert len(mail.outbox) == 1
