@@ -152,17 +152,20 @@ def test_a_batch_made_tells_each_consumer_their_share_is_ready(home, told):
     )
 
 
+def bobs_milk(home):
+    """Alice records milk Bob paid for: it waits for Bob's confirmation."""
+    return money_flow.expense_post(
+        coop=home.coop,
+        payer=home.bob,
+        amount=Decimal("12.50"),
+        category="ingredients",
+        entered_by=home.alice,
+    )
+
+
 def test_an_entry_naming_a_member_tells_them_by_multipart_email(home, told):
     with time_machine.travel(NOW, tick=False):
-        entry = told(
-            lambda: money_flow.expense_post(
-                coop=home.coop,
-                payer=home.bob,
-                amount=Decimal("12.50"),
-                category="ingredients",
-                entered_by=home.alice,
-            )
-        )
+        entry = told(lambda: bobs_milk(home))
     assert of("entry") == [("bob", str(entry.pk))]
     [letter] = mail.outbox
     assert letter.to == ["bob@example.org"]
@@ -201,15 +204,7 @@ def test_an_entry_told_at_once_is_not_told_again_by_the_first_reminder(home, tol
 def test_nobody_is_emailed_who_chose_in_app_only(home, told):
     services.notification_preferences_set(member=home.bob, choices={"entry": "app"})
     with time_machine.travel(NOW, tick=False):
-        told(
-            lambda: money_flow.expense_post(
-                coop=home.coop,
-                payer=home.bob,
-                amount=Decimal("12.50"),
-                category="ingredients",
-                entered_by=home.alice,
-            )
-        )
+        told(lambda: bobs_milk(home))
         assert of("entry") != []
         assert mail.outbox == []
         # Neither does the round's first reminder e-mail it.
@@ -370,15 +365,7 @@ def test_an_email_that_could_not_be_sent_is_tried_again_by_the_next_round(home, 
 
     monkeypatch.setattr(services, "letter_send", refuse)
     with time_machine.travel(NOW, tick=False):
-        told(
-            lambda: money_flow.expense_post(
-                coop=home.coop,
-                payer=home.bob,
-                amount=Decimal("12.50"),
-                category="ingredients",
-                entered_by=home.alice,
-            )
-        )
+        told(lambda: bobs_milk(home))
     assert Notification.objects.get(kind="entry").emailed_at is None
     monkeypatch.undo()
     assert services.emails_retry(now=NOW + timedelta(hours=1)) == 1
