@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fourfold.web.context_processors.navigation",
+                "fourfold.web.context_processors.notifications",
             ],
         },
     },

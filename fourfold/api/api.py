@@ -20,6 +20,7 @@ from fourfold.api.routers import (
     governance,
     insights,
     ledger,
+    notifications,
     production,
     receipts,
     recurring,
@@ -54,6 +55,7 @@ api.add_router("", governance.router)
 api.add_router("", insights.router)
 api.add_router("", activity.router)
 api.add_router("", week.router)
+api.add_router("", notifications.router)
 
 
 @api.exception_handler(FourfoldError)

@@ -54,3 +54,72 @@ class SentReminder(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["coop", "-sent_at"])]
+
+
+class Notification(models.Model):
+    """Something a member should know, kept in-app until they read it.
+
+    Stored as a kind and its parameters, not as text: it is written in the reader's language
+    when it is shown (``fourfold.reminders.notices``)."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("a new proposal")
+        VOTE_CLOSING = "vote_closing", _("a vote closing soon")
+        ADMISSION = "admission", _("someone waiting for admission")
+        SWAP_OFFERED = "swap_offered", _("a shift offered on the swap board")
+        SWAP_TAKEN = "swap_taken", _("my offered shift taken")
+        BATCH = "batch", _("a batch missed or moved")
+        SHARE_READY = "share_ready", _("my share ready to collect")
+        ENTRY = "entry", _("an entry naming me or waiting for me")
+        SETTLE_UP = "settle_up", _("a settle-up payment to confirm")
+        SHIFT_TOMORROW = "shift_tomorrow", _("my shift tomorrow")
+        BALANCE = "balance", _("my balance overdue")
+
+    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict)
+    # What it is about (a proposal's id, a shift's, an entry's, an ISO week): with the co-op,
+    # the member and the kind it is unique, so an event or a round seen twice tells once.
+    subject = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "member", "kind", "subject"], name="notification_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "-created_at"]),
+            models.Index(
+                fields=["member"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+
+class NotificationPreference(models.Model):
+    """How a member wants one kind of notification. Without a row, the kind's default
+    (``fourfold.reminders.notices.DEFAULT_DELIVERY``)."""
+
+    class Delivery(models.TextChoices):
+        APP = "app", _("only here, in fourfold")
+        EMAIL = "email", _("an e-mail at once")
+        DIGEST = "digest", _("in a daily e-mail digest")
+        # Stored now; sent once Web Push exists. Until then it stays in-app.
+        PUSH = "push", _("a push notification on my device")
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="notification_preference_once"),
+        ]

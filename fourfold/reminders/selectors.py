@@ -4,12 +4,14 @@ went out already and what the member turned off."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +27,13 @@ from fourfold.ledger.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, member_mo
 from fourfold.lib.dates import format_day, format_moment
 from fourfold.lib.money import format_money
 from fourfold.production.models import Batch, Shift
-from fourfold.reminders.models import ReminderPreference, SentReminder
+from fourfold.reminders.models import (
+    Notification,
+    NotificationPreference,
+    ReminderPreference,
+    SentReminder,
+)
+from fourfold.reminders.notices import DEFAULT_DELIVERY, Delivery
 
 VOTE_WARNING = timedelta(hours=48)  # a vote closing this soon is worth an e-mail
 Kind = SentReminder.Kind
@@ -47,6 +55,12 @@ class Reminder:
     key: str
     subject: str
     body: str
+    # The notification kind it belongs to: the member's choice for that kind says whether it
+    # is e-mailed. With ``params`` the round also keeps it in-app, as a Notification about
+    # ``notice_subject``; without, the event that caused it did that already.
+    notice_kind: str
+    notice_subject: str
+    params: dict[str, object] | None
 
     @property
     def identity(self) -> tuple[int, int, str, str]:
@@ -58,7 +72,13 @@ def _link(name: str, *args) -> str:
 
 
 def _reminder(
-    coop: Cooperative, member: User, kind: str, key: str, subject: str, *lines: str
+    coop: Cooperative,
+    member: User,
+    kind: str,
+    key: str,
+    subject: str,
+    *lines: str,
+    notice: tuple[str, str, dict[str, object] | None],
 ) -> Reminder:
     """A plain-text letter: greeting, what it is about, and how to turn it off."""
     footer = _(
@@ -72,6 +92,9 @@ def _reminder(
         key=key,
         subject=f"[{coop.name}] {subject}",
         body="\n\n".join([greeting, *lines, footer]) + "\n",
+        notice_kind=notice[0],
+        notice_subject=notice[1],
+        params=notice[2],
     )
 
 
@@ -113,7 +136,15 @@ def _shift_reminders(now: datetime) -> list[Reminder]:
             "link": _link("production_shifts", coop.slug)
         }
         subject = _("Your shift tomorrow, %(day)s") % {"day": day}
-        reminders.append(_reminder(coop, member, Kind.SHIFT, str(shift.pk), subject, what, swap))
+        params = {
+            "shift": shift.pk,
+            "day": batch.date.isoformat(),
+            "quantity": batch.planned_quantity,
+        }
+        notice = (Notification.Kind.SHIFT_TOMORROW, str(shift.pk), params)
+        reminders.append(
+            _reminder(coop, member, Kind.SHIFT, str(shift.pk), subject, what, swap, notice=notice)
+        )
     return reminders
 
 
@@ -141,10 +172,25 @@ def _vote_reminders(now: datetime) -> list[Reminder]:
             "link": _link("proposal", coop.slug, proposal.pk)
         }
         subject = _("Vote closing soon: %(title)s") % {"title": proposal.title}
+        params = {
+            "proposal": proposal.pk,
+            "title": proposal.title,
+            "closes_at": proposal.closes_at.isoformat(),
+        }
+        notice = (Notification.Kind.VOTE_CLOSING, str(proposal.pk), params)
         for member_id, member in sorted(members[coop.pk].items()):
             if member_id not in counted:
                 reminders.append(
-                    _reminder(coop, member, Kind.VOTE, str(proposal.pk), subject, what, vote)
+                    _reminder(
+                        coop,
+                        member,
+                        Kind.VOTE,
+                        str(proposal.pk),
+                        subject,
+                        what,
+                        vote,
+                        notice=notice,
+                    )
                 )
     return reminders
 
@@ -189,7 +235,11 @@ def _balance_reminders(now: datetime) -> list[Reminder]:
             subject = _("Your balance is overdue")
             member = members[coop.pk][member_id]
             key = f"{year}-W{week:02d}"
-            reminders.append(_reminder(coop, member, Kind.BALANCE, key, subject, what, settle))
+            amount: dict[str, object] = {"amount": str(owed)}
+            notice = (Notification.Kind.BALANCE, key, amount)
+            reminders.append(
+                _reminder(coop, member, Kind.BALANCE, key, subject, what, settle, notice=notice)
+            )
     return reminders
 
 
@@ -227,7 +277,11 @@ def _consent_reminders(now: datetime) -> list[Reminder]:
         answer = _("Confirm or decline it: %(link)s") % {"link": _link("ledger", coop.slug)}
         subject = _("An entry waits for your confirmation")
         key = f"{entry.pk}:{period}"
-        reminders.append(_reminder(coop, member, Kind.CONSENT, key, subject, what, answer))
+        told = Notification.Kind.SETTLE_UP if entry.kind == "transfer" else Notification.Kind.ENTRY
+        notice = (told, str(entry.pk), None)
+        reminders.append(
+            _reminder(coop, member, Kind.CONSENT, key, subject, what, answer, notice=notice)
+        )
     return reminders
 
 
@@ -244,26 +298,76 @@ def _opted_out(reminders: list[Reminder]) -> set[tuple[int, int, str]]:
     }
 
 
-def reminders_due(*, now: datetime | None = None) -> list[Reminder]:
-    """What should go out now and has not yet, as the members' choices allow."""
+def reminders_all(*, now: datetime | None = None) -> list[Reminder]:
+    """Every reminder the time calls for, whatever the members chose or were sent already."""
     now = now or timezone.now()
     with override(settings.LANGUAGE_CODE):
-        due = [
+        return [
             *_shift_reminders(now),
             *_vote_reminders(now),
             *_balance_reminders(now),
             *_consent_reminders(now),
         ]
+
+
+def _not_by_email(reminders: list[Reminder]) -> set[tuple[int, str]]:
+    """(member, kind) of the reminders whose member wants that kind other than by e-mail now."""
+    chosen = dict(
+        (((member_id, kind), delivery))
+        for member_id, kind, delivery in NotificationPreference.objects.filter(
+            member_id__in={r.member.pk for r in reminders},
+            kind__in={r.notice_kind for r in reminders},
+        ).values_list("member_id", "kind", "delivery")
+    )
+    return {
+        (r.member.pk, r.notice_kind)
+        for r in reminders
+        if chosen.get((r.member.pk, r.notice_kind), DEFAULT_DELIVERY[r.notice_kind])
+        != Delivery.EMAIL
+    }
+
+
+def _told_already(reminders: list[Reminder]) -> set[tuple[int, int, str, str]]:
+    """The entries whose first word the member had by e-mail from the event itself: the
+    round's first reminder of them would say it again."""
+    first = [r for r in reminders if r.kind == Kind.CONSENT and r.key.endswith(":0")]
+    if not first:
+        return set()
+    return set(
+        Notification.objects.filter(
+            member_id__in={r.member.pk for r in first},
+            subject__in={r.notice_subject for r in first},
+            kind__in={r.notice_kind for r in first},
+            emailed_at__isnull=False,
+        ).values_list("coop_id", "member_id", "kind", "subject")
+    )
+
+
+def reminders_due(
+    *, now: datetime | None = None, candidates: list[Reminder] | None = None
+) -> list[Reminder]:
+    """What should go out by e-mail now and has not yet, as the members' choices allow;
+    out of ``candidates`` (``reminders_all``) when the caller has them already."""
+    due = candidates if candidates is not None else reminders_all(now=now)
     due = [reminder for reminder in due if reminder.member.email]
     if not due:
         return []
     off = _opted_out(due)
+    not_by_email = _not_by_email(due)
+    told = _told_already(due)
     sent = set(
         SentReminder.objects.filter(
             member_id__in={r.member.pk for r in due}, key__in={r.key for r in due}
         ).values_list("coop_id", "member_id", "kind", "key")
     )
-    return [r for r in due if r.identity[:3] not in off and r.identity not in sent]
+    return [
+        r
+        for r in due
+        if r.identity[:3] not in off
+        and r.identity not in sent
+        and (r.member.pk, r.notice_kind) not in not_by_email
+        and (r.coop.pk, r.member.pk, r.notice_kind, r.notice_subject) not in told
+    ]
 
 
 def preference_of(*, coop: Cooperative, member: User) -> ReminderPreference:
@@ -271,3 +375,54 @@ def preference_of(*, coop: Cooperative, member: User) -> ReminderPreference:
     return ReminderPreference.objects.filter(coop=coop, member=member).first() or (
         ReminderPreference(coop=coop, member=member)
     )
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+def delivered_by(notifications: QuerySet[Notification], delivery: str) -> QuerySet[Notification]:
+    """Those of ``notifications`` whose member wants their kind by ``delivery``: their choice,
+    or else the kind's default, worked out by the database."""
+    chosen = NotificationPreference.objects.filter(
+        member=OuterRef("member_id"), kind=OuterRef("kind")
+    ).values("delivery")[:1]
+    default = Case(
+        *[When(kind=kind, then=Value(way)) for kind, way in DEFAULT_DELIVERY.items()],
+        default=Value(Delivery.APP),
+        output_field=CharField(),
+    )
+    return notifications.annotate(delivery=Coalesce(Subquery(chosen), default)).filter(
+        delivery=delivery
+    )
+
+
+def deliveries_of(*, member: User) -> dict[str, str]:
+    """How ``member`` gets each kind: their choice, else the kind's default."""
+    chosen = dict(
+        NotificationPreference.objects.filter(member=member).values_list("kind", "delivery")
+    )
+    return {kind: chosen.get(kind, DEFAULT_DELIVERY[kind]) for kind in Notification.Kind}
+
+
+def delivery_by_member(*, member_ids: Iterable[int], kind: str) -> dict[int, str]:
+    """How each of the members gets ``kind``."""
+    ids = set(member_ids)
+    chosen = dict(
+        NotificationPreference.objects.filter(member_id__in=ids, kind=kind).values_list(
+            "member_id", "delivery"
+        )
+    )
+    return {member_id: chosen.get(member_id, DEFAULT_DELIVERY[kind]) for member_id in ids}
+
+
+def notifications_of(*, member: User) -> QuerySet[Notification]:
+    """``member``'s own notifications, newest first; every member sees only theirs."""
+    return (
+        Notification.objects.filter(member=member)
+        .select_related("coop")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(*, member: User) -> int:
+    return Notification.objects.filter(member=member, read_at__isnull=True).count()

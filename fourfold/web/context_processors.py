@@ -1,12 +1,15 @@
-"""What every page's header needs: the co-ops the member can switch between."""
+"""What every page's header needs: the co-ops the member can switch between and the count of
+their unread notifications, both read only when a page draws the header."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import lazy
 
 from fourfold.coops import selectors
 from fourfold.coops.models import Cooperative
+from fourfold.reminders.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, QuerySet[Cooperative] | tuple[()]]:
@@ -16,3 +19,12 @@ def navigation(request: HttpRequest) -> dict[str, QuerySet[Cooperative] | tuple[
     if user is None or not user.is_authenticated:
         return {"nav_coops": ()}
     return {"nav_coops": selectors.coops_for_user(user=user)}
+
+
+def notifications(request: HttpRequest) -> dict[str, object]:
+    """``unread_notifications``: the member's unread count, counted (one query) only when a
+    template shows it; no query for an anonymous visitor."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": lazy(lambda: unread_count(member=user), int)()}

@@ -180,7 +180,7 @@ def test_a_reminder_another_run_recorded_meanwhile_is_not_sent_again(busy, monke
     # Another run sends them all between our reading and our sending.
     services.send_reminders(now=NOW)
     mail.outbox.clear()
-    monkeypatch.setattr(services, "reminders_due", lambda now: due)
+    monkeypatch.setattr(services, "reminders_due", lambda now, candidates: due)
     assert services.send_reminders(now=NOW) == 0
     assert mail.outbox == []
 
@@ -189,7 +189,7 @@ def test_a_reminder_that_could_not_be_sent_is_tried_again_next_run(busy, monkeyp
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no SMTP server")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr(services, "letter_send", refuse)
     assert services.send_reminders(now=NOW) == 0
     assert not SentReminder.objects.exists()
     monkeypatch.undo()

@@ -1,0 +1,20 @@
+"""A member's choice of how they hear about each kind of notification."""
+
+from __future__ import annotations
+
+from django import forms
+
+from fourfold.reminders.models import Notification, NotificationPreference
+
+
+class NotificationPreferenceForm(forms.Form):
+    """One group of four radio buttons per kind."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in Notification.Kind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=NotificationPreference.Delivery.choices,
+                widget=forms.RadioSelect,
+            )
