@@ -166,6 +166,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The first logs members in; Django's own stays for sessions it started before.
+AUTHENTICATION_BACKENDS = [
+    "fourfold.web.auth.MemberBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:week"
 LOGOUT_REDIRECT_URL = "web:home"

@@ -10,7 +10,17 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -426,3 +436,16 @@ def notifications_of(*, member: User) -> QuerySet[Notification]:
 
 def unread_count(*, member: User) -> int:
     return Notification.objects.filter(member=member, read_at__isnull=True).count()
+
+
+def unread_count_of_outer_user() -> Coalesce:
+    """``unread_count`` as a subquery on an outer query's user (``OuterRef("pk")``), to read it
+    together with the user's own row."""
+    unread = (
+        Notification.objects.filter(member=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("member")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(unread), Value(0))

@@ -22,9 +22,12 @@ def navigation(request: HttpRequest) -> dict[str, QuerySet[Cooperative] | tuple[
 
 
 def notifications(request: HttpRequest) -> dict[str, object]:
-    """``unread_notifications``: the member's unread count, counted (one query) only when a
-    template shows it; no query for an anonymous visitor."""
+    """``unread_notifications``: the member's unread count; no query for an anonymous visitor."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0}
+    # Read with the member's row (fourfold.web.auth); a session from before counts apart.
+    counted = getattr(user, "unread_notifications", None)
+    if counted is not None:
+        return {"unread_notifications": counted}
     return {"unread_notifications": lazy(lambda: unread_count(member=user), int)()}

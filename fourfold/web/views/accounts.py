@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fourfold.accounts import selectors, services
 from fourfold.errors import FourfoldError
+from fourfold.web.auth import BACKEND
 from fourfold.web.devices import remember_device
 from fourfold.web.forms.accounts import SignupForm, ThrottledAuthenticationForm
 from fourfold.web.forms.common import add_domain_error
@@ -53,7 +54,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except FourfoldError as error:
             add_domain_error(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND)
             messages.success(request, _("Welcome, %(name)s.") % {"name": user.username})
             response = redirect(_next_url(request) or "web:my_coops")
             remember_device(response, user_id=user.pk)
