@@ -31,7 +31,7 @@ def test_a_member_reads_their_notifications_and_chooses_on_a_phone(page, check_p
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My notifications")
-    expect(page.get_by_text("2 unread")).to_be_visible()
+    expect(page.get_by_text("2 unread", exact=True)).to_be_visible()
     check_page(page)
     page.get_by_role("group", name="a new proposal").get_by_label("only here, in fourfold").check()
     page.get_by_role("button", name="Save").click()
@@ -39,7 +39,7 @@ def test_a_member_reads_their_notifications_and_chooses_on_a_phone(page, check_p
     check_page(page)
     assert deliveries_of(member=people.bob)["proposal"] == "app"
     page.get_by_role("button", name="Mark all read").click()
-    expect(page.get_by_text("0 unread")).to_be_visible()
+    expect(page.get_by_text("0 unread", exact=True)).to_be_visible()
     check_page(page)
 
 

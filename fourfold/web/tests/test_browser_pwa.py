@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from fourfold.insights.tests.weeks import NOW, alice_week
 from fourfold.testing import PASSWORD
+from fourfold.web.tests.navigation import log_out
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +102,7 @@ def test_a_connection_lost_on_a_live_page_shows_the_banner(scene, phone):
 
 def test_logging_out_forgets_the_pages_kept(scene, phone):
     log_in_to_the_week(phone)
-    phone.get_by_role("button", name="Log out alice").click()
+    log_out(phone, "alice")
     expect(phone.get_by_role("link", name="Log in", exact=True)).to_be_visible()
     wait_until_kept(phone, "/week/", kept=False)
 
