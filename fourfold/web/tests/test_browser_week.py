@@ -36,6 +36,14 @@ def test_a_member_logs_in_to_their_week_and_confirms_an_entry(
     expect(page.get_by_role("region", name="Your co-ops")).to_contain_text("principle")
     check_page(page)
     page.screenshot(path=artifacts_dir / "week.png", full_page=True)
+    # Drawn afresh in the dark scheme: measured mid-switch, the colours would still be fading.
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    expect(page.get_by_role("region", name="Your co-ops")).to_contain_text("principle")
+    check_page(page)
+    page.screenshot(path=artifacts_dir / "week-dark.png", full_page=True)
+    page.emulate_media(color_scheme="light")
+    page.reload()
 
     page.get_by_role("button", name=f"Confirm #{scene.entry.pk}").click()
     expect(heading).to_have_text("This week")
