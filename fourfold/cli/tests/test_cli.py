@@ -262,6 +262,10 @@ def test_serve_runs_gunicorn_with_static_files_over_plain_http(fresh_env):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet}") as response:
             assert response.status == 200
             assert "max-age" in response.headers["Cache-Control"]
+        # The service worker names the hashed static files the server collected.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sw.js") as response:
+            assert response.status == 200
+            assert stylesheet in response.read().decode()
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]

@@ -8,6 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -77,7 +78,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     config: dict[str, object] = {
         "shell": [static(path) for path in SHELL],
-        "static": static(""),
+        # The prefix, not a file: the hashed-names storage knows files only.
+        "static": settings.STATIC_URL,
         "offline": reverse("web:offline"),
         # The browser asks for the manifest on every page, offline too.
         "manifest": reverse("web:manifest"),
