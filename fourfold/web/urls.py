@@ -217,6 +217,7 @@ urlpatterns = [
     path("c/<slug:slug>/decisions/", governance.decisions, name="decisions"),
     path("c/<slug:slug>/decisions/log/", governance.decision_log, name="decision_log"),
     path("c/<slug:slug>/decisions/tallies/", governance.open_tallies, name="open_tallies"),
+    path("c/<slug:slug>/decisions/fields/", governance.proposal_fields, name="proposal_fields"),
     path("c/<slug:slug>/decisions/<int:pk>/", governance.proposal, name="proposal"),
     path(
         "c/<slug:slug>/decisions/<int:pk>/tally/",
@@ -234,6 +235,7 @@ urlpatterns = [
         name="proposal_proxy_revoke",
     ),
     path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
+    path("c/<slug:slug>/settings/value/", governance.rule_value_fields, name="rule_value_fields"),
     path("c/<slug:slug>/reminders/", reminders.reminders, name="reminders"),
     path("c/<slug:slug>/activity/", activity.activity, name="activity"),
     path("c/<slug:slug>/week/health/", week.week_health, name="week_health"),
