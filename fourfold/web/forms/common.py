@@ -71,10 +71,11 @@ class CadenceWords(forms.Form):
         self.current_cadence = current
         plain = plain_rhythm(current) if current else None
         words = capfirst(describe_cadence(current) or current)
+        # Built per form, in the reader's language.
         rhythms = [
-            ("weekly", _("Every week")),
-            ("fortnightly", _("Every two weeks")),
-            ("monthly", _("Once a month")),
+            ("weekly", str(_("Every week"))),
+            ("fortnightly", str(_("Every two weeks"))),
+            ("monthly", str(_("Once a month"))),
         ]
         rhythm = forms.ChoiceField(
             label=_("How often you make a batch"),
@@ -83,7 +84,7 @@ class CadenceWords(forms.Form):
             help_text=_("Today: %(value)s.") % {"value": words} if current else "",
         )
         if current and plain is None:
-            rhythms.insert(0, (KEEP, _("Keep it: %(words)s") % {"words": words}))
+            rhythms.insert(0, (KEEP, str(_("Keep it: %(words)s") % {"words": words})))
             rhythm.choices, rhythm.initial = rhythms, KEEP
             rhythm.help_text = _(
                 "Today: %(value)s. These words cannot say that rhythm: it stays as it is "

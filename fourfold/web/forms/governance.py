@@ -179,7 +179,7 @@ class ProposalForm(forms.Form):
         return [self[name] for name in KIND_FIELDS[self.chosen_kind]]
 
     def kind_label(self) -> str:
-        return capfirst(Proposal.Kind(self.chosen_kind).label)
+        return str(capfirst(Proposal.Kind(self.chosen_kind).label))
 
     def budget_lines(self) -> list[dict[str, str]]:
         return [

@@ -39,4 +39,4 @@ def choosing(data: QueryDict, name: str) -> bool:
 
 def chosen_only(data: QueryDict, names: tuple[str, ...]) -> dict[str, str]:
     """What a choosing post keeps for the form it re-renders: ``names`` as posted."""
-    return {name: data[name] for name in names if name in data}
+    return {name: str(data[name]) for name in names if name in data}

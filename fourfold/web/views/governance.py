@@ -428,9 +428,10 @@ def coop_settings(request: MemberRequest, slug: str) -> HttpResponse:
                 change={rule: value},
             )
         except FourfoldError as error:
-            # The service names the rule (or "change"): either way it is the new value.
+            # The service names the rule (or "change"): either way it is the new value, beside
+            # its input (for the cadence, beside its words).
             if error.field == "change" or error.field in rules.RULES:
-                form.add_error("value", error.detail)
+                form.add_error(form.value_fields()[0].name, error.detail)
             else:
                 add_domain_error(form, error)
         else:
