@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -126,20 +127,61 @@ def normalise_cadence(rule: str) -> str:
 
 
 RHYTHMS = ("weekly", "fortnightly", "monthly")
+WEEKS_OF_MONTH = (1, 2, 3, 4, -1)
 
 
-def cadence_rule(rhythm: str, day: str, week_of_month: int = 1) -> str:
-    """The RRULE for a plain rhythm: every week, every two weeks, or one week of the month
-    (1 to 4, or -1 for the last) on ``day`` (MO … SU)."""
-    if day not in DAY_CODES or rhythm not in RHYTHMS:
-        raise ValueError(f"no plain rhythm {rhythm!r} on {day!r}")
+def _day_list(days: str | Sequence[str]) -> list[str]:
+    """``days`` (one code or several) in the week's order, each once: MO before FR."""
+    chosen = {days} if isinstance(days, str) else set(days)
+    if not chosen or not chosen <= set(DAY_CODES):
+        raise ValueError(f"no days {sorted(chosen)!r}")
+    return [code for code in DAY_CODES if code in chosen]
+
+
+def cadence_rule(rhythm: str, days: str | Sequence[str], week_of_month: int = 1) -> str:
+    """The RRULE for a plain rhythm: every week or every two weeks on ``days`` (one code MO …
+    SU, or several), or one week of the month (1 to 4, or -1 for the last) on one day."""
+    if rhythm not in RHYTHMS:
+        raise ValueError(f"no plain rhythm {rhythm!r}")
+    codes = _day_list(days)
     if rhythm == "weekly":
-        return f"FREQ=WEEKLY;BYDAY={day}"
+        return f"FREQ=WEEKLY;BYDAY={','.join(codes)}"
     if rhythm == "fortnightly":
-        return f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}"
-    if week_of_month not in (1, 2, 3, 4, -1):
+        return f"FREQ=WEEKLY;INTERVAL=2;BYDAY={','.join(codes)}"
+    if len(codes) != 1:
+        raise ValueError("once a month is on one day")
+    if week_of_month not in WEEKS_OF_MONTH:
         raise ValueError(f"no week {week_of_month} of a month")
-    return f"FREQ=MONTHLY;BYDAY={week_of_month}{day}"
+    return f"FREQ=MONTHLY;BYDAY={week_of_month}{codes[0]}"
+
+
+def plain_rhythm(rule: str) -> tuple[str, list[str], int] | None:
+    """The plain rhythm ``cadence_rule`` makes ``rule`` from — (rhythm, days, week of the
+    month) — or None when no plain words say it (every day, the 15th, every three weeks)."""
+    parts = dict(part.partition("=")[::2] for part in normalise_cadence(rule).split(";"))
+    parts.pop("WKST", None)
+    freq, interval, byday = (
+        parts.pop("FREQ", ""),
+        parts.pop("INTERVAL", "1"),
+        parts.pop("BYDAY", ""),
+    )
+    if parts or not byday:
+        return None
+    codes = byday.split(",")
+    if freq == "WEEKLY" and interval in ("1", "2") and set(codes) <= set(DAY_CODES):
+        rhythm = "weekly" if interval == "1" else "fortnightly"
+        return rhythm, _day_list(codes), 1
+    week = codes[0][:-2]
+    if (
+        freq == "MONTHLY"
+        and interval == "1"
+        and len(codes) == 1
+        and codes[0][-2:] in DAY_CODES
+        and week.lstrip("+-").isdigit()
+        and int(week) in WEEKS_OF_MONTH
+    ):
+        return "monthly", [codes[0][-2:]], int(week)
+    return None
 
 
 def _ordinal(position: int) -> str | None:

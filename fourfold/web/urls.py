@@ -222,6 +222,7 @@ urlpatterns = [
     path("c/<slug:slug>/decisions/", governance.decisions, name="decisions"),
     path("c/<slug:slug>/decisions/log/", governance.decision_log, name="decision_log"),
     path("c/<slug:slug>/decisions/tallies/", governance.open_tallies, name="open_tallies"),
+    path("c/<slug:slug>/decisions/fields/", governance.proposal_fields, name="proposal_fields"),
     path("c/<slug:slug>/decisions/<int:pk>/", governance.proposal, name="proposal"),
     path(
         "c/<slug:slug>/decisions/<int:pk>/tally/",
@@ -239,6 +240,7 @@ urlpatterns = [
         name="proposal_proxy_revoke",
     ),
     path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
+    path("c/<slug:slug>/settings/value/", governance.rule_value_fields, name="rule_value_fields"),
     path("c/<slug:slug>/reminders/", reminders.reminders, name="reminders"),
     path("notifications/", notifications.notifications, name="notifications"),
     path(

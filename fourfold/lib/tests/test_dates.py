@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fourfold.lib.dates import date_within_reach, describe_cadence, parse_cadence
+from fourfold.lib.dates import (
+    DAY_CODES,
+    cadence_rule,
+    date_within_reach,
+    describe_cadence,
+    parse_cadence,
+    plain_rhythm,
+)
 
 
 @pytest.mark.parametrize(
@@ -121,3 +128,42 @@ def test_a_date_beyond_ten_years_is_refused_in_words(day, today):
 
 def test_reach_near_the_last_year_stops_at_it_without_overflow():
     assert date_within_reach(date(9999, 12, 31), today=date(9995, 1, 1)) == date(9999, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("words", "rule"),
+    [
+        (("weekly", ["FR", "TU"], 1), "FREQ=WEEKLY;BYDAY=TU,FR"),
+        (("fortnightly", ["SA"], 1), "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"),
+        (("monthly", ["SA"], -1), "FREQ=MONTHLY;BYDAY=-1SA"),
+        (("monthly", ["SU"], 3), "FREQ=MONTHLY;BYDAY=3SU"),
+    ],
+)
+def test_a_plain_rhythm_makes_its_rule_and_reads_back_from_it(words, rule):
+    assert cadence_rule(*words) == rule
+    rhythm, days, week = words
+    assert plain_rhythm(rule) == (rhythm, sorted(days, key=DAY_CODES.index), week)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY",
+        "FREQ=WEEKLY;INTERVAL=3;BYDAY=SU",
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        "FREQ=MONTHLY;BYDAY=5SU",
+        "FREQ=MONTHLY;BYDAY=1SU,1SA",
+        "FREQ=WEEKLY;BYDAY=SU;BYHOUR=9",
+    ],
+)
+def test_a_rhythm_no_plain_words_say_reads_back_as_none(rule):
+    assert plain_rhythm(rule) is None
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("monthly", ["SA", "SU"], 1), ("weekly", [], 1), ("weekly", ["XX"], 1), ("yearly", "SU", 1)],
+)
+def test_cadence_rule_refuses_what_no_plain_rhythm_is(words):
+    with pytest.raises(ValueError):
+        cadence_rule(*words)

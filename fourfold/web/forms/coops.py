@@ -6,11 +6,10 @@ import zoneinfo
 from typing import Any
 
 from django import forms
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from fourfold.lib.dates import DAY_CODES, RHYTHMS, cadence_rule
 from fourfold.lib.language import zone_with_city
+from fourfold.web.forms.common import CadenceWords
 
 # The zones most co-ops would pick, offered first and in words; every zone follows.
 COMMON_TIME_ZONES = (
@@ -54,7 +53,7 @@ def time_zone_choices() -> list:
     ]
 
 
-class CoopForm(forms.Form):
+class CoopForm(CadenceWords):
     name = forms.CharField(
         label=_("Name"),
         max_length=120,
@@ -80,45 +79,6 @@ class CoopForm(forms.Form):
         help_text=_(
             "As in “24 quarts” or “8 repair slots”. Leave it empty and fourfold adds an s "
             "(or es, ies); members can change it later by a rule change."
-        ),
-    )
-    rhythm = forms.ChoiceField(
-        label=_("How often you make a batch"),
-        required=False,
-        initial="weekly",
-        choices=[
-            ("weekly", _("Every week")),
-            ("fortnightly", _("Every two weeks")),
-            ("monthly", _("Once a month")),
-            ("rule", _("Another rhythm: write its rule below")),
-        ],
-    )
-    day = forms.ChoiceField(
-        label=_("On"),
-        required=False,
-        initial="SU",
-        choices=[(code, WEEKDAYS[index]) for index, code in enumerate(DAY_CODES)],
-    )
-    week_of_month = forms.TypedChoiceField(
-        label=_("Which week, when once a month"),
-        required=False,
-        coerce=int,
-        initial=1,
-        choices=[
-            (1, _("the first")),
-            (2, _("the second")),
-            (3, _("the third")),
-            (4, _("the fourth")),
-            (-1, _("the last")),
-        ],
-    )
-    cadence = forms.CharField(
-        label=_("Cadence"),
-        max_length=255,
-        required=False,
-        help_text=_(
-            "Only for another rhythm: an RFC 5545 rule, such as FREQ=WEEKLY;BYDAY=TU,FR for "
-            "every Tuesday and Friday. A rule written here comes before the choices above."
         ),
     )
     timezone = forms.ChoiceField(
@@ -151,19 +111,12 @@ class CoopForm(forms.Form):
         help_text=_("Making it yourself at home, to show the time saved together."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_cadence_words(before="timezone")
+
     def clean(self) -> dict[str, Any]:
-        """The cadence comes from the plain choices unless a rule is written out."""
+        """The cadence is the rule its words make."""
         super().clean()
-        data = self.cleaned_data
-        rhythm = data.pop("rhythm", "") or "rule"
-        day = data.pop("day", "") or "SU"
-        week = data.pop("week_of_month", None) or 1
-        if not data.get("cadence") and "cadence" not in self.errors:
-            if rhythm in RHYTHMS:
-                data["cadence"] = cadence_rule(rhythm, day, week)
-            else:
-                self.add_error(
-                    "cadence",
-                    _("Write the rule for your rhythm, such as FREQ=WEEKLY;BYDAY=TU,FR."),
-                )
-        return data
+        self.cleaned_data["cadence"] = self.cadence_from_words()
+        return self.cleaned_data

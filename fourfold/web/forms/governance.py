@@ -9,13 +9,19 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.coops.models import Cooperative
 from fourfold.governance.models import Proposal, Vote
-from fourfold.governance.rules import EMPTY_MEANS_NONE
+from fourfold.governance.rules import EMPTY_MEANS_NONE, MONEY_RULES
 from fourfold.ledger.models import Category, SpreadEnd
-from fourfold.web.forms.common import choice_field
+from fourfold.web.forms.common import (
+    CADENCE_FIELDS,
+    CadenceWords,
+    choice_field,
+    swap_on_change,
+)
 
 # A rule stored as a whole number takes a whole number: "24", never "24.5" or "abc".
 WHOLE_NUMBER_RULES = frozenset(
@@ -37,6 +43,23 @@ PROPOSAL_KINDS = (
 )
 # Kinds whose proposal reads "Reverse entry #12", "End regular cost #3" without a title.
 SELF_TITLED = (Proposal.Kind.REVERSAL, Proposal.Kind.SPREAD_END, Proposal.Kind.RECURRING_END)
+BUDGET_FIELDS = tuple(f"budget_{category.value}" for category in Category)
+# The fields each kind has beside its title and details: the form shows and checks only the
+# chosen kind's, so a spending approval never asks for options.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    Proposal.Kind.GENERAL: (),
+    Proposal.Kind.SPENDING: ("amount",),
+    Proposal.Kind.CHOICE: ("options",),
+    Proposal.Kind.REMOVE_MEMBER: ("subject",),
+    Proposal.Kind.REVERSAL: ("entry",),
+    Proposal.Kind.BUDGET: BUDGET_FIELDS,
+    Proposal.Kind.SPREAD_END: ("transaction", "rest"),
+    Proposal.Kind.RECURRING_END: ("recurring",),
+}
+COMMON_FIELDS = ("kind", "title", "body")
+# The part of the page holding the chosen kind's fields, and the chosen rule's new value.
+KIND_TARGET = "proposal-kind-fields"
+RULE_TARGET = "rule-value-fields"
 
 
 def _reason_field() -> forms.CharField:
@@ -56,14 +79,7 @@ class ProposalForm(forms.Form):
         initial=Proposal.Kind.GENERAL,
         help_text=_("To change a rule, use the co-op's settings page."),
     )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=_(
-            "Reversing an entry or ending a cost may leave it empty: it says what it does."
-        ),
-    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = forms.CharField(
         label=_("Details"),
         max_length=5000,
@@ -75,26 +91,24 @@ class ProposalForm(forms.Form):
         max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text=_("Spending approvals only."),
     )
     options = forms.CharField(
         label=_("Options, one per line"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Ranked choices only: members rank them, instant runoff decides."),
+        help_text=_("Members rank them, instant runoff decides."),
     )
     subject = forms.ChoiceField(
         label=_("Member to remove"),
         required=False,
-        help_text=_("Removing a member only."),
     )
     entry = forms.IntegerField(
         label=_("Entry number"),
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        help_text=_("Reversing an entry only: its number in the ledger, such as 12."),
+        help_text=_("Its number in the ledger, such as 12."),
     )
 
     # Offered as a list, checked by the rules: a spread that finished meanwhile is refused
@@ -104,7 +118,6 @@ class ProposalForm(forms.Form):
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        help_text=_("Ending a spread cost early only."),
     )
     rest = forms.ChoiceField(
         label=_("What it has not charged yet"),
@@ -115,14 +128,13 @@ class ProposalForm(forms.Form):
             (SpreadEnd.Rest.WRITE_OFF, _("written off now, shared equally by the members")),
         ],
         initial=SpreadEnd.Rest.NEXT_BATCH,
-        help_text=_("Ending a spread cost early only."),
     )
     recurring = forms.IntegerField(
         label=_("Regular cost to end"),
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        help_text=_("Ending a regular cost only: no period after it ends is entered."),
+        help_text=_("No period after it ends is entered."),
     )
 
     def __init__(
@@ -132,11 +144,20 @@ class ProposalForm(forms.Form):
         currency: str,
         spreads: list[tuple[int, str]],
         regular: list[tuple[int, str]],
+        fields_url: str = "",
         **kwargs: Any,
     ) -> None:
         """``spreads`` and ``regular``: the spread costs and the regular costs a proposal may
-        end now, by number, each with how it reads."""
+        end now, by number, each with how it reads. Only the chosen kind's fields are kept:
+        the posted kind, else the initial one (a link's ``?kind=``, the "Choose" button).
+        ``fields_url``: where the page fetches a kind's fields when the kind changes."""
         super().__init__(*args, **kwargs)
+        chosen = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        self.chosen_kind = chosen if chosen in KIND_FIELDS else Proposal.Kind.GENERAL
+        if fields_url:
+            swap_on_change(self.fields["kind"], fields_url, KIND_TARGET)
+        if self.chosen_kind in SELF_TITLED:
+            self.fields["title"].help_text = _("Leave it empty for one that says what it does.")
         for name, choices in (("transaction", spreads), ("recurring", regular)):
             self.fields[name].widget = forms.Select(choices=[("", "—"), *choices])
         self.fields["amount"].label = _("Amount to approve (%(currency)s)") % {"currency": currency}
@@ -148,11 +169,17 @@ class ProposalForm(forms.Form):
                 max_length=32,
                 required=False,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-                help_text=_("Budgets only. Leave empty for no line."),
+                help_text=_("Leave empty for no line."),
             )
+        kept = (*COMMON_FIELDS, *KIND_FIELDS[self.chosen_kind])
+        self.fields = {name: field for name, field in self.fields.items() if name in kept}
 
-    def budget_fields(self) -> list[forms.BoundField]:
-        return [self[f"budget_{category.value}"] for category in Category]
+    def kind_fields(self) -> list[forms.BoundField]:
+        """The chosen kind's own fields, shown in the part of the form that changes with it."""
+        return [self[name] for name in KIND_FIELDS[self.chosen_kind]]
+
+    def kind_label(self) -> str:
+        return str(capfirst(Proposal.Kind(self.chosen_kind).label))
 
     def budget_lines(self) -> list[dict[str, str]]:
         return [
@@ -253,17 +280,13 @@ class ProxyForm(forms.Form):
         choice_field(self, "holder").choices = [(name, name) for name in members]
 
 
-class RuleChangeForm(forms.Form):
+class RuleChangeForm(CadenceWords):
     rule = forms.ChoiceField(label=_("Rule"))
     value = forms.CharField(
         label=_("New value"),
         max_length=255,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_(
-            "A whole number for counts, days and hours; a fraction such as 3/4 for the "
-            "threshold; an empty spending limit means no limit."
-        ),
     )
     title = forms.CharField(
         label=_("Title"),
@@ -282,20 +305,60 @@ class RuleChangeForm(forms.Form):
         self,
         *args: Any,
         rules: list[tuple[str, str]],
+        today: str = "",
         options: list[tuple[str, str]] | None = None,
+        currency: str = "",
+        cadence: str = "",
+        fields_url: str = "",
         **kwargs: Any,
     ) -> None:
-        """``options``: the values the chosen rule can take, when it is a choice (how members
-        are admitted, how general costs are shared): offered by name, not typed."""
+        """The new value's input fits the chosen rule (the posted one, else the initial):
+        ``options`` offered by name when it is a choice (how members are admitted), the
+        cadence in words (``cadence``: the rule today), an amount in ``currency``, a number.
+        ``today``: how the chosen rule reads now, said beside the input. ``fields_url``:
+        where the page fetches a rule's input when the rule changes."""
         super().__init__(*args, **kwargs)
         choice_field(self, "rule").choices = [("", _("Choose a rule")), *rules]
+        if fields_url:
+            swap_on_change(self.fields["rule"], fields_url, RULE_TARGET)
+        chosen = self.data.get("rule") if self.is_bound else self.initial.get("rule")
+        self.chosen_rule: str | None = chosen if chosen in dict(rules) else None
+        if self.chosen_rule == "cadence":
+            del self.fields["value"]
+            self.add_cadence_words(current=cadence, before="title")
+            return
+        value = self.fields["value"]
         if options:
-            self.fields["value"] = forms.ChoiceField(label=_("New value"), choices=options)
+            value = self.fields["value"] = forms.ChoiceField(label=_("New value"), choices=options)
+        elif self.chosen_rule in WHOLE_NUMBER_RULES:
+            value.widget.attrs["inputmode"] = "numeric"
+            value.help_text = _("A whole number.")
+        elif self.chosen_rule in MONEY_RULES:
+            value.label = _("New value (%(currency)s)") % {"currency": currency}
+            value.widget.attrs["inputmode"] = "decimal"
+            if self.chosen_rule in EMPTY_MEANS_NONE:
+                value.help_text = _("An amount; leave it empty for none.")
+        elif self.chosen_rule == "threshold":
+            value.help_text = _("A fraction, such as 3/4.")
+        if today:
+            value.help_text = " ".join(
+                [str(_("Today: %(value)s.") % {"value": today}), str(value.help_text)]
+            ).strip()
+
+    def value_fields(self) -> list[forms.BoundField]:
+        """The input, or the cadence's words, for the chosen rule's new value."""
+        return [self[name] for name in CADENCE_FIELDS if self.chosen_rule == "cadence"] or [
+            self["value"]
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        rule, value = cleaned.get("rule"), cleaned.get("value", "")
+        rule = cleaned.get("rule")
+        if rule == "cadence":
+            cleaned["value"] = self.cadence_from_words()
+            return cleaned
+        value = cleaned.get("value", "")
         if not rule or "value" in self.errors:
             return cleaned
         if value == "" and rule not in EMPTY_MEANS_NONE:

@@ -51,7 +51,8 @@ def field(page, label: str):
 
 def fill_coop_form(page, time_zone: str = "America/Chicago", **changes: str) -> None:
     field(page, "How often you make a batch").select_option("Every week")
-    field(page, "On").select_option("Saturday")
+    page.get_by_role("checkbox", name="Sunday").uncheck()
+    page.get_by_role("checkbox", name="Saturday").check()
     for label, value in {**COOP, **changes}.items():
         field(page, label).fill(value)
     field(page, "Time zone").select_option(time_zone)
@@ -112,6 +113,7 @@ def test_a_neighbour_signs_up_founds_a_coop_and_invites_another(
     expect(page.get_by_role("heading", level=1)).to_have_text("Found a co-op")
     check_page(page)
     fill_coop_form(page)
+    page.get_by_role("main").screenshot(path=artifacts_dir / "found-form.png")
     page.get_by_role("button", name="Found the co-op").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverside Bread Co-op")
     expect(page.get_by_role("status")).to_have_text(
@@ -196,14 +198,14 @@ def test_a_form_error_shows_next_to_its_field(page, check_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("This week")
 
     page.goto("/coops/new/")
-    fill_coop_form(page, Cadence="every sunday")
+    fill_coop_form(page, **{"Target quantity per batch": "0"})
     page.get_by_role("button", name="Found the co-op").click()
 
-    cadence = field(page, "Cadence")
-    expect(cadence).to_have_value("every sunday")
-    expect(cadence).to_have_attribute("aria-invalid", "true")
-    expect(cadence).to_have_accessible_description(re.compile("Unknown cadence rule"))
-    group = page.locator(".field").filter(has=cadence)
-    expect(group.locator(".errorlist")).to_contain_text("Unknown cadence rule")
+    quantity = field(page, "Target quantity per batch")
+    expect(quantity).to_have_value("0")
+    expect(quantity).to_have_attribute("aria-invalid", "true")
+    expect(quantity).to_have_accessible_description(re.compile("greater than or equal to 1"))
+    group = page.locator(".field").filter(has=quantity)
+    expect(group.locator(".errorlist")).to_contain_text("greater than or equal to 1")
     expect(page.locator("[aria-invalid=true]")).to_have_count(1)
     check_page(page)

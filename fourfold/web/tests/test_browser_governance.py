@@ -152,3 +152,35 @@ def test_voting_works_without_javascript(riverside, new_page):
     vote(page, "Block", "Too many of us travel.")
     expect(page.locator(".votes")).to_contain_text("Too many of us travel.")
     expect(page.locator(".tally")).to_contain_text("Block: 1")
+
+
+def test_choosing_another_kind_swaps_the_proposal_fields_in_place(
+    riverside, new_page, check_page, artifacts_dir
+):
+    page = new_page()
+    log_in_to(page, "dee", "/c/riverside/decisions/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decisions of Riverside Yogurt")
+    # With scripts the fields follow the kind by themselves: nothing to press.
+    expect(page.get_by_role("button", name="Choose this kind")).to_be_hidden()
+    expect(field(page, "Options, one per line")).to_have_count(0)
+    check_page(page)
+    decisions_url = page.url
+
+    field(page, "Kind").select_option("choice")
+    expect(field(page, "Options, one per line")).to_be_visible()
+    expect(page.get_by_role("group", name="Ranked choice")).to_be_visible()
+    check_page(page)
+
+    field(page, "Title").fill("A new fridge")
+    field(page, "Kind").select_option("spending")
+    expect(field(page, "Options, one per line")).to_have_count(0)
+    expect(field(page, "Amount to approve (USD)")).to_be_visible()
+    expect(field(page, "Title")).to_have_value("A new fridge")
+    assert page.url == decisions_url, "the fields swap in without leaving the page"
+    check_page(page)
+    page.locator("#propose").screenshot(path=artifacts_dir / "proposal-form.png")
+
+    field(page, "Amount to approve (USD)").fill("150")
+    page.get_by_role("button", name="Open the proposal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A new fridge")
+    check_page(page)

@@ -20,7 +20,8 @@ FOUNDING = {
     "slug": "somerville",
     "product": "yogurt",
     "unit": "quart",
-    "cadence": "FREQ=WEEKLY;BYDAY=SU",
+    "rhythm": "weekly",
+    "days": "SU",
     "timezone": "America/New_York",
     "target_quantity": "20",
     "producers_per_batch": "2",
@@ -158,33 +159,9 @@ def test_a_batch_of_one_reads_in_the_singular(client):
 
 
 @pytest.mark.parametrize(
-    ("choices", "rule"),
-    [
-        ({"rhythm": "weekly", "day": "SA"}, "FREQ=WEEKLY;BYDAY=SA"),
-        ({"rhythm": "fortnightly", "day": "TU"}, "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"),
-        ({"rhythm": "monthly", "day": "SU", "week_of_month": "-1"}, "FREQ=MONTHLY;BYDAY=-1SU"),
-        ({"rhythm": "weekly", "day": "SA", "cadence": "FREQ=DAILY"}, "FREQ=DAILY"),
-    ],
-)
-def test_founding_picks_the_cadence_from_plain_choices(client, choices, rule):
-    client.force_login(UserFactory())
-    response = client.post("/coops/new/", {**FOUNDING, "cadence": "", **choices})
-    assert response.status_code == 302
-    assert Cooperative.objects.get().cadence == rule
-
-
-def test_another_rhythm_needs_its_rule_written_out(client):
-    client.force_login(UserFactory())
-    response = client.post("/coops/new/", {**FOUNDING, "cadence": "", "rhythm": "rule"})
-    assert response.status_code == 200
-    assert "Write the rule for your rhythm" in str(response.context["form"].errors["cadence"])
-    assert not Cooperative.objects.exists()
-
-
-@pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"cadence": "every sunday"}, "cadence"),
+        ({"rhythm": "every sunday"}, "rhythm"),
         ({"target_quantity": "0"}, "target_quantity"),
         ({"currency": "XYZ"}, "currency"),
     ],

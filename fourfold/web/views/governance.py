@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from fourfold.governance import rules, selectors, votes
 from fourfold.governance.models import FacilitatorDuty, Proposal, Proxy, Vote
 from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.governance import (
+    COMMON_FIELDS,
     ProposalForm,
     ProxyForm,
     RankForm,
@@ -34,7 +36,7 @@ from fourfold.web.forms.governance import (
 )
 from fourfold.web.presenters import governance as present
 from fourfold.web.requests import MemberRequest
-from fourfold.web.views.common import coop_for_page, first_error
+from fourfold.web.views.common import choosing, chosen_only, coop_for_page, first_error
 from fourfold.workflows import decisions as decisions_flow
 
 SECTION = "decisions"
@@ -110,23 +112,34 @@ def _initial(request: MemberRequest) -> dict[str, str]:
     }
 
 
-@login_required
-def decisions(request: MemberRequest, slug: str) -> HttpResponse:
-    """Open proposals with their live tallies, the facilitator, recent decisions and the form
-    that opens a proposal (posted here)."""
-    coop = coop_for_page(request, slug)
-    members = list(coop_selectors.active_members(coop=coop))
-    form = ProposalForm(
-        _posted(request),
+def _proposal_form(
+    coop: Cooperative, members: list[User], data: QueryDict | None, initial: dict[str, str]
+) -> ProposalForm:
+    return ProposalForm(
+        data,
         members=[member.username for member in members],
         currency=coop.currency,
         spreads=present.spread_choices(coop),
         regular=present.regular_choices(coop),
-        initial=_initial(request),
+        fields_url=reverse("web:proposal_fields", args=[coop.slug]),
+        initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+
+
+@login_required
+def decisions(request: MemberRequest, slug: str) -> HttpResponse:
+    """Open proposals with their live tallies, the facilitator, recent decisions and the form
+    that opens a proposal (posted here; a post that only chooses the kind shows its fields)."""
+    coop = coop_for_page(request, slug)
+    members = list(coop_selectors.active_members(coop=coop))
+    data = _posted(request)
+    if data is not None and choosing(data, "kind"):
+        form = _proposal_form(coop, members, None, chosen_only(data, COMMON_FIELDS))
+    else:
+        form = _proposal_form(coop, members, data, _initial(request))
+    if form.is_bound and form.is_valid():
         values = form.cleaned_data
-        subject = next((m for m in members if m.username == values["subject"]), None)
+        subject = next((m for m in members if m.username == values.get("subject")), None)
         try:
             proposal = decisions_flow.proposal_open(
                 coop=coop,
@@ -134,9 +147,9 @@ def decisions(request: MemberRequest, slug: str) -> HttpResponse:
                 kind=values["kind"],
                 title=values["title"],
                 body=values["body"],
-                options=values["options"],
+                options=values.get("options", []),
                 subject=subject,
-                amount=values["amount"] or None,
+                amount=values.get("amount") or None,
                 change=_change(form),
             )
         except FourfoldError as error:
@@ -171,6 +184,15 @@ def decisions(request: MemberRequest, slug: str) -> HttpResponse:
             "active_count": len(members),
         },
     )
+
+
+@login_required
+def proposal_fields(request: MemberRequest, slug: str) -> HttpResponse:
+    """The fields of the kind ``?kind=`` names, for the form to swap in when the kind changes."""
+    coop = coop_for_page(request, slug)
+    members = list(coop_selectors.active_members(coop=coop))
+    form = _proposal_form(coop, members, None, chosen_only(request.GET, ("kind",)))
+    return render(request, "web/_proposal_kind_fields.html", {"form": form})
 
 
 def _vote_form(
@@ -364,20 +386,36 @@ def decision_log(request: MemberRequest, slug: str) -> HttpResponse:
     )
 
 
+def _rule_form(
+    coop: Cooperative, data: QueryDict | None, initial: dict[str, str]
+) -> RuleChangeForm:
+    """The rule change form, its new value's input fitting the chosen rule."""
+    chosen = (data or initial).get("rule")
+    known = chosen if chosen in rules.RULES else None
+    return RuleChangeForm(
+        data,
+        rules=[(rule, present.rule_label(rule)) for rule in rules.RULES],
+        today=present.rule_display(coop, known) if known else "",
+        options=present.rule_options(known),
+        currency=coop.currency,
+        cadence=coop.cadence,
+        fields_url=reverse("web:rule_value_fields", args=[coop.slug]),
+        initial=initial,
+    )
+
+
 @login_required
 def coop_settings(request: MemberRequest, slug: str) -> HttpResponse:
     """The co-op's rules, read-only: a rule changes only by a proposal the members pass,
-    opened from the form here."""
+    opened from the form here (a post that only chooses the rule shows its input)."""
     coop = coop_for_page(request, slug)
-    # "Propose a change" beside a rule links here with that rule chosen.
-    chosen = request.POST.get("rule") or request.GET.get("rule")
-    form = RuleChangeForm(
-        _posted(request),
-        rules=[(rule, present.rule_label(rule)) for rule in rules.RULES],
-        options=present.rule_options(chosen),
-        initial={"rule": chosen} if chosen in rules.RULES else {},
-    )
-    if request.method == "POST" and form.is_valid():
+    data = _posted(request)
+    if data is not None and choosing(data, "rule"):
+        form = _rule_form(coop, None, chosen_only(data, ("rule", "title", "body")))
+    else:
+        # "Propose a change" beside a rule links here with that rule chosen.
+        form = _rule_form(coop, data, chosen_only(request.GET, ("rule",)))
+    if form.is_bound and form.is_valid():
         rule, value = form.cleaned_data["rule"], form.cleaned_data["value"]
         title = form.cleaned_data["title"] or present.suggested_title(coop, rule, value)
         try:
@@ -390,9 +428,10 @@ def coop_settings(request: MemberRequest, slug: str) -> HttpResponse:
                 change={rule: value},
             )
         except FourfoldError as error:
-            # The service names the rule (or "change"): either way it is the new value.
+            # The service names the rule (or "change"): either way it is the new value, beside
+            # its input (for the cadence, beside its words).
             if error.field == "change" or error.field in rules.RULES:
-                form.add_error("value", error.detail)
+                form.add_error(form.value_fields()[0].name, error.detail)
             else:
                 add_domain_error(form, error)
         else:
@@ -418,3 +457,12 @@ def coop_settings(request: MemberRequest, slug: str) -> HttpResponse:
             "pending": pending,
         },
     )
+
+
+@login_required
+def rule_value_fields(request: MemberRequest, slug: str) -> HttpResponse:
+    """The new value's input for the rule ``?rule=`` names, with how it reads today, for the
+    form to swap in when the rule changes."""
+    coop = coop_for_page(request, slug)
+    form = _rule_form(coop, None, chosen_only(request.GET, ("rule",)))
+    return render(request, "web/_rule_value_fields.html", {"form": form})
