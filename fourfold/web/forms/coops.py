@@ -9,6 +9,7 @@ from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from fourfold.coops.models import Cooperative
 from fourfold.lib.dates import DAY_CODES, RHYTHMS, cadence_rule
 from fourfold.lib.language import zone_with_city
 
@@ -69,6 +70,19 @@ class CoopForm(forms.Form):
         label=_("What you make or do together"),
         max_length=120,
         help_text=_("A good (yogurt) or a service (bike repair)."),
+    )
+    # Left out (an older client, a script), a co-op makes a good, as co-ops did before.
+    kind = forms.TypedChoiceField(
+        label=_("A good or a service"),
+        choices=Cooperative.Kind.choices,
+        required=False,
+        empty_value=Cooperative.Kind.GOOD,
+        initial=Cooperative.Kind.GOOD,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A good is made in batches and collected; a service is given in sessions members "
+            "book. It picks the words every page uses."
+        ),
     )
     unit = forms.CharField(
         label=_("Unit"), max_length=40, help_text=_("How a share is counted: quart, loaf, repair.")

@@ -6,7 +6,7 @@ how many options); these forms check the shape, so a typo reads as a form error.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from fourfold.coops.models import Cooperative
 from fourfold.governance.models import Proposal, Vote
 from fourfold.governance.rules import EMPTY_MEANS_NONE
 from fourfold.ledger.models import Category, SpreadEnd
-from fourfold.web.forms.common import choice_field
+from fourfold.web.forms.common import ServiceWording, choice_field
 
 # A rule stored as a whole number takes a whole number: "24", never "24.5" or "abc".
 WHOLE_NUMBER_RULES = frozenset(
@@ -49,7 +49,7 @@ def _reason_field() -> forms.CharField:
     )
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(ServiceWording):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[(kind.value, kind.label) for kind in PROPOSAL_KINDS],
@@ -117,6 +117,14 @@ class ProposalForm(forms.Form):
         initial=SpreadEnd.Rest.NEXT_BATCH,
         help_text=_("Ending a spread cost early only."),
     )
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {
+        "rest": {
+            "choices": [
+                (SpreadEnd.Rest.NEXT_BATCH, _("to the next session held")),
+                (SpreadEnd.Rest.WRITE_OFF, _("written off now, shared equally by the members")),
+            ]
+        }
+    }
     recurring = forms.IntegerField(
         label=_("Regular cost to end"),
         required=False,

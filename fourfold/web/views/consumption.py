@@ -66,7 +66,7 @@ def shares(request: MemberRequest, slug: str) -> HttpResponse:
             "coop": coop,
             "section": SECTION,
             "share": mine,
-            "share_form": ShareForm(initial={"units": mine.units if mine else 1}),
+            "share_form": ShareForm(initial={"units": mine.units if mine else 1}, coop=coop),
             "everyone": everyone,
             "asked": asked,
             "left_over": coop.target_quantity - asked,
@@ -82,7 +82,7 @@ def shares(request: MemberRequest, slug: str) -> HttpResponse:
 def share_set(request: MemberRequest, slug: str) -> HttpResponse:
     """The number form and the minus and plus buttons all post the new size."""
     coop = coop_for_page(request, slug)
-    form = ShareForm(request.POST)
+    form = ShareForm(request.POST, coop=coop)
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect("web:shares", slug=coop.slug)
@@ -140,7 +140,7 @@ def reservation_set(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     """This batch only: more, fewer or none, until the cut-off (the service keeps the time)."""
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
-    form = ReservationForm(request.POST, prefix=f"batch-{batch.pk}")
+    form = ReservationForm(request.POST, prefix=f"batch-{batch.pk}", coop=coop)
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect("web:shares", slug=coop.slug)

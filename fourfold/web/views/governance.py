@@ -123,6 +123,7 @@ def decisions(request: MemberRequest, slug: str) -> HttpResponse:
         spreads=present.spread_choices(coop),
         regular=present.regular_choices(coop),
         initial=_initial(request),
+        coop=coop,
     )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
