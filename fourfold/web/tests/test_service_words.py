@@ -173,3 +173,24 @@ def test_a_yogurt_co_op_still_says_batch(travel, personas):
     for where in (f"{slug}/production/", f"{slug}/shares/", "calendar"):
         assert re.search(r"\bbatch(es)?\b", read[where], re.IGNORECASE), where
     assert "session" not in read[f"{slug}/production/"].lower()
+
+
+def test_what_a_bike_kitchen_tells_a_member_after_booking_and_using_a_slot(travel, personas):
+    story = a_year_of(personas, kind=Cooperative.Kind.SERVICE)
+    client = Client()
+    client.force_login(personas.alice)
+    slug = f"/c/{story.coop.slug}"
+    week = story.week
+    told = [
+        client.post(f"{slug}/shares/mine/", {"units": 2}, follow=True),
+        client.post(
+            f"{slug}/shares/batches/{week.take_batch.pk}/reservation/",
+            {f"batch-{week.take_batch.pk}-units": 0},
+            follow=True,
+        ),
+        client.post(f"{slug}/shares/batches/{week.made.pk}/collected/", follow=True),
+    ]
+    messages = [str(message) for response in told for message in response.context["messages"]]
+    assert len(messages) == 3, messages
+    assert [goods_words_in(message) for message in messages] == [[], [], []]
+    assert "Your booking of the session of" in messages[2]

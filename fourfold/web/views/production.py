@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import FourfoldError
 from fourfold.lib.dates import format_day
 from fourfold.production import selectors, services, swaps
@@ -172,7 +173,11 @@ def batch_made(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The batch of %(date)s is recorded as made: %(n)d %(unit)s.")
+                service_or_good(
+                    coop,
+                    _("The batch of %(date)s is recorded as made: %(n)d %(unit)s."),
+                    _("The session of %(date)s is recorded as held: %(n)d %(unit)s."),
+                )
                 % {
                     "date": format_day(batch.date),
                     "n": form.cleaned_data["quantity"],
@@ -200,7 +205,11 @@ def batch_missed(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The batch of %(date)s is recorded as missed.")
+                service_or_good(
+                    coop,
+                    _("The batch of %(date)s is recorded as missed."),
+                    _("The session of %(date)s is recorded as missed."),
+                )
                 % {"date": format_day(batch.date)},
             )
             return redirect("web:production", slug=coop.slug)
