@@ -118,6 +118,12 @@ def member_pages(story: Story) -> list[str]:
         f"{slug}/decisions/log/",
         f"{slug}/activity/",
         f"{slug}/reminders/",
+        f"{slug}/settings/",
+        f"{slug}/settings/?rule=general_cost_mode",
+        f"{slug}/decisions/{story.week.proposal.pk}/",
+        f"{slug}/ledger/expense/",
+        f"{slug}/shares/membership/leave/",
+        "/coops/",
     ]
 
 

@@ -374,8 +374,8 @@ def coop_settings(request: MemberRequest, slug: str) -> HttpResponse:
     chosen = request.POST.get("rule") or request.GET.get("rule")
     form = RuleChangeForm(
         _posted(request),
-        rules=[(rule, present.rule_label(rule)) for rule in rules.RULES],
-        options=present.rule_options(chosen),
+        rules=[(rule, present.rule_label(rule, coop)) for rule in rules.RULES],
+        options=present.rule_options(chosen, coop),
         initial={"rule": chosen} if chosen in rules.RULES else {},
     )
     if request.method == "POST" and form.is_valid():
