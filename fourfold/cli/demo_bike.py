@@ -36,6 +36,7 @@ BIKE_COOP = services.CoopFields(
     slug=BIKE_SLUG,
     name="Somerville Bike Kitchen",
     product="bike repair",
+    kind="service",
     unit="repair slot",
     cadence="FREQ=WEEKLY;BYDAY=WE",
     timezone="America/New_York",

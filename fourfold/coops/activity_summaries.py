@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from fourfold.coops.models import AuditEvent, Cooperative
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import PrincipleViolation
 from fourfold.lib.dates import describe_cadence, format_day
 from fourfold.lib.money import format_money
@@ -181,6 +182,13 @@ def _unavailable(e: _Event) -> str:
 
 
 def _missed(e: _Event) -> str:
+    if e.coop.is_service:
+        if e.data.get("reason"):
+            return _("%(who)s recorded a session as missed: %(reason)s") % {
+                "who": e.who,
+                "reason": e.data["reason"],
+            }
+        return _("%(who)s recorded a session as missed") % {"who": e.who}
     if e.data.get("reason"):
         return _("%(who)s recorded a batch as missed: %(reason)s") % {
             "who": e.who,
@@ -194,13 +202,35 @@ def _share(e: _Event) -> str:
         return _("%(who)s paused their standing share") % {"who": e.who}
     if e.number("units") == 0:
         return _("%(who)s stopped their standing share") % {"who": e.who}
-    return _("%(who)s set their standing share to %(units)s a batch") % {
+    return service_or_good(
+        e.coop,
+        _("%(who)s set their standing share to %(units)s a batch"),
+        _("%(who)s set their standing booking to %(units)s a session"),
+    ) % {
         "who": e.who,
         "units": e.units("units"),
     }
 
 
 # Built when a row is read, so that each sentence speaks the reader's language.
+# A service co-op's sentences, where they differ from a good's (below).
+_SERVICE_SUMMARIES: dict[str, Callable[[_Event], str]] = {
+    "production.rules_followed": lambda e: (
+        _("The sessions followed the new rules: %(created)s planned, %(removed)s removed")
+        % {"created": e.number("created"), "removed": e.number("removed")}
+    ),
+    "production.made": lambda e: (
+        _("%(who)s recorded a session held: %(units)s")
+        % {"who": e.who, "units": e.units("quantity")}
+    ),
+    "consumption.reservation": lambda e: (
+        _("%(who)s booked %(units)s of a session") % {"who": e.who, "units": e.units("units")}
+    ),
+    "consumption.allocated": lambda e: (
+        _("%(who)s shared out a session: %(units)s") % {"who": e.who, "units": e.units("units")}
+    ),
+    "consumption.collected": lambda e: _("%(who)s used their booking") % {"who": e.who},
+}
 _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "coop.founded": lambda e: _("%(who)s founded the co-op") % {"who": e.who},
     "coop.imported": lambda e: _("The co-op was brought in from an export"),
@@ -252,7 +282,9 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
         % {
             "id": e.number("transaction"),
             "amount": e.money("remaining"),
-            "rest": _("to the next batch made")
+            "rest": service_or_good(
+                e.coop, _("to the next batch made"), _("to the next session held")
+            )
             if e.data.get("rest") == "next_batch"
             else _("written off equally"),
         }
@@ -342,7 +374,9 @@ def summarise(
     members its data names by id."""
     # No actor: fourfold did it by itself (a proposal closing at its deadline, a re-plan).
     who = actor or _("fourfold")
-    summary = _SUMMARIES.get(event.action)
+    summary = (coop.is_service and _SERVICE_SUMMARIES.get(event.action)) or _SUMMARIES.get(
+        event.action
+    )
     if summary is not None:
         try:
             sentence = summary(_Event(coop=coop, who=who, data=event.data, names=names))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fourfold.coops.vocabulary import Vocabulary, words
 from fourfold.lib.language import count_noun, format_count
 from fourfold.lib.money import to_minor
 
@@ -14,9 +15,21 @@ from fourfold.lib.money import to_minor
 class Cooperative(models.Model):
     """A group of neighbours producing one good or service for themselves on a cadence."""
 
+    class Kind(models.TextChoices):
+        GOOD = "good", _("a good")
+        SERVICE = "service", _("a service")
+
     slug = models.SlugField(_("short name for links"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=120)
     product = models.CharField(_("product or service"), max_length=120)
+    # Picks the words members read (batch or session, collect or come for): see vocabulary.
+    kind = models.CharField(
+        _("good or service"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.GOOD,
+        help_text=_("Picks the words members read: a service speaks of sessions and bookings."),
+    )
     unit = models.CharField(_("unit"), max_length=40)
     unit_plural = models.CharField(
         _("unit, plural"),
@@ -149,6 +162,16 @@ class Cooperative(models.Model):
     def buy_in_minor(self) -> int:
         """The deposit its buy-in rule asks of a newcomer, in minor units; 0 when none."""
         return to_minor(self.buy_in, self.currency) if self.buy_in else 0
+
+    @property
+    def is_service(self) -> bool:
+        """A service co-op speaks of sessions, bookings and mechanics, not batches."""
+        return self.kind == self.Kind.SERVICE
+
+    @property
+    def words(self) -> Vocabulary:
+        """Its words for batches and shares, for a template: ``{{ coop.words.batches }}``."""
+        return words(self)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -43,6 +43,8 @@ class CoopFields:
     timezone: str = "UTC"
     # Blank: guessed from ``unit`` ("quart" → "quarts"); the founder may correct it.
     unit_plural: str = ""
+    # "good" or "service": which words its pages, e-mails and calendar use.
+    kind: str = "good"
 
 
 def _decimal(value, field: str, *, money: bool = False) -> Decimal:
@@ -87,6 +89,8 @@ def coop_validate(fields: CoopFields) -> CoopFields:
         if len(getattr(fields, field).strip()) > limit:
             raise Invalid(_("Use at most %(n)d characters.") % {"n": limit}, field=field)
     unit_plural = fields.unit_plural.strip() or plural_guess(fields.unit)[:40]
+    if fields.kind not in Cooperative.Kind.values:
+        raise Invalid(_("Choose a good or a service."), field="kind")
     if not is_time_zone(fields.timezone):
         raise Invalid(
             _("Unknown time zone; use a name such as America/New_York."), field="timezone"
@@ -135,6 +139,7 @@ def coop_validate(fields: CoopFields) -> CoopFields:
         product=fields.product.strip(),
         unit=fields.unit.strip(),
         unit_plural=unit_plural,
+        kind=fields.kind,
         cadence=normalise_cadence(fields.cadence),
         timezone=fields.timezone,
         target_quantity=target,

@@ -93,6 +93,7 @@ OTHER_RULES = {
     "owing_limit": _limit,
     "admission_mode": _choice("invite", "vote"),
     "general_cost_mode": _choice("units", "equal"),
+    "kind": _choice("good", "service"),
 }
 RULES = (*COOP_FIELDS, *OTHER_RULES)
 # Rules an empty value turns off: no spending limit, no buy-in, no owing limit.

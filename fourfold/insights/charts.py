@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 
 
 def consistency_chart(
-    months: Sequence[MonthConsistency], *, chart_id: str = "consistency-chart"
+    months: Sequence[MonthConsistency],
+    *,
+    service: bool = False,
+    chart_id: str = "consistency-chart",
 ) -> SafeString:
     """One bar per month: batches made on their day and at target over batches due, 0 to 100 %.
-    A month with nothing due has no bar."""
+    A month with nothing due has no bar. ``service``: described in a service co-op's words."""
     baseline = svg.TOP + svg.BAR_HEIGHT
     slot = (svg.WIDTH - svg.LEFT - svg.RIGHT) / max(1, len(months))
     bars = []
@@ -80,16 +83,23 @@ def consistency_chart(
             )
     ratios = [m.ratio for m in months if m.ratio is not None]
     if ratios:
-        desc = _(
-            "One bar per month %(span)s: the share of batches made on their day and at target, "
-            "between %(low)s and %(high)s."
+        desc = (
+            _(
+                "One bar per month %(span)s: the share of sessions held on their day and at "
+                "target, between %(low)s and %(high)s."
+            )
+            if service
+            else _(
+                "One bar per month %(span)s: the share of batches made on their day and at "
+                "target, between %(low)s and %(high)s."
+            )
         ) % {
             "span": svg.span([m.month for m in months]),
             "low": format_ratio(min(ratios)),
             "high": format_ratio(max(ratios)),
         }
     else:
-        desc = _("No batch has come due yet.")
+        desc = _("No session has come due yet.") if service else _("No batch has come due yet.")
     grid = svg.grid([(f, format_ratio(f)) for f in (0, 0.5, 1)], svg.TOP, baseline)
     axis = svg.month_axis([m.month for m in months], slot, baseline)
     return svg.svg(

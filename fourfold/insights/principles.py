@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.governance.models import Proposal
 from fourfold.insights.selectors import MemberRoles, member_roles
 from fourfold.ledger.models import Transaction
@@ -94,9 +95,9 @@ def principles_audit(
         _with_arrears(coop, _self_funded(coop, start, end, members_ever)),
         _no_paid_staff(coop),
         _flat(coop, closed, len(active_ids)),
-        _consistent(due, first_batch_due),
+        _consistent(coop, due, first_batch_due),
         _members_only(coop, members_ever, end),
-        _all_four(roles, first_batch_due),
+        _all_four(coop, roles, first_batch_due),
     ]
     return _with_flags(audit, flags)
 
@@ -300,16 +301,27 @@ def _flat(coop, closed: list[Proposal], active_count) -> PrincipleStatus:
     return PrincipleStatus("flat", "holds", figure)
 
 
-def _consistent(batches, first_batch_due) -> PrincipleStatus:
+def _first_due(coop: Cooperative) -> str:
+    return service_or_good(
+        coop,
+        _("Measured once the first batch is due."),
+        _("Measured once the first session is due."),
+    )
+
+
+def _consistent(coop: Cooperative, batches, first_batch_due) -> PrincipleStatus:
     """``batches``: (status, made, planned) of the batches due in the window, by date."""
     if not first_batch_due:
-        return _not_yet("consistent_production", _("Measured once the first batch is due."))
+        return _not_yet("consistent_production", _first_due(coop))
     if not batches:
         return PrincipleStatus(
             "consistent_production",
             "at_risk",
-            _("no batch in %(w)d weeks") % {"w": WINDOW_WEEKS},
-            _("Plan batches from the cadence."),
+            service_or_good(coop, _("no batch in %(w)d weeks"), _("no session in %(w)d weeks"))
+            % {"w": WINDOW_WEEKS},
+            service_or_good(
+                coop, _("Plan batches from the cadence."), _("Plan sessions from the cadence.")
+            ),
         )
     on_target = sum(
         1
@@ -317,10 +329,18 @@ def _consistent(batches, first_batch_due) -> PrincipleStatus:
         if s == Batch.Status.MADE and made is not None and made >= planned
     )
     ratio = Decimal(on_target) / len(batches)
-    figure = ngettext(
-        "%(ok)d of %(n)d batch made on its day at target",
-        "%(ok)d of %(n)d batches made on their day at target",
-        len(batches),
+    figure = service_or_good(
+        coop,
+        ngettext(
+            "%(ok)d of %(n)d batch made on its day at target",
+            "%(ok)d of %(n)d batches made on their day at target",
+            len(batches),
+        ),
+        ngettext(
+            "%(ok)d of %(n)d session held on its day at target",
+            "%(ok)d of %(n)d sessions held on their day at target",
+            len(batches),
+        ),
     ) % {
         "ok": on_target,
         "n": len(batches),
@@ -330,7 +350,14 @@ def _consistent(batches, first_batch_due) -> PrincipleStatus:
         return PrincipleStatus(
             "consistent_production",
             "broken",
-            figure + (_("; 2 batches missed in a row") if missed_in_a_row else ""),
+            figure
+            + (
+                service_or_good(
+                    coop, _("; 2 batches missed in a row"), _("; 2 sessions missed in a row")
+                )
+                if missed_in_a_row
+                else ""
+            ),
             _("Find out what stops production; swap shifts early."),
         )
     if ratio < CONSISTENCY_HOLDS:
@@ -338,7 +365,11 @@ def _consistent(batches, first_batch_due) -> PrincipleStatus:
             "consistent_production",
             "at_risk",
             figure,
-            _("Record every batch; make the target or change it by proposal."),
+            service_or_good(
+                coop,
+                _("Record every batch; make the target or change it by proposal."),
+                _("Record every session; give the target or change it by proposal."),
+            ),
         )
     return PrincipleStatus("consistent_production", "holds", figure)
 
@@ -385,12 +416,14 @@ def _members_only(coop, members_ever, today) -> PrincipleStatus:
     return PrincipleStatus("members_only", "holds", _("every producer and consumer is a member"))
 
 
-def _all_four(roles: list[MemberRoles], first_batch_due: bool) -> PrincipleStatus:
+def _all_four(
+    coop: Cooperative, roles: list[MemberRoles], first_batch_due: bool
+) -> PrincipleStatus:
     if not roles:
         return PrincipleStatus("all_four_roles", "broken", _("no active members"))
     if not first_batch_due:
         # Nobody can have produced or consumed before the first batch.
-        return _not_yet("all_four_roles", _("Measured once the first batch is due."))
+        return _not_yet("all_four_roles", _first_due(coop))
     share = Decimal(sum(1 for r in roles if r.all_four)) / len(roles)
     figure = ngettext(
         "%(n)d of %(all)d member active in all four roles",

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from fourfold.consumption.models import Allocation
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.governance.models import FacilitatorDuty, Proposal, Vote
 from fourfold.ledger.selectors import FUNDER_DEBT_WEEKS, WINDOW_WEEKS, window
 from fourfold.ledger.selectors import member_money as _money
@@ -152,10 +153,18 @@ def member_roles(*, coop: Cooperative, today: date | None = None) -> list[Member
         consumed = (Decimal(batches_taken[uid]) / made) if made else Decimal(0)
         consumer = Role(
             _grade(consumed, ACTIVE_CONSUMER_SHARE),
-            ngettext(
-                "%(units)d %(unit)s from %(n)d of %(made)d batch",
-                "%(units)d %(unit)s from %(n)d of %(made)d batches",
-                made,
+            service_or_good(
+                coop,
+                ngettext(
+                    "%(units)d %(unit)s from %(n)d of %(made)d batch",
+                    "%(units)d %(unit)s from %(n)d of %(made)d batches",
+                    made,
+                ),
+                ngettext(
+                    "%(units)d %(unit)s from %(n)d of %(made)d session",
+                    "%(units)d %(unit)s from %(n)d of %(made)d sessions",
+                    made,
+                ),
             )
             % {
                 "units": took[uid],

@@ -21,6 +21,7 @@ from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.consumption.selectors import reservation_cutoff
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.selectors import coop_today
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.governance.models import Proposal, Vote
 from fourfold.insights.principles import STATUSES, principles_audit
 from fourfold.ledger.models import Account
@@ -195,7 +196,8 @@ def _production(
                     kind=Kind.SHIFT,
                     coop=coop,
                     when=batch.date,
-                    title=_("Produce %(amount)s") % {"amount": amount},
+                    title=service_or_good(coop, _("Produce %(amount)s"), _("Give %(amount)s"))
+                    % {"amount": amount},
                     ref=mine.pk,
                     batch_id=batch.pk,
                     people=[
@@ -283,10 +285,18 @@ def _collecting(
                 kind=Kind.COLLECT,
                 coop=coop,
                 when=last_day,
-                title=ngettext(
-                    "Collect %(n)d %(unit)s of %(product)s",
-                    "Collect %(n)d %(unit)s of %(product)s",
-                    allocation.units,
+                title=service_or_good(
+                    coop,
+                    ngettext(
+                        "Collect %(n)d %(unit)s of %(product)s",
+                        "Collect %(n)d %(unit)s of %(product)s",
+                        allocation.units,
+                    ),
+                    ngettext(
+                        "Use %(n)d %(unit)s of %(product)s",
+                        "Use %(n)d %(unit)s of %(product)s",
+                        allocation.units,
+                    ),
                 )
                 % {
                     "n": allocation.units,

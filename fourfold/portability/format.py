@@ -45,6 +45,7 @@ COOP_FIELDS = (
     "slug",
     "name",
     "product",
+    "kind",
     "unit",
     "unit_plural",
     "cadence",

@@ -30,6 +30,7 @@ from django.utils.translation import override
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import active_members_by_coop, coop_today
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.governance import votes as governance_votes
 from fourfold.governance.models import Proposal
 from fourfold.ledger.models import Account, ConsentAsk
@@ -133,9 +134,16 @@ def _shift_reminders(now: datetime) -> list[Reminder]:
         if member is None:  # paused or gone: the rotation will give the shift to someone else
             continue
         day = format_day(batch.date)
-        what = _(
-            "You are one of the producers of tomorrow's batch: %(day)s, %(n)d %(unit)s of "
-            "%(product)s."
+        what = service_or_good(
+            coop,
+            _(
+                "You are one of the producers of tomorrow's batch: %(day)s, %(n)d %(unit)s of "
+                "%(product)s."
+            ),
+            _(
+                "You are one of the volunteers of tomorrow's session: %(day)s, %(n)d %(unit)s "
+                "of %(product)s."
+            ),
         ) % {
             "day": day,
             "n": batch.planned_quantity,

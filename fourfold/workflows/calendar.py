@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from fourfold.coops.selectors import coop_today
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.governance.models import Proposal
 from fourfold.production import selectors
 from fourfold.production.models import Batch, CalendarFeed
@@ -29,7 +30,11 @@ def feed_ics(feed: CalendarFeed) -> bytes:
     calendar.add("prodid", "-//fourfold//production calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", _("%(coop)s production") % {"coop": coop.name})
+    calendar.add(
+        "x-wr-calname",
+        service_or_good(coop, _("%(coop)s production"), _("%(coop)s sessions"))
+        % {"coop": coop.name},
+    )
     calendar.add("x-wr-timezone", coop.timezone)
     stamp = timezone.now()
     batches = selectors.batches(
@@ -45,16 +50,22 @@ def feed_ics(feed: CalendarFeed) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", batch.date)
         event.add("dtend", batch.date + timedelta(days=1))
-        title = (_("Your shift: %(product)s") if mine else _("%(product)s batch")) % {
-            "product": coop.product
-        }
+        if mine:
+            title = _("Your shift: %(product)s")
+        else:
+            title = service_or_good(coop, _("%(product)s batch"), _("%(product)s session"))
+        title %= {"product": coop.product}
         if batch.status == Batch.Status.MISSED:
             title = _("Missed: %(title)s") % {"title": title}
         event.add("summary", title)
         names = ", ".join(person.username for person in producers) or _("nobody yet")
         event.add(
             "description",
-            _("%(quantity)d %(unit)s. Producers: %(names)s.")
+            service_or_good(
+                coop,
+                _("%(quantity)d %(unit)s. Producers: %(names)s."),
+                _("%(quantity)d %(unit)s. Volunteers: %(names)s."),
+            )
             % {
                 "quantity": batch.planned_quantity,
                 "unit": coop.unit_for(batch.planned_quantity),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -134,6 +134,11 @@ class CoopIn(Input):
     name: str = Field(max_length=120, examples=["Somerville Yogurt Cooperative"])
     product: str = Field(max_length=120, examples=["yogurt"])
     unit: str = Field(max_length=40, examples=["quart"])
+    kind: Literal["good", "service"] = Field(
+        "good",
+        description="A good (made in batches) or a service (given in sessions): picks the "
+        "words members read.",
+    )
     unit_plural: str = Field(
         "",
         max_length=40,
@@ -160,6 +165,7 @@ class CoopOut(Schema):
     slug: str
     name: str
     product: str
+    kind: str
     unit: str
     unit_plural: str
     cadence: str

@@ -48,6 +48,8 @@ def test_the_demo_reads_well_on_any_day_it_is_built(instant):
         yogurt, built = demo.build()
         assert built
         kitchen = Cooperative.objects.get(slug=demo_bike.BIKE_SLUG)
+        # The kitchen gives a service: its pages speak of sessions, the yogurt co-op's of batches.
+        assert kitchen.is_service and not yogurt.is_service
         for coop in (yogurt, kitchen):
             health = report.health(coop=coop)
             assert {p["name"]: p["status"] for p in health["principles"]} == ALL_HOLD, (

@@ -1,15 +1,17 @@
 """What the web's forms share: a service's refusal placed on the form, the date input, a
-choice field to set choices on, and a cadence chosen in words."""
+choice field to set choices on, a cadence chosen in words, and a service co-op's wording of a
+form."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError, NeedsConfirmation
 from fourfold.lib.dates import DAY_CODES, cadence_rule, describe_cadence, plain_rhythm
 
@@ -143,3 +145,22 @@ class CadenceWords(forms.Form):
             self.add_error("days", _("Once a month is on one day: tick only one."))
             return None
         return cadence_rule(rhythm, days, week)
+
+
+class ServiceWording(forms.Form):
+    """A form a service co-op reads in its own words: ``service_wording`` gives, per field, the
+    label, help text and error messages a service says instead (each a whole msgid)."""
+
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def __init__(self, *args: Any, coop: Cooperative | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if coop is None or not coop.is_service:
+            return
+        for name, wording in self.service_wording.items():
+            field = self.fields[name]
+            for attribute, value in wording.items():
+                if attribute == "error_messages":
+                    field.error_messages = {**field.error_messages, **value}
+                else:
+                    setattr(field, attribute, value)

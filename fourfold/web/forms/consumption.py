@@ -6,12 +6,13 @@ double click or a stale page sets a size the member saw rather than adding twice
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.consumption.services import MAX_UNITS
+from fourfold.web.forms.common import ServiceWording
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -30,7 +31,7 @@ def _units_field(
     )
 
 
-class ShareForm(forms.Form):
+class ShareForm(ServiceWording):
     # The share view shows a refusal as a message at the top of the page, away from the
     # field, so each one says what to type instead.
     units = _units_field(
@@ -43,6 +44,15 @@ class ShareForm(forms.Form):
             "max_value": _("Take at most %(limit_value)s units of every batch."),
         },
     )
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {
+        "units": {
+            "label": _("Units of every session"),
+            "error_messages": {
+                "required": _("Say how many units you book of every session (0 means none)."),
+                "max_value": _("Book at most %(limit_value)s units of every session."),
+            },
+        }
+    }
 
 
 class SharePauseForm(forms.Form):
@@ -51,5 +61,8 @@ class SharePauseForm(forms.Form):
     )
 
 
-class ReservationForm(forms.Form):
+class ReservationForm(ServiceWording):
     units = _units_field(_("Units of this batch"), _("0 skips this batch."))
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {
+        "units": {"label": _("Units of this session"), "help_text": _("0 skips this session.")}
+    }

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fourfold.coops.models import Cooperative
 from fourfold.lib.language import zone_with_city
 from fourfold.web.forms.common import CadenceWords
 
@@ -68,6 +69,19 @@ class CoopForm(CadenceWords):
         label=_("What you make or do together"),
         max_length=120,
         help_text=_("A good (yogurt) or a service (bike repair)."),
+    )
+    # Left out (an older client, a script), a co-op makes a good, as co-ops did before.
+    kind = forms.TypedChoiceField(
+        label=_("A good or a service"),
+        choices=Cooperative.Kind.choices,
+        required=False,
+        empty_value=Cooperative.Kind.GOOD,
+        initial=Cooperative.Kind.GOOD,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A good is made in batches and collected; a service is given in sessions members "
+            "book. It picks the words every page uses."
+        ),
     )
     unit = forms.CharField(
         label=_("Unit"), max_length=40, help_text=_("How a share is counted: quart, loaf, repair.")

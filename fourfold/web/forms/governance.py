@@ -6,7 +6,7 @@ how many options); these forms check the shape, so a typo reads as a form error.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.text import capfirst
@@ -19,6 +19,7 @@ from fourfold.ledger.models import Category, SpreadEnd
 from fourfold.web.forms.common import (
     CADENCE_FIELDS,
     CadenceWords,
+    ServiceWording,
     choice_field,
     swap_on_change,
 )
@@ -72,7 +73,7 @@ def _reason_field() -> forms.CharField:
     )
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(ServiceWording):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[(kind.value, kind.label) for kind in PROPOSAL_KINDS],
@@ -129,6 +130,14 @@ class ProposalForm(forms.Form):
         ],
         initial=SpreadEnd.Rest.NEXT_BATCH,
     )
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {
+        "rest": {
+            "choices": [
+                (SpreadEnd.Rest.NEXT_BATCH, _("to the next session held")),
+                (SpreadEnd.Rest.WRITE_OFF, _("written off now, shared equally by the members")),
+            ]
+        }
+    }
     recurring = forms.IntegerField(
         label=_("Regular cost to end"),
         required=False,

@@ -6,7 +6,7 @@ currency's minor unit) and names the field when it refuses one, so the rule live
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from fourfold.errors import FourfoldError, PrincipleCheck
 from fourfold.ledger.models import Category, Transaction
 from fourfold.ledger.principles import DECLARATIONS, POOL
-from fourfold.web.forms.common import DateInput, add_domain_error, choice_field
+from fourfold.web.forms.common import (
+    DateInput,
+    ServiceWording,
+    add_domain_error,
+    choice_field,
+)
 
 
 def _amount_field() -> forms.CharField:
@@ -84,7 +89,7 @@ def _occurred_on_field() -> forms.DateField:
     )
 
 
-class ExpenseForm(forms.Form):
+class ExpenseForm(ServiceWording):
     amount = _amount_field()
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     payer = forms.ChoiceField(label=_("Paid by"))
@@ -112,6 +117,16 @@ class ExpenseForm(forms.Form):
             "part, shared among its consumers by what they take. Leave empty to charge it now."
         ),
     )
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {
+        "spread": {
+            "label": _("Or spread it over the next sessions"),
+            "help_text": _(
+                "For equipment that lasts: each of the next so many sessions held carries an "
+                "equal part, shared among its members by what they book. Leave empty to charge "
+                "it now."
+            ),
+        }
+    }
 
     proposal = forms.TypedChoiceField(
         label=_("Spending approval"),

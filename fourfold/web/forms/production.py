@@ -5,16 +5,16 @@ name the field they refuse; these forms only check the shape."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.production.planning import MAX_PLANNING_WEEKS
-from fourfold.web.forms.common import DateInput
+from fourfold.web.forms.common import DateInput, ServiceWording
 
 
-class PlanForm(forms.Form):
+class PlanForm(ServiceWording):
     weeks = forms.IntegerField(
         label=_("Weeks ahead"),
         min_value=1,
@@ -22,9 +22,16 @@ class PlanForm(forms.Form):
         initial=8,
         help_text=_("Batches follow the cadence; producers are assigned by the fair rotation."),
     )
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {
+        "weeks": {
+            "help_text": _(
+                "Sessions follow the cadence; volunteers are assigned by the fair rotation."
+            )
+        }
+    }
 
 
-class MadeForm(forms.Form):
+class MadeForm(ServiceWording):
     quantity = forms.IntegerField(
         label=_("Quantity made"),
         min_value=0,
@@ -37,6 +44,10 @@ class MadeForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("For example 3.5."),
     )
+    service_wording: ClassVar[dict[str, dict[str, Any]]] = {
+        "quantity": {"label": _("Quantity given")},
+        "hours": {"label": _("Hours spent, all volunteers together")},
+    }
 
 
 class MissedForm(forms.Form):

@@ -57,7 +57,7 @@ def upcoming(coop: Cooperative, me: int, now: datetime) -> list[UpcomingBatch]:
                 mine=asked.get(me, 0),
                 asked=sum(asked.values()),
                 form=ReservationForm(
-                    initial={"units": asked.get(me, 0)}, prefix=f"batch-{batch.pk}"
+                    initial={"units": asked.get(me, 0)}, prefix=f"batch-{batch.pk}", coop=coop
                 ),
             )
         )

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
@@ -33,12 +34,39 @@ def _rule_field(rule: str) -> models.Field[Any, Any]:
     return field
 
 
-def rule_label(rule: str) -> str:
-    return str(_rule_field(rule).verbose_name)
+# How a service co-op's rules read, where a good's words would not fit: (label, help).
+SERVICE_RULES = {
+    "unit_plural": (None, gettext_lazy('The unit for more than one, as in "8 repair slots".')),
+    "target_quantity": (gettext_lazy("target quantity per session"), None),
+    "producers_per_batch": (gettext_lazy("volunteers per session"), None),
+    "reservation_cutoff_hours": (
+        gettext_lazy("booking cut-off (hours)"),
+        gettext_lazy("Bookings for a session close this long before its day begins."),
+    ),
+    "pickup_days": (
+        gettext_lazy("days to use a booking"),
+        gettext_lazy("Bookings not used within this many days count as waste."),
+    ),
+}
+SERVICE_CHOICES = {
+    "general_cost_mode": {"units": gettext_lazy("by units booked in the next session held")},
+}
 
 
-def rule_help(rule: str) -> str:
-    return str(_rule_field(rule).help_text)
+def _service_words(coop: Cooperative | None, rule: str, index: int) -> str | None:
+    if coop is None or not coop.is_service:
+        return None
+    words = SERVICE_RULES.get(rule, (None, None))[index]
+    return None if words is None else str(words)
+
+
+def rule_label(rule: str, coop: Cooperative | None = None) -> str:
+    """The rule's name as ``coop``'s members read it (a service's words for a service)."""
+    return _service_words(coop, rule, 0) or str(_rule_field(rule).verbose_name)
+
+
+def rule_help(rule: str, coop: Cooperative | None = None) -> str:
+    return _service_words(coop, rule, 1) or str(_rule_field(rule).help_text)
 
 
 CURRENT = object()
@@ -61,20 +89,26 @@ def rule_display(coop: Cooperative, rule: str, value: object = CURRENT) -> str:
         return capfirst(describe_cadence(str(value)) or str(value))
     field = _rule_field(rule)
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        choices = dict(field.flatchoices)
+        if coop.is_service:
+            choices.update(SERVICE_CHOICES.get(rule, {}))
+        return str(choices.get(value, value))
     return str(value)
 
 
-def rule_options(rule: str | None) -> list[tuple[str, str]] | None:
-    """The values of a rule that is a choice, with the names members read."""
+def rule_options(rule: str | None, coop: Cooperative | None = None) -> list[tuple[str, str]] | None:
+    """The values of a rule that is a choice, with the names ``coop``'s members read."""
     if rule not in rules.RULES:
         return None
     field = _rule_field(rule)
-    return [(value, str(label)) for value, label in field.flatchoices] if field.choices else None
+    if not field.choices:
+        return None
+    service = SERVICE_CHOICES.get(rule, {}) if coop is not None and coop.is_service else {}
+    return [(value, str(service.get(value, label))) for value, label in field.flatchoices]
 
 
 def suggested_title(coop: Cooperative, rule: str, value: object) -> str:
-    label = rule_label(rule)
+    label = rule_label(rule, coop)
     return _("Change the %(rule)s from %(before)s to %(after)s") % {
         # Only the first letter lowered: "cadence (RRULE)", not "cadence (rrule)".
         "rule": label[:1].lower() + label[1:],
@@ -94,7 +128,10 @@ class RuleRow:
 def rule_rows(coop: Cooperative) -> list[RuleRow]:
     return [
         RuleRow(
-            rule=rule, label=rule_label(rule), value=rule_display(coop, rule), help=rule_help(rule)
+            rule=rule,
+            label=rule_label(rule, coop),
+            value=rule_display(coop, rule),
+            help=rule_help(rule, coop),
         )
         for rule in rules.RULES
     ]
@@ -143,7 +180,9 @@ def changes(coop: Cooperative, proposal: Proposal) -> list[ChangeRow]:
         )
         rows.append(
             ChangeRow(
-                label=rule_label(rule), before=was, after=rule_display(coop, rule, after[rule])
+                label=rule_label(rule, coop),
+                before=was,
+                after=rule_display(coop, rule, after[rule]),
             )
         )
     return rows

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fourfold.coops.models import Cooperative
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.insights import principles, roles_chart, selectors
 from fourfold.web.templatetags.fourfold import percent
 
@@ -60,12 +61,21 @@ class AuditRow:
     fix: str
 
 
-def audit_rows(audit: list[principles.PrincipleStatus]) -> list[AuditRow]:
+# What a service co-op reads instead, where the words differ.
+SERVICE_MEANINGS = {
+    "consistent_production": gettext_lazy("Sessions are held on their day, at target."),
+}
+
+
+def audit_rows(coop: Cooperative, audit: list[principles.PrincipleStatus]) -> list[AuditRow]:
+    meaning = {name: texts[1] for name, texts in PRINCIPLES.items()}
+    if coop.is_service:
+        meaning.update(SERVICE_MEANINGS)
     return [
         AuditRow(
             name=p.name,
             title=str(PRINCIPLES[p.name][0]),
-            meaning=str(PRINCIPLES[p.name][1]),
+            meaning=str(meaning[p.name]),
             status=p.status,
             symbol=STATUSES[p.status][0],
             status_label=str(STATUSES[p.status][1]),
@@ -79,7 +89,7 @@ def audit_rows(audit: list[principles.PrincipleStatus]) -> list[AuditRow]:
 def audit_for(coop: Cooperative, today: date) -> list[AuditRow]:
     """The audit as the overview shows it, in a fixed number of queries."""
     roles = selectors.member_roles(coop=coop, today=today)
-    return audit_rows(principles.principles_audit(coop=coop, today=today, roles=roles))
+    return audit_rows(coop, principles.principles_audit(coop=coop, today=today, roles=roles))
 
 
 @dataclass(frozen=True)
@@ -116,9 +126,16 @@ def meanings(coop: Cooperative) -> dict[str, str]:
             "the last %(weeks)d weeks; facilitating counts too."
         )
         % {"share": percent(float(selectors.ACTIVE_VOTER_SHARE)), "weeks": weeks},
-        "consumer": _(
-            "Takes a share of what is made. Active: took a share of at least %(share)s of the "
-            "batches made in the last %(weeks)d weeks."
+        "consumer": service_or_good(
+            coop,
+            _(
+                "Takes a share of what is made. Active: took a share of at least %(share)s of "
+                "the batches made in the last %(weeks)d weeks."
+            ),
+            _(
+                "Books a share of what is given. Active: booked at least %(share)s of the "
+                "sessions held in the last %(weeks)d weeks."
+            ),
         )
         % {"share": percent(float(selectors.ACTIVE_CONSUMER_SHARE)), "weeks": weeks},
     }

@@ -25,11 +25,12 @@ def build_history(
     missed: tuple[int, ...] = (),
     short: tuple[int, ...] = (),
     shares: int | None = None,
+    titles: tuple[str, ...] = ("Add a vanilla batch", "Buy a second pot"),
 ) -> None:
     """``weeks`` Sundays before today planned and recorded (``missed`` and ``short`` are week
     numbers counted back from today), each made batch's milk paid by a member in turn and shared
     by units taken; every member but the last takes a standing share (so the last never
-    produces), and all but the last vote on two proposals."""
+    produces), and all but the last vote on the proposals ``titles``."""
     today = coop_today(coop)
     takers = people[:-1] if len(people) > 1 else people
     for index, person in enumerate(takers):
@@ -62,7 +63,7 @@ def build_history(
             production_flow.batch_record_made(
                 batch=batch, by=producer, quantity=quantity, hours="3", today=batch.date
             )
-    for title in ("Add a vanilla batch", "Buy a second pot"):
+    for title in titles:
         proposal = decisions_flow.proposal_open(
             coop=coop, by=takers[0], kind="general", title=title
         )

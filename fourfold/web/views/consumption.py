@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from fourfold.consumption import selectors, services
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative, Membership
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import FourfoldError
 from fourfold.ledger import deposits
 from fourfold.ledger import selectors as ledger_selectors
@@ -66,7 +67,7 @@ def shares(request: MemberRequest, slug: str) -> HttpResponse:
             "coop": coop,
             "section": SECTION,
             "share": mine,
-            "share_form": ShareForm(initial={"units": mine.units if mine else 1}),
+            "share_form": ShareForm(initial={"units": mine.units if mine else 1}, coop=coop),
             "everyone": everyone,
             "asked": asked,
             "left_over": coop.target_quantity - asked,
@@ -82,7 +83,7 @@ def shares(request: MemberRequest, slug: str) -> HttpResponse:
 def share_set(request: MemberRequest, slug: str) -> HttpResponse:
     """The number form and the minus and plus buttons all post the new size."""
     coop = coop_for_page(request, slug)
-    form = ShareForm(request.POST)
+    form = ShareForm(request.POST, coop=coop)
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect("web:shares", slug=coop.slug)
@@ -95,10 +96,18 @@ def share_set(request: MemberRequest, slug: str) -> HttpResponse:
     if share is None:
         messages.success(request, _("You stopped your standing share."))
     else:
-        text = ngettext(
-            "You now take %(n)d %(unit)s of every batch.",
-            "You now take %(n)d %(unit)s of every batch.",
-            units,
+        text = service_or_good(
+            coop,
+            ngettext(
+                "You now take %(n)d %(unit)s of every batch.",
+                "You now take %(n)d %(unit)s of every batch.",
+                units,
+            ),
+            ngettext(
+                "You now book %(n)d %(unit)s of every session.",
+                "You now book %(n)d %(unit)s of every session.",
+                units,
+            ),
         ) % {"n": units, "unit": coop.unit_for(units)}
         if share.paused:
             text += " " + _("Your share stays paused until you resume it.")
@@ -124,13 +133,25 @@ def share_pause(request: MemberRequest, slug: str) -> HttpResponse:
         except FourfoldError as error:
             messages.error(request, error.detail)
         else:
-            messages.success(
-                request,
-                _("Your share is paused: you take nothing from the next batches until you resume.")
-                if paused
-                else _("Your share is back: you take %(n)d %(unit)s of every batch.")
-                % {"n": share.units, "unit": coop.unit_for(share.units)},
-            )
+            if paused:
+                said = service_or_good(
+                    coop,
+                    _(
+                        "Your share is paused: you take nothing from the next batches until you "
+                        "resume."
+                    ),
+                    _(
+                        "Your share is paused: you book nothing of the next sessions until you "
+                        "resume."
+                    ),
+                )
+            else:
+                said = service_or_good(
+                    coop,
+                    _("Your share is back: you take %(n)d %(unit)s of every batch."),
+                    _("Your share is back: you book %(n)d %(unit)s of every session."),
+                ) % {"n": share.units, "unit": coop.unit_for(share.units)}
+            messages.success(request, said)
     return redirect("web:shares", slug=coop.slug)
 
 
@@ -140,7 +161,7 @@ def reservation_set(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     """This batch only: more, fewer or none, until the cut-off (the service keeps the time)."""
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
-    form = ReservationForm(request.POST, prefix=f"batch-{batch.pk}")
+    form = ReservationForm(request.POST, prefix=f"batch-{batch.pk}", coop=coop)
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect("web:shares", slug=coop.slug)
@@ -154,15 +175,29 @@ def reservation_set(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     if units:
         messages.success(
             request,
-            ngettext(
-                "You take %(n)d %(unit)s of the batch of %(day)s.",
-                "You take %(n)d %(unit)s of the batch of %(day)s.",
-                units,
+            service_or_good(
+                coop,
+                ngettext(
+                    "You take %(n)d %(unit)s of the batch of %(day)s.",
+                    "You take %(n)d %(unit)s of the batch of %(day)s.",
+                    units,
+                ),
+                ngettext(
+                    "You book %(n)d %(unit)s of the session of %(day)s.",
+                    "You book %(n)d %(unit)s of the session of %(day)s.",
+                    units,
+                ),
             )
             % {"n": units, "unit": coop.unit_for(units), "day": day},
         )
     else:
-        messages.success(request, _("You skip the batch of %(day)s.") % {"day": day})
+        messages.success(
+            request,
+            service_or_good(
+                coop, _("You skip the batch of %(day)s."), _("You skip the session of %(day)s.")
+            )
+            % {"day": day},
+        )
     return redirect("web:shares", slug=coop.slug)
 
 
@@ -237,7 +272,11 @@ def extras_claim(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("You claimed an extra %(unit)s: you take %(n)d of the batch of %(day)s.")
+            service_or_good(
+                coop,
+                _("You claimed an extra %(unit)s: you take %(n)d of the batch of %(day)s."),
+                _("You claimed an extra %(unit)s: you book %(n)d of the session of %(day)s."),
+            )
             % {"unit": coop.unit, "n": allocation.units, "day": format_day(batch.date)},
         )
     return redirect("web:shares_batch_detail", slug=coop.slug, pk=batch.pk)
@@ -255,7 +294,12 @@ def collected_mark(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Your share of the batch of %(day)s is collected.") % {"day": format_day(batch.date)},
+            service_or_good(
+                coop,
+                _("Your share of the batch of %(day)s is collected."),
+                _("Your booking of the session of %(day)s is used."),
+            )
+            % {"day": format_day(batch.date)},
         )
     return redirect("web:shares_batch_detail", slug=coop.slug, pk=batch.pk)
 

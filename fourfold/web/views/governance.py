@@ -123,6 +123,7 @@ def _proposal_form(
         regular=present.regular_choices(coop),
         fields_url=reverse("web:proposal_fields", args=[coop.slug]),
         initial=initial,
+        coop=coop,
     )
 
 
@@ -394,9 +395,9 @@ def _rule_form(
     known = chosen if chosen in rules.RULES else None
     return RuleChangeForm(
         data,
-        rules=[(rule, present.rule_label(rule)) for rule in rules.RULES],
+        rules=[(rule, present.rule_label(rule, coop)) for rule in rules.RULES],
         today=present.rule_display(coop, known) if known else "",
-        options=present.rule_options(known),
+        options=present.rule_options(known, coop),
         currency=coop.currency,
         cadence=coop.cadence,
         fields_url=reverse("web:rule_value_fields", args=[coop.slug]),

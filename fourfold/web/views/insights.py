@@ -39,7 +39,7 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
         {
             "coop": coop,
             "section": "dashboard",
-            "audit": audit_rows(audit),
+            "audit": audit_rows(coop, audit),
             "window_weeks": selectors.WINDOW_WEEKS,
             "roles": [(r, role_cells(r)) for r in roles],
             "all_four": all_four,
@@ -47,7 +47,9 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
             "money": money,
             "consistency": consistency,
             "charts": {
-                "consistency": charts.consistency_chart(consistency.recent),
+                "consistency": charts.consistency_chart(
+                    consistency.recent, service=coop.is_service
+                ),
                 "cost": charts.cost_chart(
                     money.months,
                     commercial_unit_price=money.commercial_unit_price,

@@ -129,6 +129,7 @@ def expense_record(request: MemberRequest, slug: str) -> HttpResponse:
     limit = coop.spending_limit
     form = ExpenseForm(
         _posted(request),
+        coop=coop,
         me=request.user.username,
         members=[member.username for member in coop_selectors.active_members(coop=coop)],
         currency=coop.currency,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from fourfold.coops import selectors as coop_selectors
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import FourfoldError
 from fourfold.lib.dates import format_day
 from fourfold.production import selectors, services, swaps
@@ -47,7 +48,7 @@ def production(request: MemberRequest, slug: str) -> HttpResponse:
     """The batches ahead with their producers, the batches awaiting a record, consistency, and
     the form that plans ahead."""
     coop = coop_for_page(request, slug)
-    form = PlanForm(_posted(request))
+    form = PlanForm(_posted(request), coop=coop)
     if request.method == "POST" and form.is_valid():
         weeks = form.cleaned_data["weeks"]
         try:
@@ -85,7 +86,8 @@ def production(request: MemberRequest, slug: str) -> HttpResponse:
             "page": page,
             "upcoming": [batch_row(batch, me) for batch in page],
             "awaiting": [
-                (batch_row(batch, me), _made_form(batch), _missed_form(batch)) for batch in awaiting
+                (batch_row(batch, me), _made_form(coop, batch), _missed_form(batch))
+                for batch in awaiting
             ],
             "recent": [batch_row(batch, me) for batch in recent],
             "consistency": consistency_summary(coop),
@@ -120,8 +122,13 @@ def _record_page(
     )
 
 
-def _made_form(batch: Batch, data: QueryDict | None = None) -> MadeForm:
-    return MadeForm(data, prefix=f"made-{batch.pk}", initial={"quantity": batch.planned_quantity})
+def _made_form(coop: Cooperative, batch: Batch, data: QueryDict | None = None) -> MadeForm:
+    return MadeForm(
+        data,
+        prefix=f"made-{batch.pk}",
+        initial={"quantity": batch.planned_quantity},
+        coop=coop,
+    )
 
 
 def _missed_form(batch: Batch, data: QueryDict | None = None) -> MissedForm:
@@ -133,7 +140,7 @@ def batch_record(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     """One batch with its two forms: made (quantity, hours) or missed (why)."""
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
-    return _record_page(request, coop, batch, _made_form(batch), _missed_form(batch))
+    return _record_page(request, coop, batch, _made_form(coop, batch), _missed_form(batch))
 
 
 def _refused(request: MemberRequest, form: MadeForm | MissedForm, error: FourfoldError) -> bool:
@@ -151,7 +158,7 @@ def _refused(request: MemberRequest, form: MadeForm | MissedForm, error: Fourfol
 def batch_made(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
-    form = _made_form(batch, request.POST)
+    form = _made_form(coop, batch, request.POST)
     if form.is_valid():
         try:
             production_flow.batch_record_made(
@@ -166,7 +173,11 @@ def batch_made(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The batch of %(date)s is recorded as made: %(n)d %(unit)s.")
+                service_or_good(
+                    coop,
+                    _("The batch of %(date)s is recorded as made: %(n)d %(unit)s."),
+                    _("The session of %(date)s is recorded as held: %(n)d %(unit)s."),
+                )
                 % {
                     "date": format_day(batch.date),
                     "n": form.cleaned_data["quantity"],
@@ -194,11 +205,15 @@ def batch_missed(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The batch of %(date)s is recorded as missed.")
+                service_or_good(
+                    coop,
+                    _("The batch of %(date)s is recorded as missed."),
+                    _("The session of %(date)s is recorded as missed."),
+                )
                 % {"date": format_day(batch.date)},
             )
             return redirect("web:production", slug=coop.slug)
-    return _record_page(request, coop, batch, _made_form(batch), form)
+    return _record_page(request, coop, batch, _made_form(coop, batch), form)
 
 
 # --- My shifts ----------------------------------------------------------------------------
