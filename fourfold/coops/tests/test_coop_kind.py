@@ -55,7 +55,13 @@ def test_the_api_founds_a_service_and_says_its_kind(api_client, personas):
 
 def test_the_founding_form_offers_the_kind(client, personas):
     client.force_login(personas.alice)
-    form = {**BIKES, "kind": "service", "rhythm": "", "timezone": "America/New_York"}
+    form = {
+        **{field: value for field, value in BIKES.items() if field != "cadence"},
+        "kind": "service",
+        "rhythm": "weekly",
+        "days": ["TH"],
+        "timezone": "America/New_York",
+    }
     assert client.post("/coops/new/", form).status_code == 302
     assert Cooperative.objects.get(slug="bikes").is_service
     page = client.get("/coops/new/").content.decode()
