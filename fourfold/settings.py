@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from platformdirs import user_data_dir
 
+from fourfold.lib.files import file_kept
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -53,21 +55,7 @@ def _secret_key() -> str:
         return configured
     # Without a configured key, keep a random one beside the default database so that sessions
     # survive restarts and no installation shares a key with another.
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        # Written aside, then linked into place: two processes starting at once agree on one
-        # key, and neither ever reads a half-written file.
-        draft = DATA_DIR / f"secret_key.{os.getpid()}.{secrets.token_hex(4)}"
-        draft.write_text(secrets.token_urlsafe(64))
-        draft.chmod(0o600)
-        try:
-            os.link(draft, key_file)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return key_file.read_text().strip()
+    return file_kept(DATA_DIR / "secret_key", lambda: secrets.token_urlsafe(64))
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -241,6 +229,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fourfold@localhost")
 # Where members reach this installation, for the links in reminder e-mails (e.g.
 # https://coop.example.org); without it, the e-mails give paths only.
 SITE_URL = os.environ.get("FOURFOLD_SITE_URL", "").rstrip("/")
+
+# Web Push (VAPID, RFC 8292): the installation's P-256 private key, PEM or base64url. Without
+# one, a key is made on first use and kept in DATA_DIR, as the secret key is.
+VAPID_PRIVATE_KEY = os.environ.get("FOURFOLD_VAPID_PRIVATE_KEY", "")
+# Push services answer over HTTPS only; a push endpoint on this machine over plain HTTP is
+# allowed for development (DEBUG) and for tests that run their own push service.
+PUSH_ALLOW_HTTP = env_bool("FOURFOLD_PUSH_ALLOW_HTTP", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

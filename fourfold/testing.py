@@ -6,6 +6,7 @@ and an anonymous visitor (no user at all).
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,8 @@ from decimal import Decimal
 from typing import cast
 
 import factory
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.utils import timezone as django_timezone
 
 from fourfold.accounts.models import User
@@ -144,3 +147,27 @@ def consented(entry: Transaction) -> Transaction:
         )
         money_flow.entry_confirm(coop=coop, transaction_id=entry.pk, member=answerer)
     return statements.transactions(coop=coop).get(pk=entry.pk)
+
+
+@dataclass(frozen=True)
+class PushDevice:
+    """A browser's side of a push subscription: the keys PushManager would make, which the
+    test keeps to decrypt what it is sent (RFC 8291)."""
+
+    private_key: ec.EllipticCurvePrivateKey
+    p256dh: str
+    auth: str
+    auth_secret: bytes
+
+
+def push_device() -> PushDevice:
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    point = private_key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    secret = os.urandom(16)
+
+    def b64url(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    return PushDevice(private_key, b64url(point), b64url(secret), secret)

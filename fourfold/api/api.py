@@ -22,6 +22,7 @@ from fourfold.api.routers import (
     ledger,
     notifications,
     production,
+    push,
     receipts,
     recurring,
     week,
@@ -56,6 +57,7 @@ api.add_router("", insights.router)
 api.add_router("", activity.router)
 api.add_router("", week.router)
 api.add_router("", notifications.router)
+api.add_router("", push.router)
 
 
 @api.exception_handler(FourfoldError)

@@ -86,6 +86,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     digest_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the push went out to the member's devices (or was tried): each is pushed once.
+    pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -111,7 +113,7 @@ class NotificationPreference(models.Model):
         APP = "app", _("only here, in fourfold")
         EMAIL = "email", _("an e-mail at once")
         DIGEST = "digest", _("in a daily e-mail digest")
-        # Stored now; sent once Web Push exists. Until then it stays in-app.
+        # Web Push to each device the member registered (``fourfold.reminders.push``).
         PUSH = "push", _("a push notification on my device")
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -123,3 +125,18 @@ class NotificationPreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "kind"], name="notification_preference_once"),
         ]
+
+
+class PushSubscription(models.Model):
+    """A device (a browser's service worker) that asked for the member's push notifications:
+    where to send them and the keys to encrypt them with (RFC 8291), as PushManager gave them."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    # The push service's address for this device: it is the device, so it is unique.
+    endpoint = models.CharField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    created_at = models.DateTimeField()
+    last_success_at = models.DateTimeField(null=True, blank=True)

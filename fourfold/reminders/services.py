@@ -22,7 +22,7 @@ from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Invalid, NotFound
 from fourfold.ledger import consent, recurring
-from fourfold.reminders import selectors
+from fourfold.reminders import push, selectors
 from fourfold.reminders.mail import letter_send, unsubscribe_read
 from fourfold.reminders.models import (
     Notification,
@@ -41,19 +41,27 @@ class RoundDone:
     lapsed: int
     sent: int
     digests: int = 0
+    pushed: int = 0
 
 
 def round_run(*, now: datetime | None = None) -> RoundDone:
     """The hourly round: recurring costs enter the periods now due (each charged to its
     period's batches already made), entries that waited too long for consent lapse, then the
     reminders that are due go out (and stay in-app as notifications), and the daily digests
-    once their hour has come."""
+    once their hour has come; the notifications that want a push and had none yet (the
+    reminders' among them) are pushed."""
     now = now or timezone.now()
     for entry in recurring.recurring_due(now=now).entries:
         consumption.period_catch_up(expense=entry, by=None)
     lapsed = consent.entries_lapse(now=now)
     sent = send_reminders(now=now) + emails_retry(now=now)
-    return RoundDone(lapsed=lapsed, sent=sent, digests=digests_send(now=now))
+    recent = Notification.objects.filter(created_at__gte=now - RETRY_FOR, created_at__lte=now)
+    return RoundDone(
+        lapsed=lapsed,
+        sent=sent,
+        digests=digests_send(now=now),
+        pushed=push.pushes_send(recent, now=now),
+    )
 
 
 def _reminder_notices_record(reminders: list[Reminder], now: datetime) -> None:
@@ -182,8 +190,9 @@ def notify(
     member_ids: Iterable[int],
     now: datetime | None = None,
 ) -> int:
-    """Tell the members about ``subject``: in-app, and by e-mail at once to those who want
-    ``kind`` so. Told once: the same kind and subject again adds nothing and sends nothing.
+    """Tell the members about ``subject``: in-app, and by e-mail at once or by push to those
+    who want ``kind`` so. Told once: the same kind and subject again adds nothing and sends
+    nothing.
     Call it after the change committed (the e-mail must not announce a rolled-back change);
     returns how many e-mails went out."""
     now = now or timezone.now()
@@ -201,7 +210,9 @@ def notify(
         ],
         ignore_conflicts=True,
     )
-    return _emails_send(coop=coop, kind=kind, subject=subject, now=now)
+    emailed = _emails_send(coop=coop, kind=kind, subject=subject, now=now)
+    push.pushes_send(Notification.objects.filter(coop=coop, kind=kind, subject=subject), now=now)
+    return emailed
 
 
 def _emails_send(*, coop: Cooperative, kind: str, subject: str, now: datetime) -> int:

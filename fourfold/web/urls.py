@@ -253,6 +253,8 @@ urlpatterns = [
         notifications.notifications_read_all,
         name="notifications_read_all",
     ),
+    path("notifications/push/", notifications.push_subscribe, name="push_subscribe"),
+    path("notifications/push/delete/", notifications.push_unsubscribe, name="push_unsubscribe"),
     path("unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
     path("c/<slug:slug>/activity/", activity.activity, name="activity"),
     path("c/<slug:slug>/week/health/", week.week_health, name="week_health"),

@@ -23,7 +23,7 @@ router = Router(tags=["notifications"])
 Delivery = Literal["app", "email", "digest", "push"]
 DELIVERY_HELP = (
     "app: only in fourfold; email: an e-mail at once; digest: in the daily e-mail digest; "
-    "push: stored for Web Push, kept in-app until push is sent."
+    "push: Web Push to each device registered at /api/v1/push/subscriptions (kept in-app too)."
 )
 
 

@@ -202,7 +202,8 @@ def test_the_command_sends_them(busy):
         call_command("send_reminders", stdout=out)
         call_command("send_reminders", stdout=out)
     assert out.getvalue() == (
-        "0 entry(ies) lapsed, 4 reminder(s) sent.\n0 entry(ies) lapsed, 0 reminder(s) sent.\n"
+        "0 entry(ies) lapsed, 4 reminder(s) sent, 0 push(es) delivered.\n"
+        "0 entry(ies) lapsed, 0 reminder(s) sent, 0 push(es) delivered.\n"
     )
     assert len(mail.outbox) == 4
 

@@ -18,3 +18,15 @@ class NotificationPreferenceForm(forms.Form):
                 choices=NotificationPreference.Delivery.choices,
                 widget=forms.RadioSelect,
             )
+
+
+class PushSubscriptionForm(forms.Form):
+    """A device's push subscription, as the page's script sends it (fourfold/push.js)."""
+
+    endpoint = forms.CharField(max_length=1000)
+    p256dh = forms.CharField(max_length=100)
+    auth = forms.CharField(max_length=50)
+
+
+class PushDeviceForm(forms.Form):
+    endpoint = forms.CharField(max_length=1000)

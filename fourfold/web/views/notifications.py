@@ -1,5 +1,6 @@
-"""A member's notifications, their choice of how each kind reaches them, and the unsubscribe
-link of the e-mails (which needs no login: it is in the e-mail)."""
+"""A member's notifications, their choice of how each kind reaches them, the devices that get
+them by push (registered by the page's script), and the unsubscribe link of the e-mails
+(which needs no login: it is in the e-mail)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from fourfold.errors import NotFound
-from fourfold.reminders import selectors, services
+from fourfold.errors import FourfoldError, NotFound
+from fourfold.reminders import push, selectors, services
 from fourfold.reminders.mail import unsubscribe_read
 from fourfold.reminders.models import Notification
 from fourfold.reminders.notices import notice
-from fourfold.web.forms.notifications import NotificationPreferenceForm
+from fourfold.web.forms.notifications import (
+    NotificationPreferenceForm,
+    PushDeviceForm,
+    PushSubscriptionForm,
+)
 from fourfold.web.requests import MemberRequest
 
 PER_PAGE = 50
@@ -41,7 +46,13 @@ def notifications(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "web/notifications.html",
-        {"page": page, "items": items, "form": form, "email": request.user.email},
+        {
+            "page": page,
+            "items": items,
+            "form": form,
+            "email": request.user.email,
+            "push_key": push.public_key(),
+        },
     )
 
 
@@ -62,6 +73,42 @@ def notifications_read_all(request: MemberRequest) -> HttpResponse:
     services.notifications_read_all(member=request.user)
     messages.success(request, _("All your notifications are marked read."))
     return redirect("web:notifications")
+
+
+def _refused(form_or_error: PushSubscriptionForm | PushDeviceForm | FourfoldError) -> JsonResponse:
+    if isinstance(form_or_error, FourfoldError):
+        body = {"detail": form_or_error.detail, "code": form_or_error.code}
+        return JsonResponse(body, status=form_or_error.status)
+    detail = " ".join(str(error) for errors in form_or_error.errors.values() for error in errors)
+    return JsonResponse({"detail": detail, "code": "invalid"}, status=400)
+
+
+@login_required
+@require_POST
+def push_subscribe(request: MemberRequest) -> HttpResponse:
+    """The page's script registers this device for the member's pushes (JSON answers)."""
+    form = PushSubscriptionForm(request.POST)
+    if not form.is_valid():
+        return _refused(form)
+    try:
+        subscription = push.push_subscribe(member=request.user, **form.cleaned_data)
+    except FourfoldError as error:
+        return _refused(error)
+    return JsonResponse({"id": subscription.pk}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: MemberRequest) -> HttpResponse:
+    """The page's script forgets this device, named by its endpoint."""
+    form = PushDeviceForm(request.POST)
+    if not form.is_valid():
+        return _refused(form)
+    try:
+        push.push_unsubscribe(member=request.user, endpoint=form.cleaned_data["endpoint"])
+    except FourfoldError as error:
+        return _refused(error)
+    return HttpResponse(status=204)
 
 
 # RFC 8058: the mail client POSTs the one-click unsubscribe without a session or a CSRF token;

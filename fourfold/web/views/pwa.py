@@ -89,6 +89,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         # pages kept for the one before must not be shown to them.
         "forgetOn": [reverse("web:login"), reverse("web:signup"), reverse("web:logout")],
         "pagesKept": PAGES_KEPT,
+        # For the push notifications it shows: their icon, and the page a message without an
+        # address of its own opens.
+        "icon": static(ICONS[0][0]),
+        "notifications": reverse("web:notifications"),
     }
     config["version"] = _shell_version(config)
     response = render(

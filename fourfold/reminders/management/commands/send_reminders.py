@@ -26,4 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write("The hourly reminder task was queued already.")
             return
         done = services.round_run()
-        self.stdout.write(f"{done.lapsed} entry(ies) lapsed, {done.sent} reminder(s) sent.")
+        self.stdout.write(
+            f"{done.lapsed} entry(ies) lapsed, {done.sent} reminder(s) sent, "
+            f"{done.pushed} push(es) delivered."
+        )

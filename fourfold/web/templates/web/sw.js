@@ -129,3 +129,43 @@ async function fromShell(event) {
   }
   return response;
 }
+
+// Web Push: the server sends {title, body, url, tag} (fourfold.reminders.push.payload_of),
+// encrypted for this device; the browser has decrypted it by now.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (unreadable) {
+    message = { body: event.data.text() };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "fourfold", {
+      body: message.body || "",
+      tag: message.tag,
+      data: { url: message.url || CONFIG.notifications },
+      icon: CONFIG.icon,
+    })
+  );
+});
+
+// Opens the page the notification is about: in a window of ours already open if there is one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(
+    (event.notification.data || {}).url || CONFIG.notifications, self.location.origin
+  );
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const same = windows.find((client) => client.url === target.href);
+      if (same) {
+        return same.focus();
+      }
+      const ours = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (ours && target.origin === self.location.origin) {
+        return ours.navigate(target.href).then((client) => (client || ours).focus());
+      }
+      return self.clients.openWindow(target.href);
+    })
+  );
+});
