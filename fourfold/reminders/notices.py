@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.lib.dates import format_day, format_moment
 from fourfold.lib.money import format_money
 from fourfold.reminders.models import Notification, NotificationPreference
@@ -81,7 +82,11 @@ def notice(notification: Notification) -> Notice:
         text = _("%(by)s took your shift on %(day)s.") % {"by": p["by"], "day": _day(p["day"])}
         return Notice(text, reverse("web:production_shifts", args=[slug]))
     if kind == Kind.SHIFT_TOMORROW:
-        text = _("Your shift tomorrow: %(day)s, %(n)d %(unit)s of %(product)s.") % {
+        text = service_or_good(
+            coop,
+            _("Your shift tomorrow: %(day)s, %(n)d %(unit)s of %(product)s."),
+            _("You volunteer tomorrow: %(day)s, %(n)d %(unit)s of %(product)s."),
+        ) % {
             "day": _day(p["day"]),
             "n": p["quantity"],
             "unit": coop.unit_for(p["quantity"]),
@@ -90,19 +95,32 @@ def notice(notification: Notification) -> Notice:
         return Notice(text, reverse("web:production_shifts", args=[slug]))
     if kind == Kind.BATCH:
         if p["event"] == "missed":
-            text = _("The batch of %(day)s was missed: %(reason)s") % {
-                "day": _day(p["day"]),
-                "reason": p["reason"],
-            }
+            text = service_or_good(
+                coop,
+                _("The batch of %(day)s was missed: %(reason)s"),
+                _("The session of %(day)s did not take place: %(reason)s"),
+            ) % {"day": _day(p["day"]), "reason": p["reason"]}
             return Notice(text, reverse("web:production_batch", args=[slug, p["batch"]]))
-        text = ngettext(
-            "%(n)d planned batch moved to follow the co-op's new rules.",
-            "%(n)d planned batches moved to follow the co-op's new rules.",
-            p["removed"],
+        text = service_or_good(
+            coop,
+            ngettext(
+                "%(n)d planned batch moved to follow the co-op's new rules.",
+                "%(n)d planned batches moved to follow the co-op's new rules.",
+                p["removed"],
+            ),
+            ngettext(
+                "%(n)d planned session moved to follow the co-op's new rules.",
+                "%(n)d planned sessions moved to follow the co-op's new rules.",
+                p["removed"],
+            ),
         ) % {"n": p["removed"]}
         return Notice(text, reverse("web:production", args=[slug]))
     if kind == Kind.SHARE_READY:
-        text = _("Your share of the batch of %(day)s is ready to collect: %(n)d %(unit)s.") % {
+        text = service_or_good(
+            coop,
+            _("Your share of the batch of %(day)s is ready to collect: %(n)d %(unit)s."),
+            _("Your booking for the session of %(day)s is ready to use: %(n)d %(unit)s."),
+        ) % {
             "day": _day(p["day"]),
             "n": p["units"],
             "unit": coop.unit_for(p["units"]),
