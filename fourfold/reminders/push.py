@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import logging
 from datetime import datetime
@@ -76,9 +77,21 @@ def public_key() -> str:
     return _b64url(point)
 
 
+def _inside(host: str) -> bool:
+    """Whether ``host`` names this machine or a private network, as an address or localhost:
+    a push service is on the internet, and the server must not be made to post inward."""
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not address.is_global
+
+
 def _endpoint_check(endpoint: str) -> None:
     parts = urlsplit(endpoint)
-    if parts.scheme == "https" and parts.hostname:
+    if parts.scheme == "https" and parts.hostname and not _inside(parts.hostname):
         return
     local = parts.scheme == "http" and parts.netloc.rsplit(":", 1)[0] in LOCAL_HOSTS
     if local and (settings.DEBUG or settings.PUSH_ALLOW_HTTP):

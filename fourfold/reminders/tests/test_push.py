@@ -277,6 +277,27 @@ def test_an_endpoint_not_https_is_refused(home, endpoint):
     assert refused.value.field == "endpoint"
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://127.0.0.1/push",
+        "https://10.0.0.5/push",
+        "https://192.168.1.1:8443/push",
+        "https://169.254.169.254/latest",
+        "https://[::1]/push",
+        "https://localhost/push",
+        "https://metadata.localhost/push",
+    ],
+)
+def test_an_endpoint_inside_this_machine_or_network_is_refused(home, endpoint):
+    device = push_device()
+    with pytest.raises(Invalid) as refused:
+        push.push_subscribe(
+            member=home.bob, endpoint=endpoint, p256dh=device.p256dh, auth=device.auth
+        )
+    assert refused.value.field == "endpoint"
+
+
 def test_plain_http_on_loopback_needs_the_setting(home, pushing):
     pushing.PUSH_ALLOW_HTTP = False
     pushing.DEBUG = False
