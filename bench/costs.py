@@ -15,7 +15,9 @@ ratio and the query counts; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -39,6 +41,12 @@ def main() -> None:
     parser.add_argument("--spreads", type=int, default=20)
     parser.add_argument("--recurring", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--weeks", type=int, help="history length in weeks (instead of --years)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the last measured batch: its slowest functions and queries",
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         os.environ["FOURFOLD_DATA_DIR"] = tempfile.mkdtemp(prefix="fourfold-bench-")
@@ -61,23 +69,36 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     rng = random.Random(14)
     tag = f"bench-costs{args.members}-{int(time.time())}"
-    start = timezone.now().date() - timedelta(weeks=52 * args.years)
+    weeks = args.weeks if args.weeks is not None else 52 * args.years
+    start = timezone.now().date() - timedelta(weeks=weeks)
     coop, users = coop_with_members(tag=tag, members=args.members, since=start, rng=rng)
     today = coop_today(coop)
     buyer = users[0]
 
-    def week(day, queries: list[int] | None = None) -> float:
+    def week(day, queries: list[int] | None = None, profile: bool = False) -> float:
         batch, producer = batch_bought_for(coop, day, rng)
+        profiler = cProfile.Profile() if profile else None
         with CaptureQueriesContext(connection) as captured:
             begin = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
             batch_made(batch, producer, rng, args.members)
+            if profiler is not None:
+                profiler.disable()
             took = time.perf_counter() - begin
+        if profiler is not None:
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+            slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:12]
+            for query in slowest:
+                print(
+                    f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}",
+                    file=sys.stderr,
+                )
         if queries is not None:
             queries.append(len(captured))
         return took
 
     built = time.perf_counter()
-    weeks = 52 * args.years
     # The history ends 2 * repeat weeks before today: the baseline's weeks follow it, then the
     # spreads and the recurring costs start, then the measured weeks run up to today.
     history_end = today - timedelta(weeks=2 * args.repeat)
@@ -132,7 +153,7 @@ def main() -> None:
         day = costs_start + timedelta(weeks=i)
         with time_machine.travel(f"{day.isoformat()} 06:00Z", tick=False):
             recurring.recurring_due()
-        measured.append(week(day, measured_queries))
+        measured.append(week(day, measured_queries, profile=args.profile and i == args.repeat - 1))
     ratio = statistics.median(measured) / statistics.median(baseline)
     print(f"database              {connection.vendor}")
     print(f"members               {args.members}")

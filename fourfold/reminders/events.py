@@ -28,6 +28,8 @@ class Tell:
     subject: str
     params: dict[str, object]
     member_ids: list[int] = field(default_factory=list)
+    # What differs from member to member (their units of a batch), told in the same breath.
+    params_of: dict[int, dict[str, object]] = field(default_factory=dict)
 
 
 def _name(event: AuditEvent) -> str | None:
@@ -113,16 +115,20 @@ def _allocated(event: AuditEvent) -> list[Tell]:
     if batch is None:
         return []
     active = set(active_member_ids(coop=event.coop))
-    day = batch.date.isoformat()
+    units = {
+        allocation.member_id: allocation.units
+        for allocation in consumption_selectors.allocations(batch=batch)
+        if allocation.units and allocation.member_id in active
+    }
+    params = {"batch": batch.pk, "day": batch.date.isoformat()}
     return [
         Tell(
             Kind.SHARE_READY,
             str(batch.pk),
-            {"batch": batch.pk, "day": day, "units": allocation.units},
-            [allocation.member_id],
+            params,
+            sorted(units),
+            {member_id: {"units": count} for member_id, count in units.items()},
         )
-        for allocation in consumption_selectors.allocations(batch=batch)
-        if allocation.units and allocation.member_id in active
     ]
 
 
@@ -173,6 +179,7 @@ def event_notify(event: AuditEvent) -> None:
                 subject=tell.subject,
                 params=tell.params,
                 member_ids=tell.member_ids,
+                params_of=tell.params_of,
             )
 
 

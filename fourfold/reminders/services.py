@@ -189,10 +189,11 @@ def notify(
     params: Mapping[str, object],
     member_ids: Iterable[int],
     now: datetime | None = None,
+    params_of: Mapping[int, Mapping[str, object]] | None = None,
 ) -> int:
     """Tell the members about ``subject``: in-app, and by e-mail at once or by push to those
-    who want ``kind`` so. Told once: the same kind and subject again adds nothing and sends
-    nothing.
+    who want ``kind`` so; ``params_of`` adds what is each member's own (their units). Told
+    once: the same kind and subject again adds nothing and sends nothing.
     Call it after the change committed (the e-mail must not announce a rolled-back change);
     returns how many e-mails went out."""
     now = now or timezone.now()
@@ -203,7 +204,7 @@ def notify(
                 member_id=member_id,
                 kind=kind,
                 subject=subject,
-                params=dict(params),
+                params={**params, **(params_of or {}).get(member_id, {})},
                 created_at=now,
             )
             for member_id in sorted(set(member_ids))

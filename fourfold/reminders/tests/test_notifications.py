@@ -152,6 +152,29 @@ def test_a_batch_made_tells_each_consumer_their_share_is_ready(home, told):
     )
 
 
+@pytest.mark.parametrize("consumers", [3, 40])
+def test_a_batch_made_tells_all_its_consumers_in_as_many_queries_however_many(
+    home, told, consumers, django_assert_max_num_queries
+):
+    with time_machine.travel(NOW, tick=False):
+        for index in range(consumers):
+            member = MembershipFactory(coop=home.coop, user__username=f"m{index:02d}").user
+            share_set(coop=home.coop, member=member, units=1 + index % 3)
+        batch = Batch.objects.create(coop=home.coop, date=TODAY, planned_quantity=200)
+        Shift.objects.create(batch=batch, slot=0, member=home.alice)
+        production_flow.batch_record_made(batch=batch, by=home.alice, quantity=200, hours="3")
+        made = home.coop.audit_events.get(action="consumption.allocated")
+        with django_assert_max_num_queries(12):
+            events.event_notify(made)
+    told_of = Notification.objects.filter(kind="share_ready", subject=str(batch.pk))
+    assert told_of.count() == consumers
+    # Each is told their own units, not a neighbour's.
+    assert all(
+        notification.params["units"] == 1 + int(notification.member.username[1:]) % 3
+        for notification in told_of.select_related("member")
+    )
+
+
 def bobs_milk(home):
     """Alice records milk Bob paid for: it waits for Bob's confirmation."""
     return money_flow.expense_post(
