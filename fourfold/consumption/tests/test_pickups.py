@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from fourfold.consumption import selectors, services
+from fourfold.coops.activity import activity
 from fourfold.coops.models import AuditEvent, Membership
 from fourfold.errors import Conflict, PrincipleViolation
 from fourfold.production.models import Batch, Shift
@@ -114,3 +115,18 @@ def test_the_list_holds_active_members_by_name_and_searches(personas, made, caro
     )
     assert [a.member.username for a in selectors.pickups(batch=made)] == ["alice", "carol"]
     assert [a.member.username for a in selectors.pickups(batch=made, search="CAR")] == ["carol"]
+
+
+def test_the_activity_says_who_checked_whom_off(personas, made, carol):
+    services.pickup_mark(batch=made, member=carol, by=personas.alice)
+    services.pickup_undo(batch=made, member=carol, by=personas.bob)
+    services.pickup_mark(batch=made, member=personas.bob, by=personas.bob)
+    rows = activity(coop=personas.coop, kind="consumption.collected")
+    assert [row.summary for row in rows] == [
+        "bob collected their share",
+        "alice marked the share of carol collected",
+    ]
+    undone = activity(coop=personas.coop, kind="consumption.collected_undone")
+    assert [row.summary for row in undone] == [
+        "bob took back the mark that carol collected their share"
+    ]

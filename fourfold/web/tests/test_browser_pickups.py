@@ -13,10 +13,12 @@ from playwright.sync_api import expect
 
 from fourfold.consumption import services
 from fourfold.consumption.models import Allocation
-from fourfold.coops.models import AuditEvent
+from fourfold.coops.models import AuditEvent, Cooperative
 from fourfold.production.models import Batch, Shift
 from fourfold.testing import PASSWORD, MembershipFactory
 from fourfold.web.tests.test_browser_pwa import wait_until_kept
+from fourfold.workflows import membership as membership_flow
+from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
 
 pytestmark = pytest.mark.browser
@@ -134,3 +136,42 @@ def test_a_shared_phone_checks_members_off_online_and_offline(batch, page, check
     page.wait_for_function(f"localStorage.getItem('{WAITING}') === '{{}}'")
     assert marks_of("erin") == ["consumption.collected"]
     check_page(page)
+
+
+def log_in(page, username: str, path: str) -> None:
+    page.goto(f"/accounts/login/?next={path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_service_coops_desk_checks_members_in(batch, personas, page, check_page):
+    Cooperative.objects.filter(pk=personas.coop.pk).update(
+        kind=Cooperative.Kind.SERVICE, unit="slot", unit_plural="slots"
+    )
+    log_in(page, "bob", f"/c/home/batches/{batch.pk}/pickups/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check-in list of Sun 14 Jun 2026")
+    button_for(page, "Checked in", "erin").click()
+    expect(row(page, "erin")).to_contain_text("Checked in Sun 14 Jun 2026")
+    check_page(page)
+
+
+def test_a_former_members_statement_fits_a_phone(personas, page, check_page):
+    with time_machine.travel(SUNDAY_EVENING, tick=True):
+        carol = MembershipFactory(coop=personas.coop, user__username="carol").user
+        money_flow.expense_post(
+            coop=personas.coop,
+            payer=personas.alice,
+            amount="30.00",
+            category="ingredients",
+            entered_by=personas.alice,
+            split={personas.alice: 1, personas.bob: 1, carol: 1},
+        )
+        membership_flow.membership_leave(coop=personas.coop, member=carol)
+        log_in(page, "carol", "/c/home/ledger/statement/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("My statement")
+        expect(page.get_by_role("main")).to_contain_text("You have left Home Co-op")
+        check_page(page)
+        page.get_by_role("link", name="Settle up", exact=True).last.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Settle up")
+        check_page(page)
