@@ -71,7 +71,9 @@ def pick_up(
         )
         if moment >= now:
             continue
-        consumption.collected_mark(batch=batch, member=allocation.member, now=moment)
+        consumption.pickup_mark(
+            batch=batch, member=allocation.member, by=allocation.member, now=moment
+        )
 
 
 def facilitators_and_calendars(coop: Cooperative, today: date) -> None:

@@ -55,6 +55,15 @@ class Allocation(models.Model):
     units = models.PositiveIntegerField(help_text=_("Allocated, extras claimed included."))
     extra_units = models.PositiveIntegerField(default=0)
     collected_at = models.DateTimeField(null=True, blank=True)
+    # Who marked it collected: the member, or whoever held the shared phone at the fridge. An
+    # undo clears both; the audit log keeps every mark and undo.
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [

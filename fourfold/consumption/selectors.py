@@ -68,6 +68,24 @@ def allocations(*, batch: Batch) -> QuerySet[Allocation]:
     )
 
 
+def pickups(*, batch: Batch, search: str = "") -> QuerySet[Allocation]:
+    """The pick-up list of a made batch: every active member's share of it, by name, with who
+    marked it collected; ``search`` keeps the names that contain it. One query, whatever the
+    number of members (nothing before the batch is made: it has no shares yet)."""
+    active = Membership.objects.filter(
+        coop_id=batch.coop_id, user=OuterRef("member_id"), status=Membership.Status.ACTIVE
+    )
+    rows = (
+        Allocation.objects.filter(batch=batch, units__gt=0)
+        .filter(Exists(active))
+        .select_related("member", "collected_by")
+        .order_by("member__username")
+    )
+    if search:
+        rows = rows.filter(member__username__icontains=search)
+    return rows
+
+
 def extras_left(*, batch: Batch) -> int:
     if batch.status != Batch.Status.MADE or batch.made_quantity is None:
         return 0

@@ -17,6 +17,7 @@ from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import member_require_active
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import Conflict, Invalid
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import costs as ledger_costs
@@ -216,17 +217,75 @@ def extras_claim(*, batch: Batch, member: User, units: int = 1) -> Allocation:
     return allocation
 
 
-def collected_mark(*, batch: Batch, member: User, now: datetime | None = None) -> Allocation:
-    allocation = Allocation.objects.filter(batch=batch, member=member).first()
-    if allocation is None or not allocation.units:
-        raise Conflict(_("You have no share of this batch to collect."))
-    if allocation.collected_at is None:
-        with transaction.atomic():
-            allocation.collected_at = now or timezone.now()
-            allocation.save(update_fields=["collected_at"])
-            audit_record(
-                coop=batch.coop, actor=member, action="consumption.collected", batch=batch.pk
+def _pickup_allocation(batch: Batch, member: User, by: User) -> Allocation:
+    """``member``'s share of ``batch`` for a pick-up mark or undo by ``by``, who must be an
+    active member: on the shared phone at the fridge, anyone of the co-op checks anyone off."""
+    coop = batch.coop
+    member_require_active(coop=coop, user=by, action=_("mark shares collected"))
+    # Only a made batch is shared out: a share found means the batch is made.
+    allocation = Allocation.objects.filter(batch=batch, member=member, units__gt=0).first()
+    if allocation is None and batch.status != Batch.Status.MADE:
+        raise Conflict(
+            service_or_good(
+                coop,
+                _("This batch is not made yet: there is nothing to collect."),
+                _("This session is not held yet: there is nothing to use."),
             )
+        )
+    if allocation is None:
+        if member == by:
+            raise Conflict(
+                service_or_good(
+                    coop,
+                    _("You have no share of this batch to collect."),
+                    _("You have no booking of this session to use."),
+                )
+            )
+        raise Conflict(
+            service_or_good(
+                coop,
+                _("%(name)s has no share of this batch to collect."),
+                _("%(name)s has no booking of this session to use."),
+            )
+            % {"name": member.username}
+        )
+    return allocation
+
+
+def pickup_mark(*, batch: Batch, member: User, by: User, now: datetime | None = None) -> Allocation:
+    """Mark ``member``'s share of ``batch`` collected, by ``by`` (the member themselves or
+    whoever holds the pick-up list). Marking a share already marked changes nothing and
+    answers the same: a phone that went offline replays its marks, maybe twice."""
+    return _pickup_set(batch, member, by=by, collected=True, now=now)
+
+
+def pickup_undo(*, batch: Batch, member: User, by: User, now: datetime | None = None) -> Allocation:
+    """Take back a mark made by mistake. The allocation forgets who marked it; the audit log
+    keeps both the mark and its undoing. Undoing a share not marked changes nothing."""
+    return _pickup_set(batch, member, by=by, collected=False, now=now)
+
+
+def _pickup_set(
+    batch: Batch, member: User, *, by: User, collected: bool, now: datetime | None
+) -> Allocation:
+    allocation = _pickup_allocation(batch, member, by)
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Compare-and-swap: of two marks at once (a replay racing the live one) one changes
+        # the row and writes its audit entry, the other finds it changed already.
+        changed = Allocation.objects.filter(
+            pk=allocation.pk, collected_at__isnull=collected
+        ).update(collected_at=now if collected else None, collected_by=by if collected else None)
+        if changed:
+            audit_record(
+                coop=batch.coop,
+                actor=by,
+                action="consumption.collected" if collected else "consumption.collected_undone",
+                batch=batch.pk,
+                member=member.pk,
+                at=now,
+            )
+    allocation.refresh_from_db(fields=["collected_at", "collected_by"])
     return allocation
 
 

@@ -212,6 +212,11 @@ def _share(e: _Event) -> str:
     }
 
 
+def _own_pickup(e: _Event) -> bool:
+    """A member marking their own share (older rows name nobody else: always their own)."""
+    return "member" not in e.data or e.member("member") == e.who
+
+
 # Built when a row is read, so that each sentence speaks the reader's language.
 # A service co-op's sentences, where they differ from a good's (below).
 _SERVICE_SUMMARIES: dict[str, Callable[[_Event], str]] = {
@@ -229,7 +234,16 @@ _SERVICE_SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "consumption.allocated": lambda e: (
         _("%(who)s shared out a session: %(units)s") % {"who": e.who, "units": e.units("units")}
     ),
-    "consumption.collected": lambda e: _("%(who)s used their booking") % {"who": e.who},
+    "consumption.collected": lambda e: (
+        _("%(who)s used their booking") % {"who": e.who}
+        if _own_pickup(e)
+        else _("%(who)s marked the booking of %(member)s used")
+        % {"who": e.who, "member": e.member("member")}
+    ),
+    "consumption.collected_undone": lambda e: (
+        _("%(who)s took back the mark that the booking of %(member)s was used")
+        % {"who": e.who, "member": e.member("member")}
+    ),
 }
 _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "coop.founded": lambda e: _("%(who)s founded the co-op") % {"who": e.who},
@@ -359,7 +373,16 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "consumption.extra": lambda e: (
         _("%(who)s took %(units)s extra") % {"who": e.who, "units": e.units("units")}
     ),
-    "consumption.collected": lambda e: _("%(who)s collected their share") % {"who": e.who},
+    "consumption.collected": lambda e: (
+        _("%(who)s collected their share") % {"who": e.who}
+        if _own_pickup(e)
+        else _("%(who)s marked the share of %(member)s collected")
+        % {"who": e.who, "member": e.member("member")}
+    ),
+    "consumption.collected_undone": lambda e: (
+        _("%(who)s took back the mark that %(member)s collected their share")
+        % {"who": e.who, "member": e.member("member")}
+    ),
     "consumption.share_stopped": lambda e: (
         _("The standing share of %(member)s stopped") % {"member": e.member("member")}
     ),

@@ -38,14 +38,28 @@ def coops_for_user(*, user: User) -> QuerySet[Cooperative]:
 def coop_for_member(*, user: User, slug: str) -> Cooperative:
     """The co-op ``slug`` if ``user`` belongs to it; otherwise ``NotFound``, as if it did not
     exist, so nobody learns which co-ops are on the installation."""
+    return _coop_with(user, slug, MEMBER_STATUSES)
+
+
+def coop_left_by(*, user: User, slug: str) -> Cooperative:
+    """The co-op ``slug`` if ``user`` was a member and has left it; otherwise ``NotFound``, as
+    ``coop_for_member`` says. Only the settling-up pages ask (``ledger.selectors``)."""
+    return _coop_with(user, slug, (Membership.Status.LEFT,))
+
+
+def _coop_with(user: User, slug: str, statuses: Iterable[str]) -> Cooperative:
     if not user.is_authenticated:
         raise NotFound(_("No such co-op."))
     coop = Cooperative.objects.filter(
-        slug=slug, memberships__user=user, memberships__status__in=MEMBER_STATUSES
+        slug=slug, memberships__user=user, memberships__status__in=statuses
     ).first()
     if coop is None:
         raise NotFound(_("No such co-op."))
     return coop
+
+
+def has_left(*, coop: Cooperative, user: User) -> bool:
+    return Membership.objects.filter(coop=coop, user=user, status=Membership.Status.LEFT).exists()
 
 
 def membership_of(*, coop: Cooperative, user: User) -> Membership | None:

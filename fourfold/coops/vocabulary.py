@@ -38,6 +38,11 @@ class Vocabulary:
     collected: Promise
     reserve: Promise
     reservation: Promise
+    # The pick-up day: a good's shares are collected at the fridge, a service's members
+    # checked in at the desk.
+    Pickups: Promise
+    Collected: Promise
+    Uncollected: Promise
 
 
 GOOD_WORDS = Vocabulary(
@@ -54,6 +59,9 @@ GOOD_WORDS = Vocabulary(
     collected=_("collected"),
     reserve=_("reserve"),
     reservation=_("reservation"),
+    Pickups=_("Pick-up list"),
+    Collected=_("Collected"),
+    Uncollected=_("Not collected yet"),
 )
 
 # A bike kitchen's evenings are sessions, its members book a slot and come to use it, and the
@@ -73,6 +81,9 @@ SERVICE_WORDS = Vocabulary(
     collected=_("used"),
     reserve=_("book"),
     reservation=_("booking"),
+    Pickups=_("Check-in list"),
+    Collected=_("Checked in"),
+    Uncollected=_("Not checked in yet"),
 )
 
 

@@ -12,10 +12,12 @@ from functools import cache
 
 from django.db.models import F, FilteredRelation, Max, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative, Membership
-from fourfold.coops.selectors import coop_today
+from fourfold.coops.selectors import coop_for_member, coop_left_by, coop_today
+from fourfold.errors import NotFound
 from fourfold.ledger.models import Account, Leg, Spread, SpreadEnd, Transaction
 from fourfold.lib.money import from_minor, split_largest_remainder, to_minor
 from fourfold.lib.settlement import settle
@@ -147,6 +149,32 @@ def member_balance(*, coop: Cooperative, member: User) -> Decimal:
         .first()
     )
     return from_minor(-(total or 0), coop.currency)
+
+
+def coop_for_settling(
+    *, user: User, slug: str, reading: bool = False, entry_id: int | None = None
+) -> Cooperative:
+    """The co-op ``slug`` for a member's own statement (``reading``) and their settling up.
+    Leaving ends a membership, not what the member owes or is owed: a former member still
+    reads their statement, and records or confirms settling payments (``entry_id``: a
+    transfer naming them) while their balance is not zero. Every other page stays closed to
+    them (``coop_for_member``), and so do these once they are settled, except the statement."""
+    try:
+        return coop_for_member(user=user, slug=slug)
+    except NotFound:
+        coop = coop_left_by(user=user, slug=slug)
+    if reading:
+        return coop
+    if member_balance(coop=coop, member=user) == 0:
+        raise NotFound(_("No such co-op."))
+    if entry_id is not None:
+        names_them = Q(payer=user) | Q(payee=user)
+        transfer = Transaction.objects.filter(
+            names_them, coop=coop, pk=entry_id, kind=Transaction.Kind.TRANSFER
+        )
+        if not transfer.exists():
+            raise NotFound(_("No such entry."))
+    return coop
 
 
 def books(*, coop: Cooperative) -> Books:

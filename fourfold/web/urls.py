@@ -202,6 +202,12 @@ urlpatterns = [
         consumption.collected_mark,
         name="shares_collected",
     ),
+    path("c/<slug:slug>/batches/<int:pk>/pickups/", consumption.pickups, name="pickups"),
+    path(
+        "c/<slug:slug>/batches/<int:pk>/pickups/<str:username>/",
+        consumption.pickup_mark,
+        name="pickup_mark",
+    ),
     path("c/<slug:slug>/shares/costs/", consumption.costs, name="shares_costs"),
     path(
         "c/<slug:slug>/shares/membership/pause/",

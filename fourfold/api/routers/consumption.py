@@ -1,22 +1,23 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.security import SessionAuth
 from pydantic import Field, StrictBool
 
 from fourfold.accounts.models import User
-from fourfold.api.auth import MemberRequest
+from fourfold.api.auth import BearerToken, MemberRequest
 from fourfold.api.pagination import Page, paginate
 from fourfold.api.schemas import Input, IsoDate, JsonInt, errors
 from fourfold.consumption import selectors, services
 from fourfold.consumption.models import Allocation, StandingShare
 from fourfold.coops.models import Cooperative
-from fourfold.coops.selectors import coop_for_member
-from fourfold.errors import NotFound
+from fourfold.coops.selectors import coop_for_member, member_by_username
+from fourfold.errors import Conflict, NotFound
 from fourfold.lib.money import plain
 from fourfold.production import selectors as production
 from fourfold.production.models import Batch
@@ -57,6 +58,14 @@ class AllocationOut(Schema):
     collected: bool
 
 
+class PickupOut(Schema):
+    username: str
+    units: int
+    collected: bool
+    collected_at: datetime | None
+    marked_by: str | None = Field(description="Who marked it collected: the member or another.")
+
+
 class ExtrasIn(Input):
     units: JsonInt = Field(1, ge=1, le=services.MAX_UNITS)
 
@@ -95,6 +104,16 @@ def allocation_out(allocation: Allocation) -> dict:
         "units": allocation.units,
         "extra_units": allocation.extra_units,
         "collected": allocation.collected_at is not None,
+    }
+
+
+def pickup_out(allocation: Allocation) -> dict:
+    return {
+        "username": allocation.member.username,
+        "units": allocation.units,
+        "collected": allocation.collected_at is not None,
+        "collected_at": allocation.collected_at,
+        "marked_by": allocation.collected_by.username if allocation.collected_by else None,
     }
 
 
@@ -187,8 +206,62 @@ def collected(request: MemberRequest, slug: str, batch_id: int):
     """Mark your share of a batch collected."""
     coop = coop_for_member(user=request.auth, slug=slug)
     return allocation_out(
-        services.collected_mark(batch=_batch(coop, batch_id), member=request.auth)
+        services.pickup_mark(batch=_batch(coop, batch_id), member=request.auth, by=request.auth)
     )
+
+
+# The pick-up page's script replays the marks a shared phone made offline with the member's
+# web session, so these take it besides a token; the session needs its CSRF token, as a form.
+PICKUP_AUTH = [BearerToken(), SessionAuth(csrf=True)]
+
+
+def _member(coop: Cooperative, username: str) -> User:
+    member = member_by_username(coop=coop, username=username)
+    if member is None:
+        raise NotFound(_("No member of this co-op is called %(name)s.") % {"name": username})
+    return member
+
+
+@router.get(
+    "/coops/{slug}/batches/{batch_id}/pickups",
+    response={200: list[PickupOut], **errors(404, 409)},
+    auth=PICKUP_AUTH,
+)
+def pickups_list(request: MemberRequest, slug: str, batch_id: int):
+    """The pick-up list of a made batch: every active member's share, by name, collected or
+    not and who marked it."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    batch = _batch(coop, batch_id)
+    if batch.status != Batch.Status.MADE:
+        raise Conflict(_("This batch is not made yet: it has no pick-up list."))
+    return [pickup_out(a) for a in selectors.pickups(batch=batch)]
+
+
+@router.post(
+    "/coops/{slug}/batches/{batch_id}/pickups/{username}",
+    response={200: PickupOut, **errors(403, 404, 409)},
+    auth=PICKUP_AUTH,
+)
+def pickup_mark(request: MemberRequest, slug: str, batch_id: int, username: str):
+    """Mark a member's share collected, as you (any active member) saw it taken. Marking it
+    again answers the same, so a device may safely send a mark twice."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    batch = _batch(coop, batch_id)
+    member = _member(coop, username)
+    return pickup_out(services.pickup_mark(batch=batch, member=member, by=request.auth))
+
+
+@router.delete(
+    "/coops/{slug}/batches/{batch_id}/pickups/{username}",
+    response={200: PickupOut, **errors(403, 404, 409)},
+    auth=PICKUP_AUTH,
+)
+def pickup_undo(request: MemberRequest, slug: str, batch_id: int, username: str):
+    """Take back a mark made by mistake; undoing a share not marked answers the same."""
+    coop = coop_for_member(user=request.auth, slug=slug)
+    batch = _batch(coop, batch_id)
+    member = _member(coop, username)
+    return pickup_out(services.pickup_undo(batch=batch, member=member, by=request.auth))
 
 
 @router.get("/coops/{slug}/costs", response={200: list[CostOut], **errors(404)})

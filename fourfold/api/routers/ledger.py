@@ -171,8 +171,8 @@ def transaction_reverse(
 )
 def transaction_confirm(request: MemberRequest, slug: str, transaction_id: int):
     """Confirm an entry that names you (or, as a second member, a payment from the pool).
-    The last confirmation posts it."""
-    coop = coop_for_member(user=request.auth, slug=slug)
+    The last confirmation posts it. A former member confirms a settling payment to them."""
+    coop = selectors.coop_for_settling(user=request.auth, slug=slug, entry_id=transaction_id)
     entry = money_flow.entry_confirm(
         coop=coop, transaction_id=_transaction(coop, transaction_id).pk, member=request.auth
     )
@@ -247,8 +247,9 @@ def pool(request: MemberRequest, slug: str):
     "/coops/{slug}/ledger/settlement", response={200: SettlementOut, **errors(404)}, by_alias=True
 )
 def settlement(request: MemberRequest, slug: str):
-    """The fewest transfers that bring every balance to zero ("pool" is the co-op's pool)."""
-    coop = coop_for_member(user=request.auth, slug=slug)
+    """The fewest transfers that bring every balance to zero ("pool" is the co-op's pool).
+    A former member sees it too while their balance is not zero."""
+    coop = selectors.coop_for_settling(user=request.auth, slug=slug)
     return plan_out(selectors.settlement_plan(coop=coop), coop.currency)
 
 
@@ -256,8 +257,9 @@ def settlement(request: MemberRequest, slug: str):
     "/coops/{slug}/ledger/settlement", response={201: RecordedSettlementOut, **errors(404, 409)}
 )
 def settlement_record(request: MemberRequest, slug: str, payload: SettlementIn | None = None):
-    """Record the current plan: all its transfers are posted together, or none."""
-    coop = coop_for_member(user=request.auth, slug=slug)
+    """Record the current plan: all its transfers are posted together, or none. A former
+    member records their part while their balance is not zero."""
+    coop = selectors.coop_for_settling(user=request.auth, slug=slug)
     posted = corrections.settlement_record(
         coop=coop, entered_by=request.auth, expected=payload.fingerprint if payload else None
     )
@@ -273,8 +275,13 @@ def statement(
     page: Query[Page],
     member: str | None = None,
 ):
-    """A member's statement (default: yours), newest first, with the running balance."""
-    coop = coop_for_member(user=request.auth, slug=slug)
+    """A member's statement (default: yours), newest first, with the running balance. A
+    former member reads their own, and only theirs."""
+    coop = (
+        coop_for_member(user=request.auth, slug=slug)
+        if member
+        else selectors.coop_for_settling(user=request.auth, slug=slug, reading=True)
+    )
     user = request.auth
     if member:
         named = member_by_username(coop=coop, username=member)

@@ -188,9 +188,9 @@ def test_mark_collected_and_count_waste(personas):
     services.share_set(coop=personas.coop, member=personas.alice, units=2)
     services.share_set(coop=personas.coop, member=personas.bob, units=1)
     batch = make(plan_sunday(personas.coop), 3)
-    services.collected_mark(batch=batch, member=personas.alice)
+    services.pickup_mark(batch=batch, member=personas.alice, by=personas.alice)
     with pytest.raises(Conflict):
-        services.collected_mark(batch=batch, member=personas.outsider)
+        services.pickup_mark(batch=batch, member=personas.outsider, by=personas.alice)
     with time_machine.travel("2026-03-10T12:00:00-05:00"):
         figure = selectors.waste(coop=personas.coop)
     assert (figure.uncollected_units, figure.allocated_units) == (1, 3)

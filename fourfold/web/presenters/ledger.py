@@ -108,6 +108,7 @@ class PendingLine:
     item: Transaction
     change: Decimal
     waits_for: str
+    waits_for_me: bool = False  # the statement offers its confirm button
 
 
 def pending_lines(coop: Cooperative, member: User) -> list[PendingLine]:
@@ -127,11 +128,13 @@ def pending_lines(coop: Cooperative, member: User) -> list[PendingLine]:
     for item in items:
         asked = item.allocates if item.allocates is not None else item
         change = -sum(leg.amount_minor for leg in item.own_legs)
+        awaiting = statements.entry_status(asked).awaiting
         lines.append(
             PendingLine(
                 item=item,
                 change=from_minor(change, coop.currency),
-                waits_for=names(statements.entry_status(asked).awaiting),
+                waits_for=names(awaiting),
+                waits_for_me=member.username in awaiting,
             )
         )
     return lines

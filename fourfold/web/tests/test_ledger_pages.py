@@ -599,7 +599,7 @@ def populate(personas, size: int) -> None:
     [
         (LEDGER, 16),
         (f"{LEDGER}?member=alice&kind=cost_allocation", 17),
-        (STATEMENT, 10),
+        (STATEMENT, 11),  # whether the reader has left (a former member reads it too)
         (SETTLE, 8),  # the spreads the batches ahead will carry: one query
         (EXPENSE, 5),
         (TRANSACTIONS_CSV, 7),

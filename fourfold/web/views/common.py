@@ -10,6 +10,7 @@ from django.utils import timezone
 from fourfold.coops import selectors
 from fourfold.coops.models import Cooperative
 from fourfold.errors import NotFound
+from fourfold.ledger import selectors as ledger_selectors
 from fourfold.web.requests import MemberRequest
 
 
@@ -17,6 +18,21 @@ def coop_for_page(request: MemberRequest, slug: str) -> Cooperative:
     """The co-op if the visitor belongs to it, shown in the co-op's own time zone."""
     try:
         coop = selectors.coop_for_member(user=request.user, slug=slug)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    timezone.activate(coop.zone)
+    return coop
+
+
+def coop_for_settling_page(
+    request: MemberRequest, slug: str, *, reading: bool = False, entry_id: int | None = None
+) -> Cooperative:
+    """``coop_for_page`` for the statement and settling-up pages alone, which a former member
+    still opens (``ledger.selectors.coop_for_settling`` says when)."""
+    try:
+        coop = ledger_selectors.coop_for_settling(
+            user=request.user, slug=slug, reading=reading, entry_id=entry_id
+        )
     except NotFound as error:
         raise Http404(error.detail) from error
     timezone.activate(coop.zone)

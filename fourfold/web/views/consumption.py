@@ -288,7 +288,7 @@ def collected_mark(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
     coop = coop_for_page(request, slug)
     batch = _batch_or_404(coop, pk)
     try:
-        services.collected_mark(batch=batch, member=request.user)
+        services.pickup_mark(batch=batch, member=request.user, by=request.user)
     except FourfoldError as error:
         messages.error(request, error.detail)
     else:
@@ -302,6 +302,91 @@ def collected_mark(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
             % {"day": format_day(batch.date)},
         )
     return redirect("web:shares_batch_detail", slug=coop.slug, pk=batch.pk)
+
+
+# --- The pick-up list: a shared phone at the fridge, or the desk's printout -----------------
+
+
+def _made_batch_or_404(coop: Cooperative, pk: int) -> Batch:
+    batch = _batch_or_404(coop, pk)
+    if batch.status != Batch.Status.MADE:
+        raise Http404(_("This batch is not made yet."))
+    return batch
+
+
+@login_required
+def pickups(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
+    """Every active member's share of a made batch, big rows to tick off one by one; the search
+    box filters as one types (pickups.js), and without scripts it posts the name."""
+    coop = coop_for_page(request, slug)
+    batch = _made_batch_or_404(coop, pk)
+    search = request.GET.get("q", "").strip()[:150]
+    rows = list(selectors.pickups(batch=batch, search=search))
+    return render(
+        request,
+        "web/pickups.html",
+        {
+            "coop": coop,
+            "section": SECTION,
+            "batch": batch,
+            "rows": rows,
+            "search": search,
+            "collected": sum(1 for row in rows if row.collected_at),
+            "active": coop_selectors.is_active_member(coop=coop, user=request.user),
+            "collect_by": batch.date + timedelta(days=coop.pickup_days),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pickup_mark(request: MemberRequest, slug: str, pk: int, username: str) -> HttpResponse:
+    """A row's button: mark that member's share collected, or undo a mark (``undo``). With htmx
+    the row comes back alone; without, the list again."""
+    coop = coop_for_page(request, slug)
+    batch = _made_batch_or_404(coop, pk)
+    member = coop_selectors.member_by_username(coop=coop, username=username)
+    if member is None:
+        raise Http404(_("No such member."))
+    undo = request.POST.get("action") == "undo"
+    change = services.pickup_undo if undo else services.pickup_mark
+    error = None
+    try:
+        allocation = change(batch=batch, member=member, by=request.user)
+    except FourfoldError as refused:
+        error = refused.detail
+    if request.htmx:
+        if error is not None:
+            messages.error(request, error)
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        return render(
+            request,
+            "web/_pickup_row.html",
+            {"coop": coop, "batch": batch, "row": allocation, "active": True},
+        )
+    if error is not None:
+        messages.error(request, error)
+    elif undo:
+        messages.success(
+            request,
+            service_or_good(
+                coop,
+                _("The share of %(name)s is no longer marked collected."),
+                _("%(name)s is no longer checked in."),
+            )
+            % {"name": member.username},
+        )
+    else:
+        messages.success(
+            request,
+            service_or_good(
+                coop,
+                _("The share of %(name)s is marked collected."),
+                _("%(name)s is checked in."),
+            )
+            % {"name": member.username},
+        )
+    return redirect("web:pickups", slug=coop.slug, pk=batch.pk)
 
 
 # --- Costs --------------------------------------------------------------------------------

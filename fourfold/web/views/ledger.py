@@ -45,7 +45,7 @@ from fourfold.web.presenters.ledger import (
 )
 from fourfold.web.requests import MemberRequest
 from fourfold.web.templatetags.fourfold import money
-from fourfold.web.views.common import coop_for_page, first_error
+from fourfold.web.views.common import coop_for_page, coop_for_settling_page, first_error
 from fourfold.workflows import money as money_flow
 
 TRANSACTIONS_PER_PAGE = 50
@@ -308,7 +308,7 @@ def _back(request: MemberRequest, coop: Cooperative) -> HttpResponse:
 @login_required
 @require_POST
 def entry_confirm(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
-    coop = coop_for_page(request, slug)
+    coop = coop_for_settling_page(request, slug, entry_id=pk)
     try:
         entry = money_flow.entry_confirm(coop=coop, transaction_id=pk, member=request.user)
     except NotFound as error:
@@ -359,7 +359,7 @@ def entry_decline(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def statement(request: MemberRequest, slug: str) -> HttpResponse:
-    coop = coop_for_page(request, slug)
+    coop = coop_for_settling_page(request, slug, reading=True)
     page = Paginator(
         statements.statement(coop=coop, member=request.user), STATEMENT_LINES_PER_PAGE
     ).get_page(request.GET.get("page"))
@@ -374,6 +374,7 @@ def statement(request: MemberRequest, slug: str) -> HttpResponse:
             "lines": lines,
             "pending": pending_lines(coop, request.user),
             "balance": balance,
+            "former": coop_selectors.has_left(coop=coop, user=request.user),
             "section": "ledger",
         },
     )
@@ -381,7 +382,7 @@ def statement(request: MemberRequest, slug: str) -> HttpResponse:
 
 @login_required
 def settlement(request: MemberRequest, slug: str) -> HttpResponse:
-    coop = coop_for_page(request, slug)
+    coop = coop_for_settling_page(request, slug)
     plan = selectors.settlement_plan(coop=coop)
     return render(
         request,
@@ -398,7 +399,7 @@ def settlement(request: MemberRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def settlement_record(request: MemberRequest, slug: str) -> HttpResponse:
-    coop = coop_for_page(request, slug)
+    coop = coop_for_settling_page(request, slug)
     try:
         transfers = corrections.settlement_record(
             coop=coop, entered_by=request.user, expected=request.POST.get("fingerprint")

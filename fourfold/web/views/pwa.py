@@ -35,6 +35,7 @@ SHELL = (
     "fourfold/copy.js",
     "fourfold/app.js",
     "fourfold/choose.js",
+    "fourfold/pickups.js",
 )
 # Never kept on the device: the API (its answers follow a token), and the pages that hold a
 # secret (API tokens, password-reset links, invitation codes, the calendar feed's address).
