@@ -22,7 +22,7 @@ from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Invalid, NotFound
 from fourfold.ledger import consent, recurring
-from fourfold.reminders import push, selectors
+from fourfold.reminders import push, selectors, tasks
 from fourfold.reminders.mail import letter_send, unsubscribe_read
 from fourfold.reminders.models import (
     Notification,
@@ -189,12 +189,12 @@ def notify(
     params: Mapping[str, object],
     member_ids: Iterable[int],
     now: datetime | None = None,
-) -> int:
-    """Tell the members about ``subject``: in-app, and by e-mail at once or by push to those
-    who want ``kind`` so. Told once: the same kind and subject again adds nothing and sends
-    nothing.
-    Call it after the change committed (the e-mail must not announce a rolled-back change);
-    returns how many e-mails went out."""
+) -> None:
+    """Tell the members about ``subject``: in-app at once; the e-mails and pushes to those who
+    want ``kind`` so are queued for the worker (``tasks.notifications_send``), so that a slow
+    mail server or push service never holds up the change that caused them. Told once: the
+    same kind and subject again adds nothing and sends nothing.
+    Call it after the change committed (the e-mail must not announce a rolled-back change)."""
     now = now or timezone.now()
     Notification.objects.bulk_create(
         [
@@ -210,9 +210,28 @@ def notify(
         ],
         ignore_conflicts=True,
     )
+    tasks.notifications_send.enqueue(coop.pk, kind, subject)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    emailed: int
+    pushed: int
+
+
+def notifications_deliver(
+    *, coop: Cooperative, kind: str, subject: str, now: datetime | None = None
+) -> Delivered:
+    """Send the e-mails and pushes of ``coop``'s notifications of ``kind`` about ``subject``
+    that have not gone yet. Each goes once, however often this runs. An e-mail that could not
+    be sent stays unsent, and the hourly round tries it again (``emails_retry``); a push that
+    could not be delivered is logged and stays in-app (``push.push_send``)."""
+    now = now or timezone.now()
     emailed = _emails_send(coop=coop, kind=kind, subject=subject, now=now)
-    push.pushes_send(Notification.objects.filter(coop=coop, kind=kind, subject=subject), now=now)
-    return emailed
+    pushed = push.pushes_send(
+        Notification.objects.filter(coop=coop, kind=kind, subject=subject), now=now
+    )
+    return Delivered(emailed=emailed, pushed=pushed)
 
 
 def _emails_send(*, coop: Cooperative, kind: str, subject: str, now: datetime) -> int:
