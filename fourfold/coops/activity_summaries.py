@@ -365,6 +365,9 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     ),
     "reminders.chosen": lambda e: _("%(who)s chose their reminders") % {"who": e.who},
 }
+# Actions nothing writes any more, whose rows stay in the co-ops' trails and still read as
+# sentences: the per-co-op reminder choices became each member's own per-kind choice.
+RETIRED_ACTIONS = frozenset({"reminders.chosen"})
 
 
 def summarise(

@@ -18,7 +18,6 @@ from django.utils.translation import override
 
 from fourfold.accounts.models import User
 from fourfold.consumption import services as consumption
-from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Invalid, NotFound
 from fourfold.ledger import consent, recurring
@@ -27,7 +26,6 @@ from fourfold.reminders.mail import letter_send, unsubscribe_read
 from fourfold.reminders.models import (
     Notification,
     NotificationPreference,
-    ReminderPreference,
     SentReminder,
 )
 from fourfold.reminders.notices import Delivery, notice
@@ -136,42 +134,6 @@ def send_reminders(*, now: datetime | None = None) -> int:
             continue
         sent += 1
     return sent
-
-
-def preference_set(
-    *,
-    coop: Cooperative,
-    member: User,
-    shifts: bool,
-    votes: bool,
-    balance: bool,
-    consent: bool = True,
-) -> ReminderPreference:
-    """Choose which reminders ``member`` gets from ``coop``."""
-    now = timezone.now()
-    with transaction.atomic():
-        preference, _created = ReminderPreference.objects.update_or_create(
-            coop=coop,
-            member=member,
-            defaults={
-                "shifts": shifts,
-                "votes": votes,
-                "balance": balance,
-                "consent": consent,
-                "updated_at": now,
-            },
-        )
-        audit_record(
-            coop=coop,
-            actor=member,
-            action="reminders.chosen",
-            at=now,
-            shifts=shifts,
-            votes=votes,
-            balance=balance,
-            consent=consent,
-        )
-    return preference
 
 
 # --- Notifications -------------------------------------------------------------------------

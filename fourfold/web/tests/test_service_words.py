@@ -117,7 +117,7 @@ def member_pages(story: Story) -> list[str]:
         f"{slug}/decisions/",
         f"{slug}/decisions/log/",
         f"{slug}/activity/",
-        f"{slug}/reminders/",
+        "/notifications/",
         f"{slug}/settings/",
         f"{slug}/settings/?rule=general_cost_mode",
         f"{slug}/decisions/{story.week.proposal.pk}/",
