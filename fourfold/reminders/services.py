@@ -28,7 +28,7 @@ from fourfold.reminders.models import (
     NotificationPreference,
     SentReminder,
 )
-from fourfold.reminders.notices import Delivery, notice
+from fourfold.reminders.notices import Delivery, kind_label, notice
 from fourfold.reminders.selectors import Reminder, reminders_all, reminders_due
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
                         template="reminders/email/reminder",
                         context={
                             "body": reminder.body,
-                            "about": Notification.Kind(reminder.notice_kind).label,
+                            "about": kind_label(reminder.notice_kind, coops=[reminder.coop]),
                         },
                     )
         except IntegrityError:
@@ -230,7 +230,7 @@ def _emails_send(*, coop: Cooperative, kind: str, subject: str, now: datetime) -
                             "coop": coop,
                             "text": said.text,
                             "link": settings.SITE_URL + said.path,
-                            "about": Notification.Kind(kind).label,
+                            "about": kind_label(kind, coops=[coop]),
                             "preferences": _preferences_url(),
                         },
                     )

@@ -247,7 +247,7 @@ def test_each_action_the_services_write_has_its_own_sentence(story):
         "dee recorded a batch made: 20 quarts",
         "dee recorded a batch as missed: no milk",
         "dee recorded a batch as missed",
-        "dee made their calendar link",
+        "dee created their calendar link",
         "dee replaced their calendar link",
         "dee set their standing share to 2 quarts a batch",
         "dee paused their standing share",

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
+from io import StringIO
 
 import pytest
 import time_machine
@@ -14,8 +15,10 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
+from fourfold.cli import report
 from fourfold.coops.models import Cooperative
 from fourfold.insights.tests.weeks import NOW, AliceWeek, alice_week
+from fourfold.ledger.models import Transaction
 from fourfold.production import services as production
 from fourfold.reminders import services as reminders
 from fourfold.testing import Personas
@@ -23,7 +26,7 @@ from fourfold.web.tests.histories import build_history
 
 pytestmark = pytest.mark.django_db
 
-GOODS_WORDS = re.compile(r"\b(batch(es)?|collect(ed|ion|s|ing)?|quarts?)\b", re.IGNORECASE)
+GOODS_WORDS = re.compile(r"\b(batch(es)?|collect(ed|ion|s|ing)?|quarts?|made)\b", re.IGNORECASE)
 
 
 class _VisibleText(HTMLParser):
@@ -65,6 +68,7 @@ class Story:
     coop: Cooperative
     week: AliceWeek
     feed_token: str
+    expense: Transaction
 
 
 def a_year_of(personas: Personas, *, kind: str) -> Story:
@@ -92,7 +96,8 @@ def a_year_of(personas: Personas, *, kind: str) -> Story:
         titles=("Buy a truing stand", "Open on Saturdays too"),
     )
     feed = production.calendar_feed_ensure(coop=coop, member=personas.alice)
-    return Story(coop=coop, week=week, feed_token=feed.token)
+    expense = coop.transactions.filter(kind=Transaction.Kind.EXPENSE).earliest("pk")
+    return Story(coop=coop, week=week, feed_token=feed.token, expense=expense)
 
 
 def member_pages(story: Story) -> list[str]:
@@ -122,6 +127,11 @@ def member_pages(story: Story) -> list[str]:
         f"{slug}/settings/?rule=general_cost_mode",
         f"{slug}/decisions/{story.week.proposal.pk}/",
         f"{slug}/ledger/expense/",
+        f"{slug}/ledger/statement/",
+        f"{slug}/ledger/budget/",
+        f"{slug}/ledger/transactions.csv",
+        f"{slug}/ledger/balances.csv",
+        f"{slug}/ledger/transactions/{story.expense.pk}/receipts/",
         f"{slug}/shares/membership/leave/",
         "/coops/",
     ]
@@ -144,6 +154,10 @@ def read_everything(story: Story, alice) -> dict[str, str]:
     for event in feed.walk("VEVENT"):
         shown += [str(event.get("summary")), str(event.get("description", ""))]
     read["calendar"] = "\n".join(shown)
+    # What the treasurer reads in a terminal.
+    printed = StringIO()
+    report.run(slug=story.coop.slug, as_json=False, stdout=printed)
+    read["fourfold report"] = printed.getvalue()
     # Each evening of the week: the day before each shift, votes closing, the balance owed.
     start = datetime.fromisoformat(NOW)
     for day in range(7):

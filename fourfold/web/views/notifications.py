@@ -24,7 +24,7 @@ from fourfold.web.forms.notifications import (
     PushDeviceForm,
     PushSubscriptionForm,
 )
-from fourfold.web.requests import MemberRequest
+from fourfold.web.requests import MemberRequest, member_coops
 
 PER_PAGE = 50
 
@@ -33,7 +33,9 @@ PER_PAGE = 50
 def notifications(request: MemberRequest) -> HttpResponse:
     chosen = selectors.deliveries_of(member=request.user)
     form = NotificationPreferenceForm(
-        request.POST if request.method == "POST" else None, initial=chosen
+        request.POST if request.method == "POST" else None,
+        initial=chosen,
+        coops=member_coops(request),
     )
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_set(member=request.user, choices=form.cleaned_data)
