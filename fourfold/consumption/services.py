@@ -17,6 +17,7 @@ from fourfold.consumption.models import Allocation, Reservation, StandingShare
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.coops.services import member_require_active
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import Conflict, Invalid
 from fourfold.ledger import corrections as ledger_corrections
 from fourfold.ledger import costs as ledger_costs
@@ -73,7 +74,11 @@ def _units(units, *, batch_size: int, coop: Cooperative) -> int:
     most = min(MAX_UNITS, batch_size)
     if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= most:
         raise Invalid(
-            _("A batch makes %(most)d %(unit)s: choose 0 to %(most)d.")
+            service_or_good(
+                coop,
+                _("A batch makes %(most)d %(unit)s: choose 0 to %(most)d."),
+                _("A session gives %(most)d %(unit)s: choose 0 to %(most)d."),
+            )
             % {"most": most, "unit": coop.unit_for(most)},
             field="units",
         )
@@ -124,12 +129,22 @@ def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
     share = StandingShare.objects.filter(coop=coop, member=member, paused=False).first()
     _require_within_owing_limit(coop, member, units=units, standing=share.units if share else 0)
     if batch.status != Batch.Status.PLANNED:
-        raise Conflict(_("This batch is already recorded; claim extras instead."))
+        raise Conflict(
+            service_or_good(
+                coop,
+                _("This batch is already recorded; claim extras instead."),
+                _("This session is already recorded; claim extras instead."),
+            )
+        )
     cutoff = selectors.reservation_cutoff(batch, coop)
     now = timezone.now()
     if now >= cutoff:
         raise Conflict(
-            _("Reservations for %(date)s closed %(hours)d hours before the batch.")
+            service_or_good(
+                coop,
+                _("Reservations for %(date)s closed %(hours)d hours before the batch."),
+                _("Bookings for %(date)s closed %(hours)d hours before the session."),
+            )
             % {"date": format_day(batch.date), "hours": coop.reservation_cutoff_hours}
         )
     with transaction.atomic():
@@ -152,7 +167,11 @@ def batch_allocate(*, batch: Batch, by: User | None) -> list[Allocation]:
     whole units; the surplus stays as extras. Then charge the batch's costs by units."""
     coop = batch.coop
     if batch.status != Batch.Status.MADE:
-        raise Conflict(_("Only a made batch is shared out."))
+        raise Conflict(
+            service_or_good(
+                coop, _("Only a made batch is shared out."), _("Only a held session is shared out.")
+            )
+        )
     with transaction.atomic():
         if Allocation.objects.filter(batch=batch).exists():
             return list(selectors.allocations(batch=batch))
@@ -219,7 +238,13 @@ def extras_claim(*, batch: Batch, member: User, units: int = 1) -> Allocation:
 def collected_mark(*, batch: Batch, member: User, now: datetime | None = None) -> Allocation:
     allocation = Allocation.objects.filter(batch=batch, member=member).first()
     if allocation is None or not allocation.units:
-        raise Conflict(_("You have no share of this batch to collect."))
+        raise Conflict(
+            service_or_good(
+                batch.coop,
+                _("You have no share of this batch to collect."),
+                _("You have no booking of this session to use."),
+            )
+        )
     if allocation.collected_at is None:
         with transaction.atomic():
             allocation.collected_at = now or timezone.now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -23,6 +24,8 @@ from fourfold.production import services as production
 from fourfold.reminders import services as reminders
 from fourfold.testing import Personas
 from fourfold.web.tests.histories import build_history
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +72,7 @@ class Story:
     week: AliceWeek
     feed_token: str
     expense: Transaction
+    spread: Transaction
 
 
 def a_year_of(personas: Personas, *, kind: str) -> Story:
@@ -97,7 +101,26 @@ def a_year_of(personas: Personas, *, kind: str) -> Story:
     )
     feed = production.calendar_feed_ensure(coop=coop, member=personas.alice)
     expense = coop.transactions.filter(kind=Transaction.Kind.EXPENSE).earliest("pk")
-    return Story(coop=coop, week=week, feed_token=feed.token, expense=expense)
+    # A budget the three adopted, and a stand bought and spread over the next sessions: the
+    # budget page's expected cost and the entry's spread have something to say.
+    budget = decisions_flow.proposal_open(
+        coop=coop,
+        by=personas.alice,
+        kind="budget",
+        title="Our budget",
+        change={"lines": [{"category": "equipment", "amount": "90"}]},
+    )
+    for member in (personas.alice, personas.bob, carol):
+        decisions_flow.vote_cast(proposal=budget, member=member, position="agree")
+    spread = money_flow.expense_post(
+        coop=coop,
+        payer=personas.alice,
+        amount=Decimal("40"),
+        category="equipment",
+        entered_by=personas.alice,
+        spread={"batches": 4},
+    )
+    return Story(coop=coop, week=week, feed_token=feed.token, expense=expense, spread=spread)
 
 
 def member_pages(story: Story) -> list[str]:
@@ -132,6 +155,7 @@ def member_pages(story: Story) -> list[str]:
         f"{slug}/ledger/transactions.csv",
         f"{slug}/ledger/balances.csv",
         f"{slug}/ledger/transactions/{story.expense.pk}/receipts/",
+        f"{slug}/ledger/transactions/{story.spread.pk}/",
         f"{slug}/shares/membership/leave/",
         "/coops/",
     ]
@@ -214,3 +238,27 @@ def test_what_a_bike_kitchen_tells_a_member_after_booking_and_using_a_slot(trave
     assert len(messages) == 3, messages
     assert [goods_words_in(message) for message in messages] == [[], [], []]
     assert "Your booking of the session of" in messages[2]
+
+
+def test_what_a_bike_kitchen_is_told_when_a_request_is_refused(travel, personas, api_client):
+    story = a_year_of(personas, kind=Cooperative.Kind.SERVICE)
+    api = api_client(personas.alice)
+    base = f"/api/v1/coops/{story.coop.slug}"
+    ahead, made = story.week.take_batch, story.week.made
+    expense = {"kind": "expense", "amount": "40", "category": "equipment"}
+    refused = [
+        api.post(f"{base}/ledger/transactions", {**expense, "spread": {"batches": 999}}),
+        api.post(
+            f"{base}/ledger/transactions",
+            {**expense, "batch": made.pk, "spread": {"batches": 4}},
+        ),
+        api.post(f"{base}/ledger/transactions", {**expense, "batch": 999999}),
+        api.put(f"{base}/subscriptions/me", {"units": 999}),
+        api.post(f"{base}/batches/{ahead.pk}/made", {"quantity": 3, "hours": "2"}),
+        api.post(f"{base}/batches/{made.pk}/missed", {"reason": "rain"}),
+        api.post(f"{base}/reservations", {"batch": made.pk, "units": 1}),
+        api.post(f"{base}/batches/{ahead.pk}/collected"),
+    ]
+    told = [(response.status_code, response.json()["detail"]) for response in refused]
+    assert all(status in (400, 403, 409) for status, _said in told), told
+    assert [said for _status, said in told if goods_words_in(said)] == []
