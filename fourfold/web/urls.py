@@ -1,6 +1,5 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
-from django.views.generic import RedirectView
 
 from fourfold.web.forms.accounts import ThrottledPasswordResetForm
 from fourfold.web.views import (
@@ -241,12 +240,7 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
     path("c/<slug:slug>/settings/value/", governance.rule_value_fields, name="rule_value_fields"),
-    # The old per-co-op reminder choices, linked from e-mails already sent: one choice per
-    # kind now, across co-ops, on the notifications page.
-    path(
-        "c/<slug:slug>/reminders/",
-        RedirectView.as_view(url=reverse_lazy("web:notifications"), permanent=True),
-    ),
+    path("c/<slug:slug>/reminders/", notifications.reminders_moved, name="reminders"),
     path("notifications/", notifications.notifications, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

@@ -25,6 +25,7 @@ from fourfold.web.forms.notifications import (
     PushSubscriptionForm,
 )
 from fourfold.web.requests import MemberRequest, member_coops
+from fourfold.web.views.common import coop_for_page
 
 PER_PAGE = 50
 
@@ -56,6 +57,14 @@ def notifications(request: MemberRequest) -> HttpResponse:
             "push_key": push.public_key(),
         },
     )
+
+
+@login_required
+def reminders_moved(request: MemberRequest, slug: str) -> HttpResponse:
+    """The old per-co-op reminder choices, linked from e-mails already sent: one choice per
+    kind now, across co-ops, here. Still a co-op page: only its members are sent on."""
+    coop_for_page(request, slug)
+    return redirect("web:notifications", permanent=True)
 
 
 @login_required
