@@ -40,6 +40,18 @@ def _a_fixed_instant():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_task_queued_before():
+    """Each test starts with an empty task queue: the test backend keeps what earlier tests
+    queued."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks.backends.dummy import DummyBackend
+
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if isinstance(backend, DummyBackend):
+        backend.clear()
+
+
 @pytest.fixture
 def personas(db):
     return make_personas()

@@ -104,6 +104,28 @@ def make_personas() -> Personas:
     return Personas(coop=coop, alice=alice, bob=bob, other_coop=other_coop, outsider=outsider)
 
 
+def tasks_run() -> list:
+    """Run the queued tasks that are due, as the worker would, and those they queue in turn;
+    their results, in order. For the test settings' DummyBackend, which only keeps them."""
+    from django.utils import timezone
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task_backends
+    from django_tasks.backends.dummy import DummyBackend
+
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    assert isinstance(backend, DummyBackend), backend
+    done = []
+    while due := [
+        result
+        for result in backend.results
+        if result.status == TaskResultStatus.READY
+        and (result.task.run_after is None or result.task.run_after <= timezone.now())
+    ]:
+        for result in due:
+            backend.results.remove(result)
+            done.append(result.task.call(*result.args, **result.kwargs))
+    return done
+
+
 def race(count: int, work) -> list:
     """Run ``work`` in ``count`` threads released at once; each thread's result or exception,
     in thread order. Each thread has its own database connection, as separate requests would."""

@@ -74,7 +74,11 @@ def _units(units, *, batch_size: int, coop: Cooperative) -> int:
     most = min(MAX_UNITS, batch_size)
     if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= most:
         raise Invalid(
-            _("A batch makes %(most)d %(unit)s: choose 0 to %(most)d.")
+            service_or_good(
+                coop,
+                _("A batch makes %(most)d %(unit)s: choose 0 to %(most)d."),
+                _("A session gives %(most)d %(unit)s: choose 0 to %(most)d."),
+            )
             % {"most": most, "unit": coop.unit_for(most)},
             field="units",
         )
@@ -125,12 +129,22 @@ def reservation_set(*, batch: Batch, member: User, units: int) -> Reservation:
     share = StandingShare.objects.filter(coop=coop, member=member, paused=False).first()
     _require_within_owing_limit(coop, member, units=units, standing=share.units if share else 0)
     if batch.status != Batch.Status.PLANNED:
-        raise Conflict(_("This batch is already recorded; claim extras instead."))
+        raise Conflict(
+            service_or_good(
+                coop,
+                _("This batch is already recorded; claim extras instead."),
+                _("This session is already recorded; claim extras instead."),
+            )
+        )
     cutoff = selectors.reservation_cutoff(batch, coop)
     now = timezone.now()
     if now >= cutoff:
         raise Conflict(
-            _("Reservations for %(date)s closed %(hours)d hours before the batch.")
+            service_or_good(
+                coop,
+                _("Reservations for %(date)s closed %(hours)d hours before the batch."),
+                _("Bookings for %(date)s closed %(hours)d hours before the session."),
+            )
             % {"date": format_day(batch.date), "hours": coop.reservation_cutoff_hours}
         )
     with transaction.atomic():
@@ -153,7 +167,11 @@ def batch_allocate(*, batch: Batch, by: User | None) -> list[Allocation]:
     whole units; the surplus stays as extras. Then charge the batch's costs by units."""
     coop = batch.coop
     if batch.status != Batch.Status.MADE:
-        raise Conflict(_("Only a made batch is shared out."))
+        raise Conflict(
+            service_or_good(
+                coop, _("Only a made batch is shared out."), _("Only a held session is shared out.")
+            )
+        )
     with transaction.atomic():
         if Allocation.objects.filter(batch=batch).exists():
             return list(selectors.allocations(batch=batch))

@@ -248,7 +248,7 @@ _SERVICE_SUMMARIES: dict[str, Callable[[_Event], str]] = {
 _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "coop.founded": lambda e: _("%(who)s founded the co-op") % {"who": e.who},
     "coop.imported": lambda e: _("The co-op was brought in from an export"),
-    "invitation.created": lambda e: _("%(who)s made an invitation link") % {"who": e.who},
+    "invitation.created": lambda e: _("%(who)s created an invitation link") % {"who": e.who},
     "membership.joined": lambda e: _("%(who)s accepted an invitation to join") % {"who": e.who},
     "membership.paused": lambda e: _("%(who)s paused their membership") % {"who": e.who},
     "membership.resumed": lambda e: _("%(who)s resumed their membership") % {"who": e.who},
@@ -359,7 +359,7 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
         _("%(who)s recorded a batch made: %(units)s") % {"who": e.who, "units": e.units("quantity")}
     ),
     "production.missed": _missed,
-    "production.calendar_made": lambda e: _("%(who)s made their calendar link") % {"who": e.who},
+    "production.calendar_made": lambda e: _("%(who)s created their calendar link") % {"who": e.who},
     "production.calendar_rotated": lambda e: (
         _("%(who)s replaced their calendar link") % {"who": e.who}
     ),
@@ -388,6 +388,9 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     ),
     "reminders.chosen": lambda e: _("%(who)s chose their reminders") % {"who": e.who},
 }
+# Actions nothing writes any more, whose rows stay in the co-ops' trails and still read as
+# sentences: the per-co-op reminder choices became each member's own per-kind choice.
+RETIRED_ACTIONS = frozenset({"reminders.chosen"})
 
 
 def summarise(

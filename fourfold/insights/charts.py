@@ -118,9 +118,11 @@ def cost_chart(
     currency: str,
     unit: str,
     chart_id: str = "cost-chart",
+    service: bool = False,
 ) -> SafeString:
     """One bar per month: what a unit cost the co-op, under a dashed line at the price of
-    buying it. A month with costs and nothing made has no bar."""
+    buying it. A month with costs and nothing made has no bar. ``service``: described in a
+    service co-op's words."""
     baseline = svg.TOP + svg.BAR_HEIGHT
     slot = (svg.WIDTH - svg.LEFT - svg.RIGHT) / max(1, len(months))
     costs = [m.cost_per_unit for m in months if m.cost_per_unit is not None]
@@ -146,7 +148,11 @@ def cost_chart(
                     "title",
                     {},
                     escape(
-                        _("%(month)s: %(cost)s per %(unit)s, %(units)d made")
+                        (
+                            _("%(month)s: %(cost)s per %(unit)s, %(units)d given")
+                            if service
+                            else _("%(month)s: %(cost)s per %(unit)s, %(units)d made")
+                        )
                         % {
                             "month": svg.month(month.month),
                             "cost": format_money(month.cost_per_unit, currency),
@@ -192,10 +198,11 @@ def cost_chart(
             "price": price,
         }
     else:
-        desc = _("Nothing made with costs recorded yet; to buy, a %(unit)s costs %(price)s.") % {
-            "unit": unit,
-            "price": price,
-        }
+        desc = (
+            _("No session held with costs recorded yet; to buy, a %(unit)s costs %(price)s.")
+            if service
+            else _("Nothing made with costs recorded yet; to buy, a %(unit)s costs %(price)s.")
+        ) % {"unit": unit, "price": price}
     return svg.svg(
         chart_id,
         baseline + svg.BOTTOM,

@@ -30,11 +30,16 @@ def _panel_heading(y: float, label: str) -> str:
 
 
 def share_chart(
-    months: Sequence[MemberMonth], *, currency: str, unit: str, chart_id: str = "share-chart"
+    months: Sequence[MemberMonth],
+    *,
+    currency: str,
+    unit: str,
+    chart_id: str = "share-chart",
+    service: bool = False,
 ) -> SafeString:
     """Per month, the units the member took (bars, top) and the co-op's cost per unit (a line
     with a point per month, bottom); a month with nothing made has no point, and the line breaks
-    there."""
+    there. ``service``: described in a service co-op's words."""
     slot = (svg.WIDTH - svg.LEFT - svg.RIGHT) / max(1, len(months))
     units_top = HEADING + svg.TOP
     units_base = units_top + PANEL
@@ -141,12 +146,12 @@ def share_chart(
         chart_id,
         cost_base + svg.BOTTOM,
         _("Your share and the cost per %(unit)s, month by month") % {"unit": unit},
-        _describe(months, currency, unit),
+        _describe(months, currency, unit, service=service),
         body,
     )
 
 
-def _describe(months: Sequence[MemberMonth], currency: str, unit: str) -> str:
+def _describe(months: Sequence[MemberMonth], currency: str, unit: str, *, service: bool) -> str:
     if not months:
         return _("No months to show yet.")
     taken = sum(m.units for m in months)
@@ -175,5 +180,9 @@ def _describe(months: Sequence[MemberMonth], currency: str, unit: str) -> str:
             }
         )
     else:
-        words.append(_("Nothing made with costs recorded yet."))
+        words.append(
+            _("No session held with costs recorded yet.")
+            if service
+            else _("Nothing made with costs recorded yet.")
+        )
     return " ".join(words)

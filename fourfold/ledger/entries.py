@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today, member_by_username
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import Conflict, Invalid, PrincipleViolation
 from fourfold.ledger.models import IdempotencyKey, Transaction
 from fourfold.ledger.principles import POOL
@@ -94,7 +95,12 @@ def _batch(coop: Cooperative, batch_id: int | None) -> Batch | None:
         return None
     found = Batch.objects.filter(coop=coop, pk=batch_id).first()
     if found is None:
-        raise Invalid(_("No such batch in this co-op."), field="batch")
+        raise Invalid(
+            service_or_good(
+                coop, _("No such batch in this co-op."), _("No such session in this co-op.")
+            ),
+            field="batch",
+        )
     return found
 
 
@@ -166,7 +172,14 @@ def entry_record(
     if split is not None and kind != Transaction.Kind.EXPENSE:
         raise Invalid(_("Only an expense is split among members."), field="split")
     if spread is not None and kind != Transaction.Kind.EXPENSE:
-        raise Invalid(_("Only an expense is spread over batches."), field="spread")
+        raise Invalid(
+            service_or_good(
+                coop,
+                _("Only an expense is spread over batches."),
+                _("Only an expense is spread over sessions."),
+            ),
+            field="spread",
+        )
     if kind == Transaction.Kind.CONTRIBUTION:
         member = side(payer, "payer", "self_funded")
         if member is None:

@@ -14,6 +14,7 @@ from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import active_members, coop_today
 from fourfold.coops.services import member_require_active
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import Invalid
 from fourfold.ledger.budget import budget_require_within
 from fourfold.ledger.costs import cost_allocate, weights_clean
@@ -122,7 +123,7 @@ def expense_post(
     account and each of the next N batches made (or each of N months, from the expense's own,
     by its batches made) carries one part of it, by largest remainder (``consumption``).
     """
-    spread_over = _spread_clean(spread, split=split, batch=batch)
+    spread_over = _spread_clean(coop, spread, split=split, batch=batch)
     category = category_clean(category)
     supplier_refuse(supplier, active_members(coop=coop))
     amount = parse_amount(amount, currency=coop.currency)
@@ -134,7 +135,12 @@ def expense_post(
         kind=Transaction.Kind.EXPENSE, declare=declare, supplier=supplier, description=description
     )
     if batch is not None and batch.coop_id != coop.pk:
-        raise Invalid(_("No such batch in this co-op."), field="batch")
+        raise Invalid(
+            service_or_good(
+                coop, _("No such batch in this co-op."), _("No such session in this co-op.")
+            ),
+            field="batch",
+        )
     if (
         spread_over is None
         and split is None
@@ -207,14 +213,24 @@ def expense_post(
 
 
 def _spread_clean(
-    spread: Mapping[str, int] | None, *, split: object, batch: object
+    coop: Cooperative, spread: Mapping[str, int] | None, *, split: object, batch: object
 ) -> tuple[str, int] | None:
     """``{"batches": N}`` as (over, N), or ``None`` for a cost charged at once."""
     if spread is None:
         return None
     if split is not None or batch is not None:
         raise Invalid(
-            _("A spread cost is shared batch by batch; it has no split and no batch of its own."),
+            service_or_good(
+                coop,
+                _(
+                    "A spread cost is shared batch by batch; it has no split and no batch of "
+                    "its own."
+                ),
+                _(
+                    "A spread cost is shared session by session; it has no split and no "
+                    "session of its own."
+                ),
+            ),
             field="spread",
         )
     if isinstance(spread, Mapping):
@@ -222,7 +238,15 @@ def _spread_clean(
         spread = {key: value for key, value in spread.items() if value is not None}
     over = next(iter(spread), None) if isinstance(spread, Mapping) and len(spread) == 1 else None
     if over not in Spread.Over.values:
-        raise Invalid(_('Spread a cost as {"batches": N} or {"months": N}.'), field="spread")
+        # The field names are the API's (DESIGN.md), whatever the co-op calls its batches.
+        raise Invalid(
+            service_or_good(
+                coop,
+                _('Spread a cost as {"batches": N} or {"months": N}.'),
+                _('Spread a cost as {"batches": N} (N sessions) or {"months": N}.'),
+            ),
+            field="spread",
+        )
     count = spread[over]
     if (
         isinstance(count, bool)
@@ -230,7 +254,11 @@ def _spread_clean(
         or not Spread.MIN_COUNT <= count <= Spread.MAX_COUNT
     ):
         raise Invalid(
-            _("A cost is spread over %(min)d to %(max)d batches or months.")
+            service_or_good(
+                coop,
+                _("A cost is spread over %(min)d to %(max)d batches or months."),
+                _("A cost is spread over %(min)d to %(max)d sessions or months."),
+            )
             % {"min": Spread.MIN_COUNT, "max": Spread.MAX_COUNT},
             field="spread",
         )

@@ -15,6 +15,7 @@ from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import coop_today
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import Conflict, Invalid, NotFound
 from fourfold.lib.dates import date_within_reach, format_day
 from fourfold.lib.money import decimal_from_text
@@ -92,17 +93,36 @@ def _parse_hours(hours) -> Decimal:
 
 
 def _recordable(batch: Batch, by: User, today: date) -> None:
+    coop = batch.coop
     if not Shift.objects.filter(batch=batch, member=by).exists():
-        raise Conflict(_("Only a producer of this batch can record it."))
+        raise Conflict(
+            service_or_good(
+                coop,
+                _("Only a producer of this batch can record it."),
+                _("Only a volunteer of this session can record it."),
+            )
+        )
     if batch.date > today:
         raise Conflict(
-            _("This batch is still ahead; record it on or after %(date)s.")
+            service_or_good(
+                coop,
+                _("This batch is still ahead; record it on or after %(date)s."),
+                _("This session is still ahead; record it on or after %(date)s."),
+            )
             % {"date": format_day(batch.date)}
         )
     if batch.status != Batch.Status.PLANNED:
+        made = batch.status == Batch.Status.MADE
         raise Conflict(
-            _("This batch is already recorded as %(status)s.")
-            % {"status": batch.get_status_display()}
+            service_or_good(
+                coop,
+                _("This batch is already recorded as made.")
+                if made
+                else _("This batch is already recorded as missed."),
+                _("This session is already recorded as held.")
+                if made
+                else _("This session is already recorded as missed."),
+            )
         )
 
 
@@ -119,7 +139,14 @@ def batch_record_made(
     """A producer records what was made and the hours it took; the shifts count as done.
     Sharing it out is consumption's: the edges call ``workflows.production.batch_record_made``."""
     if isinstance(quantity, bool) or int(quantity) < 0 or int(quantity) > 1_000_000:
-        raise Invalid(_("Enter the quantity made, 0 or more."), field="quantity")
+        raise Invalid(
+            service_or_good(
+                batch.coop,
+                _("Enter the quantity made, 0 or more."),
+                _("Enter how many were given, 0 or more."),
+            ),
+            field="quantity",
+        )
     hours_spent = _parse_hours(hours)
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("coop").get(pk=batch.pk)
@@ -147,7 +174,12 @@ def batch_record_made(
 
 def batch_record_missed(*, batch: Batch, by: User, reason: str, today: date | None = None) -> Batch:
     if not reason.strip():
-        raise Invalid(_("Say why the batch was missed."), field="reason")
+        raise Invalid(
+            service_or_good(
+                batch.coop, _("Say why the batch was missed."), _("Say why the session was missed.")
+            ),
+            field="reason",
+        )
     with transaction.atomic():
         batch = Batch.objects.select_for_update().select_related("coop").get(pk=batch.pk)
         _recordable(batch, by, today or coop_today(batch.coop))

@@ -10,6 +10,7 @@ from fourfold.accounts.models import User
 from fourfold.coops.audit import audit_record
 from fourfold.coops.selectors import coop_today
 from fourfold.coops.services import member_require_active
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.errors import Conflict
 from fourfold.production import selectors
 from fourfold.production.models import Batch, Shift, Swap
@@ -21,7 +22,11 @@ def swap_offer(*, shift: Shift, by: User) -> Swap:
     if shift.member_id != by.pk:
         raise Conflict(_("Only the member on a shift can offer it."))
     if shift.done or shift.batch.status != Batch.Status.PLANNED:
-        raise Conflict(_("This batch is already recorded."))
+        raise Conflict(
+            service_or_good(
+                coop, _("This batch is already recorded."), _("This session is already recorded.")
+            )
+        )
     if shift.batch.date < coop_today(coop):
         raise Conflict(_("This shift is in the past."))
     try:
@@ -49,11 +54,23 @@ def swap_take(*, swap: Swap, by: User) -> Shift:
         if swap.offered_by_id == by.pk:
             raise Conflict(_("You offered this shift; withdraw the offer instead."))
         if shift.done or shift.batch.status != Batch.Status.PLANNED:
-            raise Conflict(_("This batch is already recorded."))
+            raise Conflict(
+                service_or_good(
+                    coop,
+                    _("This batch is already recorded."),
+                    _("This session is already recorded."),
+                )
+            )
         if shift.batch.date < coop_today(coop):
             raise Conflict(_("This shift is in the past."))
         if Shift.objects.filter(batch=shift.batch, member=by).exists():
-            raise Conflict(_("You already produce this batch."))
+            raise Conflict(
+                service_or_good(
+                    coop,
+                    _("You already produce this batch."),
+                    _("You already volunteer at this session."),
+                )
+            )
         if selectors.is_away(coop=coop, member=by, on=shift.batch.date):
             raise Conflict(_("You marked yourself away that day."))
         shift.member = by

@@ -7,27 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from fourfold.coops.models import Cooperative
 
 
-class ReminderPreference(models.Model):
-    """Which reminders a member wants from one co-op. Without a row, every reminder is on."""
-
-    coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    shifts = models.BooleanField(_("the day before each of my shifts"), default=True)
-    votes = models.BooleanField(_("when a vote I have not voted on closes soon"), default=True)
-    balance = models.BooleanField(_("when my balance is overdue"), default=True)
-    consent = models.BooleanField(
-        _("when an entry names me and waits for my confirmation"), default=True
-    )
-    updated_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["coop", "member"], name="reminder_preference_one_per_member"
-            ),
-        ]
-
-
 class SentReminder(models.Model):
     """A reminder that went out. The unique constraint is what keeps two runs of the sender,
     even at the same moment on two machines, from sending the same reminder twice."""

@@ -3,18 +3,24 @@ language; and how each kind is delivered unless the member chose otherwise."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from fourfold.coops.vocabulary import service_or_good
 from fourfold.lib.dates import format_day, format_moment
 from fourfold.lib.money import format_money
 from fourfold.reminders.models import Notification, NotificationPreference
+
+if TYPE_CHECKING:
+    from fourfold.coops.models import Cooperative
 
 Kind = Notification.Kind
 Delivery = NotificationPreference.Delivery
@@ -34,6 +40,28 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.SHIFT_TOMORROW: Delivery.EMAIL,
     Kind.BALANCE: Delivery.EMAIL,
 }
+
+
+# The kinds named in goods words (``Notification.Kind``'s labels), as a member of service co-ops
+# only reads them, and as a member of both kinds of co-op: whole phrases, each its own msgid.
+_SERVICE_LABELS: dict[str, Promise] = {
+    Kind.BATCH: gettext_lazy("a session missed or moved"),
+    Kind.SHARE_READY: gettext_lazy("my booking ready to use"),
+}
+_BOTH_LABELS: dict[str, Promise] = {
+    Kind.BATCH: gettext_lazy("a batch or session missed or moved"),
+    Kind.SHARE_READY: gettext_lazy("my share or booking ready"),
+}
+
+
+def kind_label(kind: str, *, coops: Iterable[Cooperative]) -> str:
+    """What ``kind`` is called for a member of ``coops``: in a service's words where they are
+    all services, in both where some are, else in goods words."""
+    service = {coop.is_service for coop in coops}
+    named: dict[str, Promise] = (
+        _SERVICE_LABELS if service == {True} else _BOTH_LABELS if len(service) == 2 else {}
+    )
+    return str(named.get(kind, Kind(kind).label))
 
 
 @dataclass(frozen=True)

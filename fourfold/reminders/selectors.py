@@ -15,7 +15,6 @@ from django.db.models import (
     CharField,
     Count,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -41,19 +40,12 @@ from fourfold.production.models import Batch, Shift
 from fourfold.reminders.models import (
     Notification,
     NotificationPreference,
-    ReminderPreference,
     SentReminder,
 )
 from fourfold.reminders.notices import DEFAULT_DELIVERY, Delivery
 
 VOTE_WARNING = timedelta(hours=48)  # a vote closing this soon is worth an e-mail
 Kind = SentReminder.Kind
-PREFERENCE_OF_KIND = {
-    Kind.SHIFT: "shifts",
-    Kind.VOTE: "votes",
-    Kind.BALANCE: "balance",
-    Kind.CONSENT: "consent",
-}
 # An entry waiting for a member's confirmation: told at the next round, then reminded this often.
 CONSENT_EVERY = timedelta(days=3)
 
@@ -94,7 +86,7 @@ def _reminder(
     """A plain-text letter: greeting, what it is about, and how to turn it off."""
     footer = _(
         "You get this e-mail as a member of %(coop)s. To choose which reminders you get: %(link)s"
-    ) % {"coop": coop.name, "link": _link("reminders", coop.slug)}
+    ) % {"coop": coop.name, "link": _link("notifications")}
     greeting = _("Hello %(name)s,") % {"name": member.get_full_name() or member.username}
     return Reminder(
         coop=coop,
@@ -303,19 +295,6 @@ def _consent_reminders(now: datetime) -> list[Reminder]:
     return reminders
 
 
-def _opted_out(reminders: list[Reminder]) -> set[tuple[int, int, str]]:
-    preferences = ReminderPreference.objects.filter(
-        Q(shifts=False) | Q(votes=False) | Q(balance=False) | Q(consent=False),
-        member_id__in={r.member.pk for r in reminders},
-    )
-    return {
-        (preference.coop_id, preference.member_id, kind)
-        for preference in preferences
-        for kind, field in PREFERENCE_OF_KIND.items()
-        if not getattr(preference, field)
-    }
-
-
 def reminders_all(*, now: datetime | None = None) -> list[Reminder]:
     """Every reminder the time calls for, whatever the members chose or were sent already."""
     now = now or timezone.now()
@@ -370,7 +349,6 @@ def reminders_due(
     due = [reminder for reminder in due if reminder.member.email]
     if not due:
         return []
-    off = _opted_out(due)
     not_by_email = _not_by_email(due)
     told = _told_already(due)
     sent = set(
@@ -381,18 +359,10 @@ def reminders_due(
     return [
         r
         for r in due
-        if r.identity[:3] not in off
-        and r.identity not in sent
+        if r.identity not in sent
         and (r.member.pk, r.notice_kind) not in not_by_email
         and (r.coop.pk, r.member.pk, r.notice_kind, r.notice_subject) not in told
     ]
-
-
-def preference_of(*, coop: Cooperative, member: User) -> ReminderPreference:
-    """The member's choice, or every reminder on if they never chose."""
-    return ReminderPreference.objects.filter(coop=coop, member=member).first() or (
-        ReminderPreference(coop=coop, member=member)
-    )
 
 
 # --- Notifications -------------------------------------------------------------------------

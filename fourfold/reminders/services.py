@@ -18,19 +18,17 @@ from django.utils.translation import override
 
 from fourfold.accounts.models import User
 from fourfold.consumption import services as consumption
-from fourfold.coops.audit import audit_record
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Invalid, NotFound
 from fourfold.ledger import consent, recurring
-from fourfold.reminders import push, selectors
+from fourfold.reminders import push, selectors, tasks
 from fourfold.reminders.mail import letter_send, unsubscribe_read
 from fourfold.reminders.models import (
     Notification,
     NotificationPreference,
-    ReminderPreference,
     SentReminder,
 )
-from fourfold.reminders.notices import Delivery, notice
+from fourfold.reminders.notices import Delivery, kind_label, notice
 from fourfold.reminders.selectors import Reminder, reminders_all, reminders_due
 
 logger = logging.getLogger(__name__)
@@ -121,7 +119,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
                         template="reminders/email/reminder",
                         context={
                             "body": reminder.body,
-                            "about": Notification.Kind(reminder.notice_kind).label,
+                            "about": kind_label(reminder.notice_kind, coops=[reminder.coop]),
                         },
                     )
         except IntegrityError:
@@ -136,42 +134,6 @@ def send_reminders(*, now: datetime | None = None) -> int:
             continue
         sent += 1
     return sent
-
-
-def preference_set(
-    *,
-    coop: Cooperative,
-    member: User,
-    shifts: bool,
-    votes: bool,
-    balance: bool,
-    consent: bool = True,
-) -> ReminderPreference:
-    """Choose which reminders ``member`` gets from ``coop``."""
-    now = timezone.now()
-    with transaction.atomic():
-        preference, _created = ReminderPreference.objects.update_or_create(
-            coop=coop,
-            member=member,
-            defaults={
-                "shifts": shifts,
-                "votes": votes,
-                "balance": balance,
-                "consent": consent,
-                "updated_at": now,
-            },
-        )
-        audit_record(
-            coop=coop,
-            actor=member,
-            action="reminders.chosen",
-            at=now,
-            shifts=shifts,
-            votes=votes,
-            balance=balance,
-            consent=consent,
-        )
-    return preference
 
 
 # --- Notifications -------------------------------------------------------------------------
@@ -190,12 +152,13 @@ def notify(
     member_ids: Iterable[int],
     now: datetime | None = None,
     params_of: Mapping[int, Mapping[str, object]] | None = None,
-) -> int:
-    """Tell the members about ``subject``: in-app, and by e-mail at once or by push to those
-    who want ``kind`` so; ``params_of`` adds what is each member's own (their units). Told
-    once: the same kind and subject again adds nothing and sends nothing.
-    Call it after the change committed (the e-mail must not announce a rolled-back change);
-    returns how many e-mails went out."""
+) -> None:
+    """Tell the members about ``subject``: in-app at once, ``params_of`` adding what is each
+    member's own (their units); the e-mails and pushes to those who want ``kind`` so are
+    queued for the worker (``tasks.notifications_send``), so that a slow mail server or push
+    service never holds up the change that caused them. Told once: the same kind and subject
+    again adds nothing and sends nothing.
+    Call it after the change committed (the e-mail must not announce a rolled-back change)."""
     now = now or timezone.now()
     Notification.objects.bulk_create(
         [
@@ -211,9 +174,28 @@ def notify(
         ],
         ignore_conflicts=True,
     )
+    tasks.notifications_send.enqueue(coop.pk, kind, subject)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    emailed: int
+    pushed: int
+
+
+def notifications_deliver(
+    *, coop: Cooperative, kind: str, subject: str, now: datetime | None = None
+) -> Delivered:
+    """Send the e-mails and pushes of ``coop``'s notifications of ``kind`` about ``subject``
+    that have not gone yet. Each goes once, however often this runs. An e-mail that could not
+    be sent stays unsent, and the hourly round tries it again (``emails_retry``); a push that
+    could not be delivered is logged and stays in-app (``push.push_send``)."""
+    now = now or timezone.now()
     emailed = _emails_send(coop=coop, kind=kind, subject=subject, now=now)
-    push.pushes_send(Notification.objects.filter(coop=coop, kind=kind, subject=subject), now=now)
-    return emailed
+    pushed = push.pushes_send(
+        Notification.objects.filter(coop=coop, kind=kind, subject=subject), now=now
+    )
+    return Delivered(emailed=emailed, pushed=pushed)
 
 
 def _emails_send(*, coop: Cooperative, kind: str, subject: str, now: datetime) -> int:
@@ -250,7 +232,7 @@ def _emails_send(*, coop: Cooperative, kind: str, subject: str, now: datetime) -
                             "coop": coop,
                             "text": said.text,
                             "link": settings.SITE_URL + said.path,
-                            "about": Notification.Kind(kind).label,
+                            "about": kind_label(kind, coops=[coop]),
                             "preferences": _preferences_url(),
                         },
                     )

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from fourfold.coops.models import Cooperative
 from fourfold.reminders import services
 
 EVERY = timedelta(hours=1)
@@ -21,6 +22,18 @@ def send_reminders_hourly() -> int:
     finally:
         # Also after a failure: a reminder missed now is sent next hour.
         schedule(run_after=now + EVERY)
+
+
+@task()
+def notifications_send(coop_id: int, kind: str, subject: str) -> int:
+    """The e-mails and pushes of one event's notifications, sent by the worker rather than in
+    the member's request; returns how many e-mails and pushes went out. Running it again
+    sends nothing twice."""
+    coop = Cooperative.objects.filter(pk=coop_id).first()
+    if coop is None:  # deleted since: its notifications went with it
+        return 0
+    done = services.notifications_deliver(coop=coop, kind=kind, subject=subject)
+    return done.emailed + done.pushed
 
 
 def _already_scheduled() -> bool:

@@ -3,22 +3,20 @@ their unread notifications, both read only when a page draws the header."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject, lazy
 
-from fourfold.coops import selectors
-from fourfold.coops.models import Cooperative
 from fourfold.reminders.selectors import unread_count
+from fourfold.web.requests import member_coops
 
 
-def navigation(request: HttpRequest) -> dict[str, QuerySet[Cooperative] | tuple[()]]:
-    """The member's co-ops for the header's switcher. A queryset is lazy: the one query runs
-    only on a page that draws the header, never on an htmx fragment."""
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The member's co-ops for the header's switcher: read only on a page that draws the
+    header, never on an htmx fragment, and only once with the page's own list of them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_coops": ()}
-    return {"nav_coops": selectors.coops_for_user(user=user)}
+    return {"nav_coops": SimpleLazyObject(lambda: member_coops(request))}
 
 
 def notifications(request: HttpRequest) -> dict[str, object]:

@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from fourfold.accounts.models import User
+from fourfold.coops.models import Cooperative
+from fourfold.coops.selectors import coops_for_user
 
 
 class MemberRequest(HttpRequest):
@@ -15,3 +17,14 @@ class MemberRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+def member_coops(request: HttpRequest) -> list[Cooperative]:
+    """The co-ops the signed-in member belongs to, read once per request: the page, the
+    header's co-op switcher and the words of the notification choices all show them."""
+    mine: list[Cooperative] | None = getattr(request, "_member_coops", None)
+    if mine is None:
+        assert isinstance(request.user, User), "only for a signed-in member"
+        mine = list(coops_for_user(user=request.user))
+        request._member_coops = mine  # type: ignore[attr-defined]
+    return mine

@@ -20,7 +20,6 @@ from fourfold.web.views import (
     pwa,
     receipts,
     recurring,
-    reminders,
     week,
 )
 
@@ -247,7 +246,7 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/settings/", governance.coop_settings, name="coop_settings"),
     path("c/<slug:slug>/settings/value/", governance.rule_value_fields, name="rule_value_fields"),
-    path("c/<slug:slug>/reminders/", reminders.reminders, name="reminders"),
+    path("c/<slug:slug>/reminders/", notifications.reminders_moved, name="reminders"),
     path("notifications/", notifications.notifications, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

@@ -24,7 +24,7 @@ STORY_START = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)
 # (action, actor, summary), oldest first.
 STORY = [
     ("coop.founded", "dee", "dee founded the co-op"),
-    ("invitation.created", "dee", "dee made an invitation link"),
+    ("invitation.created", "dee", "dee created an invitation link"),
     ("membership.joined", "eli", "eli accepted an invitation to join"),
     ("ledger.contribution", "eli", "eli recorded a contribution of $20.00"),
     ("governance.opened", "dee", "dee proposed a general decision (#{proposal})"),

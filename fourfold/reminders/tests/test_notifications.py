@@ -20,7 +20,7 @@ from fourfold.production.services import batch_record_missed
 from fourfold.reminders import events, services
 from fourfold.reminders.models import Notification, SentReminder
 from fourfold.reminders.notices import notice
-from fourfold.testing import MembershipFactory, UserFactory
+from fourfold.testing import MembershipFactory, UserFactory, tasks_run
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
 from fourfold.workflows import production as production_flow
@@ -39,11 +39,14 @@ def home(personas):
 
 @pytest.fixture
 def told(django_capture_on_commit_callbacks):
-    """Run the work as a request would: the notifications follow its commit."""
+    """Run the work as a request would, then the worker: the notifications follow its
+    commit, their e-mails the queued task."""
 
     def run(work):
         with django_capture_on_commit_callbacks(execute=True):
-            return work()
+            done = work()
+        tasks_run()
+        return done
 
     return run
 

@@ -24,7 +24,7 @@ from fourfold.errors import Invalid, NotFound
 from fourfold.production.models import Batch, Shift
 from fourfold.reminders import push, services
 from fourfold.reminders.models import Notification, PushSubscription
-from fourfold.testing import MembershipFactory, PushDevice, push_device
+from fourfold.testing import MembershipFactory, PushDevice, push_device, tasks_run
 from fourfold.workflows import decisions as decisions_flow
 
 NOW = datetime(2026, 6, 17, 9, 0, tzinfo=UTC)
@@ -142,6 +142,9 @@ def test_a_new_proposal_is_pushed_encrypted_to_who_chose_push(
         proposal = decisions_flow.proposal_open(
             coop=home.coop, by=home.alice, kind="general", title="Try goat milk"
         )
+    assert push_service.received == []  # the member's request sends nothing: the worker does
+    with time_machine.travel(NOW, tick=False):
+        tasks_run()
     # Carol chose e-mail: her device hears nothing, her inbox does.
     (received,) = push_service.received
     assert received.path == "/push/bob"
@@ -179,11 +182,14 @@ def test_a_device_the_push_service_calls_gone_is_forgotten(home, push_service):
             params={"proposal": 1, "title": "Try goat milk", "by": "alice"},
             member_ids=[home.bob.pk],
         )
+        tasks_run()
     assert len(push_service.received) == 1
     assert not PushSubscription.objects.filter(pk=subscription.pk).exists()
 
 
-def test_a_push_service_failing_keeps_the_device_and_raises_nothing(home, push_service):
+def test_a_push_service_failing_keeps_the_device_raises_nothing_and_is_logged(
+    home, push_service, caplog
+):
     push_service.status = 500
     choose(home.bob, "proposal", "push")
     subscription, _device = subscribed(home.bob, push_service, "bob")
@@ -195,10 +201,12 @@ def test_a_push_service_failing_keeps_the_device_and_raises_nothing(home, push_s
             params={"proposal": 1, "title": "Try goat milk", "by": "alice"},
             member_ids=[home.bob.pk],
         )
+        tasks_run()
     assert len(push_service.received) == 1
     subscription.refresh_from_db()
     assert subscription.last_success_at is None
     assert Notification.objects.get(member=home.bob).read_at is None
+    assert f"could not push to device {subscription.pk}: 500" in caplog.text
 
 
 def test_an_unreachable_push_service_raises_nothing(home, push_service):
@@ -219,6 +227,7 @@ def test_an_unreachable_push_service_raises_nothing(home, push_service):
             params={"proposal": 1, "title": "Try goat milk", "by": "alice"},
             member_ids=[home.bob.pk],
         )
+        tasks_run()
     assert PushSubscription.objects.filter(member=home.bob).exists()
 
 
@@ -252,6 +261,7 @@ def test_a_member_with_no_device_is_simply_not_pushed(home, push_service):
             params={"proposal": 1, "title": "Try goat milk", "by": "alice"},
             member_ids=[home.bob.pk],
         )
+        tasks_run()
     assert push_service.received == []
     assert Notification.objects.get(member=home.bob).pushed_at == NOW
 

@@ -20,7 +20,7 @@ from fourfold.governance.models import Proposal
 from fourfold.ledger import services as ledger
 from fourfold.production.models import Batch, Shift
 from fourfold.reminders import selectors, services, tasks
-from fourfold.reminders.models import ReminderPreference, SentReminder
+from fourfold.reminders.models import SentReminder
 from fourfold.testing import PASSWORD, MembershipFactory, make_personas, race
 from fourfold.workflows import decisions as decisions_flow
 from fourfold.workflows import money as money_flow
@@ -82,7 +82,7 @@ def test_the_letters_name_the_coop_and_link_to_what_to_do(busy):
     shift = by_subject["[Home Co-op] Your shift tomorrow, Sun 15 Mar 2026"]
     assert "tomorrow's batch: Sun 15 Mar 2026, 20 quarts of yogurt" in shift.body
     assert "/c/home/production/shifts/" in shift.body
-    assert "member of Home Co-op" in shift.body and "/c/home/reminders/" in shift.body
+    assert "member of Home Co-op" in shift.body and "/notifications/" in shift.body
     vote = by_subject["[Home Co-op] Vote closing soon: Try goat milk"]
     assert "closes on Sun 15 Mar 2026, 18:00 (America/New_York)" in vote.body
     assert f"/c/home/decisions/{Proposal.objects.get().pk}/" in vote.body
@@ -95,7 +95,7 @@ def test_the_letters_name_the_coop_and_link_to_what_to_do(busy):
 @override_settings(SITE_URL="https://coop.example.org")
 def test_links_are_absolute_when_the_site_address_is_set(busy):
     services.send_reminders(now=NOW)
-    assert all("https://coop.example.org/c/home/reminders/" in m.body for m in mail.outbox)
+    assert all("https://coop.example.org/notifications/" in m.body for m in mail.outbox)
 
 
 def test_tomorrow_is_the_coops_tomorrow(busy):
@@ -151,21 +151,14 @@ def test_the_balance_reminder_comes_at_most_once_a_week(busy):
 
 
 def test_a_member_can_turn_each_kind_off(busy):
-    services.preference_set(
-        coop=busy.coop, member=busy.bob, shifts=False, votes=True, balance=False
+    services.notification_preferences_set(
+        member=busy.bob, choices={"shift_tomorrow": "app", "balance": "app"}
     )
     services.send_reminders(now=NOW)
     assert sent_to() == [
         ("alice", "[Home Co-op] Your shift tomorrow, Sun 15 Mar 2026"),
         ("bob", "[Home Co-op] Vote closing soon: Try goat milk"),
     ]
-
-
-def test_turning_reminders_off_in_one_coop_leaves_the_others_on(busy):
-    services.preference_set(
-        coop=busy.other_coop, member=busy.bob, shifts=False, votes=False, balance=False
-    )
-    assert services.send_reminders(now=NOW) == 4
 
 
 def test_a_member_without_an_email_address_is_skipped(busy):
@@ -239,37 +232,14 @@ def test_starting_the_hourly_task_twice_queues_it_once(db):
     assert DBTaskResult.objects.count() == 1
 
 
-# --- The page where a member chooses ---------------------------------------------------------
+# --- Where a member chooses --------------------------------------------------------------
 
 
-def test_the_page_shows_every_reminder_on_until_the_member_chooses(personas, client):
+def test_the_old_reminders_page_sends_to_the_one_choice_on_the_notifications_page(personas, client):
     client.login(username="alice", password=PASSWORD)
-    response = client.get(reverse("web:reminders", args=["home"]))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert html.count('type="checkbox"') == 4
-    assert html.count("checked") == 4
-    assert "alice@example.org" in html
-
-
-def test_the_page_saves_the_members_choice(personas, client):
-    client.login(username="alice", password=PASSWORD)
-    url = reverse("web:reminders", args=["home"])
-    response = client.post(url, {"votes": "on"})
-    assert response.status_code == 302
-    chosen = ReminderPreference.objects.get(coop=personas.coop, member=personas.alice)
-    assert (chosen.shifts, chosen.votes, chosen.balance) == (False, True, False)
-    assert client.get(url).content.decode().count("checked") == 1
-    assert personas.coop.audit_events.filter(action="reminders.chosen").exists()
-
-
-def test_the_page_is_for_members_only(personas, client):
-    url = reverse("web:reminders", args=["home"])
-    assert client.get(url).status_code == 302  # to the login page
-    client.login(username="outsider", password=PASSWORD)
-    assert client.get(url).status_code == 404
-    assert client.post(url, {}).status_code == 404
-    assert not ReminderPreference.objects.exists()
+    response = client.get("/c/home/reminders/")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("web:notifications")
 
 
 # --- A real race ------------------------------------------------------------------------------
@@ -304,9 +274,7 @@ def test_an_entry_naming_a_member_tells_them_then_reminds_them_every_three_days(
     # Answered, it asks nothing more; lapsed, neither.
     consent_reminders = SentReminder.objects.filter(kind=SentReminder.Kind.CONSENT)
     assert consent_reminders.count() == 2
-    services.preference_set(
-        coop=coop, member=bob, shifts=True, votes=True, balance=True, consent=False
-    )
+    services.notification_preferences_set(member=bob, choices={"settle_up": "app"})
     assert services.send_reminders(now=NOW + timedelta(days=6, hours=1)) == 0
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 
+from fourfold.coops.models import Cooperative
 from fourfold.reminders.models import Notification, NotificationPreference
+from fourfold.reminders.notices import kind_label
 
 
 class NotificationPreferenceForm(forms.Form):
-    """One group of four radio buttons per kind."""
+    """One group of four radio buttons per kind, each kind named in the words of the
+    member's ``coops``."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, coops: Iterable[Cooperative], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for kind, label in Notification.Kind.choices:
+        coops = list(coops)
+        for kind in Notification.Kind:
             self.fields[kind] = forms.ChoiceField(
-                label=label,
+                label=kind_label(kind, coops=coops),
                 choices=NotificationPreference.Delivery.choices,
                 widget=forms.RadioSelect,
             )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from fourfold.accounts.models import User
 from fourfold.coops import services as coop_services
 from fourfold.coops.models import Cooperative, Invitation, Membership
-from fourfold.testing import PASSWORD, MembershipFactory, UserFactory
+from fourfold.testing import PASSWORD, CoopFactory, MembershipFactory, UserFactory
 from fourfold.workflows import membership as membership_flow
 
 pytestmark = pytest.mark.django_db
@@ -457,7 +457,7 @@ def test_members_page_is_paginated(client, personas):
 # own in test_dashboard_pages.py. A co-op with no history asks once more, per principle with
 # nothing in the window, whether there was ever anything to measure.
 @pytest.mark.parametrize(
-    ("path", "queries"), [("/coops/", 8), ("/c/home/", 32), ("/c/home/members/", 8)]
+    ("path", "queries"), [("/coops/", 4), ("/c/home/", 32), ("/c/home/members/", 8)]
 )
 def test_main_pages_take_a_fixed_number_of_queries(
     client, personas, members, path, queries, django_assert_max_num_queries
@@ -467,3 +467,17 @@ def test_main_pages_take_a_fixed_number_of_queries(
     client.force_login(personas.alice)
     with django_assert_max_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("coops", [1, 4])
+def test_the_coops_page_reads_the_members_co_ops_once_for_the_page_and_the_header(
+    client, personas, coops, django_assert_num_queries
+):
+    for _ in range(coops - 1):
+        MembershipFactory(coop=CoopFactory(), user=personas.alice)
+    client.force_login(personas.alice)
+    # The session, the member, their co-ops (the list and the header's switcher alike), the
+    # balances they left behind.
+    with django_assert_num_queries(4):
+        page = client.get("/coops/")
+    assert page.content.decode().count(f'href="/c/{personas.coop.slug}/"') == 2

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
+from io import StringIO
 
 import pytest
 import time_machine
@@ -14,16 +16,20 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
+from fourfold.cli import report
 from fourfold.coops.models import Cooperative
 from fourfold.insights.tests.weeks import NOW, AliceWeek, alice_week
+from fourfold.ledger.models import Transaction
 from fourfold.production import services as production
 from fourfold.reminders import services as reminders
 from fourfold.testing import Personas
 from fourfold.web.tests.histories import build_history
+from fourfold.workflows import decisions as decisions_flow
+from fourfold.workflows import money as money_flow
 
 pytestmark = pytest.mark.django_db
 
-GOODS_WORDS = re.compile(r"\b(batch(es)?|collect(ed|ion|s|ing)?|quarts?)\b", re.IGNORECASE)
+GOODS_WORDS = re.compile(r"\b(batch(es)?|collect(ed|ion|s|ing)?|quarts?|made)\b", re.IGNORECASE)
 
 
 class _VisibleText(HTMLParser):
@@ -65,6 +71,8 @@ class Story:
     coop: Cooperative
     week: AliceWeek
     feed_token: str
+    expense: Transaction
+    spread: Transaction
 
 
 def a_year_of(personas: Personas, *, kind: str) -> Story:
@@ -92,7 +100,27 @@ def a_year_of(personas: Personas, *, kind: str) -> Story:
         titles=("Buy a truing stand", "Open on Saturdays too"),
     )
     feed = production.calendar_feed_ensure(coop=coop, member=personas.alice)
-    return Story(coop=coop, week=week, feed_token=feed.token)
+    expense = coop.transactions.filter(kind=Transaction.Kind.EXPENSE).earliest("pk")
+    # A budget the three adopted, and a stand bought and spread over the next sessions: the
+    # budget page's expected cost and the entry's spread have something to say.
+    budget = decisions_flow.proposal_open(
+        coop=coop,
+        by=personas.alice,
+        kind="budget",
+        title="Our budget",
+        change={"lines": [{"category": "equipment", "amount": "90"}]},
+    )
+    for member in (personas.alice, personas.bob, carol):
+        decisions_flow.vote_cast(proposal=budget, member=member, position="agree")
+    spread = money_flow.expense_post(
+        coop=coop,
+        payer=personas.alice,
+        amount=Decimal("40"),
+        category="equipment",
+        entered_by=personas.alice,
+        spread={"batches": 4},
+    )
+    return Story(coop=coop, week=week, feed_token=feed.token, expense=expense, spread=spread)
 
 
 def member_pages(story: Story) -> list[str]:
@@ -117,11 +145,17 @@ def member_pages(story: Story) -> list[str]:
         f"{slug}/decisions/",
         f"{slug}/decisions/log/",
         f"{slug}/activity/",
-        f"{slug}/reminders/",
+        "/notifications/",
         f"{slug}/settings/",
         f"{slug}/settings/?rule=general_cost_mode",
         f"{slug}/decisions/{story.week.proposal.pk}/",
         f"{slug}/ledger/expense/",
+        f"{slug}/ledger/statement/",
+        f"{slug}/ledger/budget/",
+        f"{slug}/ledger/transactions.csv",
+        f"{slug}/ledger/balances.csv",
+        f"{slug}/ledger/transactions/{story.expense.pk}/receipts/",
+        f"{slug}/ledger/transactions/{story.spread.pk}/",
         f"{slug}/shares/membership/leave/",
         "/coops/",
     ]
@@ -144,6 +178,10 @@ def read_everything(story: Story, alice) -> dict[str, str]:
     for event in feed.walk("VEVENT"):
         shown += [str(event.get("summary")), str(event.get("description", ""))]
     read["calendar"] = "\n".join(shown)
+    # What the treasurer reads in a terminal.
+    printed = StringIO()
+    report.run(slug=story.coop.slug, as_json=False, stdout=printed)
+    read["fourfold report"] = printed.getvalue()
     # Each evening of the week: the day before each shift, votes closing, the balance owed.
     start = datetime.fromisoformat(NOW)
     for day in range(7):
@@ -200,3 +238,27 @@ def test_what_a_bike_kitchen_tells_a_member_after_booking_and_using_a_slot(trave
     assert len(messages) == 3, messages
     assert [goods_words_in(message) for message in messages] == [[], [], []]
     assert "Your booking of the session of" in messages[2]
+
+
+def test_what_a_bike_kitchen_is_told_when_a_request_is_refused(travel, personas, api_client):
+    story = a_year_of(personas, kind=Cooperative.Kind.SERVICE)
+    api = api_client(personas.alice)
+    base = f"/api/v1/coops/{story.coop.slug}"
+    ahead, made = story.week.take_batch, story.week.made
+    expense = {"kind": "expense", "amount": "40", "category": "equipment"}
+    refused = [
+        api.post(f"{base}/ledger/transactions", {**expense, "spread": {"batches": 999}}),
+        api.post(
+            f"{base}/ledger/transactions",
+            {**expense, "batch": made.pk, "spread": {"batches": 4}},
+        ),
+        api.post(f"{base}/ledger/transactions", {**expense, "batch": 999999}),
+        api.put(f"{base}/subscriptions/me", {"units": 999}),
+        api.post(f"{base}/batches/{ahead.pk}/made", {"quantity": 3, "hours": "2"}),
+        api.post(f"{base}/batches/{made.pk}/missed", {"reason": "rain"}),
+        api.post(f"{base}/reservations", {"batch": made.pk, "units": 1}),
+        api.post(f"{base}/batches/{ahead.pk}/collected"),
+    ]
+    told = [(response.status_code, response.json()["detail"]) for response in refused]
+    assert all(status in (400, 403, 409) for status, _said in told), told
+    assert [said for _status, said in told if goods_words_in(said)] == []

@@ -21,7 +21,7 @@ from fourfold.web.forms.common import add_domain_error
 from fourfold.web.forms.coops import CoopForm
 from fourfold.web.presenters.insights import audit_for
 from fourfold.web.presenters.production import consistency_summary
-from fourfold.web.requests import MemberRequest
+from fourfold.web.requests import MemberRequest, member_coops
 from fourfold.web.views.common import coop_for_page
 from fourfold.workflows import membership as membership_flow
 
@@ -34,7 +34,7 @@ def my_coops(request: MemberRequest) -> HttpResponse:
         request,
         "web/my_coops.html",
         {
-            "coops": selectors.coops_for_user(user=request.user),
+            "coops": member_coops(request),
             "left_behind": balances_left_behind(user=request.user),
         },
     )

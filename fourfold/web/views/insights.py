@@ -55,10 +55,13 @@ def dashboard(request: MemberRequest, slug: str) -> HttpResponse:
                     commercial_unit_price=money.commercial_unit_price,
                     currency=coop.currency,
                     unit=coop.unit,
+                    service=coop.is_service,
                 ),
                 "roles": roles_chart.roles_matrix(roles),
                 "budget": charts.budget_chart(budget_months, currency=coop.currency),
-                "share": share_chart.share_chart(year, currency=coop.currency, unit=coop.unit)
+                "share": share_chart.share_chart(
+                    year, currency=coop.currency, unit=coop.unit, service=coop.is_service
+                )
                 if took
                 else None,
             },

@@ -24,7 +24,8 @@ from fourfold.web.forms.notifications import (
     PushDeviceForm,
     PushSubscriptionForm,
 )
-from fourfold.web.requests import MemberRequest
+from fourfold.web.requests import MemberRequest, member_coops
+from fourfold.web.views.common import coop_for_page
 
 PER_PAGE = 50
 
@@ -33,7 +34,9 @@ PER_PAGE = 50
 def notifications(request: MemberRequest) -> HttpResponse:
     chosen = selectors.deliveries_of(member=request.user)
     form = NotificationPreferenceForm(
-        request.POST if request.method == "POST" else None, initial=chosen
+        request.POST if request.method == "POST" else None,
+        initial=chosen,
+        coops=member_coops(request),
     )
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_set(member=request.user, choices=form.cleaned_data)
@@ -54,6 +57,14 @@ def notifications(request: MemberRequest) -> HttpResponse:
             "push_key": push.public_key(),
         },
     )
+
+
+@login_required
+def reminders_moved(request: MemberRequest, slug: str) -> HttpResponse:
+    """The old per-co-op reminder choices, linked from e-mails already sent: one choice per
+    kind now, across co-ops, here. Still a co-op page: only its members are sent on."""
+    coop_for_page(request, slug)
+    return redirect("web:notifications", permanent=True)
 
 
 @login_required
