@@ -435,22 +435,26 @@ def _reallocate(batch: Batch, *, by: User) -> None:
         .select_related("allocates")
         .order_by("pk")
     )
-    weights = _weights(batch)
     for charge in charged:
         # The co-op's own rule re-shares it: nobody's consent is asked for.
         ledger_corrections.reversal_post(
             original=charge, entered_by=by, reason=_("Re-shared after extras were claimed")
         )
-        ledger_costs.cost_allocate(
-            coop=coop,
-            amount=charge.amount,
-            category=charge.category,
-            weights=weights,
-            entered_by=by,
-            of_expense=charge.allocates,
-            batch=batch,
-            description=charge.description,
-        )
+    ledger_costs.costs_allocate(
+        coop=coop,
+        charges=[
+            ledger_costs.Charge(
+                amount=charge.amount,
+                category=charge.category,
+                entered_by=by,
+                of_expense=charge.allocates,
+                description=charge.description,
+            )
+            for charge in charged
+        ],
+        weights=_weights(batch),
+        batch=batch,
+    )
 
 
 def member_stop_consuming(*, coop: Cooperative, member: User) -> None:

@@ -282,6 +282,10 @@ _SUMMARIES: dict[str, Callable[[_Event], str]] = {
     "ledger.cost_allocation": lambda e: (
         _("%(who)s shared out costs of %(amount)s") % {"who": e.who, "amount": e.money("amount")}
     ),
+    "ledger.batch_charge": lambda e: (
+        _("%(who)s charged the members %(amount)s of costs")
+        % {"who": e.who, "amount": e.money("amount")}
+    ),
     "ledger.recurring_created": lambda e: (
         _("%(who)s set up the regular cost “%(what)s”: %(amount)s, %(cadence)s")
         % {

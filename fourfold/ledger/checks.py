@@ -48,12 +48,12 @@ def balances_left_behind(*, user: User) -> list[LeftBalance]:
 
 def account_name(account: Account) -> str:
     """How an account is named in exports and checks: member:<username>, equity:<username>,
-    pool, cost:<category>."""
+    pool, charging, cost:<category>."""
     if account.kind in (Account.Kind.MEMBER, Account.Kind.EQUITY) and account.user is not None:
         return f"{account.kind}:{account.user.username}"
     if account.kind == Account.Kind.COST:
         return f"cost:{account.category}"
-    return "pool"
+    return account.kind
 
 
 def books_check(*, coop: Cooperative) -> list[str]:
@@ -63,10 +63,11 @@ def books_check(*, coop: Cooperative) -> list[str]:
 
     - every transaction's legs sum to zero, and its debits to its amount;
     - every account's running total equals the sum of its legs;
+    - the charging account, which a made batch's costs cross, is at zero;
     - nothing is reversed twice, and no reversal is reversed;
     - the pool never held less than nothing, posting after posting.
 
-    Five aggregate queries, whatever the size of the ledger.
+    Six aggregate queries, whatever the size of the ledger.
     """
 
     def money(minor: int) -> str:
@@ -113,6 +114,15 @@ def books_check(*, coop: Cooperative) -> list[str]:
                 "total": money(account.total_minor),
                 "sum": money(account.leg_sum),
             }
+        )
+    for held in (
+        Account.objects.filter(coop=coop, kind=Account.Kind.CHARGING)
+        .exclude(total_minor=0)
+        .values_list("total_minor", flat=True)
+    ):
+        problems.append(
+            _("The charging account holds %(total)s; every batch charge leaves it at zero.")
+            % {"total": money(held)}
         )
     twice = (
         Transaction.objects.filter(coop=coop, reverses__isnull=False)

@@ -16,7 +16,7 @@ from fourfold.errors import Conflict
 from fourfold.governance.models import Proposal
 from fourfold.ledger import selectors, statements
 from fourfold.ledger.models import Account, ConsentAsk, Leg, Transaction
-from fourfold.ledger.posting import Ask, accounts_lock, legs_post
+from fourfold.ledger.posting import Ask, account_get, accounts_lock, legs_post, member_accounts
 from fourfold.ledger.retry import retry_on_conflict
 from fourfold.ledger.services import transfer_post
 from fourfold.lib.money import format_money, from_minor
@@ -51,6 +51,14 @@ def _reversal_refused(original: Transaction) -> None:
         raise Conflict(_("A reversal cannot be reversed; record the original again instead."))
     if original.kind == Transaction.Kind.REVERSAL_REQUEST:
         raise Conflict(_("A request moves no money; decline it instead of reversing it."))
+    if original.kind == Transaction.Kind.BATCH_CHARGE:
+        raise Conflict(
+            _(
+                "Entry #%(id)d only gathers the costs its batch carries; reverse the cost that "
+                "is wrong, and its part goes back to each member."
+            )
+            % {"id": original.pk}
+        )
     status = statements.entry_status(original)
     if status.status == "pending":
         raise Conflict(
@@ -62,6 +70,18 @@ def _reversal_refused(original: Transaction) -> None:
         )
     if status.status == "declined":
         raise Conflict(_("Entry #%(id)d was declined; it moved no money.") % {"id": original.pk})
+
+
+def charged_legs(item: Transaction) -> list[tuple[Account, int]]:
+    """What ``item`` moved, as (account, minor units): its legs, except for a cost charged
+    within a batch's charge, which moved its cost to the members through the charging account:
+    its cost account and each member's part."""
+    if item.shares is None:
+        return [(leg.account, leg.amount_minor) for leg in item.legs.select_related("account")]
+    parts = selectors.member_parts(item)
+    accounts = member_accounts(item.coop, list(User.objects.filter(pk__in=parts)))
+    cost = account_get(item.coop, Account.Kind.COST, category=item.category)
+    return [(cost, -item.amount_minor), *((accounts[pk], minor) for pk, minor in parts.items())]
 
 
 def reversal_post(
@@ -83,17 +103,16 @@ def reversal_post(
                 dependants += list(
                     locked.allocations.posted().filter(reversed_by__isnull=True).order_by("pk")
                 )
-            accounts_lock(
-                Account.objects.filter(legs__transaction__in=dependants).distinct().only("pk")
-            )
+            undone = {item.pk: charged_legs(item) for item in dependants}
+            accounts_lock(account for legs in undone.values() for account, _minor in legs)
             _require_pool_covers_reversal(coop, dependants)
             reversals = [
                 legs_post(
                     coop=coop,
                     kind=Transaction.Kind.REVERSAL,
                     legs=[
-                        (leg.account, -from_minor(leg.amount_minor, coop.currency))
-                        for leg in item.legs.select_related("account")
+                        (account, -from_minor(minor, coop.currency))
+                        for account, minor in undone[item.pk]
                     ],
                     entered_by=entered_by,
                     occurred_on=None,

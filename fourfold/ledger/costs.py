@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
-from fourfold.coops.selectors import active_member_ids
+from fourfold.coops.selectors import active_member_ids, coop_today
 from fourfold.errors import Invalid, PrincipleViolation
 from fourfold.ledger.models import Account, Transaction
 from fourfold.ledger.posting import (
@@ -118,7 +118,9 @@ def costs_allocate(
 ) -> list[Transaction]:
     """``cost_allocate`` for several costs shared by the same weights, as a made batch shares
     every cost it carries: each its own allocation, split as if posted one after the other
-    (the rotation moves on by one each), written together."""
+    (the rotation moves on by one each), written together. With a ``batch``, the allocations
+    that post now move their costs into the charging account and keep each member's part in
+    ``shares``; one batch charge then moves it to the members (see ``ledger.models``)."""
     if not charges:
         return []
     clean = weights_clean(coop, weights)
@@ -133,7 +135,9 @@ def costs_allocate(
             category: account_get(coop, Account.Kind.COST, category=category)
             for category in sorted(set(categories))
         }
-        accounts_lock([*costs.values(), *accounts.values()])
+        # Within a made batch, what posts now is charged once: a leg per member in all.
+        charging = account_get(coop, Account.Kind.CHARGING) if batch is not None else None
+        accounts_lock([*costs.values(), *accounts.values(), *([charging] if charging else [])])
         rotate = Transaction.objects.filter(
             coop=coop, kind=Transaction.Kind.COST_ALLOCATION
         ).count()
@@ -150,6 +154,7 @@ def costs_allocate(
             else set()
         )
         member_ids = [accounts[member.pk].pk for member in members]
+        charged: dict[int, int] = {}
         postings = []
         for index, (charge, amount, category) in enumerate(
             zip(charges, amounts, categories, strict=True)
@@ -157,20 +162,53 @@ def costs_allocate(
             units = to_minor(amount, coop.currency)
             parts = split_minor(units, member_weights, rotate=rotate + index)
             expense = charge.of_expense
+            held = expense is not None and expense.pk in waiting and expense.pk not in posted
+            fields = {
+                "category": category,
+                "allocates": expense,
+                "batch": batch,
+                "description": charge.description or (expense.description if expense else ""),
+            }
+            if charging is not None and not held:
+                moves = [(charging.pk, units), (costs[category].pk, -units)]
+                fields["shares"] = [
+                    [member.pk, part] for member, part in zip(members, parts, strict=True) if part
+                ]
+                for account_id, part in zip(member_ids, parts, strict=True):
+                    charged[account_id] = charged.get(account_id, 0) + part
+            else:
+                moves = [*zip(member_ids, parts, strict=True), (costs[category].pk, -units)]
             postings.append(
                 Posting(
                     kind=Transaction.Kind.COST_ALLOCATION,
-                    moves=[*zip(member_ids, parts, strict=True), (costs[category].pk, -units)],
+                    moves=moves,
                     entered_by=charge.entered_by,
                     occurred_on=charge.occurred_on,
-                    held=expense is not None and expense.pk in waiting and expense.pk not in posted,
-                    fields={
-                        "category": category,
-                        "allocates": expense,
-                        "batch": batch,
-                        "description": charge.description
-                        or (expense.description if expense else ""),
-                    },
+                    held=held,
+                    fields=fields,
                 )
             )
+        if charging is not None and charged:
+            total = sum(charged.values())
+            # Written first, so that the costs it gathers can point at it.
+            (batch_charge,) = postings_write(
+                coop=coop,
+                postings=[
+                    Posting(
+                        kind=Transaction.Kind.BATCH_CHARGE,
+                        moves=[*charged.items(), (charging.pk, -total)],
+                        entered_by=charges[0].entered_by,
+                        occurred_on=max(
+                            posting.occurred_on or coop_today(coop, now=now)
+                            for posting in postings
+                            if not posting.held
+                        ),
+                        fields={"batch": batch},
+                    )
+                ],
+                now=now,
+            )
+            for posting in postings:
+                if "shares" in posting.fields:
+                    posting.fields["batch_charge"] = batch_charge
         return postings_write(coop=coop, postings=postings, now=now)

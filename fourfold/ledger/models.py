@@ -7,6 +7,12 @@ Sign convention: a leg's amount is positive for a debit and negative for a credi
 of every transaction sum to exactly zero. A member's account is the co-op's debt to the member
 (credit-normal): their balance is minus the sum of their legs. The pool and the cost accounts are
 debit-normal. Hence sum(member balances) = pool + costs not yet allocated, always.
+
+A made batch charges its consumers once, however many costs it carries: each cost's allocation
+moves its cost account into the co-op's charging account and records how it falls on the members
+(``shares``); one batch charge then moves the charging account, back to zero, into the members'
+accounts, a leg per member. Hundreds of members times dozens of costs would otherwise be as many
+legs, each checked against its transaction and account at commit.
 """
 
 from __future__ import annotations
@@ -66,6 +72,9 @@ class Account(models.Model):
         # A member's buy-in deposit: their money the co-op holds (in the pool's cash) and owes
         # back when they leave, kept apart from their running balance.
         EQUITY = "equity", _("member's deposit")
+        # Where a made batch's costs meet before its one charge to the members: back at zero
+        # at the end of every posting.
+        CHARGING = "charging", _("costs being charged")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -98,6 +107,11 @@ class Account(models.Model):
                 fields=["coop"], condition=Q(kind="pool"), name="ledger_one_pool_per_coop"
             ),
             models.UniqueConstraint(
+                fields=["coop"],
+                condition=Q(kind="charging"),
+                name="ledger_one_charging_account_per_coop",
+            ),
+            models.UniqueConstraint(
                 fields=["coop", "category"],
                 condition=Q(kind="cost"),
                 name="ledger_one_cost_account_per_category",
@@ -105,7 +119,7 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind__in=["member", "equity"], user__isnull=False, category="")
-                    | Q(kind="pool", user__isnull=True, category="")
+                    | Q(kind__in=["pool", "charging"], user__isnull=True, category="")
                     | (Q(kind="cost", user__isnull=True) & ~Q(category=""))
                 ),
                 name="ledger_account_kind_fields",
@@ -140,6 +154,7 @@ class Transaction(AppendOnlyModel):
         REVERSAL_REQUEST = "reversal_request", _("request to reverse")
         DEPOSIT = "deposit", _("buy-in deposit")
         DEPOSIT_RETURN = "deposit_return", _("deposit returned")
+        BATCH_CHARGE = "batch_charge", _("batch charge")
 
     coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -175,6 +190,13 @@ class Transaction(AppendOnlyModel):
     allocates = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
     )
+    # A cost allocation charged within a batch's charge points at it, and keeps what each
+    # member carries of it as [[user id, minor units], ...]: its own legs only move the cost
+    # into the charging account.
+    batch_charge = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="costs"
+    )
+    shares = models.JSONField(null=True, blank=True)
     # An expense above the spending limit names the passed spending proposal it draws on; the
     # expenses drawing on one proposal never add up to more than it approved.
     approval = models.ForeignKey(

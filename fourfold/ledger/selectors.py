@@ -352,17 +352,30 @@ def batches_bought_for(*, coop: Cooperative, batch_ids) -> set[int]:
     )
 
 
+def member_parts(allocation: Transaction) -> dict[int, int]:
+    """What each member carries of a cost allocation, by user id, in minor units: its shares
+    when it was charged within a batch's charge, else its members' legs."""
+    if allocation.shares is not None:
+        return {user_id: minor for user_id, minor in allocation.shares}
+    return dict(
+        allocation.legs.filter(account__kind=Account.Kind.MEMBER).values_list(
+            "account__user_id", "amount_minor"
+        )
+    )
+
+
 def charge_legs(*, coop: Cooperative) -> QuerySet[Leg]:
     """What members are charged for the co-op's costs: the member legs of every cost
-    allocation and of every reversal of one. A charge taken back (re-shared after an extra
-    was claimed, or corrected) cancels against its reversal, so summing these legs counts
-    each cost once, as the member's statement does. Positive: charged to the member.
+    allocation and batch charge, and of every reversal of a cost allocation. A charge taken
+    back (re-shared after an extra was claimed, or corrected) cancels against its reversal, so
+    summing these legs counts each cost once, as the member's statement does.
+    Positive: charged to the member.
 
     This is the one definition of "cost charged to a member"; callers narrow it (by member,
     batch or dates) and sum ``amount_minor``.
     """
     return Leg.objects.filter(account__coop=coop, account__kind=Account.Kind.MEMBER).filter(
-        Q(transaction__kind=Transaction.Kind.COST_ALLOCATION)
+        Q(transaction__kind__in=[Transaction.Kind.COST_ALLOCATION, Transaction.Kind.BATCH_CHARGE])
         | Q(transaction__reverses__kind=Transaction.Kind.COST_ALLOCATION)
     )
 

@@ -67,13 +67,39 @@ def _legs(raw: Any, accounts: dict[str, Account], currency: str, where: str) -> 
     return rows
 
 
+def _shares(
+    raw: Any, posted: Transaction, people: dict[str, User], currency: str, where: str
+) -> list[list[int]] | None:
+    """What each member carries of a cost charged within a batch's charge: only such a cost
+    has them, and they add up to its amount."""
+    if raw is None:
+        if posted.batch_charge is not None:
+            raise refused(where, _("a cost charged within a batch's charge says who carries it"))
+        return None
+    if posted.batch_charge is None or posted.kind != Transaction.Kind.COST_ALLOCATION:
+        raise refused(where, _("only a cost charged within a batch's charge has shares"))
+    shares: list[list[int]] = []
+    for index, share in enumerate(as_list(raw, where)):
+        share_where = f"{where}[{index}]"
+        share = as_object(share, share_where)
+        name = as_text(share.get("member"), f"{share_where}.member")
+        if name not in people:
+            raise refused(f"{share_where}.member", _("names nobody in this file"))
+        shares.append(
+            [people[name].pk, money_minor(share.get("amount"), currency, f"{share_where}.amount")]
+        )
+    if sum(minor for _user, minor in shares) != posted.amount_minor:
+        raise refused(where, _("the shares must add up to the amount"))
+    return shares
+
+
 def _balanced(legs: list[LegRow], amount: int) -> bool:
     return sum(m for _k, m in legs) == 0 and sum(max(m, 0) for _k, m in legs) == amount
 
 
 def _refs(raw: dict, postings: dict[int, Transaction], where: str) -> dict[str, Transaction | None]:
     refs: dict[str, Transaction | None] = {}
-    for name in ("reverses", "allocates", "reversal_of"):
+    for name in ("reverses", "allocates", "reversal_of", "batch_charge"):
         ref = raw.get(name)
         if ref is not None and ref not in postings:
             raise refused(f"{where}.{name}", _("names no earlier transaction"))
@@ -243,6 +269,7 @@ def ledger_restore(
             )
         except (Invalid, PrincipleViolation) as error:
             raise refused(where, error.detail) from error
+        posted.shares = _shares(raw.get("shares"), posted, people, currency, f"{where}.shares")
         moved = _legs(raw.get("legs"), accounts, currency, f"{where}.legs")
         held = _legs(raw.get("held_legs", []), accounts, currency, f"{where}.held_legs")
         request = posted.kind == Transaction.Kind.REVERSAL_REQUEST

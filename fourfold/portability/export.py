@@ -307,6 +307,13 @@ def _export(coop: Cooperative) -> dict[str, Any]:
                     "batch": None if posted.batch_id is None else batch_days[posted.batch_id],
                     "reverses": local(transaction_ids, posted.reverses_id),
                     "allocates": local(transaction_ids, posted.allocates_id),
+                    "batch_charge": local(transaction_ids, posted.batch_charge_id),
+                    "shares": None
+                    if posted.shares is None
+                    else [
+                        {"member": people[user_id], "amount": money(minor)}
+                        for user_id, minor in posted.shares
+                    ],
                     "approval": local(proposal_ids, posted.approval_id),
                     "reversal_of": local(transaction_ids, posted.reversal_of_id),
                     "legs": legs_of[posted.pk],

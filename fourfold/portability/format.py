@@ -17,6 +17,9 @@ is not exported (the document is read whole into memory on both ends). A version
 still imports: what it lacks is "posted, asking nobody", no activity and no receipts.
 A proposal to reverse an entry (kind ``reversal``) names the entry in its ``change``, and once
 passed the reversal it posted in its ``result``, by their ids in the document too.
+Version 3 adds the batch charge: a made batch's costs move through the ``charging`` account, each
+cost allocation names its ``batch_charge`` and what each member carries of it (``shares``, by
+username), and the batch charge moves the sum to the members. Versions 1 and 2 still import.
 
 Left out on purpose: invitations (single-use secrets), calendar feed tokens and idempotency
 keys (retries of requests long answered). An import records one audit event of its own
@@ -34,9 +37,9 @@ from fourfold.accounts.models import User
 from fourfold.ledger.models import Account
 
 FORMAT = "fourfold-coop"
-VERSION = 2
+VERSION = 3
 # Every version this fourfold reads.
-READABLE = (1, 2)
+READABLE = (1, 2, 3)
 MAX_RECEIPT_EXPORT_BYTES = 200 * 1024 * 1024
 IMPORTED_ACTION = "coop.imported"
 

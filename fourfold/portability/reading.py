@@ -145,8 +145,8 @@ def money_minor(raw: Any, currency: str, where: str) -> int:
 
 def account_fields(key: Any, people: dict[str, User], where: str) -> dict[str, Any]:
     kind, _colon, rest = as_text(key, where).partition(":")
-    if key == Account.Kind.POOL:
-        return {"kind": Account.Kind.POOL, "user": None, "category": ""}
+    if key in (Account.Kind.POOL, Account.Kind.CHARGING):
+        return {"kind": key, "user": None, "category": ""}
     if kind in (Account.Kind.MEMBER, Account.Kind.EQUITY) and rest in people:
         return {"kind": kind, "user": people[rest], "category": ""}
     if kind == Account.Kind.COST and rest in Category.values:

@@ -26,6 +26,7 @@ from fourfold.api.schemas.ledger import (
     balances_out,
     money,
     plan_out,
+    shares_out,
     transaction_out,
 )
 from fourfold.coops.activity import entry_history
@@ -139,6 +140,7 @@ def transaction_detail(request: MemberRequest, slug: str, transaction_id: int):
     history = entry_history(coop=coop, transaction_ids=statements.entry_family(entry))
     return {
         **transaction_out(entry, coop.currency),
+        "shares": shares_out(entry, coop.currency),
         "history": [asdict(row) for row in history],
     }
 

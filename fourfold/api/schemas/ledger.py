@@ -19,6 +19,7 @@ from fourfold.ledger.selectors import (
     PlannedTransfer,
     SettlementPlan,
     SpreadSchedule,
+    member_parts,
     spread_ending,
     spread_schedule,
 )
@@ -133,6 +134,11 @@ class SpreadOut(Schema):
     )
 
 
+class ShareOut(Schema):
+    member: str
+    amount: str
+
+
 class TransactionOut(Schema):
     id: int
     kind: str
@@ -149,6 +155,9 @@ class TransactionOut(Schema):
     reverses: int | None
     reversed_by: int | None
     allocates: int | None
+    batch_charge: int | None = Field(
+        None, description="The batch charge a made batch's cost was charged to its members in."
+    )
     approval: int | None = Field(
         description="The passed spending proposal an expense above the spending limit draws on."
     )
@@ -173,6 +182,13 @@ class TransactionOut(Schema):
 
 
 class TransactionDetailOut(TransactionOut):
+    shares: list[ShareOut] | None = Field(
+        None,
+        description=(
+            "What each member carries of a cost charged within a batch charge (its legs move "
+            "the cost into the charging account; the batch charge moves it to the members)."
+        ),
+    )
     history: list[ActivityOut] = Field(
         description="Who entered it, confirmed, declined, asked to reverse and reversed it; "
         "oldest first."
@@ -303,6 +319,7 @@ def transaction_out(item: Transaction, currency: str) -> dict:
         "reverses": item.reverses_id,
         "reversed_by": reversed_by.pk if reversed_by else None,
         "allocates": item.allocates_id,
+        "batch_charge": item.batch_charge_id,
         "approval": item.approval_id,
         "declared": item.declared,
         "declaration": item.declaration,
@@ -311,6 +328,18 @@ def transaction_out(item: Transaction, currency: str) -> dict:
             for leg in item.legs.all()
         ],
     }
+
+
+def shares_out(item: Transaction, currency: str) -> list[dict] | None:
+    """Who carries what of a cost charged within a batch charge, by username: one query."""
+    if item.shares is None:
+        return None
+    parts = member_parts(item)
+    names = dict(User.objects.filter(pk__in=parts).values_list("pk", "username"))
+    return [
+        {"member": names[user_id], "amount": money(minor, currency)}
+        for user_id, minor in sorted(parts.items(), key=lambda part: names[part[0]])
+    ]
 
 
 def balances_out(rows: list[MemberBalance], currency: str) -> list[dict]:

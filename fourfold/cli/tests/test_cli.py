@@ -219,7 +219,7 @@ def test_the_demo_has_a_year_of_money_that_balances():
     state = selectors.books(coop=coop)
     assert state.balanced and state.members_total == state.pool + state.unallocated
     kinds = set(coop.transactions.values_list("kind", flat=True))
-    assert kinds == {"contribution", "expense", "cost_allocation", "transfer"}
+    assert kinds == {"contribution", "expense", "cost_allocation", "batch_charge", "transfer"}
     assert state.unallocated == 0
     assert coop.transactions.filter(kind="expense", category="ingredients").count() >= 52
     assert coop.transactions.filter(description="Settle-up").exists()

@@ -127,7 +127,7 @@ def test_every_consent_story_the_activity_and_the_receipts_survive_the_round_tri
     again = export_coop(coop=copy_)
 
     assert again == renamed(exported, "home-copy")
-    assert exported["version"] == VERSION == 2
+    assert exported["version"] == VERSION == 3
     assert exported["coop"]["consent_days"] == copy_.consent_days == 10
     assert statuses(copy_) == statuses(trusting)
     assert statuses(copy_)["Milk Bob bought"] == ("pending", ["bob"], "")

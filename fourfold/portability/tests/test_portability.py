@@ -186,8 +186,8 @@ def test_it_refuses_a_slug_that_exists_and_writes_nothing(busy):
 
 def test_it_refuses_an_unknown_version(busy):
     exported = export_coop(coop=busy)
-    exported["version"] = 3
-    with pytest.raises(Invalid, match=r"version 3 .* reads version 2 and those before"):
+    exported["version"] = 4
+    with pytest.raises(Invalid, match=r"version 4 .* reads version 3 and those before"):
         import_coop(data=exported, slug="later")
     exported["format"] = "something-else"
     exported["version"] = 1

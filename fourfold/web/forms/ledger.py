@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError, PrincipleCheck
 from fourfold.ledger.models import Category, Transaction
 from fourfold.ledger.principles import DECLARATIONS, POOL
@@ -21,6 +22,7 @@ from fourfold.web.forms.common import (
     add_domain_error,
     choice_field,
 )
+from fourfold.web.presenters.ledger import kind_label
 
 
 def _amount_field() -> forms.CharField:
@@ -251,8 +253,12 @@ class TransactionFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, members: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: list[str], coop: Cooperative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        choice_field(self, "kind").choices = [
+            ("", _("All kinds")),
+            *((kind, kind_label(kind, coop)) for kind in Transaction.Kind.values),
+        ]
         choice_field(self, "member").choices = [
             ("", _("Everyone")),
             *((name, name) for name in members),

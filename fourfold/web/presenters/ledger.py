@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fourfold.accounts.models import User
 from fourfold.coops.models import Cooperative
+from fourfold.coops.vocabulary import service_or_good
 from fourfold.insights import balances_chart
 from fourfold.ledger import statements
 from fourfold.ledger.models import Account, Leg, PendingLeg, Transaction, TransactionQuerySet
@@ -25,6 +26,13 @@ class StatementLine:
     leg: Leg
     change: Decimal  # what this transaction did to the member's balance
     balance: Decimal  # the member's balance after it
+
+
+def kind_label(kind: str, coop: Cooperative) -> str:
+    """A kind of ledger entry named in the co-op's words."""
+    if kind == Transaction.Kind.BATCH_CHARGE:
+        return service_or_good(coop, _("batch charge"), _("session charge"))
+    return str(Transaction.Kind(kind).label)
 
 
 def statement_lines(coop: Cooperative, legs: Iterable[Leg]) -> list[StatementLine]:

@@ -7,9 +7,11 @@ from django import template
 from django.utils.translation import gettext as _
 
 from fourfold.coops.models import Cooperative
+from fourfold.ledger.models import Transaction
 from fourfold.lib.dates import describe_cadence, format_day, format_moment
 from fourfold.lib.language import format_ratio, zone_in_words
 from fourfold.lib.money import format_money, from_minor
+from fourfold.web.presenters.ledger import kind_label
 
 register = template.Library()
 
@@ -91,3 +93,9 @@ def unit_for(coop: Cooperative, count: int) -> str:
     """``{{ coop|unit_for:n }}``: the unit alone for ``n`` of it, where a sentence places the
     number itself: "quart" for 1, "quarts" for any other count."""
     return coop.unit_for(count)
+
+
+@register.filter
+def entry_kind(item: Transaction, coop: Cooperative) -> str:
+    """What kind of ledger entry ``item`` is, in the co-op's words."""
+    return kind_label(item.kind, coop)

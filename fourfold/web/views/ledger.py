@@ -61,7 +61,7 @@ def _filter_form(request: MemberRequest, coop: Cooperative) -> TransactionFilter
     # Former members stay in the list: their old transactions are still worth finding.
     members = coop_selectors.coop_members(coop=coop, include_left=True)
     return TransactionFilterForm(
-        request.GET or None, members=[row.user.username for row in members]
+        request.GET or None, members=[row.user.username for row in members], coop=coop
     )
 
 

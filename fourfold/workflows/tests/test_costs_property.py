@@ -136,9 +136,25 @@ def test_any_sequence_of_costs_keeps_the_books_balanced_and_every_part_exact(ste
     ) == 0
     # Every part charged: its members' legs add up to exactly what it moved off the cost account.
     for charge in Transaction.objects.filter(coop=coop, kind=Transaction.Kind.COST_ALLOCATION):
-        legs = charge.legs.all()
-        charged = sum(leg.amount_minor for leg in legs if leg.account.kind == Account.Kind.MEMBER)
-        assert charged == charge.amount_minor
+        assert sum(selectors.member_parts(charge).values()) == charge.amount_minor
+    # A batch charge moves to each member exactly the parts its batch's costs gave them, and
+    # the charging account is back at zero.
+    for batch_charge in Transaction.objects.filter(coop=coop, kind=Transaction.Kind.BATCH_CHARGE):
+        parts: dict[int, int] = {}
+        for charge in batch_charge.costs.all():
+            for user_id, minor in selectors.member_parts(charge).items():
+                parts[user_id] = parts.get(user_id, 0) + minor
+        moved = dict(
+            batch_charge.legs.filter(account__kind=Account.Kind.MEMBER).values_list(
+                "account__user_id", "amount_minor"
+            )
+        )
+        assert moved == {user_id: minor for user_id, minor in parts.items() if minor}
+    assert (
+        not Account.objects.filter(coop=coop, kind=Account.Kind.CHARGING)
+        .exclude(total_minor=0)
+        .exists()
+    )
     # Every spread has charged exactly its first parts, one per batch made after it posted.
     for expense, count, made_before in spreads:
         parts = [to_minor(p, coop.currency) for p in selectors.spread_parts(expense, count)]

@@ -15,6 +15,7 @@ from fourfold.consumption import services as consumption
 from fourfold.ledger import recurring
 from fourfold.ledger.checks import books_check
 from fourfold.ledger.models import Transaction
+from fourfold.ledger.selectors import member_parts
 from fourfold.lib.money import from_minor
 from fourfold.production.models import Batch, Shift
 from fourfold.production.services import batch_record_missed
@@ -100,11 +101,7 @@ def _per_batch(entry: Transaction) -> dict[date, Decimal]:
 
 
 def _paid(entry: Transaction, member) -> Decimal:
-    minor = sum(
-        leg.amount_minor
-        for charge in _live_charges(entry)
-        for leg in charge.legs.filter(account__user=member)
-    )
+    minor = sum(member_parts(charge).get(member.pk, 0) for charge in _live_charges(entry))
     return from_minor(minor, "USD")
 
 

@@ -97,7 +97,7 @@ def _charges(expense: Transaction) -> dict[int, Decimal]:
 def _paid(expense: Transaction, member) -> Decimal:
     minor = 0
     for charge in expense.allocations.posted().filter(reversed_by__isnull=True):
-        minor += sum(leg.amount_minor for leg in charge.legs.filter(account__user=member))
+        minor += selectors.member_parts(charge).get(member.pk, 0)
     return from_minor(minor, "USD")
 
 
