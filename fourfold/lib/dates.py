@@ -14,7 +14,18 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from fourfold.lib.language import first_week_day
+
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def reader_week() -> list[str]:
+    """DAY_CODES in the order the reader's week runs: from Sunday in Brazil, Monday in
+    Germany (Babel's first day of the week for the active language)."""
+    first = first_week_day()
+    return [*DAY_CODES[first:], *DAY_CODES[:first]]
+
+
 CADENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_INTERVAL = 366
 CADENCE_SAMPLE = 60

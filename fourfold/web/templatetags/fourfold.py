@@ -10,6 +10,7 @@ from fourfold.coops.models import Cooperative
 from fourfold.lib.dates import describe_cadence, format_day, format_moment
 from fourfold.lib.language import format_ratio, zone_in_words
 from fourfold.lib.money import format_money, from_minor
+from fourfold.web.forms.accounts import language_choices
 
 register = template.Library()
 
@@ -91,3 +92,9 @@ def unit_for(coop: Cooperative, count: int) -> str:
     """``{{ coop|unit_for:n }}``: the unit alone for ``n`` of it, where a sentence places the
     number itself: "quart" for 1, "quarts" for any other count."""
     return coop.unit_for(count)
+
+
+@register.simple_tag
+def languages() -> list[tuple[str, str]]:
+    """The languages offered, each named in itself, for the switcher."""
+    return language_choices()
