@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from icalendar import Calendar, Event
 
+from fourfold.accounts.selectors import user_language
 from fourfold.coops.selectors import coop_today
 from fourfold.coops.vocabulary import service_or_good
 from fourfold.governance.models import Proposal
@@ -23,7 +25,13 @@ DEADLINE_LEAD = timedelta(hours=1)
 def feed_ics(feed: CalendarFeed) -> bytes:
     """The co-op's batches, the member's own shifts marked, from two months back to a year
     ahead, and the deadlines of the proposals open for votes. Batches are all-day events on
-    the co-op's local date."""
+    the co-op's local date. In the member's language: a calendar app fetches it without
+    saying whose it is."""
+    with override(user_language(feed.member)):
+        return _feed_ics(feed)
+
+
+def _feed_ics(feed: CalendarFeed) -> bytes:
     coop, member = feed.coop, feed.member
     today = coop_today(coop)
     calendar = Calendar()
