@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel import dates as babel_dates
 from dateutil.rrule import rrule, rrulestr
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -217,6 +216,12 @@ def _ordinal(position: int) -> str | None:
     }.get(position)
 
 
+def weekday_name(code: str) -> str:
+    """A day of the week (MO … SU) as the reader's language names it mid-sentence: "Sunday",
+    "Sonntag", "domingo" (Babel's, lower-case where the language writes it so)."""
+    return str(babel_dates.get_day_names("wide", locale=reader_locale())[DAY_CODES.index(code)])
+
+
 def describe_cadence(rule: str) -> str | None:
     """The cadence in words ("every Sunday", "every 2 weeks on Sunday", "on the first Sunday
     of every month"), or None for a rule too unusual to put simply: show the rule itself."""
@@ -237,7 +242,7 @@ def describe_cadence(rule: str) -> str | None:
         codes = days.split(",")
         if any(code not in DAY_CODES for code in codes):
             return None
-        names = get_text_list([str(WEEKDAYS[DAY_CODES.index(code)]) for code in codes], _("and"))
+        names = get_text_list([weekday_name(code) for code in codes], _("and"))
         if every == 1:
             return _("every %(days)s") % {"days": names}
         return ngettext("every week on %(days)s", "every %(n)d weeks on %(days)s", every) % {
@@ -250,7 +255,7 @@ def describe_cadence(rule: str) -> str | None:
             if ordinal:
                 return _("on the %(nth)s %(day)s of every month") % {
                     "nth": ordinal,
-                    "day": WEEKDAYS[DAY_CODES.index(days[-2:])],
+                    "day": weekday_name(days[-2:]),
                 }
         month_day = parts.pop("BYMONTHDAY", "")
         if not days and not parts and month_day.isdigit() and 1 <= int(month_day) <= 28:

@@ -78,11 +78,13 @@ def plural_guess(unit: str) -> str:
 
 
 def count_noun(count: int, singular: str, plural: str) -> str:
-    """The noun for ``count`` of a co-op's own unit: ``singular`` for exactly one, else
-    ``plural``. gettext cannot plural a word the members typed (it is not in any catalogue),
-    so this is the English rule, n == 1, in every language; the co-op writes both forms in
-    the language its members speak."""
-    return singular if count == 1 else (plural or singular)
+    """The noun for ``count`` of a co-op's own unit: ``singular`` where the reader's language
+    says "one" (1 in English and German; 0 and 1 in French and Brazilian Portuguese, by CLDR's
+    rules), else ``plural``. gettext cannot plural a word the members typed (it is not in any
+    catalogue); the co-op writes both forms in the language its members speak."""
+    if Locale.parse(reader_locale()).plural_form(abs(count)) == "one":
+        return singular
+    return plural or singular
 
 
 def zone_in_words(name: str) -> str:
