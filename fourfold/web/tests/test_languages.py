@@ -124,3 +124,35 @@ def test_the_account_page_refuses_a_language_not_offered(personas, client: Clien
     assert response.status_code == 200
     personas.alice.refresh_from_db()
     assert personas.alice.language == ""
+
+
+def test_a_proposal_is_marked_with_its_authors_language_not_translated(personas, client):
+    from fourfold.workflows import decisions as decisions_flow
+
+    User.objects.filter(pk=personas.alice.pk).update(language="de")
+    personas.alice.refresh_from_db()
+    proposal = decisions_flow.proposal_open(
+        coop=personas.coop,
+        by=personas.alice,
+        kind="general",
+        title="Größerer Topf",
+        body="Der alte ist zu klein.",
+    )
+    client.force_login(personas.bob)
+    page = client.get(
+        f"/c/{personas.coop.slug}/decisions/{proposal.pk}/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert '<html lang="fr">' in page
+    assert '<span lang="de">Größerer Topf</span>' in page
+    assert re.search(r'<div class="explanation" lang="de">\s*<p>Der alte ist zu klein.</p>', page)
+
+
+def test_a_proposal_by_a_member_without_a_language_is_not_marked(personas, client):
+    from fourfold.workflows import decisions as decisions_flow
+
+    proposal = decisions_flow.proposal_open(
+        coop=personas.coop, by=personas.alice, kind="general", title="A bigger pot"
+    )
+    client.force_login(personas.bob)
+    page = client.get(f"/c/{personas.coop.slug}/decisions/{proposal.pk}/").content.decode()
+    assert "<span>A bigger pot</span>" in page
