@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from icalendar import Calendar, Event
 
 from fourfold.accounts.selectors import user_language
@@ -45,6 +45,8 @@ def _feed_ics(feed: CalendarFeed) -> bytes:
     )
     calendar.add("x-wr-timezone", coop.timezone)
     stamp = timezone.now()
+    # RFC 5545's LANGUAGE on each text: the words are in the member's language.
+    spoken = {"LANGUAGE": get_language()}
     batches = selectors.batches(
         coop=coop,
         start=today - timedelta(weeks=PAST_WEEKS),
@@ -65,7 +67,7 @@ def _feed_ics(feed: CalendarFeed) -> bytes:
         title %= {"product": coop.product}
         if batch.status == Batch.Status.MISSED:
             title = _("Missed: %(title)s") % {"title": title}
-        event.add("summary", title)
+        event.add("summary", title, parameters=spoken)
         names = ", ".join(person.username for person in producers) or _("nobody yet")
         event.add(
             "description",
@@ -79,6 +81,7 @@ def _feed_ics(feed: CalendarFeed) -> bytes:
                 "unit": coop.unit_for(batch.planned_quantity),
                 "names": names,
             },
+            parameters=spoken,
         )
         event.add("status", "CANCELLED" if batch.status == Batch.Status.MISSED else "CONFIRMED")
         event.add("transp", "OPAQUE" if mine else "TRANSPARENT")
@@ -100,7 +103,7 @@ def _feed_ics(feed: CalendarFeed) -> bytes:
             if proposal.pk in voted
             else _("Vote before it closes: %(title)s")
         )
-        event.add("summary", summary % {"title": proposal.title})
+        event.add("summary", summary % {"title": proposal.title}, parameters=spoken)
         event.add("categories", ["vote"])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,13 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if account_services.password_reset_allowed(email=self.cleaned_data["email"]):
             super().save(*args, **kwargs)
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        # In the account's language when it has one, as every e-mail fourfold sends; else in
+        # the language of the page the reset was asked on.
+        context = kwargs["context"] if "context" in kwargs else args[2]
+        with translation.override(context["user"].language or translation.get_language()):
+            super().send_mail(*args, **kwargs)
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -156,3 +156,18 @@ def test_a_proposal_by_a_member_without_a_language_is_not_marked(personas, clien
     client.force_login(personas.bob)
     page = client.get(f"/c/{personas.coop.slug}/decisions/{proposal.pk}/").content.decode()
     assert "<span>A bigger pot</span>" in page
+
+
+def test_a_password_reset_goes_in_the_accounts_language(client: Client) -> None:
+    from django.core import mail
+
+    from fourfold.testing import UserFactory
+
+    UserFactory(username="dee", email="dee@example.org", language="de")
+    UserFactory(username="eli", email="eli@example.org")
+    for address in ("dee@example.org", "eli@example.org"):
+        client.post("/accounts/password-reset/", {"email": address}, HTTP_ACCEPT_LANGUAGE="en")
+    by_address = {letter.to[0]: letter for letter in mail.outbox}
+    # The subject is Django's own, which Django's catalogue translates.
+    assert by_address["dee@example.org"].subject.startswith("Passwort")
+    assert by_address["eli@example.org"].subject.startswith("Password reset")
