@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,7 +137,3 @@ def test_a_count_takes_the_catalogues_plural_form(language):
     assert all(str(n) in text for n, text in written.items())
     assert forms[2] == forms[5] != forms[1]
     assert (forms[0] == forms[1]) == (language in ZERO_IS_ONE)
-
-
-def test_the_catalogues_live_where_settings_look():
-    assert Path(settings.LOCALE_PATHS[0]) == Path(settings.BASE_DIR) / "locale"

@@ -103,8 +103,11 @@ def _untranslated(language: str) -> set[str] | None:
     return english
 
 
+# The page's text in its own language: what another lang marks (a language named in itself,
+# what a member wrote) is left out.
 TEXT_NODES = """() => [...document.querySelectorAll('body *')]
     .filter((el) => !['SCRIPT', 'STYLE'].includes(el.tagName))
+    .filter((el) => el.closest('[lang]').lang === document.documentElement.lang)
     .flatMap((el) => [...el.childNodes].filter((n) => n.nodeType === 3))
     .map((n) => n.textContent.trim()).filter((t) => t)"""
 
