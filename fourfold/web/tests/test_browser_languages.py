@@ -71,9 +71,13 @@ def test_a_visitor_switches_language_without_script(live_server, browser):
         context.close()
 
 
-def test_a_member_chooses_a_language_in_the_account_menu(riverside, page, check_page):
+def test_a_member_chooses_a_language_in_the_account_menu(
+    riverside, page, check_page, artifacts_dir
+):
     log_in(page, "dee")
     open_menu(page, "dee")
+    check_page(page)
+    page.screenshot(path=artifacts_dir / "language-menu.png")
     menu = page.get_by_role("banner").locator("details.account form.language")
     menu.get_by_label("Language").select_option("fr")
     menu.locator("button[type=submit]").click()
