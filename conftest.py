@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from fourfold.accounts.services import token_issue
 from fourfold.testing import make_personas, suite_instant
@@ -38,6 +39,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _a_fixed_instant():
     with time_machine.travel(suite_instant(), tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _the_installations_language():
+    """Each test starts in English: a request's language (LocaleMiddleware activates it for
+    the thread, as a request in a server does) does not carry into the next test's code."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
