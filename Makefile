@@ -4,30 +4,42 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast test-calendar browser lint format lock bench clean
+.PHONY: install compile messages demo serve test test-fast test-calendar browser lint format lock bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "fourfold needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/fourfold manage catalogues compile
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
 
-demo: $(INSTALLED)  ## build the demo co-op and serve it on http://127.0.0.1:8000
+# The translations the server reads: each fourfold/locale/<lang>/LC_MESSAGES/django.po
+# compiled to its .mo (git-ignored), again whenever the catalogues change.
+compile: $(INSTALLED)
+	$(BIN)/fourfold manage catalogues compile
+
+# For translators: take the code's new and changed messages into every catalogue (with the one
+# set of makemessages options, in fourfold/cli/management/commands/catalogues.py);
+# NEW_LANGUAGE=it starts a catalogue for a language.
+messages: $(INSTALLED)
+	$(BIN)/fourfold manage catalogues update $(if $(NEW_LANGUAGE),--locale $(NEW_LANGUAGE))
+
+demo: $(INSTALLED) compile  ## build the demo co-op and serve it on http://127.0.0.1:8000
 	$(BIN)/fourfold demo
 
-serve: $(INSTALLED)
+serve: $(INSTALLED) compile
 	$(BIN)/fourfold serve
 
 # Two workers by default (these machines have two cores); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 
-test: $(INSTALLED) lint  ## the whole suite (browser tests included)
+test: $(INSTALLED) compile lint  ## the whole suite (browser tests included)
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
-test-fast: $(INSTALLED)  ## everything but the browser
+test-fast: $(INSTALLED) compile  ## everything but the browser
 	$(BIN)/pytest -m "not browser"
 
 # Awkward instants, in UTC, for the co-op zones the tests use (New York, Chicago): the first of
@@ -37,7 +49,7 @@ test-fast: $(INSTALLED)  ## everything but the browser
 CALENDAR_INSTANTS ?= 2026-12-01T05:30:00Z 2027-02-01T04:30:00Z 2028-02-29T17:00:00Z \
 	2027-03-14T07:30:00Z 2027-11-07T06:30:00Z 2027-01-01T04:30:00Z
 
-test-calendar: $(INSTALLED)  ## the date-sensitive tests, once at each awkward instant
+test-calendar: $(INSTALLED) compile  ## the date-sensitive tests, once at each awkward instant
 	@for instant in $(CALENDAR_INSTANTS); do \
 		echo "== the date-sensitive tests at $$instant"; \
 		FOURFOLD_TEST_NOW=$$instant $(BIN)/pytest -n $(TEST_WORKERS) -m "calendar and not browser" \
@@ -49,6 +61,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check fourfold bench conftest.py
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/fourfold manage catalogues check
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix fourfold bench conftest.py

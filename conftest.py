@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from fourfold.accounts.services import token_issue
 from fourfold.testing import make_personas, suite_instant
@@ -50,6 +51,14 @@ def _no_task_queued_before():
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     if isinstance(backend, DummyBackend):
         backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _the_installations_language():
+    """Each test starts in English: a request's language (LocaleMiddleware activates it for
+    the thread, as a request in a server does) does not carry into the next test's code."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

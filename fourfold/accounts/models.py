@@ -21,6 +21,11 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"))
     # What the username looks like (fourfold.lib.usernames): sign-up refuses a look-alike.
     username_skeleton = models.CharField(max_length=150, db_index=True, editable=False)
+    # The language fourfold speaks to this person: pages once logged in, and everything sent
+    # to them (e-mails, reminders, pushes, the calendar feed). Blank: follow the browser's.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
 
     def save(self, *args, **kwargs) -> None:
         self.username_skeleton = username_skeleton(self.username)

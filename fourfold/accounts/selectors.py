@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from fourfold.accounts.models import TOKEN_LIFETIME, ApiToken, User, token_digest
@@ -36,3 +37,9 @@ def token_list(*, user: User, current_token: str | None = None) -> list[TokenRow
         )
         for row in rows
     ]
+
+
+def user_language(user: User | None) -> str:
+    """The language to speak to ``user`` in, for what is sent to them (an e-mail, a push, the
+    calendar feed) when no browser says: theirs, else the installation's."""
+    return (user.language if user is not None else "") or settings.LANGUAGE_CODE

@@ -242,3 +242,12 @@ def token_authenticate(*, token: str) -> User | None:
     if row.last_used_at <= now - TOKEN_TOUCH_EVERY:
         ApiToken.objects.filter(pk=row.pk, last_used_at=row.last_used_at).update(last_used_at=now)
     return row.user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Save the language ``user`` reads fourfold in: one of settings.LANGUAGES, or "" to follow
+    the browser's. Nothing shared changes, so no co-op's activity records it."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise Invalid(_("Choose one of the languages offered."), field="language")
+    user.language = language
+    user.save(update_fields=["language"])

@@ -6,30 +6,49 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import dates as babel_dates
 from dateutil.rrule import rrule, rrulestr
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
-from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from fourfold.lib.language import first_week_day, reader_locale
+
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def reader_week() -> list[str]:
+    """DAY_CODES in the order the reader's week runs: from Sunday in Brazil, Monday in
+    Germany (Babel's first day of the week for the active language)."""
+    first = first_week_day()
+    return [*DAY_CODES[first:], *DAY_CODES[:first]]
+
+
 CADENCE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_INTERVAL = 366
 CADENCE_SAMPLE = 60
 
 
-# The one way fourfold writes a day and a moment, on every page, e-mail and message: "Tue 1
-# Dec 2026" and "Tue 1 Dec 2026, 16:45". Django writes the day and month names in the
-# reader's language; the time is on a 24-hour clock, never "4:50 p.m.".
-DAY_FORMAT = "D j M Y"
-MOMENT_FORMAT = "D j M Y, H:i"
+# The one way fourfold writes a day and a moment, on every page, e-mail and message, in the
+# reader's language (Babel, the active language's locale). English keeps fourfold's own form,
+# "Tue 1 Dec 2026" and "Tue 1 Dec 2026, 16:45"; another language writes the day as its
+# speakers do (CLDR's weekday-day-month-year: "Di., 1. Dez. 2026", "ter., 1 de dez. de
+# 2026"). The time is on a 24-hour clock everywhere, never "4:50 p.m.".
+DAY_SKELETON = "yMMMEd"
+OWN_DAY_PATTERNS = {"en": "EEE d MMM y"}
+TIME_PATTERN = "HH:mm"
 
 
 def format_day(day: date) -> str:
-    """A calendar day as fourfold writes it: "Tue 1 Dec 2026"."""
-    return date_format(day, DAY_FORMAT)
+    """A calendar day as fourfold writes it: "Tue 1 Dec 2026", "mar. 1 déc. 2026"."""
+    locale = reader_locale()
+    if isinstance(day, datetime):
+        day = day.date()
+    pattern = OWN_DAY_PATTERNS.get(locale)
+    if pattern is not None:
+        return babel_dates.format_date(day, pattern, locale=locale)
+    return babel_dates.format_skeleton(DAY_SKELETON, day, locale=locale)
 
 
 def format_moment(moment: datetime, zone: ZoneInfo | None = None) -> str:
@@ -37,7 +56,10 @@ def format_moment(moment: datetime, zone: ZoneInfo | None = None) -> str:
     a co-op's pages set to the co-op's): "Tue 1 Dec 2026, 16:45"."""
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment, zone)
-    return date_format(moment, MOMENT_FORMAT)
+    locale = reader_locale()
+    clock = babel_dates.format_time(moment, TIME_PATTERN, locale=locale)
+    glue = str(babel_dates.get_datetime_format("medium", locale=locale))  # "{1}, {0}"
+    return glue.format(clock, format_day(moment.date()))
 
 
 # How far from today a date a person gives may lie. Beyond it no plan is meant, and date
@@ -194,6 +216,12 @@ def _ordinal(position: int) -> str | None:
     }.get(position)
 
 
+def weekday_name(code: str) -> str:
+    """A day of the week (MO … SU) as the reader's language names it mid-sentence: "Sunday",
+    "Sonntag", "domingo" (Babel's, lower-case where the language writes it so)."""
+    return str(babel_dates.get_day_names("wide", locale=reader_locale())[DAY_CODES.index(code)])
+
+
 def describe_cadence(rule: str) -> str | None:
     """The cadence in words ("every Sunday", "every 2 weeks on Sunday", "on the first Sunday
     of every month"), or None for a rule too unusual to put simply: show the rule itself."""
@@ -214,7 +242,7 @@ def describe_cadence(rule: str) -> str | None:
         codes = days.split(",")
         if any(code not in DAY_CODES for code in codes):
             return None
-        names = get_text_list([str(WEEKDAYS[DAY_CODES.index(code)]) for code in codes], _("and"))
+        names = get_text_list([weekday_name(code) for code in codes], _("and"))
         if every == 1:
             return _("every %(days)s") % {"days": names}
         return ngettext("every week on %(days)s", "every %(n)d weeks on %(days)s", every) % {
@@ -227,7 +255,7 @@ def describe_cadence(rule: str) -> str | None:
             if ordinal:
                 return _("on the %(nth)s %(day)s of every month") % {
                     "nth": ordinal,
-                    "day": WEEKDAYS[DAY_CODES.index(days[-2:])],
+                    "day": weekday_name(days[-2:]),
                 }
         month_day = parts.pop("BYMONTHDAY", "")
         if not days and not parts and month_day.isdigit() and 1 <= int(month_day) <= 28:

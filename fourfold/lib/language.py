@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from babel.dates import get_timezone_name
 from babel.numbers import format_decimal, format_percent
 from django.utils.translation import get_language, to_locale
@@ -10,6 +11,20 @@ from django.utils.translation import get_language, to_locale
 def reader_locale() -> str:
     """The active language as a Babel locale: "en", "de", "pt_BR"."""
     return to_locale(get_language() or "en")
+
+
+def language_in_itself(code: str) -> str:
+    """A language's name as its speakers write it, for a list to choose one from: "Deutsch",
+    "Français", "Português (Brasil)" (capitalised: it begins a line)."""
+    locale = to_locale(code)
+    name = Locale.parse(locale).get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
+def first_week_day() -> int:
+    """The day a week begins on where the reader lives, 0 (Monday) to 6 (Sunday): Sunday in
+    the United States and Brazil, Monday in Germany, France and Spain."""
+    return Locale.parse(reader_locale()).first_week_day
 
 
 def format_count(count: int) -> str:
@@ -63,11 +78,13 @@ def plural_guess(unit: str) -> str:
 
 
 def count_noun(count: int, singular: str, plural: str) -> str:
-    """The noun for ``count`` of a co-op's own unit: ``singular`` for exactly one, else
-    ``plural``. gettext cannot plural a word the members typed (it is not in any catalogue),
-    so this is the English rule, n == 1, in every language; the co-op writes both forms in
-    the language its members speak."""
-    return singular if count == 1 else (plural or singular)
+    """The noun for ``count`` of a co-op's own unit: ``singular`` where the reader's language
+    says "one" (1 in English and German; 0 and 1 in French and Brazilian Portuguese, by CLDR's
+    rules), else ``plural``. gettext cannot plural a word the members typed (it is not in any
+    catalogue); the co-op writes both forms in the language its members speak."""
+    if Locale.parse(reader_locale()).plural_form(abs(count)) == "one":
+        return singular
+    return plural or singular
 
 
 def zone_in_words(name: str) -> str:

@@ -8,6 +8,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from fourfold.accounts.models import User
 
@@ -51,6 +52,8 @@ def letter_send(
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # RFC 3282: a mail program may offer to translate, or pick a spelling checker.
+            "Content-Language": get_language() or settings.LANGUAGE_CODE,
         },
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")

@@ -24,6 +24,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from fourfold.accounts.models import User
+from fourfold.accounts.selectors import user_language
 from fourfold.errors import Invalid, NotFound
 from fourfold.lib.files import file_kept
 from fourfold.reminders import selectors
@@ -144,9 +145,9 @@ def push_unsubscribe(*, member: User, pk: int | None = None, endpoint: str | Non
 
 
 def payload_of(notification: Notification) -> dict[str, str]:
-    """What the service worker shows: in the language the e-mails are written in.
-    ``notification.coop`` is read: select it with the notification."""
-    with override(settings.LANGUAGE_CODE):
+    """What the service worker shows, in the member's language, as their e-mails are.
+    ``notification.coop`` and ``.member`` are read: select them with the notification."""
+    with override(user_language(notification.member)):
         said = notice(notification)
     return {
         "title": notification.coop.name,
@@ -208,7 +209,7 @@ def pushes_send(notifications: QuerySet[Notification], *, now: datetime | None =
     now = now or timezone.now()
     waiting = selectors.delivered_by(
         notifications.filter(pushed_at__isnull=True), Delivery.PUSH
-    ).select_related("coop")
+    ).select_related("coop", "member")
     delivered = 0
     for notification in waiting.order_by("pk"):
         # Compare and swap: of two processes telling the same, one pushes. Marked before the

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from fourfold.accounts.models import User
+from fourfold.accounts.selectors import user_language
 from fourfold.coops.models import Cooperative
 from fourfold.coops.selectors import active_members_by_coop, coop_today
 from fourfold.coops.vocabulary import service_or_good
@@ -125,36 +126,39 @@ def _shift_reminders(now: datetime) -> list[Reminder]:
         member = members[coop.pk].get(shift.member_id) if shift.member_id is not None else None
         if member is None:  # paused or gone: the rotation will give the shift to someone else
             continue
-        day = format_day(batch.date)
-        what = service_or_good(
-            coop,
-            _(
-                "You are one of the producers of tomorrow's batch: %(day)s, %(n)d %(unit)s of "
-                "%(product)s."
-            ),
-            _(
-                "You are one of the volunteers of tomorrow's session: %(day)s, %(n)d %(unit)s "
-                "of %(product)s."
-            ),
-        ) % {
-            "day": day,
-            "n": batch.planned_quantity,
-            "unit": coop.unit_for(batch.planned_quantity),
-            "product": coop.product,
-        }
-        swap = _("If you cannot come, offer your shift on the swap board: %(link)s") % {
-            "link": _link("production_shifts", coop.slug)
-        }
-        subject = _("Your shift tomorrow, %(day)s") % {"day": day}
-        params = {
-            "shift": shift.pk,
-            "day": batch.date.isoformat(),
-            "quantity": batch.planned_quantity,
-        }
-        notice = (Notification.Kind.SHIFT_TOMORROW, str(shift.pk), params)
-        reminders.append(
-            _reminder(coop, member, Kind.SHIFT, str(shift.pk), subject, what, swap, notice=notice)
-        )
+        with override(user_language(member)):
+            day = format_day(batch.date)
+            what = service_or_good(
+                coop,
+                _(
+                    "You are one of the producers of tomorrow's batch: %(day)s, %(n)d %(unit)s "
+                    "of %(product)s."
+                ),
+                _(
+                    "You are one of the volunteers of tomorrow's session: %(day)s, %(n)d "
+                    "%(unit)s of %(product)s."
+                ),
+            ) % {
+                "day": day,
+                "n": batch.planned_quantity,
+                "unit": coop.unit_for(batch.planned_quantity),
+                "product": coop.product,
+            }
+            swap = _("If you cannot come, offer your shift on the swap board: %(link)s") % {
+                "link": _link("production_shifts", coop.slug)
+            }
+            subject = _("Your shift tomorrow, %(day)s") % {"day": day}
+            params = {
+                "shift": shift.pk,
+                "day": batch.date.isoformat(),
+                "quantity": batch.planned_quantity,
+            }
+            notice = (Notification.Kind.SHIFT_TOMORROW, str(shift.pk), params)
+            reminders.append(
+                _reminder(
+                    coop, member, Kind.SHIFT, str(shift.pk), subject, what, swap, notice=notice
+                )
+            )
     return reminders
 
 
@@ -172,16 +176,6 @@ def _vote_reminders(now: datetime) -> list[Reminder]:
         coop = proposal.coop
         # Counted: who voted, and who named a proxy who voted. Neither needs reminding.
         counted = governance_votes.tally(proposal, now)["counted"]
-        closes = format_moment(proposal.closes_at, coop.zone)
-        what = _("“%(title)s” closes on %(closes)s (%(zone)s), and you have not voted yet.") % {
-            "title": proposal.title,
-            "closes": closes,
-            "zone": coop.timezone,
-        }
-        vote = _("Agree, disagree, abstain or block here: %(link)s") % {
-            "link": _link("proposal", coop.slug, proposal.pk)
-        }
-        subject = _("Vote closing soon: %(title)s") % {"title": proposal.title}
         params = {
             "proposal": proposal.pk,
             "title": proposal.title,
@@ -189,7 +183,20 @@ def _vote_reminders(now: datetime) -> list[Reminder]:
         }
         notice = (Notification.Kind.VOTE_CLOSING, str(proposal.pk), params)
         for member_id, member in sorted(members[coop.pk].items()):
-            if member_id not in counted:
+            if member_id in counted:
+                continue
+            with override(user_language(member)):
+                what = _(
+                    "“%(title)s” closes on %(closes)s (%(zone)s), and you have not voted yet."
+                ) % {
+                    "title": proposal.title,
+                    "closes": format_moment(proposal.closes_at, coop.zone),
+                    "zone": coop.timezone,
+                }
+                vote = _("Agree, disagree, abstain or block here: %(link)s") % {
+                    "link": _link("proposal", coop.slug, proposal.pk)
+                }
+                subject = _("Vote closing soon: %(title)s") % {"title": proposal.title}
                 reminders.append(
                     _reminder(
                         coop,
@@ -226,30 +233,32 @@ def _balance_reminders(now: datetime) -> list[Reminder]:
             beyond_limit = coop.owing_limit is not None and owed > coop.owing_limit
             if not (owed > 0 and (beyond_limit or owed > weekly_cost * FUNDER_DEBT_WEEKS)):
                 continue
-            if beyond_limit:
-                what = _(
-                    "You owe the co-op %(amount)s, more than its limit of %(limit)s. Until you "
-                    "settle up you can take your standing share, but reserve or claim no more."
-                ) % {
-                    "amount": format_money(owed, coop.currency),
-                    "limit": format_money(coop.owing_limit or Decimal(0), coop.currency),
-                }
-            else:
-                what = _(
-                    "You owe the co-op %(amount)s, more than %(weeks)d weeks of your share of "
-                    "its costs."
-                ) % {"amount": format_money(owed, coop.currency), "weeks": FUNDER_DEBT_WEEKS}
-            settle = _("Pay in, or settle up with the members the co-op owes: %(link)s") % {
-                "link": _link("ledger_settle", coop.slug)
-            }
-            subject = _("Your balance is overdue")
             member = members[coop.pk][member_id]
-            key = f"{year}-W{week:02d}"
-            amount: dict[str, object] = {"amount": str(owed)}
-            notice = (Notification.Kind.BALANCE, key, amount)
-            reminders.append(
-                _reminder(coop, member, Kind.BALANCE, key, subject, what, settle, notice=notice)
-            )
+            with override(user_language(member)):
+                if beyond_limit:
+                    what = _(
+                        "You owe the co-op %(amount)s, more than its limit of %(limit)s. Until "
+                        "you settle up you can take your standing share, but reserve or claim "
+                        "no more."
+                    ) % {
+                        "amount": format_money(owed, coop.currency),
+                        "limit": format_money(coop.owing_limit or Decimal(0), coop.currency),
+                    }
+                else:
+                    what = _(
+                        "You owe the co-op %(amount)s, more than %(weeks)d weeks of your share "
+                        "of its costs."
+                    ) % {"amount": format_money(owed, coop.currency), "weeks": FUNDER_DEBT_WEEKS}
+                settle = _("Pay in, or settle up with the members the co-op owes: %(link)s") % {
+                    "link": _link("ledger_settle", coop.slug)
+                }
+                subject = _("Your balance is overdue")
+                key = f"{year}-W{week:02d}"
+                amount: dict[str, object] = {"amount": str(owed)}
+                notice = (Notification.Kind.BALANCE, key, amount)
+                reminders.append(
+                    _reminder(coop, member, Kind.BALANCE, key, subject, what, settle, notice=notice)
+                )
     return reminders
 
 
@@ -272,26 +281,27 @@ def _consent_reminders(now: datetime) -> list[Reminder]:
         coop = entry.coop
         # One letter per period of waiting: the first at once, then every few days.
         period = (now - entry.entered_at) // CONSENT_EVERY
-        what = _(
-            "%(who)s recorded entry #%(id)d (%(kind)s, %(amount)s) naming you. It moves no "
-            "money until you confirm it; it lapses on %(day)s."
-        ) % {
-            "who": entry.entered_by.username,
-            "id": entry.pk,
-            "kind": entry.get_kind_display(),
-            "amount": format_money(entry.amount, coop.currency),
-            "day": format_day(entry.lapses_at.astimezone(coop.zone).date())
-            if entry.lapses_at
-            else "",
-        }
-        answer = _("Confirm or decline it: %(link)s") % {"link": _link("ledger", coop.slug)}
-        subject = _("An entry waits for your confirmation")
-        key = f"{entry.pk}:{period}"
         told = Notification.Kind.SETTLE_UP if entry.kind == "transfer" else Notification.Kind.ENTRY
-        notice = (told, str(entry.pk), None)
-        reminders.append(
-            _reminder(coop, member, Kind.CONSENT, key, subject, what, answer, notice=notice)
-        )
+        with override(user_language(member)):
+            what = _(
+                "%(who)s recorded entry #%(id)d (%(kind)s, %(amount)s) naming you. It moves no "
+                "money until you confirm it; it lapses on %(day)s."
+            ) % {
+                "who": entry.entered_by.username,
+                "id": entry.pk,
+                "kind": entry.get_kind_display(),
+                "amount": format_money(entry.amount, coop.currency),
+                "day": format_day(entry.lapses_at.astimezone(coop.zone).date())
+                if entry.lapses_at
+                else "",
+            }
+            answer = _("Confirm or decline it: %(link)s") % {"link": _link("ledger", coop.slug)}
+            subject = _("An entry waits for your confirmation")
+            key = f"{entry.pk}:{period}"
+            notice = (told, str(entry.pk), None)
+            reminders.append(
+                _reminder(coop, member, Kind.CONSENT, key, subject, what, answer, notice=notice)
+            )
     return reminders
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from fourfold.accounts.models import User
+from fourfold.accounts.selectors import user_language
 from fourfold.consumption import services as consumption
 from fourfold.coops.models import Cooperative
 from fourfold.errors import Invalid, NotFound
@@ -111,7 +112,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
                     subject=reminder.notice_subject,
                     emailed_at__isnull=True,
                 ).update(emailed_at=now)
-                with override(settings.LANGUAGE_CODE):
+                with override(user_language(reminder.member)):
                     letter_send(
                         member=reminder.member,
                         kind=reminder.notice_kind,
@@ -221,7 +222,7 @@ def _emails_send(*, coop: Cooperative, kind: str, subject: str, now: datetime) -
                 ).update(emailed_at=now)
                 if not claimed:
                     continue
-                with override(settings.LANGUAGE_CODE):
+                with override(user_language(member)):
                     said = notice(notification)
                     letter_send(
                         member=member,
@@ -324,7 +325,7 @@ def digests_send(*, now: datetime | None = None) -> int:
                 ).update(digest_sent_at=now)
                 if claimed != len(rows):
                     raise _Raced
-                with override(settings.LANGUAGE_CODE):
+                with override(user_language(member)):
                     items = []
                     for row in rows:
                         said = notice(row)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
@@ -20,6 +21,53 @@ class ResetTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def language_cookie_set(response: HttpResponse, language: str) -> None:
+    """Remember ``language`` in this browser, where LocaleMiddleware looks before the
+    Accept-Language header; Django's set_language sets the same cookie the same way."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class MemberLanguageMiddleware:
+    """A logged-in member's saved language wins over the browser's (LocaleMiddleware chose
+    from the cookie or Accept-Language before anyone was authenticated). The browser keeps it
+    in the language cookie, set on the first response after login or a change, so the pages
+    stay in it after logging out too.
+
+    The API is left out: it answers in the request's Accept-Language, whoever holds the token.
+    Placed after AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            self._activate(request)
+        response = self.get_response(request)
+        # Read again: the view may have logged the member in, or saved a new language.
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            language_cookie_set(response, language)
+        return response
+
+    @staticmethod
+    def _activate(request: HttpRequest) -> None:
+        user = request.user
+        language = getattr(user, "language", "") if user.is_authenticated else ""
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
 
 
 # Self only: the pages load their script, styles and images from our own static files, and

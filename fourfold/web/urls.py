@@ -13,6 +13,7 @@ from fourfold.web.views import (
     flags,
     governance,
     insights,
+    language,
     ledger,
     notifications,
     pages,
@@ -34,6 +35,7 @@ urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("account/tokens/", accounts.api_tokens, name="api_tokens"),
+    path("account/language/", language.account_language, name="account_language"),
     path(
         "account/tokens/<int:token_id>/revoke/",
         accounts.api_token_revoke,

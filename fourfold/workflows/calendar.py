@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from fourfold.accounts.selectors import user_language
 from fourfold.coops.selectors import coop_today
 from fourfold.coops.vocabulary import service_or_good
 from fourfold.governance.models import Proposal
@@ -23,7 +25,13 @@ DEADLINE_LEAD = timedelta(hours=1)
 def feed_ics(feed: CalendarFeed) -> bytes:
     """The co-op's batches, the member's own shifts marked, from two months back to a year
     ahead, and the deadlines of the proposals open for votes. Batches are all-day events on
-    the co-op's local date."""
+    the co-op's local date. In the member's language: a calendar app fetches it without
+    saying whose it is."""
+    with override(user_language(feed.member)):
+        return _feed_ics(feed)
+
+
+def _feed_ics(feed: CalendarFeed) -> bytes:
     coop, member = feed.coop, feed.member
     today = coop_today(coop)
     calendar = Calendar()
@@ -37,6 +45,8 @@ def feed_ics(feed: CalendarFeed) -> bytes:
     )
     calendar.add("x-wr-timezone", coop.timezone)
     stamp = timezone.now()
+    # RFC 5545's LANGUAGE on each text: the words are in the member's language.
+    spoken = {"LANGUAGE": get_language()}
     batches = selectors.batches(
         coop=coop,
         start=today - timedelta(weeks=PAST_WEEKS),
@@ -57,7 +67,7 @@ def feed_ics(feed: CalendarFeed) -> bytes:
         title %= {"product": coop.product}
         if batch.status == Batch.Status.MISSED:
             title = _("Missed: %(title)s") % {"title": title}
-        event.add("summary", title)
+        event.add("summary", title, parameters=spoken)
         names = ", ".join(person.username for person in producers) or _("nobody yet")
         event.add(
             "description",
@@ -71,6 +81,7 @@ def feed_ics(feed: CalendarFeed) -> bytes:
                 "unit": coop.unit_for(batch.planned_quantity),
                 "names": names,
             },
+            parameters=spoken,
         )
         event.add("status", "CANCELLED" if batch.status == Batch.Status.MISSED else "CONFIRMED")
         event.add("transp", "OPAQUE" if mine else "TRANSPARENT")
@@ -92,7 +103,7 @@ def feed_ics(feed: CalendarFeed) -> bytes:
             if proposal.pk in voted
             else _("Vote before it closes: %(title)s")
         )
-        event.add("summary", summary % {"title": proposal.title})
+        event.add("summary", summary % {"title": proposal.title}, parameters=spoken)
         event.add("categories", ["vote"])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

@@ -4,11 +4,11 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from fourfold.accounts import selectors, services
 from fourfold.api.auth import MemberRequest
-from fourfold.api.schemas import SignupIn, TokenIn, TokenOut, UserOut, errors
+from fourfold.api.schemas import Input, SignupIn, TokenIn, TokenOut, UserOut, errors
 from fourfold.errors import FourfoldError
 
 router = Router(tags=["accounts"])
@@ -71,3 +71,30 @@ def token_revoke_by_id(request: MemberRequest, token_id: int):
     """End one of your tokens (a lost laptop's, say); another person's is not found."""
     services.token_revoke_by_id(user=request.user, token_id=token_id)
     return Status(204, None)
+
+
+class AccountOut(Schema):
+    username: str
+    email: str
+    language: str = Field(
+        description="The language fourfold speaks to you (e-mails, pushes, the calendar feed, "
+        'the web pages once logged in): one of en, es, fr, de, pt-br; "" follows the browser.'
+    )
+
+
+class AccountIn(Input):
+    language: str = Field(max_length=10)
+
+
+@router.get("/me", response={200: AccountOut, **errors()})
+def me(request: MemberRequest):
+    """Your account."""
+    return request.user
+
+
+@router.patch("/me", response={200: AccountOut, **errors(400)})
+def me_edit(request: MemberRequest, payload: AccountIn):
+    """Change your account: your language. The API itself answers in each request's
+    Accept-Language."""
+    services.user_language_set(user=request.user, language=payload.language)
+    return request.user

@@ -38,6 +38,9 @@ from fourfold.ledger.models import Transaction
 from fourfold.lib.money import plain
 from fourfold.workflows import money as money_flow
 
+# The CSV is for programs: the same in every language.
+CSV_NOTE = "CSV: ISO 8601 dates, amounts as decimal strings with a point, English column names."
+
 router = Router(tags=["ledger"])
 
 
@@ -116,7 +119,7 @@ def transaction_create(
     response={200: str, **errors(404)},
     openapi_extra={
         "responses": {
-            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+            200: {"description": CSV_NOTE, "content": {"text/csv": {"schema": {"type": "string"}}}}
         }
     },
 )
@@ -219,7 +222,7 @@ def balances(request: MemberRequest, slug: str):
     response={200: str, **errors(404)},
     openapi_extra={
         "responses": {
-            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+            200: {"description": CSV_NOTE, "content": {"text/csv": {"schema": {"type": "string"}}}}
         }
     },
 )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from fourfold.accounts import services as account_services
 from fourfold.accounts.models import User
 from fourfold.errors import FourfoldError
+from fourfold.lib.language import language_in_itself
 from fourfold.web.devices import device_user_id
 
 
@@ -102,3 +105,30 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if account_services.password_reset_allowed(email=self.cleaned_data["email"]):
             super().save(*args, **kwargs)
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        # In the account's language when it has one, as every e-mail fourfold sends; else in
+        # the language of the page the reset was asked on.
+        context = kwargs["context"] if "context" in kwargs else args[2]
+        with translation.override(context["user"].language or translation.get_language()):
+            super().send_mail(*args, **kwargs)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every language offered, each named in itself ("Deutsch"): a reader who cannot read
+    the page's language still finds their own."""
+    return [(code, language_in_itself(code)) for code, _name in settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Pages, e-mails, reminders and notifications come in this language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", gettext("The one my browser asks for")), *language_choices()]

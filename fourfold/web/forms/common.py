@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fourfold.coops.models import Cooperative
 from fourfold.errors import FourfoldError, NeedsConfirmation
-from fourfold.lib.dates import DAY_CODES, cadence_rule, describe_cadence, plain_rhythm
+from fourfold.lib.dates import DAY_CODES, cadence_rule, describe_cadence, plain_rhythm, reader_week
+
+
+def weekday_choices() -> list[tuple[str, str]]:
+    """The days of the week to choose from, named and ordered as the reader's week runs."""
+    return [(code, str(WEEKDAYS[DAY_CODES.index(code)])) for code in reader_week()]
 
 
 def add_domain_error(form: forms.Form, error: FourfoldError) -> None:
@@ -98,7 +103,7 @@ class CadenceWords(forms.Form):
                 label=_("On"),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                choices=[(code, WEEKDAYS[index]) for index, code in enumerate(DAY_CODES)],
+                choices=weekday_choices(),
                 initial=plain[1] if plain else ["SU"],
                 help_text=_(
                     "Every week or every two weeks: tick each day, such as Tuesday and Friday. "

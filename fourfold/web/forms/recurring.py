@@ -7,14 +7,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from fourfold.ledger.models import Category
 from fourfold.ledger.principles import POOL
 from fourfold.ledger.recurring import MONTH_DAYS
-from fourfold.lib.dates import DAY_CODES
-from fourfold.web.forms.common import DateInput, choice_field
+from fourfold.web.forms.common import DateInput, choice_field, weekday_choices
 from fourfold.web.forms.ledger import _amount_field, _confirm_large_field, _declare_field
 
 MONTHLY, WEEKLY = "monthly", "weekly"
@@ -53,7 +51,7 @@ class RecurringForm(forms.Form):
     )
     weekday = forms.ChoiceField(
         label=_("Day of the week"),
-        choices=[(code, WEEKDAYS[index]) for index, code in enumerate(DAY_CODES)],
+        choices=weekday_choices,
         initial="MO",
         help_text=_("Every week: on this day."),
     )

@@ -11,6 +11,7 @@ from fourfold.ledger.models import Transaction
 from fourfold.lib.dates import describe_cadence, format_day, format_moment
 from fourfold.lib.language import format_ratio, zone_in_words
 from fourfold.lib.money import format_money, from_minor
+from fourfold.web.forms.accounts import language_choices
 from fourfold.web.presenters.ledger import kind_label
 
 register = template.Library()
@@ -99,3 +100,9 @@ def unit_for(coop: Cooperative, count: int) -> str:
 def entry_kind(item: Transaction, coop: Cooperative) -> str:
     """What kind of ledger entry ``item`` is, in the co-op's words."""
     return kind_label(item.kind, coop)
+
+
+@register.simple_tag
+def languages() -> list[tuple[str, str]]:
+    """The languages offered, each named in itself, for the switcher."""
+    return language_choices()

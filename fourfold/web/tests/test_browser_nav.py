@@ -131,7 +131,7 @@ def test_my_coops_fits_a_thumb(orchard, new_page, check_page, artifacts_dir, sch
 
     open_menu(page, "dee")
     expect(page.get_by_role("navigation", name="Account").get_by_role("link")).to_have_text(
-        ["My API tokens"]
+        ["My language", "My API tokens"]
     )
     check_page(page)
     log_out(page, "dee")

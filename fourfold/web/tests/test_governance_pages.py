@@ -242,7 +242,9 @@ def test_the_cadence_reads_as_words_in_the_rules_and_in_a_proposal(alice_client)
 def test_the_settings_page_is_read_only_and_links_to_propose_a_change(alice_client):
     response = alice_client.get(SETTINGS + "?rule=quorum_percent")
     html = response.content.decode()
-    names = set(re.findall(r'<(?:input|select|textarea)[^>]* name="([^"]+)"', html))
+    # The page's own forms; the header's language switcher aside.
+    main = html.split("<main", 1)[1]
+    names = set(re.findall(r'<(?:input|select|textarea)[^>]* name="([^"]+)"', main))
     assert names == {"csrfmiddlewaretoken", "rule", "shown", "value", "title", "body"}
     assert 'href="?rule=target_quantity#propose"' in html
     assert '<option value="quorum_percent" selected>' in html

@@ -25,7 +25,10 @@ FORM_INPUT = re.compile(r'<(?:input|select|textarea)[^>]* name="([^"]+)"')
 
 
 def names(response) -> set[str]:
-    return set(FORM_INPUT.findall(response.content.decode()))
+    """The fields of the page's own forms (in <main>, on a whole page: the header's language
+    switcher aside)."""
+    html = response.content.decode()
+    return set(FORM_INPUT.findall(html.split("<main", 1)[-1]))
 
 
 def text(response) -> str:

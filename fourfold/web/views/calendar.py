@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from fourfold.accounts.selectors import user_language
 from fourfold.production import selectors
 from fourfold.workflows.calendar import feed_ics
 
@@ -12,6 +13,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     response = HttpResponse(feed_ics(feed), content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = user_language(feed.member)
     response["Content-Disposition"] = f'inline; filename="{feed.coop.slug}.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -170,3 +170,16 @@ def test_the_feed_holds_the_deadlines_of_open_votes(coop, ann):
     )
     # Decided once everyone voted: its deadline leaves the calendar.
     assert not any("A bigger pot" in str(e["summary"]) for e in events(feed_ics(feed)))
+
+
+def test_the_feed_is_in_its_members_language_whoever_fetches_it(coop, ann):
+    ann.language = "fr"
+    ann.save(update_fields=["language"])
+    ben = coop.memberships.get(user__username="ben").user
+    for member, language in ((ann, "fr"), (ben, "en")):
+        feed = services.calendar_feed_ensure(coop=coop, member=member)
+        response = Client().get(url(feed), HTTP_ACCEPT_LANGUAGE="de")
+        assert response["Content-Language"] == language
+        found = events(response.content)
+        assert {event["summary"].params["LANGUAGE"] for event in found} == {language}
+        assert {event["description"].params["LANGUAGE"] for event in found} == {language}
