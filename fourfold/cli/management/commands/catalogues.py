@@ -24,7 +24,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 # What is not fourfold's own text: the virtualenv, benchmarks, tests, what builds leave.
-IGNORE = [".venv", "bench", "node_modules", "test-artifacts", "build", "staticfiles", "tests"]
+# The catalogues too: makemessages would otherwise write into any locale folder it walks past
+# rather than the one it is given.
+IGNORE = [
+    ".venv",
+    "bench",
+    "node_modules",
+    "test-artifacts",
+    "build",
+    "staticfiles",
+    "tests",
+    "locale",
+]
 MAKEMESSAGES_OPTIONS: dict[str, object] = {
     "domain": "django",
     "extensions": ["html", "txt", "py"],
