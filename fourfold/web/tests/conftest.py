@@ -126,25 +126,21 @@ def axe():
 
 @pytest.fixture
 def check_page(axe, console_errors) -> Callable:
-    axe_runner = axe
     """``check_page(page)`` asserts what every page owes a member on a phone."""
 
-    def check(page, *, axe: bool = True) -> None:
-        """``axe=False`` leaves out the axe run, for a page whose structure was already run
-        through axe in another language: it is the slow part of a crawl."""
+    def check(page) -> None:
         page.wait_for_load_state("load")
         where = page.url
         assert console_errors == [], f"{where}: {console_errors}"
 
-        if axe:
-            results = axe_runner.run(page)
-            blocking = [
-                violation
-                for violation in results.response["violations"]
-                if violation["impact"] in BLOCKING_IMPACTS
-            ]
-            if blocking:
-                pytest.fail(f"{where} has accessibility violations:\n{_describe(blocking)}")
+        results = axe.run(page)
+        blocking = [
+            violation
+            for violation in results.response["violations"]
+            if violation["impact"] in BLOCKING_IMPACTS
+        ]
+        if blocking:
+            pytest.fail(f"{where} has accessibility violations:\n{_describe(blocking)}")
 
         headings = page.locator("h1").count()
         assert headings == 1, f"{where} has {headings} <h1> elements, not one"
