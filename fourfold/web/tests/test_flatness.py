@@ -41,7 +41,9 @@ from fourfold.api.tests.test_tenant_isolation import (
 from fourfold.coops.models import Cooperative, Membership
 from fourfold.testing import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+# The pages are walked with ids of 1 (what carol made first): on PostgreSQL the sequences run
+# on from earlier tests unless reset.
+pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 # A payload field that names a member names carol, a member who is neither of the two asked.
 PERSON_FIELDS = {"holder", "payer", "payee", "subject", "username"}
